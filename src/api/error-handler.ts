@@ -1,0 +1,36 @@
+// Maps every error to a JSON response in one place: typed errors keep their status, anything else is a logged 500 without details.
+import type { ErrorRequestHandler } from 'express';
+import { isChurnscopeError } from '../errors';
+import type { Logger } from '../logging';
+
+interface HttpishError {
+  status?: number;
+  type?: string;
+  message?: string;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (isChurnscopeError(err)) {
+      if (err.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+      res.status(err.status).json({ error: err.toJSON() });
+      return;
+    }
+    // body-parser's own errors: malformed JSON and oversized bodies are the client's mistakes.
+    const e = err as HttpishError;
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'invalid_json', message: 'request body is not valid JSON' } });
+      return;
+    }
+    if (e.type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'payload_too_large', message: 'request body exceeds the configured limit' } });
+      return;
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'bad request' } });
+      return;
+    }
+    logger.error({ err, path: req.path }, 'unhandled error');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error; see server logs' } });
+  };
+}

@@ -1,0 +1,2 @@
+// HTTP API contract: the app factory and its dependencies.
+export { createApp, type AppDeps } from './create-app';

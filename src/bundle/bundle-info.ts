@@ -1,0 +1,37 @@
+// Reads the churnscope section of a bundle's config.json: what the served model is and how it was built.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ModelLoadError } from '../errors';
+
+export const bundleInfoSchema = z.object({
+  /** Shown in every response and log line; unique per trained bundle. */
+  version: z.string().min(1),
+  /** Encoder family, e.g. "use-lite" or "bert". */
+  encoder: z.string().min(1),
+  /** Tokens per window the model was trained with. */
+  maxTokens: z.number().int().positive(),
+  createdAt: z.string().optional(),
+});
+
+export type BundleInfo = z.infer<typeof bundleInfoSchema>;
+
+export const BUNDLE_CONFIG_FILE = 'config.json';
+
+export function readBundleInfo(bundleDir: string): BundleInfo {
+  const file = path.join(bundleDir, BUNDLE_CONFIG_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
+    throw new ModelLoadError(`cannot read model bundle config ${file}: ${reason}`, { cause: e, file });
+  }
+  const section = (raw as { churnscope?: unknown }).churnscope;
+  const parsed = bundleInfoSchema.safeParse(section);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelLoadError(`${file}: churnscope.${issue.path.join('.')} ${issue.message}`, { file, field: `churnscope.${issue.path.join('.')}` });
+  }
+  return parsed.data;
+}

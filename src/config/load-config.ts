@@ -1,0 +1,94 @@
+// Builds the Config from defaults, environment variables and CLI flags (in rising precedence), failing fast on bad values.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from '../errors';
+import { configSchema, engineConfigSchema, type Config } from './schema';
+
+/** The bundle `npm start` serves when no model is named. */
+export const DEFAULT_MODEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/default');
+
+export interface ConfigSources {
+  env?: NodeJS.ProcessEnv;
+  /** Flags already parsed by the CLI; undefined entries are ignored. */
+  flags?: Partial<{
+    model: string;
+    db: string;
+    port: number;
+    host: string;
+    logLevel: string;
+    threads: number;
+    maxBatch: number;
+    maxWaitMs: number;
+    providers: string[];
+  }>;
+}
+
+const ENV_PREFIX = 'CHURNSCOPE_';
+
+function num(v: string | undefined, name: string): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError(`${ENV_PREFIX}${name} must be a number, got "${v}"`, { field: name });
+  return n;
+}
+
+function pick<T>(...values: (T | undefined)[]): T | undefined {
+  return values.find((v) => v !== undefined);
+}
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? {};
+  const f = sources.flags ?? {};
+  const e = (k: string): string | undefined => env[ENV_PREFIX + k];
+  const providers = pick(f.providers, e('PROVIDERS')?.split(',').map((s) => s.trim()).filter(Boolean));
+  const raw = {
+    modelDir: pick(f.model, e('MODEL')) ?? DEFAULT_MODEL_DIR,
+    dbPath: pick(f.db, e('DB')),
+    logLevel: pick(f.logLevel, e('LOG_LEVEL'), env.LOG_LEVEL),
+    server: { host: pick(f.host, e('HOST')), port: pick(f.port, num(e('PORT'), 'PORT'), num(env.PORT, 'PORT')) },
+    engine: {
+      providers,
+      threads: pick(f.threads, num(e('THREADS'), 'THREADS')),
+      maxBatch: pick(f.maxBatch, num(e('MAX_BATCH'), 'MAX_BATCH')),
+      maxWaitMs: pick(f.maxWaitMs, num(e('MAX_WAIT_MS'), 'MAX_WAIT_MS')),
+      maxTokens: num(e('MAX_TOKENS'), 'MAX_TOKENS'),
+      maxTextBytes: num(e('MAX_TEXT_BYTES'), 'MAX_TEXT_BYTES'),
+    },
+  };
+  return parseConfig(raw);
+}
+
+/** Validates a raw object; errors name the offending path and list valid values where zod knows them. */
+export function parseConfig(raw: unknown): Config {
+  const result = configSchema.safeParse(stripUndefined(raw));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.join('.');
+    throw new ConfigError(`invalid configuration at ${where || '(root)'}: ${issue.message}`, { field: where, cause: result.error });
+  }
+  const engine = result.data.engine;
+  if (engine.windowOverlap >= engine.maxTokens) {
+    throw new ConfigError(`engine.windowOverlap (${engine.windowOverlap}) must be smaller than engine.maxTokens (${engine.maxTokens})`, {
+      field: 'engine.windowOverlap',
+    });
+  }
+  return result.data;
+}
+
+/** Engine options alone, defaults filled, for library callers that have no full Config. */
+export function engineDefaults(overrides: Partial<z.input<typeof engineConfigSchema>> = {}) {
+  return engineConfigSchema.parse(stripUndefined(overrides));
+}
+
+function stripUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v;
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, stripUndefined(x)]),
+    );
+  }
+  return v;
+}

@@ -1,0 +1,45 @@
+// The one typed configuration of churnscope: a zod schema, defaults included, validated once at start-up.
+import { z } from 'zod';
+
+export const executionProviderSchema = z.enum(['cuda', 'cpu']);
+
+export const engineConfigSchema = z.object({
+  /** Execution providers in order of preference; ORT falls back to the next when one cannot start. */
+  providers: z.array(executionProviderSchema).min(1).default(['cuda', 'cpu']),
+  /** ORT intra-op threads; 0 lets ORT use every core. */
+  threads: z.number().int().min(0).max(256).default(0),
+  /** Most texts (windows) run through the model in one call. */
+  maxBatch: z.number().int().min(1).max(1024).default(32),
+  /** How long the micro-batcher waits for more requests before running a partial batch. */
+  maxWaitMs: z.number().min(0).max(1000).default(2),
+  /** Requests waiting beyond this are refused with an OverloadedError instead of queueing without bound. */
+  maxQueue: z.number().int().min(1).default(10_000),
+  /** Tokens per window; longer texts are split into overlapping windows. */
+  maxTokens: z.number().int().min(8).max(4096).default(256),
+  /** Tokens shared by consecutive windows of a long text. */
+  windowOverlap: z.number().int().min(0).default(64),
+  /** Windows per text at most; the rest of a very long text is ignored (and reported). */
+  maxWindows: z.number().int().min(1).max(1024).default(16),
+  /** Text size limit in UTF-8 bytes. */
+  maxTextBytes: z.number().int().min(1).default(100 * 1024),
+  /** How the windows of one text combine into its risk. */
+  windowAggregate: z.enum(['max', 'mean']).default('max'),
+});
+
+export const serverConfigSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+});
+
+export const configSchema = z.object({
+  modelDir: z.string().min(1),
+  dbPath: z.string().min(1).default('./data/churnscope.db'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  engine: engineConfigSchema.prefault({}),
+  server: serverConfigSchema.prefault({}),
+});
+
+export type EngineConfig = z.infer<typeof engineConfigSchema>;
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type Config = z.infer<typeof configSchema>;
+export type ExecutionProvider = z.infer<typeof executionProviderSchema>;

@@ -1,0 +1,111 @@
+// Text in, model outputs out: validates, tokenizes, windows long texts and feeds the micro-batcher; the online and batch paths share it.
+import type { EngineConfig } from '../config';
+import { ValidationError } from '../errors';
+import type { Logger } from '../logging';
+import { sanitizeText } from '../text/sanitize';
+import { validateText } from '../text/validate-text';
+import { MicroBatcher, type BatchStats } from './micro-batcher';
+import type { TextModel } from './text-model';
+import { aggregateWindowScores, meanEmbedding, splitWindows, type WindowScores } from './windows';
+
+export interface EngineTokenizer {
+  encodeBatch(texts: string[]): Promise<{ ids: Int32Array }[]>;
+}
+
+export interface InferenceEngineOptions {
+  model: TextModel;
+  tokenizer: EngineTokenizer;
+  config: EngineConfig;
+  logger: Logger;
+  onBatch?: (stats: BatchStats) => void;
+}
+
+export interface TextScore {
+  /** The text's probability of the positive (dissatisfied / churn) class, windows combined per config. */
+  probability: number;
+  windows: WindowScores & { count: number; truncated: boolean };
+  /** Unit-length text embedding (mean of window embeddings). */
+  embedding: Float32Array;
+  tokens: number;
+}
+
+interface WindowResult {
+  probability: number;
+  embedding: Float32Array;
+}
+
+export class InferenceEngine {
+  private readonly batcher: MicroBatcher<Int32Array, WindowResult>;
+
+  constructor(private readonly opts: InferenceEngineOptions) {
+    const { config } = opts;
+    this.batcher = new MicroBatcher<Int32Array, WindowResult>({
+      maxBatch: config.maxBatch,
+      maxWaitMs: config.maxWaitMs,
+      maxQueue: config.maxQueue,
+      lengthOf: (ids) => ids.length,
+      run: (batch) => this.runWindows(batch),
+      onBatch: opts.onBatch,
+    });
+  }
+
+  get provider(): string {
+    return this.opts.model.provider;
+  }
+
+  get queueDepth(): number {
+    return this.batcher.queueDepth;
+  }
+
+  /** Scores texts; a bad entry fails the whole call with an error naming its index (nothing is half-scored). */
+  async score(texts: readonly unknown[]): Promise<TextScore[]> {
+    const { config } = this.opts;
+    const clean = texts.map((t, i) =>
+      sanitizeText(validateText(t, { maxBytes: config.maxTextBytes, field: texts.length === 1 ? 'text' : `texts[${i}]` })),
+    );
+    const encoded = await this.opts.tokenizer.encodeBatch(clean);
+    const windowed = encoded.map(({ ids }, i) => {
+      if (ids.length === 0) {
+        throw new ValidationError(`${texts.length === 1 ? 'text' : `texts[${i}]`} has no scorable content after normalisation`, {
+          field: texts.length === 1 ? 'text' : `texts[${i}]`,
+        });
+      }
+      return { tokens: ids.length, ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }) };
+    });
+    const pending = windowed.map((w) => Promise.all(this.batcher.submit(w.windows)));
+    const results = await Promise.all(pending);
+    return results.map((windows, i) => this.combine(windows, windowed[i].tokens, windowed[i].truncated));
+  }
+
+  /** The raw ceiling: pre-tokenized sequences straight to the model, no validation, windows or batching. */
+  async runTokenized(sequences: readonly Int32Array[]): Promise<Float32Array> {
+    return (await this.opts.model.run(sequences)).probability;
+  }
+
+  /** Stops accepting work and releases the model once queued work has drained. */
+  async dispose(): Promise<void> {
+    this.batcher.close();
+    await this.batcher.drain();
+    await this.opts.model.dispose();
+  }
+
+  private combine(windows: WindowResult[], tokens: number, truncated: boolean): TextScore {
+    const scores = aggregateWindowScores(windows.map((w) => w.probability));
+    return {
+      probability: this.opts.config.windowAggregate === 'max' ? scores.max : scores.mean,
+      windows: { ...scores, count: windows.length, truncated },
+      embedding: meanEmbedding(windows.map((w) => w.embedding)),
+      tokens,
+    };
+  }
+
+  private async runWindows(batch: Int32Array[]): Promise<WindowResult[]> {
+    const out = await this.opts.model.run(batch);
+    const d = out.embeddingDim;
+    return batch.map((_, i) => ({
+      probability: out.probability[i],
+      // A copy, so one request's result never aliases the batch buffer another request also holds.
+      embedding: out.embedding.slice(i * d, (i + 1) * d),
+    }));
+  }
+}

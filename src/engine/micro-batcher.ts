@@ -1,0 +1,132 @@
+// Gathers concurrent requests into model batches (bounded size, bounded wait), grouping similar lengths to cut padding.
+import { OverloadedError } from '../errors';
+
+export interface MicroBatcherOptions<I, O> {
+  maxBatch: number;
+  maxWaitMs: number;
+  /** Items allowed to wait at once; beyond it submit() rejects with OverloadedError. */
+  maxQueue: number;
+  /** The padding-relevant size of an item (its token count). */
+  lengthOf: (item: I) => number;
+  /** Runs one batch; must return one output per input, in order. */
+  run: (items: I[]) => Promise<O[]>;
+  /** Observes every batch run (size, padded tokens, real tokens), e.g. for metrics. */
+  onBatch?: (stats: BatchStats) => void;
+}
+
+export interface BatchStats {
+  size: number;
+  paddedTokens: number;
+  realTokens: number;
+}
+
+interface Entry<I, O> {
+  item: I;
+  length: number;
+  enqueuedAt: number;
+  resolve: (o: O) => void;
+  reject: (e: unknown) => void;
+}
+
+export class MicroBatcher<I, O> {
+  private pending: Entry<I, O>[] = [];
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: MicroBatcherOptions<I, O>) {}
+
+  get queueDepth(): number {
+    return this.pending.length;
+  }
+
+  /** Each item resolves with its own output, whatever batch it ends up in. */
+  submit(items: readonly I[]): Promise<O>[] {
+    if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');
+    if (this.pending.length + items.length > this.opts.maxQueue) {
+      throw new OverloadedError(`engine queue is full (${this.pending.length} waiting, limit ${this.opts.maxQueue}); retry later`);
+    }
+    const now = performance.now();
+    const promises = items.map(
+      (item) =>
+        new Promise<O>((resolve, reject) => {
+          this.pending.push({ item, length: this.opts.lengthOf(item), enqueuedAt: now, resolve, reject });
+        }),
+    );
+    this.schedule();
+    return promises;
+  }
+
+  /** Refuses new work; waiting items still run. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Resolves once nothing waits and no batch runs. */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.running) await new Promise((r) => setTimeout(r, 2));
+  }
+
+  private schedule(): void {
+    if (this.running || this.pending.length === 0) return;
+    if (this.pending.length >= this.opts.maxBatch) {
+      this.flush();
+      return;
+    }
+    if (this.timer) return;
+    const waited = performance.now() - this.pending[0].enqueuedAt;
+    this.timer = setTimeout(() => this.flush(), Math.max(0, this.opts.maxWaitMs - waited));
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running || this.pending.length === 0) return;
+    const batch = this.takeBatch();
+    this.running = true;
+    void this.runBatch(batch).finally(() => {
+      this.running = false;
+      this.schedule();
+    });
+  }
+
+  /**
+   * The oldest entry always goes (no starvation); the rest are the entries whose lengths sit closest to it,
+   * so a batch of short tickets is not padded to the length of one long review.
+   */
+  private takeBatch(): Entry<I, O>[] {
+    const { maxBatch } = this.opts;
+    if (this.pending.length <= maxBatch) {
+      const all = this.pending;
+      this.pending = [];
+      return all;
+    }
+    const oldest = this.pending[0];
+    const byLength = [...this.pending].sort((a, b) => a.length - b.length);
+    const at = byLength.indexOf(oldest);
+    let lo = at;
+    let hi = at + 1; // [lo, hi)
+    while (hi - lo < maxBatch) {
+      const canLo = lo > 0;
+      const canHi = hi < byLength.length;
+      if (canLo && (!canHi || oldest.length - byLength[lo - 1].length <= byLength[hi].length - oldest.length)) lo--;
+      else hi++;
+    }
+    const chosen = new Set(byLength.slice(lo, hi));
+    this.pending = this.pending.filter((e) => !chosen.has(e));
+    return byLength.slice(lo, hi);
+  }
+
+  private async runBatch(batch: Entry<I, O>[]): Promise<void> {
+    const longest = batch.reduce((m, e) => Math.max(m, e.length), 0);
+    const realTokens = batch.reduce((s, e) => s + e.length, 0);
+    this.opts.onBatch?.({ size: batch.length, paddedTokens: longest * batch.length, realTokens });
+    try {
+      const outputs = await this.opts.run(batch.map((e) => e.item));
+      if (outputs.length !== batch.length) throw new Error(`batch runner returned ${outputs.length} outputs for ${batch.length} inputs`);
+      batch.forEach((e, i) => e.resolve(outputs[i]));
+    } catch (err) {
+      for (const e of batch) e.reject(err);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// The only module that imports onnxruntime-node: owns one InferenceSession, picks the execution provider, checks the model's I/O.
+import * as ort from 'onnxruntime-node';
+import { ModelLoadError } from '../errors';
+import type { Logger } from '../logging';
+import type { ExecutionProvider } from '../config';
+
+export const MODEL_INPUTS = ['input_ids', 'attention_mask'] as const;
+export const MODEL_OUTPUTS = ['embedding', 'logits', 'probability'] as const;
+
+export interface OnnxSessionOptions {
+  modelPath: string;
+  providers: ExecutionProvider[];
+  /** 0 = let ORT decide (all cores). */
+  threads: number;
+  logger: Logger;
+}
+
+export interface ModelOutputs {
+  /** Row-major [batch, dim]. */
+  embedding: Float32Array;
+  embeddingDim: number;
+  logits: Float32Array;
+  probability: Float32Array;
+}
+
+export class OnnxSession {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly provider: ExecutionProvider,
+    readonly embeddingDim: number,
+  ) {}
+
+  static async create(opts: OnnxSessionOptions): Promise<OnnxSession> {
+    const { session, provider } = await openWithFallback(opts);
+    const embeddingDim = checkSignature(session, opts.modelPath);
+    opts.logger.info({ provider, modelPath: opts.modelPath, threads: opts.threads || 'auto' }, `ONNX Runtime execution provider: ${provider}`);
+    return new OnnxSession(session, provider, embeddingDim);
+  }
+
+  /** Runs a padded batch; sequences must be non-empty and are right-padded with id 0 under a zero mask. */
+  async run(sequences: readonly Int32Array[]): Promise<ModelOutputs> {
+    const batch = sequences.length;
+    const seq = sequences.reduce((m, s) => Math.max(m, s.length), 1);
+    const ids = new BigInt64Array(batch * seq);
+    const mask = new BigInt64Array(batch * seq);
+    sequences.forEach((s, b) => {
+      const row = b * seq;
+      for (let t = 0; t < s.length; t++) {
+        ids[row + t] = BigInt(s[t]);
+        mask[row + t] = 1n;
+      }
+    });
+    const out = await this.session.run({
+      input_ids: new ort.Tensor('int64', ids, [batch, seq]),
+      attention_mask: new ort.Tensor('int64', mask, [batch, seq]),
+    });
+    return {
+      embedding: out.embedding.data as Float32Array,
+      embeddingDim: this.embeddingDim,
+      logits: out.logits.data as Float32Array,
+      probability: out.probability.data as Float32Array,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+async function openWithFallback(opts: OnnxSessionOptions): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: opts.threads > 0 ? opts.threads : undefined,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    enableCpuMemArena: true,
+    enableMemPattern: true,
+  };
+  const failures: string[] = [];
+  for (let i = 0; i < opts.providers.length; i++) {
+    const provider = opts.providers[i];
+    try {
+      // Later providers stay in the list so ORT can place ops the preferred one does not implement.
+      const session = await ort.InferenceSession.create(opts.modelPath, { ...base, executionProviders: opts.providers.slice(i) });
+      if (failures.length > 0) {
+        opts.logger.warn({ provider, failures }, `ONNX Runtime fell back to ${provider}: ${failures.join('; ')}`);
+      }
+      return { session, provider };
+    } catch (e) {
+      failures.push(`${provider} unavailable (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  throw new ModelLoadError(`cannot open ONNX model ${opts.modelPath}: ${failures.join('; ')}`);
+}
+
+/** Fails at load, not at the first request, when the graph is not a churnscope text model. Returns the embedding width. */
+function checkSignature(session: ort.InferenceSession, modelPath: string): number {
+  const missingIn = MODEL_INPUTS.filter((n) => !session.inputNames.includes(n));
+  const missingOut = MODEL_OUTPUTS.filter((n) => !session.outputNames.includes(n));
+  if (missingIn.length || missingOut.length) {
+    throw new ModelLoadError(
+      `${modelPath} is not a churnscope text model: expected inputs [${MODEL_INPUTS.join(', ')}] and outputs [${MODEL_OUTPUTS.join(', ')}], ` +
+        `found inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
+    );
+  }
+  for (const meta of session.inputMetadata) {
+    if (meta.isTensor && (MODEL_INPUTS as readonly string[]).includes(meta.name)) {
+      if (meta.type !== 'int64' || meta.shape.length !== 2) {
+        throw new ModelLoadError(`${modelPath}: input ${meta.name} must be int64 [batch, sequence], found ${meta.type} [${meta.shape.join(', ')}]`);
+      }
+    }
+  }
+  const emb = session.outputMetadata.find((m) => m.name === 'embedding');
+  const dim = emb && emb.isTensor ? emb.shape[1] : undefined;
+  if (typeof dim !== 'number' || dim <= 0) {
+    throw new ModelLoadError(`${modelPath}: output embedding must be float [batch, dim] with a fixed dim`);
+  }
+  return dim;
+}

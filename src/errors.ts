@@ -1,0 +1,76 @@
+// The one typed error hierarchy of churnscope: every failure a caller can act on carries a code, an HTTP status and a cause.
+
+export interface ErrorDetails {
+  /** The input field, column or option at fault, when there is one. */
+  field?: string;
+  /** File and row, for errors found while reading data files. */
+  file?: string;
+  row?: number;
+  cause?: unknown;
+}
+
+export abstract class ChurnscopeError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  readonly field?: string;
+  readonly file?: string;
+  readonly row?: number;
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.field = details.field;
+    this.file = details.file;
+    this.row = details.row;
+  }
+
+  /** The body an HTTP response or a CLI's JSON error carries; never a stack trace. */
+  toJSON(): { code: string; message: string; field?: string; file?: string; row?: number } {
+    return { code: this.code, message: this.message, field: this.field, file: this.file, row: this.row };
+  }
+}
+
+/** The caller sent something malformed: wrong type, empty text, unknown option value. */
+export class ValidationError extends ChurnscopeError {
+  readonly code = 'invalid_input';
+  readonly status = 400;
+}
+
+/** The input is well formed but larger than the configured limit. */
+export class PayloadTooLargeError extends ChurnscopeError {
+  readonly code = 'payload_too_large';
+  readonly status = 413;
+}
+
+export class NotFoundError extends ChurnscopeError {
+  readonly code = 'not_found';
+  readonly status = 404;
+}
+
+/** A model directory or file is missing, corrupt or does not have the inputs/outputs we need. */
+export class ModelLoadError extends ChurnscopeError {
+  readonly code = 'model_load_failed';
+  readonly status = 500;
+}
+
+/** Configuration given at start-up is invalid; the process should refuse to start. */
+export class ConfigError extends ChurnscopeError {
+  readonly code = 'invalid_config';
+  readonly status = 500;
+}
+
+/** The engine is saturated or shutting down; retrying later can succeed. */
+export class OverloadedError extends ChurnscopeError {
+  readonly code = 'overloaded';
+  readonly status = 503;
+}
+
+/** A data file (CSV/JSONL) cannot be read or parsed. */
+export class DataFileError extends ChurnscopeError {
+  readonly code = 'invalid_data_file';
+  readonly status = 400;
+}
+
+export function isChurnscopeError(e: unknown): e is ChurnscopeError {
+  return e instanceof ChurnscopeError;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+
+describe('loadConfig', () => {
+  it('fills defaults', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.server).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.engine.maxBatch).toBe(32);
+    expect(c.engine.maxWaitMs).toBe(2);
+    expect(c.engine.providers).toEqual(['cuda', 'cpu']);
+    expect(c.modelDir).toMatch(/models[/\\]default$/);
+  });
+
+  it('lets flags override environment variables', () => {
+    const c = loadConfig({ env: { CHURNSCOPE_PORT: '9000', CHURNSCOPE_MAX_BATCH: '8' }, flags: { port: 9100 } });
+    expect(c.server.port).toBe(9100);
+    expect(c.engine.maxBatch).toBe(8);
+  });
+
+  it('names the bad variable', () => {
+    expect(() => loadConfig({ env: { CHURNSCOPE_PORT: 'eighty' } })).toThrow(/CHURNSCOPE_PORT must be a number/);
+  });
+
+  it('lists valid values for enums', () => {
+    try {
+      loadConfig({ env: { CHURNSCOPE_PROVIDERS: 'cuda,tpu' } });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).field).toBe('engine.providers.1');
+      expect((e as Error).message).toMatch(/cuda.*cpu/);
+    }
+  });
+
+  it('rejects a window overlap as large as the window', () => {
+    expect(() => parseConfig({ modelDir: 'm', engine: { maxTokens: 64, windowOverlap: 64 } })).toThrow(/windowOverlap/);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { OverloadedError } from '../../src/errors';
+import { MicroBatcher, type BatchStats } from '../../src/engine';
+
+function doubler(opts: { maxBatch: number; maxWaitMs: number; maxQueue?: number; delayMs?: number }) {
+  const batches: number[][] = [];
+  const stats: BatchStats[] = [];
+  const batcher = new MicroBatcher<number, number>({
+    maxBatch: opts.maxBatch,
+    maxWaitMs: opts.maxWaitMs,
+    maxQueue: opts.maxQueue ?? 1000,
+    lengthOf: (n) => n,
+    run: async (items) => {
+      batches.push(items);
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      return items.map((n) => n * 2);
+    },
+    onBatch: (s) => stats.push(s),
+  });
+  return { batcher, batches, stats };
+}
+
+describe('MicroBatcher', () => {
+  it('gathers concurrent submissions into one batch and returns each caller its own results', async () => {
+    const { batcher, batches } = doubler({ maxBatch: 32, maxWaitMs: 20 });
+    const calls = [[1, 2], [3], [4, 5, 6]].map((items) => Promise.all(batcher.submit(items)));
+    expect(await Promise.all(calls)).toEqual([[2, 4], [6], [8, 10, 12]]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(6);
+  });
+
+  it('never exceeds maxBatch and runs a full batch without waiting for the timer', async () => {
+    const { batcher, batches } = doubler({ maxBatch: 4, maxWaitMs: 10_000 });
+    const items = Array.from({ length: 10 }, (_, i) => i + 1);
+    const t0 = performance.now();
+    const first8 = Promise.all(batcher.submit(items.slice(0, 8)));
+    expect(await first8).toEqual(items.slice(0, 8).map((n) => n * 2));
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(batches.every((b) => b.length <= 4)).toBe(true);
+  });
+
+  it('runs a partial batch once maxWaitMs has passed', async () => {
+    const { batcher, batches } = doubler({ maxBatch: 64, maxWaitMs: 5 });
+    expect(await Promise.all(batcher.submit([7]))).toEqual([14]);
+    expect(batches).toEqual([[7]]);
+  });
+
+  it('groups similar lengths when more items wait than fit in a batch', async () => {
+    const { batcher, batches } = doubler({ maxBatch: 3, maxWaitMs: 1, delayMs: 5 });
+    // The first call occupies the runner; the rest queue up together and must be grouped by length.
+    const first = Promise.all(batcher.submit([50]));
+    const rest = Promise.all(batcher.submit([100, 1, 99, 2, 98, 3]));
+    await Promise.all([first, rest]);
+    const later = batches.slice(1).map((b) => [...b].sort((x, y) => x - y));
+    expect(later).toContainEqual([98, 99, 100]);
+    expect(later).toContainEqual([1, 2, 3]);
+  });
+
+  it('refuses work beyond maxQueue with an OverloadedError instead of queueing without bound', () => {
+    const { batcher } = doubler({ maxBatch: 2, maxWaitMs: 1000, maxQueue: 3, delayMs: 50 });
+    batcher.submit([1]);
+    expect(() => batcher.submit([1, 2, 3])).toThrow(OverloadedError);
+  });
+
+  it('rejects every item of a failed batch, and keeps serving afterwards', async () => {
+    let fail = true;
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 8,
+      maxWaitMs: 1,
+      maxQueue: 100,
+      lengthOf: () => 1,
+      run: async (items) => {
+        if (fail) throw new Error('boom');
+        return items;
+      },
+    });
+    await expect(Promise.all(batcher.submit([1, 2]))).rejects.toThrow('boom');
+    fail = false;
+    expect(await Promise.all(batcher.submit([3]))).toEqual([3]);
+  });
+
+  it('reports padding per batch', async () => {
+    const { batcher, stats } = doubler({ maxBatch: 8, maxWaitMs: 5 });
+    await Promise.all(batcher.submit([2, 4]));
+    expect(stats).toEqual([{ size: 2, paddedTokens: 8, realTokens: 6 }]);
+  });
+});

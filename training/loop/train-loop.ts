@@ -1,0 +1,174 @@
+// The one training loop for head and full modes: weighted BCE, AdamW with warm-up/decay, clipping, early stopping on validation ROC-AUC.
+import * as tf from '@tensorflow/tfjs';
+import { rocAuc } from '../../src/metrics';
+import { rng, shuffle } from '../data/splits';
+import { AdamW, clipByGlobalNorm, warmupLinearDecay } from './adamw';
+import { CheckpointStore, type CheckpointState, type EpochRecord } from './checkpoint';
+
+export interface TrainBatch<In> {
+  inputs: In;
+  labels: tf.Tensor1D;
+  dispose(): void;
+}
+
+/** What the loop trains: the mode (head or full) decides how inputs become logits. */
+export interface TrainSpec<In> {
+  variables: tf.Variable[];
+  /** Subject to weight decay; biases and norms are usually left out. */
+  decayed: tf.Variable[];
+  forward(inputs: In): tf.Tensor1D;
+  makeBatch(indices: number[]): TrainBatch<In>;
+  /** Probabilities for the given rows, for validation. */
+  predict(indices: number[]): Promise<Float32Array>;
+}
+
+export interface TrainLoopOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  warmupFraction: number;
+  weightDecay: number;
+  clipNorm: number;
+  /** weight: positives weighted by neg/pos in the loss; sample: batches drawn class-balanced; none. */
+  imbalance: 'weight' | 'sample' | 'none';
+  /** Epochs without validation ROC-AUC improvement before stopping. */
+  patience: number;
+  seed: number;
+}
+
+export interface StepProgress {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number;
+  examplesPerSecond: number;
+}
+
+export interface TrainLoopArgs<In> {
+  spec: TrainSpec<In>;
+  labels: readonly number[];
+  train: number[];
+  valid: number[];
+  options: TrainLoopOptions;
+  onStep?: (p: StepProgress) => void;
+  onEpoch?: (r: EpochRecord) => void;
+  checkpoint?: { store: CheckpointStore; fingerprint: string };
+  /** Aborting stops at the next step; the last epoch's checkpoint stays for --resume. */
+  signal?: AbortSignal;
+}
+
+export class TrainingInterruptedError extends Error {
+  constructor(readonly epochsDone: number) {
+    super(`training interrupted after ${epochsDone} complete epoch(s); rerun with --resume to continue`);
+  }
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  bestEpoch: number;
+  bestAuc: number;
+  stoppedEarly: boolean;
+}
+
+export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResult> {
+  const { spec, labels, train, valid, options: o } = args;
+  const pos = train.filter((i) => labels[i] === 1).length;
+  const posWeight = o.imbalance === 'weight' && pos > 0 ? (train.length - pos) / pos : 1;
+  const stepsPerEpoch = Math.ceil(train.length / o.batchSize);
+  const totalSteps = stepsPerEpoch * o.epochs;
+  const optimizer = new AdamW({ learningRate: o.learningRate, weightDecay: o.weightDecay });
+  let state: CheckpointState = { epochsDone: 0, bestEpoch: -1, bestAuc: -Infinity, history: [], fingerprint: args.checkpoint?.fingerprint ?? '' };
+  let best: tf.Tensor[] = spec.variables.map((v) => tf.keep(v.clone()));
+  if (args.checkpoint?.store.exists()) state = await resume(args.checkpoint, spec, optimizer, (b) => (best = b), best);
+
+  for (let epoch = state.epochsDone; epoch < o.epochs; epoch++) {
+    const started = performance.now();
+    let lossSum = 0;
+    let seen = 0;
+    const order = epochOrder(train, labels, o, epoch);
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
+      if (idx.length === 0) break;
+      if (args.signal?.aborted) throw new TrainingInterruptedError(state.epochsDone);
+      optimizer.setLearningRate(warmupLinearDecay(epoch * stepsPerEpoch + s, totalSteps, Math.round(totalSteps * o.warmupFraction), o.learningRate));
+      const batch = spec.makeBatch(idx);
+      const { value, grads } = tf.variableGrads(() => weightedBce(spec.forward(batch.inputs), batch.labels, posWeight), spec.variables);
+      const clipped = clipByGlobalNorm(grads, o.clipNorm);
+      optimizer.step(clipped.grads, spec.decayed);
+      const loss = (await value.data())[0];
+      tf.dispose([value, clipped.grads]);
+      batch.dispose();
+      lossSum += loss * idx.length;
+      seen += idx.length;
+      args.onStep?.({ epoch, step: s + 1, stepsPerEpoch, loss, examplesPerSecond: seen / ((performance.now() - started) / 1000) });
+    }
+    const validProbs = await spec.predict(valid);
+    const validAuc = rocAuc(validProbs, valid.map((i) => labels[i]));
+    const seconds = (performance.now() - started) / 1000;
+    const record: EpochRecord = { epoch, trainLoss: lossSum / Math.max(seen, 1), validAuc, seconds, examplesPerSecond: seen / seconds };
+    state.history.push(record);
+    if (validAuc > state.bestAuc) {
+      state.bestAuc = validAuc;
+      state.bestEpoch = epoch;
+      tf.dispose(best);
+      best = spec.variables.map((v) => tf.keep(v.clone()));
+    }
+    state.epochsDone = epoch + 1;
+    args.onEpoch?.(record);
+    if (args.checkpoint) await saveCheckpoint(args.checkpoint.store, state, spec, optimizer, best);
+    if (args.signal?.aborted) throw new TrainingInterruptedError(state.epochsDone);
+    if (epoch - state.bestEpoch >= o.patience) break;
+  }
+  spec.variables.forEach((v, i) => v.assign(best[i]));
+  tf.dispose(best);
+  optimizer.dispose();
+  return { history: state.history, bestEpoch: state.bestEpoch, bestAuc: state.bestAuc, stoppedEarly: state.epochsDone < o.epochs };
+}
+
+/** Mean of w·(softplus(z) − y·z): numerically stable BCE on logits, positives weighted by posWeight. */
+function weightedBce(logits: tf.Tensor1D, labels: tf.Tensor1D, posWeight: number): tf.Scalar {
+  return tf.tidy(() => {
+    const perExample = tf.sub(tf.softplus(logits), tf.mul(labels, logits));
+    const weights = tf.add(1, tf.mul(labels, posWeight - 1));
+    return tf.div(tf.sum(tf.mul(perExample, weights)), tf.sum(weights)) as tf.Scalar;
+  });
+}
+
+/** Seeded per epoch, so a resumed run sees the same order an uninterrupted one would. */
+function epochOrder(train: number[], labels: readonly number[], o: TrainLoopOptions, epoch: number): number[] {
+  const random = rng(o.seed * 1000 + epoch);
+  if (o.imbalance !== 'sample') return shuffle(train, random);
+  const pos = train.filter((i) => labels[i] === 1);
+  const neg = train.filter((i) => labels[i] !== 1);
+  const half = Math.floor(train.length / 2);
+  const draw = (from: number[], n: number) => Array.from({ length: n }, () => from[Math.floor(random() * from.length)]);
+  return shuffle([...draw(pos, half), ...draw(neg, train.length - half)], random);
+}
+
+async function saveCheckpoint<In>(store: CheckpointStore, state: CheckpointState, spec: TrainSpec<In>, optimizer: AdamW, best: tf.Tensor[]): Promise<void> {
+  await store.save(state, {
+    current: spec.variables.map((v, i) => ({ name: `${i}:${v.name}`, tensor: v })),
+    best: best.map((t, i) => ({ name: String(i), tensor: t })),
+    optimizer: await optimizer.getWeights(),
+  });
+}
+
+async function resume<In>(
+  ck: NonNullable<TrainLoopArgs<In>['checkpoint']>,
+  spec: TrainSpec<In>,
+  optimizer: AdamW,
+  setBest: (b: tf.Tensor[]) => void,
+  oldBest: tf.Tensor[],
+): Promise<CheckpointState> {
+  const { state, groups } = ck.store.load();
+  if (state.fingerprint !== ck.fingerprint) {
+    tf.dispose(groups.current.concat(groups.best, groups.optimizer).map((g) => g.tensor));
+    throw new Error('the checkpoint was written by a run with other data or options; remove it or use another --out');
+  }
+  spec.variables.forEach((v, i) => v.assign(groups.current[i].tensor as tf.Tensor));
+  tf.dispose(oldBest);
+  setBest(groups.best.map((g) => tf.keep(g.tensor)));
+  if (groups.optimizer.length) await optimizer.setWeights(groups.optimizer);
+  tf.dispose(groups.current.map((g) => g.tensor));
+  return state;
+}
