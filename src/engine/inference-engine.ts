@@ -1,6 +1,6 @@
 // Text in, model outputs out: validates, tokenizes, windows long texts and feeds the micro-batcher; the online and batch paths share it.
 import type { EngineConfig } from '../config';
-import { ValidationError } from '../errors';
+import { OverloadedError, ValidationError } from '../errors';
 import type { Logger } from '../logging';
 import { sanitizeText } from '../text/sanitize';
 import { validateText } from '../text/validate-text';
@@ -36,6 +36,8 @@ interface WindowResult {
 
 export class InferenceEngine {
   private readonly batcher: MicroBatcher<Int32Array, WindowResult>;
+  private closed = false;
+  private inFlight = 0;
 
   constructor(private readonly opts: InferenceEngineOptions) {
     const { config } = opts;
@@ -59,6 +61,16 @@ export class InferenceEngine {
 
   /** Scores texts; a bad entry fails the whole call with an error naming its index (nothing is half-scored). */
   async score(texts: readonly unknown[]): Promise<TextScore[]> {
+    if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');
+    this.inFlight++;
+    try {
+      return await this.scoreAccepted(texts);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async scoreAccepted(texts: readonly unknown[]): Promise<TextScore[]> {
     const { config } = this.opts;
     const clean = texts.map((t, i) =>
       sanitizeText(validateText(t, { maxBytes: config.maxTextBytes, field: texts.length === 1 ? 'text' : `texts[${i}]` })),
@@ -82,8 +94,31 @@ export class InferenceEngine {
     return (await this.opts.model.run(sequences)).probability;
   }
 
+  /**
+   * Embeddings and probabilities of pre-tokenized sequences (one window each), run in length-sorted chunks of
+   * maxBatch: the bulk path for training's frozen-encoder mode and for parity checks.
+   */
+  async embedTokenized(sequences: readonly Int32Array[]): Promise<{ embeddings: Float32Array[]; probabilities: Float32Array }> {
+    const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
+    const embeddings: Float32Array[] = new Array(sequences.length);
+    const probabilities = new Float32Array(sequences.length);
+    const size = this.opts.config.maxBatch;
+    for (let s = 0; s < order.length; s += size) {
+      const chunk = order.slice(s, s + size);
+      const results = await this.runWindows(chunk.map((i) => sequences[i]));
+      chunk.forEach((row, k) => {
+        embeddings[row] = results[k].embedding;
+        probabilities[row] = results[k].probability;
+      });
+    }
+    return { embeddings, probabilities };
+  }
+
   /** Stops accepting work and releases the model once queued work has drained. */
   async dispose(): Promise<void> {
+    this.closed = true;
+    // Calls already accepted (maybe still tokenizing) finish; only then does the batcher stop taking work.
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 2));
     this.batcher.close();
     await this.batcher.drain();
     await this.opts.model.dispose();

@@ -3,3 +3,4 @@ export {
   rocAuc, rocCurve, prCurve, averagePrecision, brierScore, expectedCalibrationError, calibrationBins, atThreshold,
   type Confusion, type ThresholdMetrics, type CalibrationBin,
 } from './binary-metrics';
+export { evaluate, evaluateByGroup, type EvalMetrics } from './evaluate';

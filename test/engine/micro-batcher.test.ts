@@ -49,6 +49,7 @@ describe('MicroBatcher', () => {
     const { batcher, batches } = doubler({ maxBatch: 3, maxWaitMs: 1, delayMs: 5 });
     // The first call occupies the runner; the rest queue up together and must be grouped by length.
     const first = Promise.all(batcher.submit([50]));
+    await new Promise((r) => setTimeout(r, 3)); // the first batch is running now
     const rest = Promise.all(batcher.submit([100, 1, 99, 2, 98, 3]));
     await Promise.all([first, rest]);
     const later = batches.slice(1).map((b) => [...b].sort((x, y) => x - y));

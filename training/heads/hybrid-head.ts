@@ -1,28 +1,9 @@
 // The classification head: a linear term on the sentence embedding plus an optional bag of token-id unigrams and hashed bigrams.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedArray } from '../encoders/use-lite/params';
+import type { HybridHeadConfig, HybridHeadParams } from './hybrid-head-params';
 
-/**
- * Why a bag term: a frozen sentence embedding blurs decisive words ("refund", "stale"); a sparse linear term over
- * the tokenizer's own ids restores them, SetFit-style body + head otherwise. It needs only input_ids, so the ONNX
- * graph computes it too and serving stays one model call.
- */
-export interface HybridHeadConfig {
-  embeddingDim: number;
-  vocabSize: number;
-  /** Hash buckets for token-id bigrams; 0 disables them. */
-  bigramBuckets: number;
-  /** Unigram bag on/off. */
-  unigrams: boolean;
-}
-
-export interface HybridHeadParams {
-  config: HybridHeadConfig;
-  embeddingWeight: NamedArray; // [embeddingDim]
-  bias: number;
-  unigramWeight?: NamedArray; // [vocabSize]
-  bigramWeight?: NamedArray; // [bigramBuckets]
-}
+export type { HybridHeadConfig, HybridHeadParams };
 
 export class HybridHead {
   readonly wEmb: tf.Variable;
