@@ -1,0 +1,3 @@
+// Public surface of the trainable encoders: the family contract and each family's module.
+export type { TrainableEncoder, FreezeOptions } from './trainable-encoder';
+export * from './use-lite/index';
