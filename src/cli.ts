@@ -3,12 +3,21 @@ import { Command, InvalidArgumentError } from 'commander';
 import { isChurnscopeError } from './errors';
 import { serveCommand } from './commands/serve';
 import { scoreTextCommand } from './commands/score-text';
+import { trainCommand } from './commands/train';
+import { evalCommand } from './commands/eval';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
   return n;
 };
+
+const num = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
+  return n;
+};
+const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 const program = new Command('churnscope').description('Churn risk from what customers write.').showHelpAfterError();
 
@@ -28,6 +37,46 @@ program
   .argument('<text...>', 'texts to score')
   .option('--model <dir>', 'model bundle directory')
   .action(scoreTextCommand);
+
+program
+  .command('train')
+  .description('fine-tune the text model on labelled texts and write a servable bundle')
+  .requiredOption('--data <file>', 'labelled texts: .csv, .jsonl or .ndjson (optionally .gz)')
+  .option('--text-col <name>', 'column holding the text', 'text')
+  .option('--label-col <name>', 'column holding the label', 'label')
+  .requiredOption('--positive <values>', 'label value(s) meaning dissatisfied / churned (comma-separated)', list)
+  .option('--negative <values>', 'label value(s) meaning the opposite (default: the one other value)', list)
+  .option('--source-col <name>', 'column naming the source (feedback, review, chat, ticket)', 'source')
+  .option('--default-source <source>', 'source of rows that name none', 'review')
+  .option('--agent-turns <policy>', 'chat transcripts: drop agent turns or keep them', 'drop')
+  .requiredOption('--out <dir>', 'bundle directory to write')
+  .option('--mode <mode>', 'head (frozen encoder) or full (fine-tune encoder + head)', 'head')
+  .option('--seed <n>', 'random seed (splits, shuffles, sampling)', int('--seed'))
+  .option('--epochs <n>', 'epochs (head default 40, full default 3)', int('--epochs'))
+  .option('--batch-size <n>', 'batch size', int('--batch-size'))
+  .option('--lr <x>', 'peak learning rate', num('--lr'))
+  .option('--max-tokens <n>', 'tokens per window', int('--max-tokens'))
+  .option('--imbalance <how>', 'weight, sample or none', 'weight')
+  .option('--calibration <method>', 'platt, isotonic or none', 'platt')
+  .option('--backend <name>', 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm, cpu', 'auto')
+  .option('--freeze-embeddings', 'full mode: keep the token embeddings fixed')
+  .option('--freeze-lower-layer', 'full mode: keep the lower transformer layer fixed')
+  .option('--cache-dir <dir>', 'where frozen embeddings and the base encoder are cached')
+  .option('--resume', 'continue an interrupted run from its last epoch checkpoint')
+  .option('--overwrite', 'replace an existing output directory')
+  .action(trainCommand);
+
+program
+  .command('eval')
+  .description('score a labelled file with a model bundle and print its metrics as JSON')
+  .option('--model <dir>', 'model bundle directory (default the bundled model)')
+  .requiredOption('--data <file>', 'labelled texts: .csv, .jsonl or .ndjson (optionally .gz)')
+  .option('--text-col <name>', 'column holding the text', 'text')
+  .option('--label-col <name>', 'column holding the label', 'label')
+  .requiredOption('--positive <values>', 'label value(s) meaning dissatisfied / churned', list)
+  .option('--negative <values>', 'label value(s) meaning the opposite', list)
+  .option('--source-col <name>', 'column naming the source', 'source')
+  .action(evalCommand);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isChurnscopeError(e)) {

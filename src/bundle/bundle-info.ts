@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ModelLoadError } from '../errors';
+import { bandThresholdsSchema } from '../score/bands';
+import { calibrationSchema } from '../score/calibration';
 
 export const bundleInfoSchema = z.object({
   /** Shown in every response and log line; unique per trained bundle. */
@@ -12,6 +14,9 @@ export const bundleInfoSchema = z.object({
   /** Tokens per window the model was trained with. */
   maxTokens: z.number().int().positive(),
   createdAt: z.string().optional(),
+  /** Fitted on validation at training time; absent for bare encoders (then risk = raw probability). */
+  calibration: calibrationSchema.optional(),
+  bands: bandThresholdsSchema.optional(),
 });
 
 export type BundleInfo = z.infer<typeof bundleInfoSchema>;

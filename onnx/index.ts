@@ -1,0 +1,7 @@
+// The onnx/ contract: the only place that builds ONNX graphs (exporters) and writes/loads Hugging-Face-layout bundles.
+export { buildUseLiteModel, USE_LITE_ONNX_IO, type BuildUseLiteOptions } from './exporters/use-lite';
+export { addUseLiteEncoder, type UseLiteEncoderValues } from './exporters/use-lite-encoder';
+export { writeHfBundle, BUNDLE_FILES, type WriteHfBundleOptions } from './bundle/write-hf-bundle';
+export { HF_CONFIG_DEFAULTS, defaultTokenizerConfig } from './bundle/hf-config';
+export { loadBundleWithTransformers, type LoadWithTransformersOptions, type TransformersBundle } from './bundle/load-with-transformers';
+export { GraphBuilder, DataType, attr, type ModelMeta } from './proto';

@@ -1,0 +1,46 @@
+// `churnscope eval`: scores a labelled file with a bundle and prints its metrics (calibrated, per source) as JSON.
+import { readBundleInfo } from '../bundle';
+import { loadConfig } from '../config';
+import { createEngine } from '../engine';
+import { readLabelledTexts } from '../ingest';
+import { createLogger } from '../logging';
+import { evaluate, evaluateByGroup } from '../metrics';
+import { RiskCalibrator } from '../score';
+
+export interface EvalFlags {
+  model?: string;
+  data: string;
+  textCol: string;
+  labelCol: string;
+  positive: string[];
+  negative?: string[];
+  sourceCol?: string;
+}
+
+export async function evalCommand(flags: EvalFlags): Promise<void> {
+  const config = loadConfig({ env: process.env, flags: { model: flags.model } });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const info = readBundleInfo(config.modelDir);
+  const data = await readLabelledTexts({ file: flags.data, textCol: flags.textCol, labelCol: flags.labelCol, positive: flags.positive, negative: flags.negative, sourceCol: flags.sourceCol, minRows: 2 });
+  const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
+  const calibrator = new RiskCalibrator(info);
+  const risks: number[] = [];
+  try {
+    for (let s = 0; s < data.rows.length; s += 256) {
+      const scores = await engine.score(data.rows.slice(s, s + 256).map((r) => r.text));
+      risks.push(...scores.map((x) => calibrator.risk(x.probability)));
+    }
+  } finally {
+    await engine.dispose();
+  }
+  const labels = data.rows.map((r) => r.label);
+  const threshold = calibrator.thresholds.high;
+  const report = {
+    model: info.version,
+    data: { file: flags.data, rows: data.rows.length, positives: data.positives, skippedEmpty: data.skippedEmpty },
+    threshold: { band: 'high', value: threshold },
+    overall: evaluate(risks, labels, threshold),
+    bySource: evaluateByGroup(risks, labels, data.rows.map((r) => r.source), threshold),
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}

@@ -1,0 +1,80 @@
+// `churnscope train`: flags → validated options → the training pipeline, with a live progress bar on stderr.
+import cliProgress from 'cli-progress';
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { SOURCES, type TextSource } from '../ingest';
+import { createLogger } from '../logging';
+
+export interface TrainFlags {
+  data: string;
+  textCol: string;
+  labelCol: string;
+  positive: string[];
+  negative?: string[];
+  sourceCol?: string;
+  defaultSource?: string;
+  agentTurns: string;
+  out: string;
+  mode: string;
+  seed?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  calibration: string;
+  backend: string;
+  maxTokens?: number;
+  freezeEmbeddings?: boolean;
+  freezeLowerLayer?: boolean;
+  imbalance: string;
+  resume?: boolean;
+  overwrite?: boolean;
+  cacheDir?: string;
+}
+
+export async function trainCommand(flags: TrainFlags): Promise<void> {
+  // TF.js loads only for commands that train, so `serve` starts without it.
+  const { trainTextModel, trainOptionsSchema } = await import('../../training/pipeline');
+  const parsed = trainOptionsSchema.safeParse({
+    out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume ?? false, mode: flags.mode, seed: flags.seed,
+    epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, calibration: flags.calibration, backend: flags.backend,
+    maxTokens: flags.maxTokens, freezeEmbeddings: flags.freezeEmbeddings ?? false, freezeLowerLayer: flags.freezeLowerLayer ?? false,
+    imbalance: flags.imbalance, cacheDir: flags.cacheDir,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`--${String(issue.path[0] ?? 'options')}: ${issue.message}`, { field: String(issue.path[0]) });
+  }
+  const defaultSource = z.enum(SOURCES).optional().safeParse(flags.defaultSource);
+  if (!defaultSource.success) throw new ValidationError(`--default-source must be one of ${SOURCES.join(', ')}`, { field: 'default-source' });
+  const agentTurns = z.enum(['drop', 'keep']).safeParse(flags.agentTurns);
+  if (!agentTurns.success) throw new ValidationError('--agent-turns must be drop or keep', { field: 'agent-turns' });
+
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const bar = new cliProgress.SingleBar(
+    { format: '{phase} epoch {epoch} |{bar}| {value}/{total} steps · loss {loss} · {rate} ex/s · ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let barEpoch = -1;
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  const card = await trainTextModel({
+    data: [{ file: flags.data, textCol: flags.textCol, labelCol: flags.labelCol, positive: flags.positive, negative: flags.negative, sourceCol: flags.sourceCol, defaultSource: defaultSource.data as TextSource | undefined, agentTurns: agentTurns.data }],
+    options: parsed.data,
+    logger,
+    signal: abort.signal,
+    onStep: (p) => {
+      if (p.epoch !== barEpoch) {
+        if (barEpoch >= 0) bar.stop();
+        bar.start(p.stepsPerEpoch, 0, { phase: p.phase, epoch: p.epoch + 1, loss: '-', rate: '-' });
+        barEpoch = p.epoch;
+      }
+      bar.update(p.step, { loss: p.loss.toFixed(4), rate: p.examplesPerSecond.toFixed(0) });
+    },
+    onEpoch: (r) => {
+      bar.stop();
+      barEpoch = -1;
+      process.stderr.write(`  ${r.phase} epoch ${r.epoch + 1}: train loss ${r.trainLoss.toFixed(4)}, valid ROC-AUC ${r.validAuc.toFixed(4)}, ${r.seconds.toFixed(1)} s\n`);
+    },
+  }).finally(() => bar.stop());
+  process.stdout.write(`${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity }, null, 2)}\n`);
+}

@@ -1,0 +1,43 @@
+// The official ONNX checker (python onnx, full_check with strict shape inference) on the exported file; skipped loudly when python onnx is absent.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportTestModel, TEST_HEAD, TEST_HYBRID_HEAD } from './helpers/exported-model';
+
+const SKIP_MESSAGE = 'python3-onnx not installed (apt-get install python3-onnx); checker not run';
+
+/**
+ * `-I` and a cwd outside the repo matter: the repo's own `onnx/` folder would otherwise shadow the python package
+ * as a namespace package. /usr/bin/python3 is tried too because apt's python3-onnx lands there, not in pyenv's python.
+ */
+function findPythonWithOnnx(): string | undefined {
+  const candidates = [process.env.ONNX_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
+  return candidates.find((py) => spawnSync(py, ['-I', '-c', 'import onnx.checker'], { cwd: tmpdir() }).status === 0);
+}
+
+const python = findPythonWithOnnx();
+if (!python) console.warn(`[onnx-checker] SKIPPED: ${SKIP_MESSAGE}`);
+
+describe('ONNX checker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'churnscope-onnx-check-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [label, head] of [['linear', TEST_HEAD], ['hybrid', TEST_HYBRID_HEAD]] as const) {
+    it.skipIf(!python)(python ? `accepts the exported USE-lite model with the ${label} head (full_check)` : SKIP_MESSAGE, async () => {
+      const file = join(dir, `model-${label}.onnx`);
+      writeFileSync(file, (await exportTestModel(head)).bytes);
+      const script = [
+        'import sys, onnx',
+        'onnx.checker.check_model(sys.argv[1], full_check=True)',
+        'm = onnx.load(sys.argv[1])',
+        'print("onnx", onnx.__version__, "ir", m.ir_version, "opset", m.opset_import[0].version, "nodes", len(m.graph.node))',
+      ].join('\n');
+      const res = spawnSync(python!, ['-I', '-c', script, file], { cwd: tmpdir(), encoding: 'utf8' });
+      console.info(`[onnx-checker] ${label}: ${python}: ${res.stdout.trim()} ${res.stderr.trim()}`);
+      expect(res.status, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/ir 8 opset 17/);
+    });
+  }
+});

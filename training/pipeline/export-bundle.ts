@@ -1,0 +1,66 @@
+// Writes the servable bundle: ONNX graph, tokenizer, config with calibration and bands, model card; checked against TF.js first.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BundleInfo } from '../../src/bundle';
+import { engineDefaults } from '../../src/config';
+import { createEngine } from '../../src/engine';
+import { ModelLoadError } from '../../src/errors';
+import type { Logger } from '../../src/logging';
+import { buildUseLiteModel, writeHfBundle } from '../../onnx';
+import type { UseLiteParams } from '../encoders/use-lite';
+import type { HybridHeadParams } from '../heads/hybrid-head-params';
+import type { ModelCard } from '../report/model-card';
+import { renderModelCardHtml } from '../report/model-card-html';
+
+export const PARITY_TOLERANCE = 1e-4;
+
+export interface ExportBundleOptions {
+  out: string;
+  overwrite: boolean;
+  encoderParams: UseLiteParams;
+  head: HybridHeadParams;
+  tokenizerJson: object;
+  info: BundleInfo;
+  card: ModelCard;
+  /** The same token windows scored by TF.js: ONNX Runtime must agree within PARITY_TOLERANCE. */
+  parity: { ids: Int32Array[]; tfProbs: Float32Array };
+  logger: Logger;
+}
+
+export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<ModelCard> {
+  const out = path.resolve(opts.out);
+  const staging = path.join(path.dirname(out), `.${path.basename(out)}.staging-${randomUUID()}`);
+  try {
+    const modelBytes = buildUseLiteModel({ params: opts.encoderParams, head: opts.head, metadata: { churnscope_version: opts.info.version } });
+    await writeHfBundle({ outDir: staging, modelBytes, tokenizerJson: opts.tokenizerJson, config: { churnscope: opts.info }, logger: opts.logger });
+    const parity = await checkParity(staging, opts);
+    const card: ModelCard = { ...opts.card, parity };
+    fs.writeFileSync(path.join(staging, 'model-card.json'), `${JSON.stringify(card, null, 2)}\n`);
+    fs.writeFileSync(path.join(staging, 'model-card.html'), renderModelCardHtml(card));
+    if (fs.existsSync(out)) {
+      if (!opts.overwrite) throw new ModelLoadError(`output directory ${out} already exists; choose another --out or pass --overwrite`);
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    fs.renameSync(staging, out);
+    return card;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function checkParity(dir: string, opts: ExportBundleOptions): Promise<NonNullable<ModelCard['parity']>> {
+  const engine = await createEngine({ bundleDir: dir, config: engineDefaults({ providers: ['cpu'] }), logger: opts.logger });
+  try {
+    const { probabilities } = await engine.embedTokenized(opts.parity.ids);
+    let maxAbsDiff = 0;
+    probabilities.forEach((p, i) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(p - opts.parity.tfProbs[i]))));
+    opts.logger.info({ maxAbsDiff, texts: probabilities.length }, 'export parity: TF.js vs ONNX Runtime');
+    if (!(maxAbsDiff <= PARITY_TOLERANCE)) {
+      throw new ModelLoadError(`exported ONNX model disagrees with the trained TF.js model: max |Δp| ${maxAbsDiff} > ${PARITY_TOLERANCE}`);
+    }
+    return { maxAbsDiff, texts: probabilities.length, tolerance: PARITY_TOLERANCE };
+  } finally {
+    await engine.dispose();
+  }
+}

@@ -1,0 +1,58 @@
+// Head mode's frozen encoder: the pretrained USE-lite exported once to ONNX (cached), and embeddings cached per dataset.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { engineDefaults } from '../../src/config';
+import { createEngine, type InferenceEngine } from '../../src/engine';
+import type { Logger } from '../../src/logging';
+import { buildUseLiteTokenizerJson, readUseLiteVocab } from '../../src/tokenize';
+import { buildUseLiteModel, writeHfBundle } from '../../onnx';
+import { readUseLiteCheckpoint, USE_LITE_ARCHITECTURE, type UseLiteParams } from '../encoders/use-lite';
+import { zeroHead } from '../heads/zero-head';
+
+const BASE_VERSION = 'use-lite-base-1';
+
+export interface FrozenEncoderOptions {
+  cacheDir: string;
+  maxTokens: number;
+  logger: Logger;
+}
+
+/** The pretrained encoder with a zero head as a servable bundle; built on first use, reused afterwards. */
+export async function openFrozenEncoder(opts: FrozenEncoderOptions): Promise<{ engine: InferenceEngine; params: UseLiteParams; modelHash: string }> {
+  const dir = path.join(opts.cacheDir, BASE_VERSION);
+  const params = await readUseLiteCheckpoint();
+  if (!fs.existsSync(path.join(dir, 'onnx', 'model.onnx'))) {
+    opts.logger.info({ dir }, 'exporting the pretrained encoder to ONNX for frozen embeddings (once)');
+    const modelBytes = buildUseLiteModel({ params, head: zeroHead(USE_LITE_ARCHITECTURE.outputDim, USE_LITE_ARCHITECTURE.vocabSize) });
+    const tokenizerJson = buildUseLiteTokenizerJson(await readUseLiteVocab());
+    await writeHfBundle({ outDir: dir, modelBytes, tokenizerJson, config: { churnscope: { version: BASE_VERSION, encoder: 'use-lite', maxTokens: opts.maxTokens } }, overwrite: true });
+  }
+  const modelHash = createHash('sha256').update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx'))).digest('hex').slice(0, 16);
+  const engine = await createEngine({ bundleDir: dir, config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'] }), logger: opts.logger });
+  return { engine, params, modelHash };
+}
+
+/** Embeddings of the given token sequences, from the cache when this model already embedded these exact sequences. */
+export async function cachedEmbeddings(opts: { engine: InferenceEngine; modelHash: string; ids: Int32Array[]; cacheDir: string; logger: Logger }): Promise<Float32Array> {
+  const h = createHash('sha256').update(opts.modelHash);
+  for (const seq of opts.ids) h.update(Buffer.from(seq.buffer, seq.byteOffset, seq.byteLength)).update('|');
+  const file = path.join(opts.cacheDir, 'embeddings', `${h.digest('hex').slice(0, 24)}.f32`);
+  const dim = USE_LITE_ARCHITECTURE.outputDim;
+  if (fs.existsSync(file)) {
+    const buf = fs.readFileSync(file);
+    if (buf.byteLength === opts.ids.length * dim * 4) {
+      opts.logger.info({ file }, 'frozen embeddings: cache hit');
+      return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4).slice();
+    }
+  }
+  const started = performance.now();
+  const { embeddings } = await opts.engine.embedTokenized(opts.ids);
+  const flat = new Float32Array(opts.ids.length * dim);
+  embeddings.forEach((e, i) => flat.set(e, i * dim));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.tmp`, Buffer.from(flat.buffer));
+  fs.renameSync(`${file}.tmp`, file);
+  opts.logger.info({ file, texts: opts.ids.length, seconds: (performance.now() - started) / 1000 }, 'frozen embeddings: computed with ONNX Runtime and cached');
+  return flat;
+}

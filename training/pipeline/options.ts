@@ -1,0 +1,39 @@
+// Options of one training run, validated once: data specs, mode, head, loop, calibration and bands.
+import { z } from 'zod';
+import { bandTargetsSchema } from '../../src/score/bands';
+
+export const trainOptionsSchema = z.object({
+  out: z.string().min(1),
+  overwrite: z.boolean().default(false),
+  resume: z.boolean().default(false),
+  mode: z.enum(['head', 'full']).default('head'),
+  seed: z.number().int().default(42),
+  validFraction: z.number().gt(0).lt(0.9).default(0.2),
+  maxTokens: z.number().int().min(8).max(1024).default(256),
+  cacheDir: z.string().default('.cache/churnscope'),
+  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  head: z
+    .object({ unigrams: z.boolean().default(true), bigramBuckets: z.number().int().min(0).max(1 << 22).default(1 << 18) })
+    .prefault({}),
+  freezeEmbeddings: z.boolean().default(false),
+  freezeLowerLayer: z.boolean().default(false),
+  epochs: z.number().int().min(1).max(1000).optional(),
+  batchSize: z.number().int().min(1).max(4096).optional(),
+  learningRate: z.number().positive().optional(),
+  weightDecay: z.number().min(0).default(0.01),
+  warmupFraction: z.number().min(0).max(0.5).default(0.1),
+  clipNorm: z.number().min(0).default(1),
+  imbalance: z.enum(['weight', 'sample', 'none']).default('weight'),
+  patience: z.number().int().min(1).default(3),
+  calibration: z.enum(['platt', 'isotonic', 'none']).default('platt'),
+  bands: bandTargetsSchema.prefault({}),
+});
+
+export type TrainOptions = z.infer<typeof trainOptionsSchema>;
+
+/** Mode-dependent loop defaults: the head converges in many cheap epochs, full fine-tuning in few expensive ones. */
+export function loopDefaults(mode: TrainOptions['mode']) {
+  return mode === 'head'
+    ? { epochs: 40, batchSize: 64, learningRate: 0.01 }
+    : { epochs: 3, batchSize: 16, learningRate: 5e-5 };
+}

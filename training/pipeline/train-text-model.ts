@@ -1,0 +1,146 @@
+// `churnscope train` as a list of steps: load → split → tokenize → train (head, then optionally full) → calibrate → export.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ValidationError } from '../../src/errors';
+import { readLabelledTexts, type LabelledText, type LabelledTextOptions } from '../../src/ingest';
+import type { Logger } from '../../src/logging';
+import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../../src/tokenize';
+import { selectBackend } from '../backend';
+import { stratifiedSplit } from '../data/splits';
+import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../encoders/use-lite';
+import { HybridHead } from '../heads/hybrid-head';
+import { CheckpointStore, type EpochRecord } from '../loop/checkpoint';
+import { trainLoop, type StepProgress, type TrainResult } from '../loop/train-loop';
+import { fullModeSpec } from '../modes/full-mode';
+import { headModeSpec } from '../modes/head-mode';
+import { curvesFor, type ModelCard } from '../report/model-card';
+import { evaluateValidation } from './evaluate-validation';
+import { exportTrainedBundle } from './export-bundle';
+import { cachedEmbeddings, openFrozenEncoder } from './frozen-encoder';
+import { loopDefaults, type TrainOptions } from './options';
+
+export interface TrainTextModelArgs {
+  data: LabelledTextOptions[];
+  options: TrainOptions;
+  logger: Logger;
+  onStep?: (p: StepProgress & { phase: string }) => void;
+  onEpoch?: (r: EpochRecord & { phase: string }) => void;
+  signal?: AbortSignal;
+}
+
+export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCard> {
+  const { options: o, logger } = args;
+  const started = performance.now();
+  refuseExistingOutput(o);
+  const data = await loadData(args.data);
+  const labels = data.rows.map((r) => r.label);
+  const split = stratifiedSplit(labels, o.validFraction, o.seed);
+  const tokenizerJson = buildUseLiteTokenizerJson(await readUseLiteVocab());
+  const ids = await tokenize(tokenizerJson, data.rows, o.maxTokens);
+  const backend = await selectBackend({ logger, prefer: o.backend });
+  const frozen = await openFrozenEncoder({ cacheDir: o.cacheDir, maxTokens: o.maxTokens, logger });
+  const embeddings = await cachedEmbeddings({ engine: frozen.engine, modelHash: frozen.modelHash, ids, cacheDir: o.cacheDir, logger });
+  await frozen.engine.dispose();
+
+  const head = new HybridHead({ embeddingDim: USE_LITE_ARCHITECTURE.outputDim, vocabSize: USE_LITE_ARCHITECTURE.vocabSize, ...o.head });
+  const headSpec = headModeSpec(head, { embeddings, embeddingDim: USE_LITE_ARCHITECTURE.outputDim, ids, labels });
+  const phases: { phase: string; result: TrainResult }[] = [];
+  phases.push({ phase: 'head', result: await runPhase('head', headSpec, args, labels, split, loopDefaults('head')) });
+  let encoder: UseLiteEncoder | undefined;
+  let validProbs = await headSpec.predict(split.valid);
+  if (o.mode === 'full') {
+    // Linear probe, then fine-tune: the head starts trained, so the encoder's first updates follow a useful gradient.
+    encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
+    const spec = fullModeSpec(encoder, head, { ids, labels }, { freezeEmbeddings: o.freezeEmbeddings, freezeLowerLayer: o.freezeLowerLayer });
+    phases.push({ phase: 'full', result: await runPhase('full', spec, args, labels, split, loopDefaults('full')) });
+    validProbs = await spec.predict(split.valid);
+  }
+
+  const validation = evaluateValidation({
+    rawProbs: validProbs, labels: split.valid.map((i) => labels[i]), sources: split.valid.map((i) => data.rows[i].source),
+    method: o.calibration, targets: o.bands, seed: o.seed,
+  });
+  const version = `use-lite-${o.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  const parityRows = split.valid.slice(0, 64);
+  const card: ModelCard = {
+    version, createdAt: new Date().toISOString(), encoder: { family: 'use-lite', maxTokens: o.maxTokens }, mode: o.mode,
+    head: { ...head.config },
+    data: { files: args.data.map((d) => d.file), rows: data.rows.length, positives: data.positives, skippedEmpty: data.skippedEmpty, bySource: countBy(data.rows.map((r) => r.source)), labelValues: data.labelValues },
+    split: { train: split.train.length, valid: split.valid.length, seed: o.seed },
+    training: { options: { ...o }, history: phases.flatMap((p) => p.result.history), bestEpoch: phases[phases.length - 1].result.bestEpoch, seconds: (performance.now() - started) / 1000, backend: backend.name },
+    calibration: { method: validation.calibration.method },
+    bands: validation.bands,
+    metrics: validation.metrics,
+    curves: curvesFor(validation.calibratedProbs, split.valid.map((i) => labels[i])),
+    notes: notesFor(phases, data.skippedEmpty),
+  };
+  const finalCard = await exportTrainedBundle({
+    out: o.out, overwrite: o.overwrite, encoderParams: encoder ? await encoder.toParams() : frozen.params, head: await head.toParams(), tokenizerJson,
+    info: { version, encoder: 'use-lite', maxTokens: o.maxTokens, createdAt: card.createdAt, calibration: validation.calibration, bands: validation.bands.thresholds },
+    card, parity: { ids: parityRows.map((i) => ids[i]), tfProbs: validProbs.slice(0, parityRows.length) }, logger,
+  });
+  encoder?.dispose();
+  head.dispose();
+  fs.rmSync(checkpointDir(o), { recursive: true, force: true });
+  return finalCard;
+}
+
+async function runPhase<In>(
+  phase: string,
+  spec: Parameters<typeof trainLoop<In>>[0]['spec'],
+  args: TrainTextModelArgs,
+  labels: number[],
+  split: { train: number[]; valid: number[] },
+  defaults: ReturnType<typeof loopDefaults>,
+): Promise<TrainResult> {
+  const o = args.options;
+  const options = {
+    epochs: o.epochs ?? defaults.epochs, batchSize: o.batchSize ?? defaults.batchSize, learningRate: o.learningRate ?? defaults.learningRate,
+    warmupFraction: o.warmupFraction, weightDecay: o.weightDecay, clipNorm: o.clipNorm, imbalance: o.imbalance, patience: o.patience, seed: o.seed,
+  };
+  const store = new CheckpointStore(path.join(checkpointDir(o), phase));
+  if (store.exists() && !o.resume) throw new ValidationError(`a checkpoint from an interrupted run exists in ${checkpointDir(o)}; pass --resume to continue it or remove it`);
+  return trainLoop({
+    spec, labels, train: split.train, valid: split.valid, options, signal: args.signal,
+    checkpoint: { store, fingerprint: JSON.stringify({ phase, options, n: labels.length, o: { ...o, resume: undefined } }) },
+    onStep: (p) => args.onStep?.({ ...p, phase }),
+    onEpoch: (r) => args.onEpoch?.({ ...r, phase }),
+  });
+}
+
+function checkpointDir(o: TrainOptions): string {
+  return `${path.resolve(o.out)}.checkpoint`;
+}
+
+function refuseExistingOutput(o: TrainOptions): void {
+  if (fs.existsSync(o.out) && !o.overwrite) throw new ValidationError(`output directory ${o.out} already exists; choose another --out or pass --overwrite`, { field: 'out' });
+}
+
+async function loadData(specs: LabelledTextOptions[]) {
+  const sets = await Promise.all(specs.map((s) => readLabelledTexts(s)));
+  const rows: LabelledText[] = sets.flatMap((s) => s.rows);
+  return {
+    rows,
+    positives: sets.reduce((n, s) => n + s.positives, 0),
+    skippedEmpty: sets.reduce((n, s) => n + s.skippedEmpty, 0),
+    labelValues: { positive: [...new Set(sets.flatMap((s) => s.labelValues.positive))], negative: [...new Set(sets.flatMap((s) => s.labelValues.negative))] },
+  };
+}
+
+async function tokenize(tokenizerJson: object, rows: LabelledText[], maxTokens: number): Promise<Int32Array[]> {
+  const tokenizer = await TextTokenizer.create({ tokenizerJson, maxLength: maxTokens });
+  const out = (await tokenizer.encodeBatch(rows.map((r) => r.text))).map((t) => t.ids);
+  tokenizer.dispose();
+  return out;
+}
+
+function countBy(values: string[]): Record<string, number> {
+  return values.reduce<Record<string, number>>((acc, v) => ((acc[v] = (acc[v] ?? 0) + 1), acc), {});
+}
+
+function notesFor(phases: { phase: string; result: TrainResult }[], skipped: number): string[] {
+  const notes = phases.map((p) => `${p.phase} phase: best validation ROC-AUC ${p.result.bestAuc.toFixed(4)} at epoch ${p.result.bestEpoch + 1}${p.result.stoppedEarly ? ' (stopped early)' : ''}`);
+  if (skipped) notes.push(`${skipped} rows with empty text were skipped`);
+  notes.push('Metrics are on the validation split, with calibration cross-fitted on its two halves.');
+  return notes;
+}
