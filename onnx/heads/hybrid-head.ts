@@ -18,13 +18,13 @@ export function addHybridHead(g: GraphBuilder, io: HeadInputs, head: HybridHeadP
   const w = g.initializer('head_w_emb', head.embeddingWeight.data, [config.embeddingDim, 1]);
   const linear = g.op('Squeeze', [g.op('MatMul', [io.embedding, w], undefined, 'head_emb_dot'), axis1], undefined, 'head_emb_term');
   let logits = g.op('Add', [linear, g.constFloat('head_bias', [head.bias], [])], undefined, 'head_linear');
-  const one = g.constFloat('head_one', [1], []);
+  let one: string | undefined; // created on first use: an unused initializer makes ORT warn at load
   /** Σ_t weight[index_t]·mask_t / √max(Σ mask, 1) over the sequence axis. */
   const bag = (table: string, index: string, mask: string, hint: string) => {
     const picked = g.op('Mul', [g.op('Gather', [table, index], { axis: attr.int(0) }, `${hint}_gather`), mask], undefined, `${hint}_masked`);
     const sum = g.op('ReduceSum', [picked, axis1], { keepdims: attr.int(0) }, `${hint}_sum`);
     const count = g.op('ReduceSum', [mask, axis1], { keepdims: attr.int(0) }, `${hint}_count`);
-    return g.op('Div', [sum, g.op('Sqrt', [g.op('Max', [count, one], undefined, `${hint}_count1`)], undefined, `${hint}_norm`)], undefined, `${hint}_term`);
+    return g.op('Div', [sum, g.op('Sqrt', [g.op('Max', [count, (one ??= g.constFloat('head_one', [1], []))], undefined, `${hint}_count1`)], undefined, `${hint}_norm`)], undefined, `${hint}_term`);
   };
   if (head.unigramWeight) {
     const table = g.initializer('head_w_uni', head.unigramWeight.data, [config.vocabSize]);

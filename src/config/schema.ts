@@ -12,6 +12,8 @@ export const engineConfigSchema = z.object({
   maxBatch: z.number().int().min(1).max(1024).default(32),
   /** How long the micro-batcher waits for more requests before running a partial batch. */
   maxWaitMs: z.number().min(0).max(1000).default(2),
+  /** Padding a batch may carry relative to its real tokens (CPU cost is per token, so padding is waste). */
+  maxPaddingFraction: z.number().min(0).default(0.15),
   /** Requests waiting beyond this are refused with an OverloadedError instead of queueing without bound. */
   maxQueue: z.number().int().min(1).default(10_000),
   /** Tokens per window; longer texts are split into overlapping windows. */

@@ -45,6 +45,7 @@ export class InferenceEngine {
       maxBatch: config.maxBatch,
       maxWaitMs: config.maxWaitMs,
       maxQueue: config.maxQueue,
+      maxPaddingFraction: config.maxPaddingFraction,
       lengthOf: (ids) => ids.length,
       run: (batch) => this.runWindows(batch),
       onBatch: opts.onBatch,

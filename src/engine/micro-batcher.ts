@@ -6,6 +6,11 @@ export interface MicroBatcherOptions<I, O> {
   maxWaitMs: number;
   /** Items allowed to wait at once; beyond it submit() rejects with OverloadedError. */
   maxQueue: number;
+  /**
+   * Most padding a batch may carry, as a fraction of its real tokens. On CPU the model costs the same per token at
+   * any batch size, so padding is pure loss: a batch stops growing before it would exceed this.
+   */
+  maxPaddingFraction?: number;
   /** The padding-relevant size of an item (its token count). */
   lengthOf: (item: I) => number;
   /** Runs one batch; must return one output per input, in order. */
@@ -96,13 +101,14 @@ export class MicroBatcher<I, O> {
    */
   private takeBatch(): Entry<I, O>[] {
     const { maxBatch } = this.opts;
-    if (this.pending.length <= maxBatch) {
-      const all = this.pending;
-      this.pending = [];
-      return all;
-    }
     const oldest = this.pending[0];
     const byLength = [...this.pending].sort((a, b) => a.length - b.length);
+    if (this.pending.length <= maxBatch) {
+      const batch = this.trimPadding(byLength, oldest);
+      const chosen = new Set(batch);
+      this.pending = this.pending.filter((e) => !chosen.has(e));
+      return batch;
+    }
     const at = byLength.indexOf(oldest);
     let lo = at;
     let hi = at + 1; // [lo, hi)
@@ -112,9 +118,29 @@ export class MicroBatcher<I, O> {
       if (canLo && (!canHi || oldest.length - byLength[lo - 1].length <= byLength[hi].length - oldest.length)) lo--;
       else hi++;
     }
-    const chosen = new Set(byLength.slice(lo, hi));
+    const batch = this.trimPadding(byLength.slice(lo, hi), oldest);
+    const chosen = new Set(batch);
     this.pending = this.pending.filter((e) => !chosen.has(e));
-    return byLength.slice(lo, hi);
+    return batch;
+  }
+
+  /** Drops the entries farthest in length from the oldest until the padding fits the budget (the oldest always stays). */
+  private trimPadding(batch: Entry<I, O>[], oldest: Entry<I, O>): Entry<I, O>[] {
+    const budget = this.opts.maxPaddingFraction;
+    if (budget === undefined) return batch;
+    const out = [...batch];
+    const waste = () => {
+      const real = out.reduce((s, e) => s + e.length, 0);
+      return (Math.max(...out.map((e) => e.length)) * out.length - real) / Math.max(real, 1);
+    };
+    while (out.length > 1 && waste() > budget) {
+      const first = out[0] === oldest ? undefined : out[0];
+      const last = out[out.length - 1] === oldest ? undefined : out[out.length - 1];
+      const dropLast = last && (!first || last.length - oldest.length >= oldest.length - first.length);
+      if (dropLast) out.pop();
+      else out.shift();
+    }
+    return out;
   }
 
   private async runBatch(batch: Entry<I, O>[]): Promise<void> {

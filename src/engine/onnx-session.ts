@@ -1,4 +1,7 @@
 // The only module that imports onnxruntime-node: owns one InferenceSession, picks the execution provider, checks the model's I/O.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ModelLoadError } from '../errors';
 import type { Logger } from '../logging';
@@ -70,7 +73,7 @@ export class OnnxSession {
 async function openWithFallback(opts: OnnxSessionOptions): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: opts.threads > 0 ? opts.threads : undefined,
+    ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
     interOpNumThreads: 1,
     executionMode: 'sequential',
     enableCpuMemArena: true,
@@ -79,6 +82,11 @@ async function openWithFallback(opts: OnnxSessionOptions): Promise<{ session: or
   const failures: string[] = [];
   for (let i = 0; i < opts.providers.length; i++) {
     const provider = opts.providers[i];
+    const missing = provider === 'cuda' ? missingCudaProvider() : undefined;
+    if (missing) {
+      failures.push(`cuda unavailable (${missing})`);
+      continue;
+    }
     try {
       // Later providers stay in the list so ORT can place ops the preferred one does not implement.
       const session = await ort.InferenceSession.create(opts.modelPath, { ...base, executionProviders: opts.providers.slice(i) });
@@ -91,6 +99,18 @@ async function openWithFallback(opts: OnnxSessionOptions): Promise<{ session: or
     }
   }
   throw new ModelLoadError(`cannot open ONNX model ${opts.modelPath}: ${failures.join('; ')}`);
+}
+
+/**
+ * The npm package ships the CPU provider only; the CUDA provider library is added by
+ * `npm install onnxruntime-node --onnxruntime-node-install=cuda12` on a GPU machine. Checking for the file first
+ * avoids ORT's native error spew on every CPU-only start, while a present library is still tried for real.
+ */
+function missingCudaProvider(): string | undefined {
+  const pkg = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
+  const dir = path.join(path.dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
+  const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  return fs.existsSync(path.join(dir, lib)) ? undefined : `${lib} not installed; reinstall onnxruntime-node with --onnxruntime-node-install=cuda12 on a CUDA machine`;
 }
 
 /** Fails at load, not at the first request, when the graph is not a churnscope text model. Returns the embedding width. */

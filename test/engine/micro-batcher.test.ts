@@ -86,3 +86,16 @@ describe('MicroBatcher', () => {
     expect(stats).toEqual([{ size: 2, paddedTokens: 8, realTokens: 6 }]);
   });
 });
+
+describe('MicroBatcher padding budget', () => {
+  it('splits a batch rather than pad short items to a long one', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 8, maxWaitMs: 5, maxQueue: 100, maxPaddingFraction: 0.1, lengthOf: (n) => n,
+      run: async (items) => (batches.push(items), items),
+    });
+    await Promise.all(batcher.submit([10, 11, 10, 100, 98]));
+    const sorted = batches.map((b) => [...b].sort((x, y) => x - y)).sort((a, b) => a[0] - b[0]);
+    expect(sorted).toEqual([[10, 10, 11], [98, 100]]);
+  });
+});

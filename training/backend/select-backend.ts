@@ -34,6 +34,8 @@ const NODE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 
 export async function selectBackend(opts: SelectBackendOptions): Promise<SelectedBackend> {
   const { logger } = opts;
+  // Production mode: no per-op debug checks, and no console banner from the cpu backend (we log our own choice).
+  tf.env().set('PROD', true);
   const prefer = opts.prefer ?? 'auto';
   const start = prefer === 'auto' ? 0 : BACKEND_ORDER.indexOf(prefer);
   if (start < 0) throw new ConfigError(`unknown TF.js backend preference ${String(prefer)}`, { field: 'prefer' });

@@ -1,5 +1,6 @@
 // The classification head: a linear term on the sentence embedding plus an optional bag of token-id unigrams and hashed bigrams.
 import * as tf from '@tensorflow/tfjs';
+import { gatherRows } from '../backend';
 import type { NamedArray } from '../encoders/use-lite/params';
 import type { HybridHeadConfig, HybridHeadParams } from './hybrid-head-params';
 
@@ -38,7 +39,7 @@ export class HybridHead {
       const m = tf.cast(mask, 'float32');
       const len = tf.sum(m, 1);
       if (this.wUni) {
-        const uni = tf.sum(tf.mul(tf.gather(this.wUni, tf.cast(ids, 'int32')), m), 1);
+        const uni = tf.sum(tf.mul(lookup(this.wUni, tf.cast(ids, 'int32')), m), 1);
         logits = tf.add(logits, tf.div(uni, tf.sqrt(tf.maximum(len, 1)))) as tf.Tensor1D;
       }
       if (this.wBi && ids.shape[1] > 1) {
@@ -47,7 +48,7 @@ export class HybridHead {
         const b = tf.cast(tf.slice(ids, [0, 1], [-1, T - 1]), 'int32');
         const bucket = bigramBucket(a, b, this.config);
         const mb = tf.mul(tf.slice(m, [0, 0], [-1, T - 1]), tf.slice(m, [0, 1], [-1, T - 1]));
-        const bi = tf.sum(tf.mul(tf.gather(this.wBi, bucket), mb), 1);
+        const bi = tf.sum(tf.mul(lookup(this.wBi, bucket), mb), 1);
         logits = tf.add(logits, tf.div(bi, tf.sqrt(tf.maximum(tf.sum(mb, 1), 1)))) as tf.Tensor1D;
       }
       return logits;
@@ -68,6 +69,11 @@ export class HybridHead {
   dispose(): void {
     for (const v of this.variables) v.dispose();
   }
+}
+
+/** Per-id scalar weights; gatherRows keeps the gradient available on wasm (no UnsortedSegmentSum there). */
+function lookup(weights: tf.Variable, ids: tf.Tensor): tf.Tensor {
+  return tf.reshape(gatherRows(tf.reshape(weights, [-1, 1]) as tf.Tensor2D, ids), ids.shape);
 }
 
 /** (a·V + b) mod buckets, the same int arithmetic the ONNX head uses (a·V + b < 2³¹ for V ≤ 46k). */

@@ -1,0 +1,94 @@
+// bench:encoder — tokenizer, engine and TF.js throughput on real reviews, each next to its peer in the same run; prints JSON.
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { engineDefaults } from '../src/config';
+import { createEngine } from '../src/engine';
+import { readLabelledTexts } from '../src/ingest';
+import { createLogger } from '../src/logging';
+import { TextTokenizer } from '../src/tokenize';
+import { loadBundleWithTransformers } from '../onnx';
+import { selectBackend } from '../training/backend';
+import { readUseLiteCheckpoint, UseLiteEncoder } from '../training/encoders/use-lite';
+import { padIds } from '../training/modes/head-mode';
+import { openFrozenEncoder } from '../training/pipeline/frozen-encoder';
+
+const N = Number(process.env.BENCH_TEXTS ?? 2000);
+const TF_TEXTS = Number(process.env.BENCH_TF_TEXTS ?? 256);
+const logger = createLogger({ level: 'warn' });
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { seconds: (performance.now() - t0) / 1000, value };
+}
+
+const rows = (await readLabelledTexts({ file: 'fixtures/data/fine_foods_train.csv', textCol: 'review', labelCol: 'score', positive: ['other'] })).rows;
+const texts = rows.slice(0, N).map((r) => r.text);
+
+// The bundle under test: the bundled default model when present, else the pretrained encoder exported on the fly.
+const defaultDir = path.resolve('models/default');
+const bundleDir = await import('node:fs').then((fs) => (fs.existsSync(path.join(defaultDir, 'onnx/model.onnx')) ? defaultDir : undefined));
+const dir = bundleDir ?? (await (async () => {
+  const f = await openFrozenEncoder({ cacheDir: '.cache/churnscope', maxTokens: 256, logger });
+  await f.engine.dispose();
+  return path.resolve('.cache/churnscope/use-lite-base-1');
+})());
+
+// (a) tokenizers vs transformers.js tokenizer, same tokenizer.json, same truncation.
+const ours = await TextTokenizer.create({ tokenizerJson: path.join(dir, 'tokenizer.json'), maxLength: 256 });
+const hf = await loadBundleWithTransformers(dir);
+await ours.encodeBatch(texts.slice(0, 50));
+for (const t of texts.slice(0, 50)) hf.tokenizer(t, { truncation: true, max_length: 256 });
+const tokOurs = await timed(() => ours.encodeBatch(texts));
+const tokHf = await timed(async () => texts.map((t) => hf.tokenizer(t, { truncation: true, max_length: 256 })));
+const tokens = tokOurs.value.reduce((n, t) => n + t.ids.length, 0);
+
+// (b) engine (micro-batched, windows) vs transformers.js called once per text, same ONNX model.
+const engine = await createEngine({ bundleDir: dir, config: engineDefaults({ providers: ['cpu'] }), logger });
+await engine.score(texts.slice(0, 64));
+const eng = await timed(async () => {
+  const out = [];
+  for (let s = 0; s < texts.length; s += 256) out.push(...(await engine.score(texts.slice(s, s + 256))));
+  return out;
+});
+const engineTokens = eng.value.reduce((n, s) => n + s.tokens, 0);
+await hf.embed(texts[0]);
+const naive = await timed(async () => {
+  for (const t of texts) await hf.embed(t);
+});
+await engine.dispose();
+await hf.dispose();
+
+// (c) TF.js inference of the trainable port on the best available backend (slow on CPU: a subset).
+const backend = await selectBackend({ logger });
+const encoder = UseLiteEncoder.fromParams(await readUseLiteCheckpoint());
+const sub = tokOurs.value.slice(0, TF_TEXTS).map((t) => t.ids).sort((a, b) => a.length - b.length);
+const tfRun = await timed(async () => {
+  for (let s = 0; s < sub.length; s += 32) {
+    const x = padIds(sub.slice(s, s + 32));
+    const y = encoder.apply(x.ids, x.mask);
+    await y.data();
+    tf.dispose([x.ids, x.mask, y]);
+  }
+});
+encoder.dispose();
+
+const tokenizerRatio = tokHf.seconds / tokOurs.seconds;
+const engineRatio = naive.seconds / eng.seconds;
+process.stdout.write(`${JSON.stringify({
+  machine: { cpus: os.cpus().length, node: process.version },
+  texts: texts.length,
+  model: bundleDir ? 'models/default' : 'pretrained encoder (no default bundle yet)',
+  tokenizer: {
+    tokenizers: { textsPerSecond: texts.length / tokOurs.seconds },
+    transformersJs: { textsPerSecond: texts.length / tokHf.seconds },
+    ratio: tokenizerRatio, target: 1.5, met: tokenizerRatio >= 1.5,
+  },
+  inference: {
+    engine: { textsPerSecond: texts.length / eng.seconds, tokensPerSecond: engineTokens / eng.seconds, provider: 'cpu' },
+    transformersJsPerText: { textsPerSecond: texts.length / naive.seconds, tokensPerSecond: tokens / naive.seconds },
+    ratio: engineRatio, target: 3, met: engineRatio >= 3,
+  },
+  tfjs: { backend: backend.name, texts: sub.length, textsPerSecond: sub.length / tfRun.seconds },
+}, null, 2)}\n`);

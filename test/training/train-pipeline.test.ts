@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBundleInfo } from '../../src/bundle';
+import { engineDefaults } from '../../src/config';
+import { createEngine } from '../../src/engine';
+import { DataFileError, ValidationError } from '../../src/errors';
+import { silentLogger } from '../../src/logging';
+import { trainOptionsSchema, trainTextModel, TrainingInterruptedError } from '../../training/pipeline';
+import { loadReviews } from '../helpers/reviews';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-'));
+const cacheDir = path.join(dir, 'cache');
+let csv: string;
+
+beforeAll(async () => {
+  // 400 real reviews keep the run to seconds while leaving both classes well represented.
+  const reviews = (await loadReviews()).slice(0, 400);
+  csv = path.join(dir, 'reviews.csv');
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  fs.writeFileSync(csv, `review,score\n${reviews.map((r) => `${quote(r.review)},${r.score}`).join('\n')}\n`);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const spec = () => [{ file: csv, textCol: 'review', labelCol: 'score', positive: ['other'] }];
+const opts = (out: string, extra: Record<string, unknown> = {}) =>
+  trainOptionsSchema.parse({ out: path.join(dir, out), cacheDir, epochs: 4, seed: 1, backend: 'wasm', head: { bigramBuckets: 4096 }, ...extra });
+
+describe('trainTextModel (head mode)', () => {
+  it('writes a complete, servable bundle whose ONNX outputs match TF.js', async () => {
+    const card = await trainTextModel({ data: spec(), options: opts('bundle'), logger: silentLogger() });
+    const out = path.join(dir, 'bundle');
+    for (const f of ['config.json', 'tokenizer.json', 'onnx/model.onnx', 'model-card.json', 'model-card.html']) {
+      expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    }
+    expect(card.parity!.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    expect(card.metrics.overall.rocAuc).toBeGreaterThan(0.7);
+    expect(card.data.rows).toBe(400);
+    const info = readBundleInfo(out);
+    expect(info.calibration?.method).toBe('platt');
+    expect(info.bands!.high).toBeGreaterThanOrEqual(info.bands!.medium);
+    const html = fs.readFileSync(path.join(out, 'model-card.html'), 'utf8');
+    expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5); // ROC, PR, calibration, loss, confusion
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    expect(fs.existsSync(`${out}.checkpoint`)).toBe(false);
+
+    const engine = await createEngine({ bundleDir: out, config: engineDefaults({ providers: ['cpu'] }), logger: silentLogger() });
+    const [bad, good] = await engine.score(['Stale, tasteless and overpriced. I want a refund.', 'Delicious, my kids love it, will buy again!']);
+    await engine.dispose();
+    expect(bad.probability).toBeGreaterThan(good.probability);
+  });
+
+  it('refuses an existing output directory and leaves it untouched', async () => {
+    const out = path.join(dir, 'exists');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'keep.txt'), 'x');
+    await expect(trainTextModel({ data: spec(), options: opts('exists'), logger: silentLogger() })).rejects.toBeInstanceOf(ValidationError);
+    expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+  });
+
+  it('refuses bad data before training and writes nothing', async () => {
+    await expect(
+      trainTextModel({ data: [{ ...spec()[0], textCol: 'body' }], options: opts('nothing'), logger: silentLogger() }),
+    ).rejects.toThrow(DataFileError);
+    expect(fs.existsSync(path.join(dir, 'nothing'))).toBe(false);
+  });
+
+  it('resumes an interrupted run from its epoch checkpoint', async () => {
+    const abort = new AbortController();
+    const options = opts('resumed', { epochs: 6, patience: 10 });
+    const run = trainTextModel({ data: spec(), options, logger: silentLogger(), signal: abort.signal, onEpoch: (r) => (r.epoch === 1 ? abort.abort() : undefined) });
+    await expect(run).rejects.toBeInstanceOf(TrainingInterruptedError);
+    expect(fs.existsSync(path.join(dir, 'resumed'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'resumed.checkpoint'))).toBe(true);
+    await expect(trainTextModel({ data: spec(), options, logger: silentLogger() })).rejects.toThrow(/--resume/);
+    const epochs: number[] = [];
+    const card = await trainTextModel({ data: spec(), options: { ...options, resume: true }, logger: silentLogger(), onEpoch: (r) => epochs.push(r.epoch) });
+    expect(epochs[0]).toBe(2);
+    expect(card.training.history.map((h) => h.epoch)).toEqual([0, 1, 2, 3, 4, 5].slice(0, card.training.history.length));
+  });
+});
