@@ -4,6 +4,7 @@ import { loadConfig } from '../config';
 import { createEngine } from '../engine';
 import { createLogger } from '../logging';
 import { readBundleInfo } from '../bundle';
+import { RiskCalibrator } from '../score';
 
 export interface ServeFlags {
   port?: number;
@@ -18,7 +19,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const info = readBundleInfo(config.modelDir);
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
-  const app = createApp({ engine, logger, modelVersion: info.version });
+  const app = createApp({ engine, calibrator: new RiskCalibrator(info), logger, modelVersion: info.version });
   const server = app.listen(config.server.port, config.server.host, () => {
     logger.info({ host: config.server.host, port: config.server.port, model: info.version }, `churnscope listening on http://${config.server.host}:${config.server.port}`);
   });

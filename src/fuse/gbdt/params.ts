@@ -12,6 +12,12 @@ export const gbdtParamsSchema = z.strictObject({
   /** L2 penalty on leaf values (the λ in G²/(H+λ)). */
   l2: z.number().nonnegative().default(1),
   minSamplesLeaf: z.number().int().positive().default(20),
+  /**
+   * Extra L2 and minimum rows per category for categorical (set) splits, LightGBM's cat_l2 / min_data_per_group:
+   * sorting categories by gradient lets a split pick noise among many small categories, and these rein it in.
+   */
+  categoricalL2: z.number().nonnegative().default(10),
+  minCategorySamples: z.number().int().nonnegative().default(100),
   /** A split must reduce the (doubled) loss by at least this much. */
   minGainToSplit: z.number().nonnegative().default(0),
   /** Fraction of training rows each tree sees, drawn without replacement. */

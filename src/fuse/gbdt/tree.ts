@@ -50,11 +50,6 @@ export class Tree {
     return this.data.feature.length;
   }
 
-  /** Largest feature index used by a split, -1 for a stump; checked against the model's width on load. */
-  maxFeature(): number {
-    return Math.max(...this.data.feature);
-  }
-
   private goesLeft(node: number, v: number): boolean {
     const mask = this.masks[node];
     if (mask) return mask[Number.isInteger(v) && v >= 0 && v < 256 ? v : 0] === 1;
