@@ -45,14 +45,15 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
   const head = new HybridHead({ embeddingDim: USE_LITE_ARCHITECTURE.outputDim, vocabSize: USE_LITE_ARCHITECTURE.vocabSize, ...o.head });
   const headSpec = headModeSpec(head, { embeddings, embeddingDim: USE_LITE_ARCHITECTURE.outputDim, ids, labels });
   const phases: { phase: string; result: TrainResult }[] = [];
-  phases.push({ phase: 'head', result: await runPhase('head', headSpec, args, labels, split, loopDefaults('head')) });
+  // In full mode the head phase is only the warm start: it keeps the head defaults, and the loop flags go to the full phase.
+  phases.push({ phase: 'head', result: await runPhase('head', headSpec, args, labels, split, loopDefaults('head'), o.mode === 'head') });
   let encoder: UseLiteEncoder | undefined;
   let validProbs = await headSpec.predict(split.valid);
   if (o.mode === 'full') {
     // Linear probe, then fine-tune: the head starts trained, so the encoder's first updates follow a useful gradient.
     encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
     const spec = fullModeSpec(encoder, head, { ids, labels }, { freezeEmbeddings: o.freezeEmbeddings, freezeLowerLayer: o.freezeLowerLayer });
-    phases.push({ phase: 'full', result: await runPhase('full', spec, args, labels, split, loopDefaults('full')) });
+    phases.push({ phase: 'full', result: await runPhase('full', spec, args, labels, split, loopDefaults('full'), true) });
     validProbs = await spec.predict(split.valid);
   }
 
@@ -92,10 +93,12 @@ async function runPhase<In>(
   labels: number[],
   split: { train: number[]; valid: number[] },
   defaults: ReturnType<typeof loopDefaults>,
+  userLoopFlags: boolean,
 ): Promise<TrainResult> {
   const o = args.options;
+  const pick = <T>(flag: T | undefined, fallback: T) => (userLoopFlags && flag !== undefined ? flag : fallback);
   const options = {
-    epochs: o.epochs ?? defaults.epochs, batchSize: o.batchSize ?? defaults.batchSize, learningRate: o.learningRate ?? defaults.learningRate,
+    epochs: pick(o.epochs, defaults.epochs), batchSize: pick(o.batchSize, defaults.batchSize), learningRate: pick(o.learningRate, defaults.learningRate),
     warmupFraction: o.warmupFraction, weightDecay: o.weightDecay, clipNorm: o.clipNorm, imbalance: o.imbalance, patience: o.patience, seed: o.seed,
   };
   const store = new CheckpointStore(path.join(checkpointDir(o), phase));
