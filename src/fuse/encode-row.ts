@@ -29,6 +29,9 @@ function lookupFor(schema: FeatureSchema, stats: FeatureStats): Lookup {
 
 /** Throws naming every unknown key and listing the valid ones; the id and label columns are accepted and ignored. */
 export function checkKnownFeatures(schema: FeatureSchema, stats: FeatureStats, values: Record<string, unknown>): void {
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw new ValidationError('features must be an object of feature name to value');
+  }
   const { allowed } = lookupFor(schema, stats);
   const unknown = Object.keys(values).filter((k) => !allowed.has(k));
   if (unknown.length) {

@@ -102,6 +102,7 @@ function scanCategorical(search: Search, f: number, hist: Float64Array, base: nu
   let h = 0;
   let c = 0;
   let bestK = -1;
+  // Small categories never decide a split on their own: at least one judged category stays right with them.
   for (let k = 0; k + 1 < present.length; k++) {
     const s = base + 3 * present[k];
     g += hist[s];
