@@ -6,7 +6,7 @@ import { createLogger } from '../src/logging';
 import { rocAuc } from '../src/metrics';
 import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
 import { selectBackend } from '../training/backend';
-import { stratifiedFolds, stratifiedSplit } from '../training/data/splits';
+import { stratifiedFolds, stratifiedSplit } from '../src/sampling/splits';
 import { USE_LITE_ARCHITECTURE } from '../training/encoders/use-lite/params';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop } from '../training/loop/train-loop';

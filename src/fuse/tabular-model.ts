@@ -1,7 +1,7 @@
 // The tabular half of fusion: feature schema + fitted encoding stats + gradient-boosted trees, trained, explained and serialised as one.
 import { z } from 'zod';
 import { ModelLoadError, ValidationError } from '../errors';
-import { stratifiedSplit } from '../../training/data/splits';
+import { stratifiedSplit } from '../sampling/splits';
 import { displayValue, encodeRow } from './encode-row';
 import { featureSchemaSchema, type FeatureSchema } from './feature-schema';
 import { checkStatsMatchSchema, featureStatsSchema, fitFeatureStats, type FeatureStats } from './feature-stats';

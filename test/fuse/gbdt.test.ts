@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ModelLoadError, ValidationError } from '../../src/errors';
 import { GradientBoostedClassifier } from '../../src/fuse';
 import { rocAuc } from '../../src/metrics';
-import { rng } from '../../training/data/splits';
+import { rng } from '../../src/sampling/splits';
 
 const kinds = ['numeric', 'numeric', 'numeric', 'categorical'] as const;
 

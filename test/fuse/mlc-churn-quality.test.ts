@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadFeatureSchema, TabularModel } from '../../src/fuse';
 import { readRecords } from '../../src/ingest/read-records';
 import { rocAuc } from '../../src/metrics';
-import { stratifiedSplit } from '../../training/data/splits';
+import { stratifiedSplit } from '../../src/sampling/splits';
 
 // Reference on this file (fixtures/data/README.md): histogram GBDT 0.928, logistic regression 0.798 on a 75/25 split.
 describe('tabular model on the real mlc_churn data', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelLoadError, ValidationError } from '../../src/errors';
 import { parseFeatureSchema, TabularModel } from '../../src/fuse';
-import { rng } from '../../training/data/splits';
+import { rng } from '../../src/sampling/splits';
 
 const schema = parseFeatureSchema({
   id: 'customer_id',

@@ -7,7 +7,7 @@ import { HybridHead } from '../../training/heads/hybrid-head';
 import { CheckpointStore } from '../../training/loop/checkpoint';
 import { TrainingInterruptedError, trainLoop, type TrainLoopOptions } from '../../training/loop/train-loop';
 import { headModeSpec, type HeadModeData } from '../../training/modes/head-mode';
-import { rng, stratifiedSplit } from '../../training/data/splits';
+import { rng, stratifiedSplit } from '../../src/sampling/splits';
 
 /** Synthetic texts: the label depends on one embedding direction and on token 7 ("refund") appearing. */
 function synthetic(n: number, seed: number): HeadModeData {

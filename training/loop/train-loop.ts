@@ -1,7 +1,7 @@
 // The one training loop for head and full modes: weighted BCE, AdamW with warm-up/decay, clipping, early stopping on validation ROC-AUC.
 import * as tf from '@tensorflow/tfjs';
 import { rocAuc } from '../../src/metrics';
-import { rng, shuffle } from '../data/splits';
+import { rng, shuffle } from '../../src/sampling/splits';
 import { AdamW, clipByGlobalNorm, warmupLinearDecay } from './adamw';
 import { CheckpointStore, type CheckpointState, type EpochRecord } from './checkpoint';
 

@@ -2,7 +2,7 @@
 import { evaluate, evaluateByGroup, type EvalMetrics } from '../../src/metrics';
 import { chooseBands, type BandTargets, type ChosenBands } from '../../src/score/bands';
 import { applyCalibration, fitCalibration, type Calibration, type CalibrationMethod } from '../../src/score/calibration';
-import { stratifiedFolds } from '../data/splits';
+import { stratifiedFolds } from '../../src/sampling/splits';
 
 export interface ValidationInput {
   rawProbs: Float32Array;

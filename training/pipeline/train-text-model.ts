@@ -6,7 +6,7 @@ import { readLabelledTexts, type LabelledText, type LabelledTextOptions } from '
 import type { Logger } from '../../src/logging';
 import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../../src/tokenize';
 import { selectBackend } from '../backend';
-import { stratifiedSplit } from '../data/splits';
+import { stratifiedSplit } from '../../src/sampling/splits';
 import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../encoders/use-lite';
 import { HybridHead } from '../heads/hybrid-head';
 import { CheckpointStore, type EpochRecord } from '../loop/checkpoint';

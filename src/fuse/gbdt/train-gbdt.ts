@@ -1,6 +1,6 @@
 // The boosting loop: bin once, then add one gradient tree per iteration, with row subsampling and early stopping on a validation set.
 import { ValidationError } from '../../errors';
-import { rng, type Rng } from '../../../training/data/splits';
+import { rng, type Rng } from '../../sampling/splits';
 import { binRows, fitBins, type FeatureKind } from './binning';
 import { growTree } from './grow-tree';
 import { histogramLayout } from './histogram';

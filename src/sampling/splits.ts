@@ -1,4 +1,4 @@
-// Seeded, stratified splits: the validation split for early stopping and calibration, and k folds for cross-validation.
+// Seeded, stratified splits: validation splits for early stopping and calibration, k folds for cross-validation (shared by training and fusion).
 import seedrandom from 'seedrandom';
 
 export type Rng = () => number;
