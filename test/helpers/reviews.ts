@@ -25,3 +25,8 @@ export async function loadReviews(opts: { path?: string } = {}): Promise<Review[
     return { review, score };
   });
 }
+
+/** Just the texts of the first `limit` reviews. */
+export async function reviewTexts(limit: number): Promise<string[]> {
+  return (await loadReviews()).slice(0, limit).map((r) => r.review);
+}

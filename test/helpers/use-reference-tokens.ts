@@ -9,11 +9,17 @@ import { loadReviews } from './reviews';
 /** The original graph drops positions >= 128; parity is measured on ids truncated to that. */
 export const USE_MAX_TOKENS = 128;
 
-/** Ids of the first `count` fixture reviews, truncated to 128, built as the package builds its tokenizer. */
-export async function referenceReviewIds(count: number): Promise<number[][]> {
+/** The reference tokenizer, built from the package's vocab.json as the package builds it; ids truncated to maxLength. */
+export function referenceTokenizer(): (text: string, maxLength?: number) => number[] {
   const vocab = JSON.parse(readFileSync(path.join(defaultUseLiteDir(), 'vocab.json'), 'utf8')) as [string, number][];
   const tokenizer = new Tokenizer(vocab);
-  return (await loadReviews()).slice(0, count).map((r) => tokenizer.encode(r.review).slice(0, USE_MAX_TOKENS));
+  return (text, maxLength = USE_MAX_TOKENS) => tokenizer.encode(text).slice(0, maxLength);
+}
+
+/** Ids of the first `count` fixture reviews, truncated to 128. */
+export async function referenceReviewIds(count: number): Promise<number[][]> {
+  const encode = referenceTokenizer();
+  return (await loadReviews()).slice(0, count).map((r) => encode(r.review));
 }
 
 /** Left-aligned int32 [B, T] ids and mask; padded slots hold `padId`. */

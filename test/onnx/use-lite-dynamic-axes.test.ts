@@ -2,7 +2,8 @@
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, exportTestModel, maxAbsDiff, runOrt, type OrtResult } from './helpers/exported-model';
-import { readReviews, referenceTokenizer } from './helpers/reviews';
+import { reviewTexts as readReviews } from '../helpers/reviews';
+import { referenceTokenizer } from '../helpers/use-reference-tokens';
 
 const TOL = 1e-5;
 
@@ -20,7 +21,7 @@ describe('USE-lite ONNX export: dynamic axes and padding', () => {
   let singles: OrtResult[];
 
   beforeAll(async () => {
-    const tokenize = await referenceTokenizer();
+    const tokenize = referenceTokenizer();
     const all = (await readReviews(200)).map((r) => tokenize(r, 128));
     // Seven rows of clearly different lengths, from a single token to the 128 cap.
     const byLength = [...all].sort((a, b) => a.length - b.length);

@@ -8,7 +8,8 @@ import type { UseLiteParams } from '../../training/encoders/use-lite/params';
 import type { HybridHeadParams } from '../../training/heads/hybrid-head-params';
 import { zeroHead } from '../../training/heads/zero-head';
 import { createSession, maxAbsDiff, runOrt, TEST_HYBRID_HEAD } from './helpers/exported-model';
-import { readReviews, referenceTokenizer } from './helpers/reviews';
+import { reviewTexts as readReviews } from '../helpers/reviews';
+import { referenceTokenizer } from '../helpers/use-reference-tokens';
 
 const V = 8002;
 const B = TEST_HYBRID_HEAD.config.bigramBuckets;
@@ -31,7 +32,7 @@ describe('USE-lite export with the hybrid head', () => {
   beforeAll(async () => {
     params = await readUseLiteCheckpoint();
     session = await createSession(buildUseLiteModel({ params, head: HYBRID }));
-    const tokenize = await referenceTokenizer();
+    const tokenize = referenceTokenizer();
     rows = [[43], [43, 780], ...(await readReviews(10)).map((r) => tokenize(r, 128))];
   });
   afterAll(async () => {

@@ -5,7 +5,8 @@ import type * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadUseGraphModel, runUseGraph } from '../helpers/load-use-graph';
 import { createSession, exportTestModel, maxAbsDiff, runOrt, TEST_HEAD, type OrtResult } from './helpers/exported-model';
-import { readReviews, referenceTokenizer } from './helpers/reviews';
+import { reviewTexts as readReviews } from '../helpers/reviews';
+import { referenceTokenizer } from '../helpers/use-reference-tokens';
 
 const REVIEWS = 128;
 const BATCH = 16;
@@ -19,7 +20,7 @@ describe('USE-lite ONNX export vs the original TF.js graph', () => {
     // Same kernels' maths as the cpu backend (checked to ~1e-7) but ~30x faster on this machine.
     if (!(await tf.setBackend('wasm'))) await tf.setBackend('cpu');
     await tf.ready();
-    const tokenize = await referenceTokenizer();
+    const tokenize = referenceTokenizer();
     ids = (await readReviews(REVIEWS)).map((r) => tokenize(r, 128));
     session = await createSession((await exportTestModel()).bytes);
     for (let s = 0; s < ids.length; s += BATCH) onnxOut.push(await runOrt(session, ids.slice(s, s + BATCH)));

@@ -4,7 +4,7 @@ import { buildUseLiteModel } from '../../../onnx/exporters/use-lite';
 import { readUseLiteCheckpoint } from '../../../training/encoders/use-lite/checkpoint';
 import type { LinearHeadParams, UseLiteParams } from '../../../training/encoders/use-lite/params';
 import type { HybridHeadParams } from '../../../training/heads/hybrid-head-params';
-import { padBatch } from './reviews';
+import { padBatch } from './int64-batch';
 
 /** Not trained: a fixed, sign-varied head so that logits exercise both signs and every embedding dimension. */
 export const TEST_HEAD: LinearHeadParams = {
