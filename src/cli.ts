@@ -58,6 +58,7 @@ program
   .option('--max-tokens <n>', 'tokens per window', int('--max-tokens'))
   .option('--imbalance <how>', 'weight, sample or none', 'weight')
   .option('--calibration <method>', 'platt, isotonic or none', 'platt')
+  .option('--band-precision <targets>', 'precision each band must reach on validation, e.g. medium=0.5,high=0.8,critical=0.95')
   .option('--backend <name>', 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm, cpu', 'auto')
   .option('--freeze-embeddings', 'full mode: keep the token embeddings fixed')
   .option('--freeze-lower-layer', 'full mode: keep the lower transformer layer fixed')

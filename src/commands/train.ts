@@ -29,6 +29,21 @@ export interface TrainFlags {
   resume?: boolean;
   overwrite?: boolean;
   cacheDir?: string;
+  bandPrecision?: string;
+}
+
+/** "high=0.8,critical=0.9" → { high: 0.8, critical: 0.9 }; names and numbers are checked by the options schema. */
+function parseBandTargets(spec: string | undefined): Record<string, number> | undefined {
+  if (spec === undefined) return undefined;
+  return Object.fromEntries(
+    spec.split(',').map((pair) => {
+      const [name, value] = pair.split('=').map((x) => x.trim());
+      if (!['medium', 'high', 'critical'].includes(name) || value === undefined || !Number.isFinite(Number(value))) {
+        throw new ValidationError(`--band-precision: "${pair}" is not band=number with band one of medium, high, critical`, { field: 'band-precision' });
+      }
+      return [name, Number(value)];
+    }),
+  );
 }
 
 export async function trainCommand(flags: TrainFlags): Promise<void> {
@@ -38,11 +53,12 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume ?? false, mode: flags.mode, seed: flags.seed,
     epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, calibration: flags.calibration, backend: flags.backend,
     maxTokens: flags.maxTokens, freezeEmbeddings: flags.freezeEmbeddings ?? false, freezeLowerLayer: flags.freezeLowerLayer ?? false,
-    imbalance: flags.imbalance, cacheDir: flags.cacheDir,
+    imbalance: flags.imbalance, cacheDir: flags.cacheDir, bands: parseBandTargets(flags.bandPrecision),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ValidationError(`--${String(issue.path[0] ?? 'options')}: ${issue.message}`, { field: String(issue.path[0]) });
+    const flag = issue.path[0] === 'bands' ? 'band-precision' : String(issue.path[0] ?? 'options');
+    throw new ValidationError(`--${flag}: ${issue.path.slice(1).join('.')}${issue.path.length > 1 ? ' ' : ''}${issue.message}`, { field: flag });
   }
   const defaultSource = z.enum(SOURCES).optional().safeParse(flags.defaultSource);
   if (!defaultSource.success) throw new ValidationError(`--default-source must be one of ${SOURCES.join(', ')}`, { field: 'default-source' });

@@ -51,6 +51,8 @@ describe('churnscope CLI', () => {
     ['a missing column', ['--positive', 'other', '--text-col', 'body'], /missing column "body"; columns found: review, score/],
     ['an unknown positive label', ['--positive', 'bad'], /positive label "bad" not found/],
     ['an unknown mode', ['--positive', 'other', '--mode', 'turbo'], /--mode: .*head.*full/],
+    ['a malformed band target', ['--positive', 'other', '--band-precision', 'high=lots'], /--band-precision: "high=lots" is not band=number/],
+    ['an impossible band target', ['--positive', 'other', '--band-precision', 'high=1.5'], /--band-precision: high /],
   ])('train refuses %s with exit code 2 and writes nothing', async (_name, extra, message) => {
     const out = path.join(dir, `out-${Math.random()}`);
     const base = ['train', '--data', csv, '--label-col', 'score', '--out', out];
