@@ -1,0 +1,60 @@
+// Prometheus metrics for the service: request counts and latencies, engine batch sizes, queue depth, the active model.
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BatchStats } from '../engine';
+
+export interface ServiceMetricsOptions {
+  /** Sampled at scrape time so the gauge is never stale. */
+  queueDepth: () => number;
+  activeModel: () => string;
+}
+
+/** One registry per app instance (no process-global registry), so tests can build many apps. */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly latency: Histogram<'method' | 'route'>;
+  private readonly batchSize: Histogram;
+  private readonly batchPadding: Histogram;
+
+  constructor(opts: ServiceMetricsOptions) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'churnscope_process_' });
+    this.requests = new Counter({ name: 'churnscope_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers });
+    this.latency = new Histogram({
+      name: 'churnscope_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], registers,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    });
+    this.batchSize = new Histogram({ name: 'churnscope_engine_batch_size', help: 'Windows per model call', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers });
+    this.batchPadding = new Histogram({ name: 'churnscope_engine_batch_padding_ratio', help: 'Padded tokens per real token, minus one', buckets: [0, 0.05, 0.1, 0.2, 0.5, 1, 2], registers });
+    new Gauge({ name: 'churnscope_engine_queue_depth', help: 'Windows waiting for the model', registers, collect() { this.set(opts.queueDepth()); } });
+    new Gauge({
+      name: 'churnscope_active_model_info', help: 'The model serving requests (value 1)', labelNames: ['version'], registers,
+      collect() { this.reset(); this.set({ version: opts.activeModel() }, 1); },
+    });
+  }
+
+  /** Records every response once it finishes; the route label is the matched pattern, never the raw URL. */
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      const end = this.latency.startTimer();
+      res.on('finish', () => {
+        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+        end({ method: req.method, route });
+        this.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      });
+      next();
+    };
+  }
+
+  observeBatch(stats: BatchStats): void {
+    this.batchSize.observe(stats.size);
+    this.batchPadding.observe(stats.realTokens ? stats.paddedTokens / stats.realTokens - 1 : 0);
+  }
+
+  handler(): RequestHandler {
+    return async (_req, res) => {
+      res.set('content-type', this.registry.contentType).send(await this.registry.metrics());
+    };
+  }
+}

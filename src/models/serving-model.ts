@@ -1,0 +1,28 @@
+// One loaded, servable model: its bundle metadata, engine and calibrator, opened and released together.
+import { readBundleInfo, type BundleInfo } from '../bundle';
+import type { EngineConfig } from '../config';
+import { createEngine, type BatchStats, type InferenceEngine } from '../engine';
+import type { Logger } from '../logging';
+import { RiskCalibrator } from '../score';
+
+export interface ServingModel {
+  readonly version: string;
+  readonly dir: string;
+  readonly info: BundleInfo;
+  readonly engine: InferenceEngine;
+  readonly calibrator: RiskCalibrator;
+}
+
+export interface OpenModelOptions {
+  dir: string;
+  engine: EngineConfig;
+  logger: Logger;
+  onBatch?: (stats: BatchStats) => void;
+}
+
+/** Opens a bundle fully (config, tokenizer, ONNX session with its I/O checks) before anyone can route to it. */
+export async function openServingModel(opts: OpenModelOptions): Promise<ServingModel> {
+  const info = readBundleInfo(opts.dir);
+  const engine = await createEngine({ bundleDir: opts.dir, config: opts.engine, logger: opts.logger, onBatch: opts.onBatch });
+  return { version: info.version, dir: opts.dir, info, engine, calibrator: new RiskCalibrator(info) };
+}
