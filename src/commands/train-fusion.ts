@@ -1,0 +1,49 @@
+// `churnscope train-fusion`: flags → trainFusion → the held-out report as JSON on stdout.
+import { loadConfig } from '../config';
+import { ValidationError } from '../errors';
+import { trainFusion } from '../fuse/train-fusion';
+import { createLogger } from '../logging';
+
+export interface TrainFusionFlags {
+  customers: string;
+  schema: string;
+  label: string;
+  id: string;
+  texts?: string;
+  textCol?: string;
+  customerCol?: string;
+  timestampCol?: string;
+  /** Text model bundle; the bundled default when absent. */
+  model?: string;
+  out: string;
+  seed?: number | string;
+}
+
+function required(flags: TrainFusionFlags, name: 'customers' | 'schema' | 'label' | 'id' | 'out'): string {
+  const v = flags[name];
+  if (typeof v !== 'string' || v.trim() === '') throw new ValidationError(`--${name} is required`, { field: name });
+  return v;
+}
+
+export async function trainFusionCommand(flags: TrainFusionFlags): Promise<void> {
+  const seed = flags.seed === undefined ? 0 : Number(flags.seed);
+  if (!Number.isInteger(seed)) throw new ValidationError(`--seed must be an integer, got "${flags.seed}"`, { field: 'seed' });
+  const config = loadConfig({ env: process.env, flags: { model: flags.model } });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const report = await trainFusion({
+    customersFile: required(flags, 'customers'),
+    schemaFile: required(flags, 'schema'),
+    labelColumn: required(flags, 'label'),
+    idColumn: required(flags, 'id'),
+    textsFile: flags.texts,
+    textColumn: flags.textCol,
+    customerColumn: flags.customerCol,
+    timestampColumn: flags.timestampCol,
+    bundleDir: config.modelDir,
+    engineConfig: config.engine,
+    out: required(flags, 'out'),
+    seed,
+    logger,
+  });
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
