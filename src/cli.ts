@@ -5,6 +5,7 @@ import { serveCommand } from './commands/serve';
 import { scoreTextCommand } from './commands/score-text';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
+import { trainFusionCommand } from './commands/train-fusion';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -78,6 +79,22 @@ program
   .option('--negative <values>', 'label value(s) meaning the opposite', list)
   .option('--source-col <name>', 'column naming the source', 'source')
   .action(evalCommand);
+
+program
+  .command('train-fusion')
+  .description('train the fusion model: behavioural features plus text-risk aggregates per customer')
+  .requiredOption('--customers <file>', 'one row per customer: features and the churn label (.csv or .jsonl)')
+  .requiredOption('--schema <file>', 'tabular schema (JSON): features, numeric or categorical, missing-value policy')
+  .option('--label <column>', 'churn label column', 'churn')
+  .option('--id <column>', 'customer id column', 'customer_id')
+  .option('--texts <file>', 'texts per customer, scored with the text model and aggregated')
+  .option('--text-col <name>', 'text column of --texts', 'text')
+  .option('--customer-col <name>', 'customer id column of --texts', 'customer_id')
+  .option('--timestamp-col <name>', 'timestamp column of --texts', 'timestamp')
+  .option('--model <dir>', 'text model bundle (default the bundled model)')
+  .requiredOption('--out <file>', 'where to write fusion.json')
+  .option('--seed <n>', 'random seed', int('--seed'))
+  .action(trainFusionCommand);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isChurnscopeError(e)) {
