@@ -1,0 +1,126 @@
+// Customers and their behavioural features; erase() is the right-to-be-forgotten path for everything about one.
+import type { Statement } from 'better-sqlite3';
+import { ValidationError } from '../errors';
+import type { Logger } from '../logging';
+import type { Executor } from './executor';
+import type { CustomerInput, CustomerRecord, Page } from './records';
+import type { CustomerRepository } from './types';
+import { fromJson, optionalText, pageOf, requireId, requirePlainObject, toJson } from './values';
+
+interface CustomerRow {
+  id: string;
+  features: string;
+  segment: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toRecord(row: CustomerRow): CustomerRecord {
+  return {
+    id: row.id,
+    features: fromJson(row.features) as Record<string, unknown>,
+    segment: row.segment,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toParams(input: CustomerInput, now: string) {
+  return {
+    id: requireId(input?.id, 'id'),
+    features: toJson(requirePlainObject(input.features, 'features'), 'features'),
+    keepSegment: input.segment === undefined ? 1 : 0,
+    segment: optionalText(input.segment, 'segment'),
+    now,
+  };
+}
+
+export class SqliteCustomerRepository implements CustomerRepository {
+  private readonly upsertStmt: Statement;
+  private readonly getStmt: Statement<[string], CustomerRow>;
+  private readonly listStmt: Statement<[number, number], CustomerRow>;
+  private readonly eraseStmts: Statement<{ id: string }>[];
+
+  constructor(
+    private readonly ex: Executor,
+    private readonly logger: Logger,
+  ) {
+    const db = ex.db;
+    this.upsertStmt = db.prepare(`
+      INSERT INTO customers (id, features, segment, created_at, updated_at)
+      VALUES (@id, @features, @segment, @now, @now)
+      ON CONFLICT (id) DO UPDATE SET
+        features = excluded.features,
+        segment = CASE WHEN @keepSegment THEN customers.segment ELSE excluded.segment END,
+        updated_at = excluded.updated_at`);
+    this.getStmt = db.prepare('SELECT * FROM customers WHERE id = ?');
+    this.listStmt = db.prepare('SELECT * FROM customers ORDER BY id LIMIT ? OFFSET ?');
+    // Children first; scores, and the feedback and deliveries tied to a text, also cascade from texts.
+    const ofCustomerTexts = 'SELECT id FROM texts WHERE customer_id = @id';
+    this.eraseStmts = [
+      `DELETE FROM alert_log WHERE customer_id = @id OR text_id IN (${ofCustomerTexts})`,
+      `DELETE FROM feedback WHERE customer_id = @id OR text_id IN (${ofCustomerTexts})`,
+      `DELETE FROM scores WHERE text_id IN (${ofCustomerTexts})`,
+      'DELETE FROM texts WHERE customer_id = @id',
+      'DELETE FROM customers WHERE id = @id',
+    ].map((sql) => db.prepare<{ id: string }>(sql));
+  }
+
+  async upsert(input: CustomerInput): Promise<CustomerRecord> {
+    const params = toParams(input, new Date().toISOString());
+    return this.ex.write(() => {
+      this.upsertStmt.run(params);
+      return toRecord(this.getStmt.get(params.id)!);
+    });
+  }
+
+  async get(id: string): Promise<CustomerRecord | null> {
+    requireId(id, 'id');
+    return this.ex.read(() => {
+      const row = this.getStmt.get(id);
+      return row ? toRecord(row) : null;
+    });
+  }
+
+  async list(page: Page): Promise<CustomerRecord[]> {
+    const { limit, offset } = pageOf(page);
+    return this.ex.read(() => this.listStmt.all(limit, offset).map(toRecord));
+  }
+
+  async erase(id: string): Promise<boolean> {
+    requireId(id, 'id');
+    const removed = await this.ex.write(() => this.eraseStmts.reduce((n, stmt) => n + stmt.run({ id }).changes, 0));
+    if (removed === 0) return false;
+    await this.checkpoint();
+    this.logger.info({ customerId: id, rows: removed }, 'customer erased');
+    return true;
+  }
+
+  async importMany(rows: readonly CustomerInput[]): Promise<number> {
+    if (!Array.isArray(rows)) throw new ValidationError('rows must be an array', { field: 'rows' });
+    const now = new Date().toISOString();
+    // Validate everything before writing anything, and say which row is wrong.
+    const params = rows.map((row, i) => {
+      try {
+        return toParams(row, now);
+      } catch (e) {
+        if (e instanceof ValidationError) throw new ValidationError(`row ${i}: ${e.message}`, { field: e.field, row: i, cause: e });
+        throw e;
+      }
+    });
+    return this.ex.write(() => {
+      for (const p of params) this.upsertStmt.run(p);
+      return params.length;
+    });
+  }
+
+  /** The WAL still holds the erased pages until they are checkpointed; TRUNCATE also empties the WAL file. */
+  private async checkpoint(): Promise<void> {
+    await this.ex.outsideTransaction(() => {
+      const [result] = this.ex.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      if (result && result.busy !== 0) {
+        this.logger.warn(result, 'erase: checkpoint incomplete (a reader is active); erased rows stay in the WAL until the next one');
+      }
+    });
+  }
+}

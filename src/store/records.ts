@@ -1,0 +1,162 @@
+// Shapes of what the store accepts and returns: plain data, timestamps as ISO-8601 UTC strings, JSON already parsed.
+
+export type TextSource = 'feedback' | 'review' | 'chat' | 'ticket';
+export type RiskBand = 'low' | 'medium' | 'high' | 'critical';
+export type Outcome = 'churned' | 'retained' | 'override';
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface CustomerInput {
+  id: string;
+  features: Record<string, unknown>;
+  /** undefined keeps the stored segment on update (none on insert); null clears it. */
+  segment?: string | null;
+}
+export interface CustomerRecord {
+  id: string;
+  features: Record<string, unknown>;
+  segment: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TextInput {
+  id?: string;
+  customerId?: string | null;
+  source: TextSource;
+  /** Raw or redacted text; null when the text must not be kept (only its hash is). */
+  text: string | null;
+  hash: string;
+  createdAt?: string | Date;
+}
+export interface TextRecord {
+  id: string;
+  customerId: string | null;
+  source: TextSource;
+  text: string | null;
+  hash: string;
+  createdAt: string;
+}
+
+export interface ScoreInput {
+  textId: string;
+  modelVersion: string;
+  risk: number;
+  textRisk: number;
+  tabularRisk: number | null;
+  band: RiskBand;
+  drivers: unknown;
+  embedding?: Float32Array;
+  createdAt?: string | Date;
+}
+export interface ScoreRecord extends Omit<ScoreInput, 'embedding' | 'createdAt'> {
+  id: number;
+  embedding: Float32Array | null;
+  createdAt: string;
+}
+export interface ScoreHistoryEntry {
+  textId: string;
+  source: TextSource;
+  /** When the customer wrote the text. */
+  createdAt: string;
+  /** When this score was computed (a text re-scored by a newer model appears once per score). */
+  scoredAt: string;
+  risk: number;
+  textRisk: number;
+  band: RiskBand;
+  modelVersion: string;
+  /** First characters of the stored text; null when the text was not kept. */
+  snippet: string | null;
+}
+/** Over the latest score of each of a customer's texts; weights halve every halfLifeDays of text age. */
+export interface TextRiskAggregates {
+  latest: number;
+  max: number;
+  recencyWeightedMean: number;
+  count: number;
+}
+
+export interface FeedbackInput {
+  customerId?: string | null;
+  textId?: string | null;
+  outcome: Outcome;
+  /** Required for 'override', refused otherwise. */
+  overrideRisk?: number | null;
+  note?: string | null;
+  at?: string | Date;
+}
+export interface LabelledScore {
+  risk: number;
+  label: 0 | 1;
+}
+
+export interface ModelInput {
+  version: string;
+  path: string;
+  metrics: unknown;
+}
+export interface ModelRecord extends ModelInput {
+  active: boolean;
+  registeredAt: string;
+}
+
+export interface AlertRuleInput {
+  name: string;
+  condition: unknown;
+  action: unknown;
+  enabled: boolean;
+}
+export interface AlertRuleRecord extends AlertRuleInput {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlertDeliveryInput {
+  ruleId: string;
+  customerId?: string | null;
+  textId?: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError?: string | null;
+  payload: unknown;
+}
+export type AlertDeliveryPatch = Partial<Pick<AlertDeliveryInput, 'status' | 'attempts' | 'lastError'>>;
+export interface AlertDeliveryRecord {
+  id: string;
+  ruleId: string;
+  customerId: string | null;
+  textId: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  payload: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface JobInput {
+  input: unknown;
+  state?: JobState;
+}
+export interface JobPatch {
+  state?: JobState;
+  cursor?: unknown;
+  counts?: unknown;
+  error?: string | null;
+}
+export interface JobRecord {
+  id: string;
+  state: JobState;
+  input: unknown;
+  cursor: unknown;
+  counts: unknown;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Page {
+  limit: number;
+  offset?: number;
+}

@@ -1,0 +1,127 @@
+// The storage contract the rest of churnscope codes against; async so a Postgres implementation can sit behind it too.
+import type {
+  AlertDeliveryInput,
+  AlertDeliveryPatch,
+  AlertDeliveryRecord,
+  AlertRuleInput,
+  AlertRuleRecord,
+  CustomerInput,
+  CustomerRecord,
+  FeedbackInput,
+  JobInput,
+  JobPatch,
+  JobRecord,
+  JobState,
+  LabelledScore,
+  ModelInput,
+  ModelRecord,
+  Page,
+  ScoreHistoryEntry,
+  ScoreInput,
+  ScoreRecord,
+  TextInput,
+  TextRecord,
+  TextRiskAggregates,
+} from './records';
+
+// Rule throughout: look-ups of a missing row return null; writes against a missing row throw NotFoundError;
+// malformed input or a duplicate key throws ValidationError; a database still locked after retries, OverloadedError.
+
+export interface CustomerRepository {
+  upsert(input: CustomerInput): Promise<CustomerRecord>;
+  get(id: string): Promise<CustomerRecord | null>;
+  /** Ordered by id. */
+  list(page: Page): Promise<CustomerRecord[]>;
+  /**
+   * Deletes the customer with every text, score, feedback and alert delivery about it, in one transaction, and
+   * checkpoints so nothing is left in the WAL. True when anything about the customer existed.
+   */
+  erase(id: string): Promise<boolean>;
+  /** All rows or none; returns how many were written. */
+  importMany(rows: readonly CustomerInput[]): Promise<number>;
+}
+
+export interface TextRepository {
+  /** Returns the text's id (a new UUID unless one is given). */
+  insert(input: TextInput): Promise<string>;
+  get(id: string): Promise<TextRecord | null>;
+}
+
+export interface ScoreRepository {
+  /** Returns the score's id; NotFoundError when the text is unknown. */
+  insert(input: ScoreInput): Promise<number>;
+  /** Newest text first; a text scored several times appears once per score, newest score first. */
+  history(customerId: string, opts: { limit: number }): Promise<ScoreHistoryEntry[]>;
+  /** The newest score of the customer's newest scored text. */
+  latestForCustomer(customerId: string): Promise<ScoreRecord | null>;
+  /** null when the customer has no scored text. */
+  textRiskAggregates(customerId: string, opts: { now: Date; halfLifeDays: number }): Promise<TextRiskAggregates | null>;
+}
+
+export interface FeedbackRepository {
+  /** Needs customerId or textId (customerId is filled from the text when only textId is given). Returns the id. */
+  insert(input: FeedbackInput): Promise<string>;
+  /**
+   * One point per churned/retained outcome that has a score: the text's newest score, or for customer-level
+   * feedback the newest score of the customer's newest scored text. Overrides are not labels and are left out.
+   */
+  labelledScores(): Promise<LabelledScore[]>;
+}
+
+export interface ModelRepository {
+  register(input: ModelInput): Promise<ModelRecord>;
+  /** Newest registration first. */
+  list(): Promise<ModelRecord[]>;
+  get(version: string): Promise<ModelRecord | null>;
+  /** Makes this version the only active one. */
+  activate(version: string): Promise<ModelRecord>;
+  active(): Promise<ModelRecord | null>;
+}
+
+export interface AlertRuleRepository {
+  create(input: AlertRuleInput): Promise<AlertRuleRecord>;
+  get(id: string): Promise<AlertRuleRecord | null>;
+  /** Ordered by name. */
+  list(): Promise<AlertRuleRecord[]>;
+  update(id: string, patch: Partial<AlertRuleInput>): Promise<AlertRuleRecord>;
+  /** Deletes the rule and its delivery log. */
+  delete(id: string): Promise<void>;
+}
+
+export interface AlertLogRepository {
+  /** Returns the delivery's id; NotFoundError when the rule is unknown. */
+  record(input: AlertDeliveryInput): Promise<string>;
+  update(id: string, patch: AlertDeliveryPatch): Promise<AlertDeliveryRecord>;
+  /** Newest first. */
+  list(opts: { ruleId?: string; limit: number }): Promise<AlertDeliveryRecord[]>;
+}
+
+export interface JobRepository {
+  create(input: JobInput): Promise<JobRecord>;
+  get(id: string): Promise<JobRecord | null>;
+  update(id: string, patch: JobPatch): Promise<JobRecord>;
+  /** Newest first. */
+  list(opts: { state?: JobState; limit: number }): Promise<JobRecord[]>;
+}
+
+export interface StoreRepositories {
+  readonly customers: CustomerRepository;
+  readonly texts: TextRepository;
+  readonly scores: ScoreRepository;
+  readonly feedback: FeedbackRepository;
+  readonly models: ModelRepository;
+  readonly alertRules: AlertRuleRepository;
+  readonly alertLog: AlertLogRepository;
+  readonly jobs: JobRepository;
+}
+
+export interface Store extends StoreRepositories {
+  /**
+   * Runs fn atomically: everything it does through `tx` commits together or not at all (fn throwing rolls back).
+   * Other callers wait until it ends, so keep slow work (model inference, HTTP) outside. Nested calls join the
+   * outer transaction.
+   */
+  transaction<T>(fn: (tx: StoreRepositories) => Promise<T> | T): Promise<T>;
+  /** Waits for a transaction in flight, then closes. Idempotent. */
+  dispose(): Promise<void>;
+}
