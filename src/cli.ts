@@ -29,6 +29,9 @@ program
   .option('--host <addr>', 'address to bind (env CHURNSCOPE_HOST, default 127.0.0.1)')
   .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
   .option('--model <dir>', 'model bundle directory (env CHURNSCOPE_MODEL, default the bundled model)')
+  .option('--models-dir <dir>', 'folder of model bundles that can be activated (default: the model\'s parent folder)')
+  .option('--fusion <file>', 'fusion model (default: fusion.json in the model bundle, when present)')
+  .option('--playbook <file>', 'retention playbook JSON (default config/default-playbook.json)')
   .option('--threads <n>', 'ONNX Runtime intra-op threads, 0 = all cores', int('--threads'))
   .action(serveCommand);
 

@@ -24,6 +24,14 @@ export abstract class ChurnscopeError extends Error {
     this.row = details.row;
   }
 
+  /** The same error reported under another field name (e.g. the API's name for an engine's field), message included. */
+  withField(field: string): this {
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.assign(copy, this, { field, message: this.field ? this.message.split(this.field).join(field) : this.message });
+    copy.stack = this.stack;
+    return copy;
+  }
+
   /** The body an HTTP response or a CLI's JSON error carries; never a stack trace. */
   toJSON(): { code: string; message: string; field?: string; file?: string; row?: number } {
     return { code: this.code, message: this.message, field: this.field, file: this.file, row: this.row };
@@ -63,6 +71,12 @@ export class ConfigError extends ChurnscopeError {
 export class OverloadedError extends ChurnscopeError {
   readonly code = 'overloaded';
   readonly status = 503;
+}
+
+/** The request conflicts with what is stored (a duplicate name or version). */
+export class ConflictError extends ChurnscopeError {
+  readonly code = 'conflict';
+  readonly status = 409;
 }
 
 /** A data file (CSV/JSONL) cannot be read or parsed. */

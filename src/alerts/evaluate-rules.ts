@@ -1,6 +1,6 @@
 // Decides which alert rules a freshly scored text triggers: risk above a threshold, band at least, or a jump in risk.
 import type { Band } from '../score';
-import type { AlertCondition } from '../api/schemas';
+import type { AlertCondition } from './alert-schemas';
 
 export interface ScoredEvent {
   customerId: string | null;

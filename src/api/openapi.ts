@@ -59,7 +59,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/alerts/log': { get: { summary: 'Webhook deliveries, newest first', responses: { 200: ok('Deliveries') } } },
       '/v1/models': { get: { summary: 'Known model versions and the active one', responses: { 200: ok('Models') } } },
-      '/v1/models/{version}/activate': { parameters: [idParam('version')], post: { summary: 'Hot-swap the active model', responses: { 200: ok('The active model'), 404: errorResponse, 503: errorResponse } } },
+      '/v1/models/{version}/activate': { parameters: [idParam('version')], post: { summary: 'Hot-swap the active model', responses: { 200: ok('The active model'), 404: errorResponse, 409: errorResponse } } },
       '/healthz': { get: { summary: 'Liveness', responses: { 200: ok('Alive') } } },
       '/readyz': { get: { summary: 'Readiness: model loaded, database open', responses: { 200: ok('Ready'), 503: errorResponse } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'Text exposition format' } } } },

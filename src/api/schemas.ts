@@ -1,5 +1,6 @@
 // Request schemas of the HTTP API: the same zod objects validate requests and generate /openapi.json.
 import { z } from 'zod';
+import { alertActionSchema, alertConditionSchema } from '../alerts/alert-schemas';
 import { SOURCES } from '../ingest';
 
 export const MAX_ITEMS = 256;
@@ -33,17 +34,6 @@ export const feedbackSchema = z
   .refine((f) => f.customerId !== undefined || f.textId !== undefined, { message: 'give customerId or textId', path: ['customerId'] })
   .refine((f) => f.outcome !== 'override' || f.overrideRisk !== undefined, { message: 'an override needs overrideRisk', path: ['overrideRisk'] });
 
-export const alertConditionSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('risk_above'), threshold: z.number().min(0).max(1) }),
-  z.object({ type: z.literal('band_at_least'), band: z.enum(['medium', 'high', 'critical']) }),
-  z.object({ type: z.literal('risk_jump'), delta: z.number().gt(0).max(1), withinDays: z.number().gt(0).max(365).default(30) }),
-]);
-export const alertActionSchema = z.object({
-  type: z.literal('webhook'),
-  url: z.url({ protocol: /^https?$/ }),
-  /** HMAC-SHA256 key; deliveries carry the signature in X-Churnscope-Signature. */
-  secret: z.string().min(16, 'secret must be at least 16 characters'),
-});
 export const alertRuleSchema = z.object({
   name: z.string().min(1).max(200),
   condition: alertConditionSchema,
@@ -53,5 +43,4 @@ export const alertRuleSchema = z.object({
 export const alertRulePatchSchema = alertRuleSchema.partial();
 
 export type ScoreItem = z.infer<typeof scoreItemSchema>;
-export type AlertCondition = z.infer<typeof alertConditionSchema>;
 export type AlertRuleInput = z.infer<typeof alertRuleSchema>;

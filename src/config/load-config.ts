@@ -5,8 +5,11 @@ import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { configSchema, engineConfigSchema, type Config } from './schema';
 
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The bundle `npm start` serves when no model is named. */
-export const DEFAULT_MODEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/default');
+export const DEFAULT_MODEL_DIR = path.join(REPO_ROOT, 'models/default');
+/** The retention playbook used when none is configured. */
+export const DEFAULT_PLAYBOOK = path.join(REPO_ROOT, 'config/default-playbook.json');
 
 export interface ConfigSources {
   env?: NodeJS.ProcessEnv;
@@ -14,6 +17,9 @@ export interface ConfigSources {
   flags?: Partial<{
     model: string;
     db: string;
+    modelsDir: string;
+    fusion: string;
+    playbook: string;
     port: number;
     host: string;
     logLevel: string;
@@ -45,6 +51,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const raw = {
     modelDir: pick(f.model, e('MODEL')) ?? DEFAULT_MODEL_DIR,
     dbPath: pick(f.db, e('DB')),
+    modelsDir: pick(f.modelsDir, e('MODELS_DIR')),
+    fusionPath: pick(f.fusion, e('FUSION')),
+    playbookPath: pick(f.playbook, e('PLAYBOOK')),
     logLevel: pick(f.logLevel, e('LOG_LEVEL'), env.LOG_LEVEL),
     server: { host: pick(f.host, e('HOST')), port: pick(f.port, num(e('PORT'), 'PORT'), num(env.PORT, 'PORT')) },
     engine: {

@@ -36,6 +36,12 @@ export const serverConfigSchema = z.object({
 export const configSchema = z.object({
   modelDir: z.string().min(1),
   dbPath: z.string().min(1).default('./data/churnscope.db'),
+  /** Folder whose sub-folders are model bundles that can be activated (hot swap). */
+  modelsDir: z.string().min(1).optional(),
+  /** Fusion model (fusion.json); default: fusion.json inside the model bundle when present. */
+  fusionPath: z.string().min(1).optional(),
+  /** Retention playbook (JSON); default: config/default-playbook.json. */
+  playbookPath: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   engine: engineConfigSchema.prefault({}),
   server: serverConfigSchema.prefault({}),

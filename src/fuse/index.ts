@@ -1,4 +1,4 @@
-// Fusion contract, tabular half: the declared feature schema, its row encoding, and the tree model that scores behaviour.
+// Fusion contract: the declared feature schema, the tree model that scores behaviour, text-risk aggregates and the fused model.
 export {
   loadFeatureSchema, parseFeatureSchema, featureSchemaSchema, FEATURE_TYPES, MISSING_POLICIES, POLICIES_BY_TYPE,
   type FeatureSchema, type FeatureSpec, type FeatureType, type MissingPolicy,
@@ -10,3 +10,6 @@ export {
   type TabularTrainOptions, type TabularPrediction, type FeatureContribution, type TabularModelJson,
 } from './tabular-model';
 export { GradientBoostedClassifier, type GbdtParamsInput, type GbdtJson, type TrainingHistory } from './gbdt';
+export { aggregateTextRisks, textFeatureValues, type TextAggregates, type ScoredText } from './text-aggregates';
+export { FusionModel, FUSION_FILE, type FusionInput, type FusionPrediction } from './fusion-model';
+export { trainFusion } from './train-fusion';

@@ -8,7 +8,8 @@ import { rocAuc } from '../metrics';
 import { stratifiedSplit } from '../sampling';
 import { bundleTextScorer, type ScoreTexts } from './bundle-text-scorer';
 import { loadFeatureSchema } from './feature-schema';
-import { FusionModel } from './fusion-model';
+import { FusionModel, type FusionMethod } from './fusion-model';
+import { LateFusion } from './late-fusion';
 import type { GbdtParamsInput } from './gbdt';
 import { readCustomers, readCustomerTexts, type CustomerTexts } from './read-fusion-data';
 import { aggregateTextRisks, DEFAULT_HALF_LIFE_DAYS, type ScoredText, type TextAggregates } from './text-aggregates';
@@ -37,6 +38,8 @@ export interface TrainFusionOptions {
   /** Share of customers held out for the report (default 0.25). */
   testFraction?: number;
   params?: Omit<GbdtParamsInput, 'seed'>;
+  /** How texts join behaviour; FusionModel's default when absent. */
+  method?: FusionMethod;
 }
 
 /** ROC-AUC rounded for reports; null when the held-out group holds one class only. */
@@ -52,7 +55,8 @@ export interface FusionReport {
   heldOut: { customers: number; tabular: Auc; fused: Auc };
   /** Held-out customers who wrote: the only ones text-only can score, so all three compare here on equal terms. */
   heldOutWithTexts: { customers: number; text: Auc; textLatest: Auc; tabular: Auc; fused: Auc };
-  trees: { fused: number; tabular: number };
+  /** What was fitted: tree counts (fused trees only under 'trees') and, under 'late', the stacker's weights by input. */
+  model: { method: FusionMethod; trees: { tabular: number; fused: number | null }; stacker: { intercept: number; weights: Record<string, number> } | null };
 }
 
 function auc(scores: number[], labels: number[]): Auc {
@@ -135,9 +139,14 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
   const split = stratifiedSplit(customers.labels, opts.testFraction ?? 0.25, seed);
   const model = FusionModel.train({
     rows: split.train.map((i) => customers.rows[i]), labelOf: (_row, k) => customers.labels[split.train[k]],
-    schema, textAggregates: split.train.map((i) => aggregates[i]), seed, params: opts.params, halfLifeDays, textModel,
+    schema, textAggregates: split.train.map((i) => aggregates[i]), seed, params: opts.params, halfLifeDays, textModel, method: opts.method,
   });
-  logger.info({ trees: model.fused.nTrees }, 'fusion: models trained');
+  const { combiner } = model;
+  const stacker = combiner instanceof LateFusion
+    ? { intercept: combiner.stacker.intercept, weights: Object.fromEntries(combiner.stacker.names.map((name, j) => [name, combiner.stacker.weights[j]])) }
+    : null;
+  const trees = { tabular: model.tabular.nTrees, fused: combiner instanceof LateFusion ? null : combiner.fused.nTrees };
+  logger.info({ method: model.method, trees }, 'fusion: models trained');
 
   const held = split.valid.map((i) => {
     const p = model.predict({ features: customers.rows[i], textAggregates: aggregates[i] });
@@ -158,6 +167,6 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
       tabular: auc(wrote.map((h) => h.tabular), labelsOf(wrote)),
       fused: auc(wrote.map((h) => h.fused), labelsOf(wrote)),
     },
-    trees: { fused: model.fused.nTrees, tabular: model.tabular.nTrees },
+    model: { method: model.method, trees, stacker },
   };
 }

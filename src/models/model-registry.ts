@@ -1,5 +1,5 @@
 // Which model serves: the active one, hot-swapped without dropping requests (callers hold the model they started with).
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import type { Logger } from '../logging';
 import type { ServingModel } from './serving-model';
 
@@ -20,9 +20,12 @@ export interface ModelRegistryOptions {
 export class ModelRegistry {
   private current: ServingModel;
   private swapping: Promise<void> = Promise.resolve();
+  /** Every model that has served, so a swap can always be undone. */
+  private readonly served = new Map<string, ModelSource>();
 
   constructor(private readonly opts: ModelRegistryOptions) {
     this.current = opts.initial;
+    this.served.set(opts.initial.version, { version: opts.initial.version, dir: opts.initial.dir });
   }
 
   /** The model a request should use for its whole life; a swap after this call does not affect it. */
@@ -31,7 +34,7 @@ export class ModelRegistry {
   }
 
   list(): (ModelSource & { active: boolean })[] {
-    const all = new Map<string, ModelSource>([[this.current.version, { version: this.current.version, dir: this.current.dir }]]);
+    const all = new Map<string, ModelSource>(this.served);
     for (const m of this.opts.known?.() ?? []) if (!all.has(m.version)) all.set(m.version, m);
     return [...all.values()].map((m) => ({ ...m, active: m.version === this.current.version }));
   }
@@ -45,9 +48,12 @@ export class ModelRegistry {
       if (version === this.current.version) return this.current;
       const source = this.list().find((m) => m.version === version);
       if (!source) throw new NotFoundError(`unknown model version "${version}"; known: ${this.list().map((m) => m.version).join(', ')}`, { field: 'version' });
-      const next = await this.opts.open(source.dir);
+      const next = await this.opts.open(source.dir).catch((e: unknown) => {
+        throw new ConflictError(`model "${version}" could not be opened, "${this.current.version}" keeps serving: ${(e as Error).message}`, { field: 'version', cause: e });
+      });
       const previous = this.current;
       this.current = next;
+      this.served.set(next.version, { version: next.version, dir: next.dir });
       this.opts.logger.info({ from: previous.version, to: next.version }, 'active model swapped');
       void previous.engine.dispose().catch((e: unknown) => this.opts.logger.error({ err: e }, 'releasing the previous model failed'));
       return next;

@@ -57,7 +57,7 @@ describe('Playbook.recommend', () => {
 });
 
 describe('the default playbook', () => {
-  const file = path.resolve(import.meta.dirname, '../../fixtures/playbook/default-playbook.json');
+  const file = path.resolve(import.meta.dirname, '../../config/default-playbook.json');
 
   it('loads and sends high-risk, high-value customers to a retention specialist', async () => {
     const playbook = await Playbook.fromFile(file);

@@ -1,0 +1,16 @@
+// What an alert rule may say: its condition (risk, band, jump) and its action (a signed webhook).
+import { z } from 'zod';
+
+export const alertConditionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('risk_above'), threshold: z.number().min(0).max(1) }),
+  z.object({ type: z.literal('band_at_least'), band: z.enum(['medium', 'high', 'critical']) }),
+  z.object({ type: z.literal('risk_jump'), delta: z.number().gt(0).max(1), withinDays: z.number().gt(0).max(365).default(30) }),
+]);
+export const alertActionSchema = z.object({
+  type: z.literal('webhook'),
+  url: z.url({ protocol: /^https?$/ }),
+  /** HMAC-SHA256 key; deliveries carry the signature in X-Churnscope-Signature. */
+  secret: z.string().min(16, 'secret must be at least 16 characters'),
+});
+export type AlertCondition = z.infer<typeof alertConditionSchema>;
+export type AlertAction = z.infer<typeof alertActionSchema>;

@@ -1,0 +1,31 @@
+// POST /v1/score: one text or up to 256 items in; calibrated, fused risk with drivers and recommended actions out.
+import { Router } from 'express';
+import { isChurnscopeError, ValidationError } from '../../errors';
+import { scoreTexts, type ScoreTextsDeps } from '../../service';
+import { scoreBatchSchema, scoreItemSchema } from '../schemas';
+import { parseOr400 } from '../validate';
+
+export function scoreRouter(deps: ScoreTextsDeps): Router {
+  const router = Router();
+  router.post('/v1/score', async (req, res) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ValidationError('request body must be a JSON object with "text" or "items"', { field: 'body' });
+    }
+    const batch = 'items' in body;
+    const items = batch ? parseOr400(scoreBatchSchema, body).items : [parseOr400(scoreItemSchema, body)];
+    const results = await scoreTexts(deps, items, { batch }).catch((e: unknown) => {
+      throw batch ? withItemField(e) : e;
+    });
+    res.json(batch ? { items: results } : results[0]);
+  });
+  return router;
+}
+
+/** The engine names texts[i]; the API's clients sent items[i].text. Same error, the client's field name. */
+function withItemField(e: unknown): unknown {
+  if (isChurnscopeError(e) && e.field?.startsWith('texts[')) {
+    return e.withField(e.field.replace(/^texts\[(\d+)\]$/, 'items[$1].text'));
+  }
+  return e;
+}

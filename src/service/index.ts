@@ -1,0 +1,2 @@
+// Service contract: the request-level orchestration the HTTP routes call.
+export { scoreTexts, type ScoreTextsDeps, type ScoreResult } from './score-texts';

@@ -1,0 +1,85 @@
+// One scoring request as named steps: model → text risk → drivers → customer context → fusion → actions → store → alerts.
+import { createHash } from 'node:crypto';
+import type { AlertService } from '../alerts';
+import type { ScoreItem } from '../api/schemas';
+import { explainText, type DriverPhrase } from '../explain';
+import { aggregateTextRisks, type FeatureContribution, type FusionModel } from '../fuse';
+import type { ModelRegistry, ServingModel } from '../models';
+import type { Playbook, Recommendation } from '../playbook';
+import { BANDS, type Band } from '../score';
+import type { Store } from '../store';
+
+export interface ScoreTextsDeps {
+  models: ModelRegistry;
+  store: Store;
+  playbook: Playbook;
+  fusion?: FusionModel;
+  alerts?: AlertService;
+  clock?: () => Date;
+  halfLifeDays?: number;
+  /** In batches, phrase drivers are computed only from this band up (each costs ~one model call per clause). */
+  explainBatchFromBand?: Band;
+}
+
+export interface ScoreResult {
+  textId: string;
+  risk: number;
+  band: Band;
+  textRisk: number;
+  tabularRisk: number | null;
+  used: 'fused' | 'tabular' | 'text';
+  drivers: { phrases: DriverPhrase[]; features: FeatureContribution[] };
+  recommendedActions: Recommendation[];
+  modelVersion: string;
+}
+
+export async function scoreTexts(deps: ScoreTextsDeps, items: readonly ScoreItem[], opts: { batch: boolean }): Promise<ScoreResult[]> {
+  const model = deps.models.active(); // the whole request uses this model, even if a swap happens meanwhile
+  const now = (deps.clock ?? (() => new Date()))();
+  const scores = await model.engine.score(items.map((i) => i.text));
+  const textRisks = scores.map((s) => model.calibrator.risk(s.probability));
+  return Promise.all(items.map((item, i) => scoreOne(deps, model, item, { textRisk: textRisks[i], embedding: scores[i].embedding, now, batch: opts.batch })));
+}
+
+async function scoreOne(
+  deps: ScoreTextsDeps,
+  model: ServingModel,
+  item: ScoreItem,
+  ctx: { textRisk: number; embedding: Float32Array; now: Date; batch: boolean },
+): Promise<ScoreResult> {
+  const customer = item.customerId ? await deps.store.customers.get(item.customerId) : null;
+  const features = customer || item.features ? { ...(customer?.features ?? {}), ...(item.features ?? {}) } : null;
+  const history = item.customerId ? await deps.store.scores.history(item.customerId, { limit: 1000 }) : [];
+  const aggregates = aggregateTextRisks(
+    [...history.map((h) => ({ risk: h.textRisk, createdAt: h.createdAt })), { risk: ctx.textRisk, createdAt: ctx.now }],
+    { now: ctx.now, halfLifeDays: deps.halfLifeDays },
+  );
+  const fused = deps.fusion?.predict({ features, textAggregates: aggregates }) ?? { risk: ctx.textRisk, tabularRisk: null, used: 'text' as const, contributions: [] };
+  const band = model.calibrator.band(fused.risk);
+  const phrases = wantsDrivers(deps, ctx.batch, band) ? (await explainText({ engine: model.engine, text: item.text, calibrator: model.calibrator })).phrases : [];
+  const drivers = { phrases, features: fused.contributions.slice(0, 5) };
+  const recommendedActions = deps.playbook.recommend({ risk: fused.risk, band, segment: customer?.segment ?? undefined, features: features ?? undefined, phrases });
+  const textId = await persist(deps, model, item, { ...fused, band, textRisk: ctx.textRisk, drivers, embedding: ctx.embedding, now: ctx.now });
+  const previous = history[0] ? { risk: history[0].risk, at: history[0].createdAt } : null;
+  deps.alerts?.onScored({ customerId: item.customerId ?? null, textId, risk: fused.risk, band, previousRisk: previous, at: ctx.now.toISOString() });
+  return { textId, risk: fused.risk, band, textRisk: ctx.textRisk, tabularRisk: fused.tabularRisk, used: fused.used, drivers, recommendedActions, modelVersion: model.version };
+}
+
+function wantsDrivers(deps: ScoreTextsDeps, batch: boolean, band: Band): boolean {
+  if (!batch) return true;
+  return BANDS.indexOf(band) >= BANDS.indexOf(deps.explainBatchFromBand ?? 'high');
+}
+
+async function persist(
+  deps: ScoreTextsDeps,
+  model: ServingModel,
+  item: ScoreItem,
+  s: { risk: number; tabularRisk: number | null; band: Band; textRisk: number; drivers: unknown; embedding: Float32Array; now: Date },
+): Promise<string> {
+  const hash = createHash('sha256').update(item.text).digest('hex');
+  return deps.store.transaction(async (tx) => {
+    const textId = await tx.texts.insert({ customerId: item.customerId ?? null, source: item.source ?? 'ticket', text: item.text, hash, createdAt: s.now });
+    await tx.scores.insert({ textId, modelVersion: model.version, risk: s.risk, textRisk: s.textRisk, tabularRisk: s.tabularRisk, band: s.band, drivers: s.drivers, embedding: s.embedding, createdAt: s.now });
+    return textId;
+  });
+}

@@ -1,0 +1,94 @@
+// Builds the real app over a fake text model and an in-memory store: the HTTP surface without weights.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AlertService, WebhookSender } from '../../src/alerts';
+import { createApp } from '../../src/api';
+import { ServiceMetrics } from '../../src/api/metrics';
+import { DEFAULT_PLAYBOOK, engineDefaults } from '../../src/config';
+import { FakeTextModel, InferenceEngine, type EngineTokenizer } from '../../src/engine';
+import type { FusionModel } from '../../src/fuse';
+import { silentLogger } from '../../src/logging';
+import { ModelRegistry, type ServingModel } from '../../src/models';
+import { Playbook } from '../../src/playbook';
+import { RiskCalibrator } from '../../src/score';
+import { SqliteStore } from '../../src/store';
+
+/** Words map to ids; "cancel", "refund", "never" and "bill" are the fake model's risky tokens. */
+const RISKY: Record<string, number> = { cancel: 1, cancelling: 1, refund: 2, never: 3, bill: 4 };
+export const fakeTokenizer: EngineTokenizer = {
+  async encodeBatch(texts) {
+    return texts.map((t) => ({ ids: Int32Array.from(t.toLowerCase().split(/[^a-z]+/).filter(Boolean).map((w) => RISKY[w] ?? 10 + (w.length % 50))) }));
+  },
+};
+
+export function fakeServingModel(version: string, opts: { delayMs?: number } = {}): ServingModel {
+  const engine = new InferenceEngine({
+    model: new FakeTextModel({ riskyIds: Object.values(RISKY), delayMs: opts.delayMs }),
+    tokenizer: fakeTokenizer,
+    config: engineDefaults({ maxTextBytes: 2000, maxWaitMs: 1 }),
+    logger: silentLogger(),
+  });
+  const info = { version, encoder: 'fake', maxTokens: 256, bands: { medium: 0.3, high: 0.6, critical: 0.85 } };
+  return { version, dir: `/models/${version}`, info, engine, calibrator: new RiskCalibrator(info) };
+}
+
+export interface TestApp {
+  base: string;
+  store: SqliteStore;
+  models: ModelRegistry;
+  alerts: AlertService;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(opts: { fusion?: FusionModel; fetch?: typeof fetch; extraModels?: string[] } = {}): Promise<TestApp> {
+  const logger = silentLogger();
+  const store = await SqliteStore.create({ path: ':memory:', logger });
+  const models = new ModelRegistry({
+    initial: fakeServingModel('v1'),
+    open: async (dir) => {
+      if (dir.includes('broken')) throw new Error(`cannot open ${dir}`);
+      return fakeServingModel(dir.split('/').pop()!);
+    },
+    known: () => (opts.extraModels ?? []).map((v) => ({ version: v, dir: `/models/${v}` })),
+    logger,
+  });
+  const metrics = new ServiceMetrics({ queueDepth: () => models.active().engine.queueDepth, activeModel: () => models.active().version });
+  const alerts = new AlertService({ store, sender: new WebhookSender({ fetch: opts.fetch, backoffMs: 1, maxAttempts: 2 }), logger });
+  const playbook = await Playbook.fromFile(DEFAULT_PLAYBOOK);
+  const app = createApp({ models, store, playbook, metrics, logger, fusion: opts.fusion, alerts, bodyLimit: '20kb' });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base, store, models, alerts,
+    async close() {
+      await new Promise((r) => server.close(r));
+      await alerts.drain();
+      await models.dispose();
+      await store.dispose();
+    },
+  };
+}
+
+export interface Reply {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  json: any;
+  text: string;
+}
+
+export async function call(base: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': contentType },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
