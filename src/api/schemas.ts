@@ -13,6 +13,8 @@ export const scoreItemSchema = z.object({
   source: z.enum(SOURCES).optional(),
   customerId: z.string().min(1).max(200).optional(),
   features: featuresSchema.optional(),
+  /** Phrase drivers cost one extra model pass per clause; false skips them (default: on for single texts, high risk in batches). */
+  explain: z.boolean().optional(),
 });
 export const scoreBatchSchema = z.object({
   items: z.array(scoreItemSchema).min(1, 'items must hold at least one item').max(MAX_ITEMS, `items holds at most ${MAX_ITEMS} entries`),

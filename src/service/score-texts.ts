@@ -56,7 +56,7 @@ async function scoreOne(
   );
   const fused = deps.fusion?.predict({ features, textAggregates: aggregates }) ?? { risk: ctx.textRisk, tabularRisk: null, used: 'text' as const, contributions: [] };
   const band = model.calibrator.band(fused.risk);
-  const phrases = wantsDrivers(deps, ctx.batch, band) ? (await explainText({ engine: model.engine, text: item.text, calibrator: model.calibrator })).phrases : [];
+  const phrases = wantsDrivers(deps, item.explain, ctx.batch, band) ? (await explainText({ engine: model.engine, text: item.text, calibrator: model.calibrator })).phrases : [];
   const drivers = { phrases, features: fused.contributions.slice(0, 5) };
   const recommendedActions = deps.playbook.recommend({ risk: fused.risk, band, segment: customer?.segment ?? undefined, features: features ?? undefined, phrases });
   const textId = await persist(deps, model, item, { ...fused, band, textRisk: ctx.textRisk, drivers, embedding: ctx.embedding, now: ctx.now });
@@ -65,7 +65,8 @@ async function scoreOne(
   return { textId, risk: fused.risk, band, textRisk: ctx.textRisk, tabularRisk: fused.tabularRisk, used: fused.used, drivers, recommendedActions, modelVersion: model.version };
 }
 
-function wantsDrivers(deps: ScoreTextsDeps, batch: boolean, band: Band): boolean {
+function wantsDrivers(deps: ScoreTextsDeps, explain: boolean | undefined, batch: boolean, band: Band): boolean {
+  if (explain !== undefined) return explain;
   if (!batch) return true;
   return BANDS.indexOf(band) >= BANDS.indexOf(deps.explainBatchFromBand ?? 'high');
 }

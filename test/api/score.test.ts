@@ -26,6 +26,12 @@ describe('POST /v1/score', () => {
     expect(r.json.items[0].drivers.phrases).toEqual([]);
   });
 
+  it('skips phrase drivers on request', async () => {
+    const r = await call(app.base, 'POST', '/v1/score', { text: 'Nice day. Cancel refund never bill.', explain: false });
+    expect(r.json.drivers.phrases).toEqual([]);
+    expect(r.json.risk).toBeGreaterThan(0.6);
+  });
+
   it('records history for a customer and returns it from /risk', async () => {
     await call(app.base, 'POST', '/v1/score', { text: 'cancel my plan', customerId: 'hist-1', source: 'chat' });
     await call(app.base, 'POST', '/v1/score', { text: 'all good now thanks', customerId: 'hist-1', source: 'ticket' });
