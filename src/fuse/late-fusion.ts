@@ -69,9 +69,16 @@ export function outOfFoldLogits(options: Omit<LateFusionFitOptions, 'textAggrega
     const fit = [...rows.keys()].filter((i) => inFold[i] !== f);
     const scored = [...rows.keys()].filter((i) => inFold[i] === f);
     if (scored.length === 0) continue;
-    const model = TabularModel.train({
-      rows: fit.map((i) => rows[i]), labelOf: (_row, j) => labels[fit[j]], schema, seed, params: options.params, validFraction: options.validFraction,
-    });
+    let model: TabularModel;
+    try {
+      model = TabularModel.train({
+        rows: fit.map((i) => rows[i]), labelOf: (_row, j) => labels[fit[j]], schema, seed, params: options.params, validFraction: options.validFraction,
+      });
+    } catch (e) {
+      // Tiny classes can leave a fold's complement one-sided; say which fit failed, not just that one did.
+      if (!(e instanceof ValidationError)) throw e;
+      throw new ValidationError(`out-of-fold tabular model ${f + 1} of ${k}: ${e.message}`, { field: e.field ?? 'folds', cause: e });
+    }
     for (const i of scored) out[i] = tabularLogit(model.predict(rows[i]));
   }
   return out;

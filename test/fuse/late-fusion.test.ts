@@ -64,3 +64,10 @@ describe('lateTextInputs', () => {
     expect(max).toBeCloseTo(-mean, 12);
   });
 });
+
+describe('LateFusion.fit', () => {
+  it('names the out-of-fold fit that fails when a class is too small to reach every fold', () => {
+    const labelsOfOne = rows.map((_, i) => (i === 0 ? 1 : 0));
+    expect(() => LateFusion.fit({ ...options, labels: labelsOfOne, textAggregates: rows.map(() => null) })).toThrow(/out-of-fold tabular model \d of 5: .*both classes/);
+  });
+});

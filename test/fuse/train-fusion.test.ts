@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataFileError, ValidationError } from '../../src/errors';
-import { FusionModel } from '../../src/fuse/fusion-model';
+import { DEFAULT_FUSION_METHOD, FusionModel } from '../../src/fuse/fusion-model';
 import { parseChurnLabel } from '../../src/fuse/read-fusion-data';
 import { trainFusion, type TrainFusionOptions } from '../../src/fuse/train-fusion';
 import { silentLogger } from '../../src/logging';
@@ -78,8 +78,25 @@ describe('trainFusion', () => {
     expect(heldOut.fused!).toBeGreaterThan(heldOut.tabular!);
 
     const model = FusionModel.load(base().out);
+    expect(model.method).toBe(DEFAULT_FUSION_METHOD);
     expect(model.predict({ features: { calls: 7, plan: 'yes' } }).used).toBe('tabular');
     expect(fs.readdirSync(path.dirname(base().out))).toEqual(['fusion.json']); // no temp file left behind
+  });
+
+  it('reports what each fusion method fitted, and both beat tabular-only where texts carry signal', async () => {
+    const late = await trainFusion(base({ method: 'late', out: path.join(dir, 'late.json') }));
+    expect(late.model.method).toBe('late');
+    expect(late.model.trees.fused).toBeNull();
+    expect(Object.keys(late.model.stacker!.weights)).toEqual(['tabular_logit', 'text_risk_recent_mean', 'text_risk_max', 'text_count', 'text_missing']);
+    expect(late.model.stacker!.weights.tabular_logit).toBeGreaterThan(0);
+    const trees = await trainFusion(base({ method: 'trees', out: path.join(dir, 'trees.json') }));
+    expect(trees.model).toMatchObject({ method: 'trees', stacker: null });
+    expect(trees.model.trees.fused).toBeGreaterThan(0);
+    // The tabular model, and so the tabular-only column, does not depend on the method.
+    expect(trees.heldOut.tabular).toBe(late.heldOut.tabular);
+    expect(trees.model.trees.tabular).toBe(late.model.trees.tabular);
+    for (const r of [late, trees]) expect(r.heldOut.fused!).toBeGreaterThan(r.heldOut.tabular!);
+    expect(FusionModel.load(path.join(dir, 'trees.json')).method).toBe('trees');
   });
 
   it('trains without a texts file: the text columns are all missing and text-only is not defined', async () => {
