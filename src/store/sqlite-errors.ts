@@ -1,5 +1,5 @@
 // Turns SQLite's error codes into churnscope's errors, so no SqliteError escapes the store for callers to decode.
-import { NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
 function codeOf(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
@@ -36,7 +36,7 @@ export function translateConstraint(e: unknown, ctx: ConstraintContext): never {
     throw new NotFoundError(ctx.missingReference ?? 'a referenced row does not exist', { field: ctx.field, cause: e });
   }
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    throw new ValidationError(ctx.duplicate ?? 'a row with this key already exists', { field: ctx.field, cause: e });
+    throw new ConflictError(ctx.duplicate ?? 'a row with this key already exists', { field: ctx.field, cause: e });
   }
   if (code.startsWith('SQLITE_CONSTRAINT')) {
     throw new ValidationError(`the database refused the row: ${(e as Error).message}`, { field: ctx.field, cause: e });

@@ -25,7 +25,7 @@ import type {
 } from './records';
 
 // Rule throughout: look-ups of a missing row return null; writes against a missing row throw NotFoundError;
-// malformed input or a duplicate key throws ValidationError; a database still locked after retries, OverloadedError.
+// malformed input throws ValidationError, a duplicate key ConflictError (409); a database still locked after retries, OverloadedError.
 
 export interface CustomerRepository {
   upsert(input: CustomerInput): Promise<CustomerRecord>;

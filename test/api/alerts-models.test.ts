@@ -75,3 +75,13 @@ describe('models', () => {
     expect((await call(app.base, 'POST', '/v1/models/v1/activate')).json.active).toBe('v1');
   });
 });
+
+describe('conflicts', () => {
+  it('answers a duplicate rule name with 409', async () => {
+    const body = { ...rule, name: 'unique-name' };
+    expect((await call(app.base, 'POST', '/v1/alerts/rules', body)).status).toBe(201);
+    const again = await call(app.base, 'POST', '/v1/alerts/rules', body);
+    expect(again.status).toBe(409);
+    expect(again.json.error).toMatchObject({ code: 'conflict', field: 'name' });
+  });
+});

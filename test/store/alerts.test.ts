@@ -29,7 +29,7 @@ describe('alert rules', () => {
 
   it('refuses duplicates, bad fields and unknown ids', async () => {
     const created = await store.alertRules.create(rule);
-    await expect(store.alertRules.create(rule)).rejects.toMatchObject({ field: 'name' });
+    await expect(store.alertRules.create(rule)).rejects.toMatchObject({ field: 'name', status: 409 });
     await expect(store.alertRules.create({ ...rule, name: 'x', enabled: 'yes' as unknown as boolean })).rejects.toMatchObject({ field: 'enabled' });
     await expect(store.alertRules.create({ ...rule, name: 'y', condition: undefined })).rejects.toMatchObject({ field: 'condition' });
     await expect(store.alertRules.update(created.id, { name: '' })).rejects.toBeInstanceOf(ValidationError);

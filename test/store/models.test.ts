@@ -1,6 +1,6 @@
 // The model registry: registration, ordering, and exactly one active version.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, ValidationError } from '../../src/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/errors';
 import type { SqliteStore } from '../../src/store';
 import { memoryStore } from './temp-store';
 
@@ -31,7 +31,7 @@ describe('models', () => {
   it('refuses a duplicate version and activating an unknown one (leaving the active one alone)', async () => {
     await store.models.register({ version: 'v1', path: 'p', metrics: {} });
     await store.models.activate('v1');
-    await expect(store.models.register({ version: 'v1', path: 'q', metrics: {} })).rejects.toThrow(ValidationError);
+    await expect(store.models.register({ version: 'v1', path: 'q', metrics: {} })).rejects.toThrow(ConflictError);
     await expect(store.models.activate('v9')).rejects.toBeInstanceOf(NotFoundError);
     expect((await store.models.active())?.version).toBe('v1');
     await expect(store.models.register({ version: 'v2', path: '', metrics: {} })).rejects.toMatchObject({ field: 'path' });

@@ -1,6 +1,6 @@
 // Texts and scores: round trips, validation, history order and snippets, and the text-risk aggregates math.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, ValidationError } from '../../src/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/errors';
 import type { ScoreInput, SqliteStore } from '../../src/store';
 import { memoryStore } from './temp-store';
 
@@ -35,7 +35,7 @@ describe('texts', () => {
     await expect(store.texts.insert({ source: 'chat', text: 'x', hash: '' })).rejects.toMatchObject({ field: 'hash' });
     await expect(store.texts.insert({ source: 'chat', text: 'x', hash: 'h', createdAt: 'yesterday' })).rejects.toMatchObject({ field: 'createdAt' });
     await store.texts.insert({ id: 'dup', source: 'chat', text: 'x', hash: 'h' });
-    await expect(store.texts.insert({ id: 'dup', source: 'chat', text: 'y', hash: 'h' })).rejects.toThrow(ValidationError);
+    await expect(store.texts.insert({ id: 'dup', source: 'chat', text: 'y', hash: 'h' })).rejects.toThrow(ConflictError);
   });
 });
 
