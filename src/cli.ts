@@ -6,6 +6,7 @@ import { scoreTextCommand } from './commands/score-text';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
 import { trainFusionCommand } from './commands/train-fusion';
+import { scoreCommand } from './commands/score';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -82,6 +83,18 @@ program
   .option('--negative <values>', 'label value(s) meaning the opposite', list)
   .option('--source-col <name>', 'column naming the source', 'source')
   .action(evalCommand);
+
+program
+  .command('score')
+  .description('batch-score a CSV/JSONL file (optionally .gz) into a scored CSV/JSONL; Ctrl-C stops cleanly, --resume continues')
+  .requiredOption('--in <file>', 'input: .csv, .jsonl or .ndjson (optionally .gz)')
+  .requiredOption('--out <file>', 'output: .csv or .jsonl (bad rows go to <out>.errors.jsonl)')
+  .option('--text-col <name>', 'column holding the text', 'text')
+  .option('--id-col <name>', 'id column, checked on --resume')
+  .option('--model <dir>', 'model bundle directory (default the bundled model)')
+  .option('--resume', 'continue an interrupted run from <out>.progress.json')
+  .option('--phrases', 'add top driver phrases per row (about 25x slower; default off)')
+  .action(scoreCommand);
 
 program
   .command('train-fusion')

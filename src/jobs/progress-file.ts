@@ -1,0 +1,40 @@
+// The resume sidecar: how far a scoring run got, written atomically so a crash never leaves a torn progress file.
+import fs from 'node:fs';
+import { DataFileError } from '../errors';
+
+export interface JobProgress {
+  input: string;
+  /** Last input line whose record (good or bad) is reflected in the output or the errors file. */
+  line: number;
+  /** Input records consumed, good and bad. */
+  records: number;
+  /** Data rows in the output file (header excluded). */
+  written: number;
+  errors: number;
+  /** Id column value of the last written row, when an id column is set; checked on resume. */
+  lastId?: string;
+  done: boolean;
+  updatedAt: string;
+}
+
+export function progressPath(output: string): string {
+  return `${output}.progress.json`;
+}
+
+export function writeProgress(output: string, progress: JobProgress): void {
+  const file = progressPath(output);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(progress)}\n`);
+  // rename is atomic on one filesystem: readers see the old or the new file, never half of one.
+  fs.renameSync(tmp, file);
+}
+
+export function readProgress(output: string): JobProgress | undefined {
+  const file = progressPath(output);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as JobProgress;
+  } catch (e) {
+    throw new DataFileError(`${file}: unreadable progress file (${(e as Error).message})`, { file, cause: e });
+  }
+}

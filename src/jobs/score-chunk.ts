@@ -1,0 +1,51 @@
+// Scores one chunk of rows: one engine call for the chunk, row-by-row only when the engine refuses one of them.
+import { isChurnscopeError } from '../errors';
+import { explainText } from '../explain';
+import type { RowItem } from './read-rows';
+import { textProblem } from './read-rows';
+import type { OutputRow } from './row-writer';
+import type { ScoreFileOptions } from './score-file';
+
+type ChunkOptions = Pick<ScoreFileOptions, 'engine' | 'calibrator' | 'textColumn' | 'phrases'>;
+
+/** Scores a chunk; one row the engine refuses must not sink the rest, so a refused chunk is retried row by row. */
+export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<(OutputRow | string)[]> {
+  const out: (OutputRow | string)[] = items.map((it) => (it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? '')));
+  const todo = items.map((_, i) => i).filter((i) => out[i] === '');
+  const textOf = (i: number) => (items[i] as Extract<RowItem, { kind: 'row' }>).values[opts.textColumn] as string;
+  let probs: (number | string)[];
+  try {
+    probs = todo.length ? (await opts.engine.score(todo.map(textOf))).map((s) => s.probability) : [];
+  } catch (e) {
+    if (!isChurnscopeError(e)) throw e;
+    probs = await Promise.all(
+      todo.map((i) =>
+        opts.engine.score([textOf(i)]).then(
+          ([s]) => s.probability,
+          (err: unknown) => {
+            if (!isChurnscopeError(err)) throw err;
+            return `not scorable: ${err.message}`;
+          },
+        ),
+      ),
+    );
+  }
+  await Promise.all(
+    todo.map(async (i, k) => {
+      const p = probs[k];
+      if (typeof p === 'string') return void (out[i] = p);
+      const risk = opts.calibrator.risk(p);
+      const phrases = opts.phrases ? await rowPhrases(textOf(i), opts) : '';
+      const values = (items[i] as Extract<RowItem, { kind: 'row' }>).values;
+      out[i] = { ...values, risk: round(risk), band: opts.calibrator.band(risk), textRisk: round(risk), rawProbability: round(p), phrases };
+    }),
+  );
+  return out;
+}
+
+async function rowPhrases(text: string, opts: ChunkOptions): Promise<string> {
+  const ex = await explainText({ engine: opts.engine, text, calibrator: opts.calibrator });
+  return JSON.stringify(ex.phrases.map((p) => ({ text: p.text, weight: round(p.weight) })));
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
