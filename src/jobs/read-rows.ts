@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { DataFileError } from '../errors';
 import { formatOf } from '../ingest/read-records';
+import { INVALID_UTF8_MARKER, MarkInvalidUtf8 } from './mark-invalid-utf8';
 
 export type RowItem =
   | { kind: 'row'; line: number; values: Record<string, unknown> }
@@ -26,11 +27,16 @@ function open(file: string, onBytes?: (n: number) => void): Readable {
   const raw = fs.createReadStream(file);
   let bytes = 0;
   raw.on('data', (c) => onBytes?.((bytes += c.length)));
-  if (!file.toLowerCase().endsWith('.gz')) return raw;
+  const marker = new MarkInvalidUtf8();
+  if (!file.toLowerCase().endsWith('.gz')) {
+    raw.on('error', (e) => marker.destroy(e));
+    return raw.pipe(marker);
+  }
   const gunzip = createGunzip();
   // pipe() does not forward errors, and a missing gzip header must surface as a read failure of this file.
   raw.on('error', (e) => gunzip.destroy(e));
-  return raw.pipe(gunzip);
+  gunzip.on('error', (e) => marker.destroy(e));
+  return raw.pipe(gunzip).pipe(marker);
 }
 
 export async function* readRows(opts: ReadRowsOptions): AsyncGenerator<RowItem> {
@@ -50,7 +56,7 @@ export async function* readRows(opts: ReadRowsOptions): AsyncGenerator<RowItem> 
   }
 }
 
-const BROKEN_UTF8 = '\uFFFD';
+const BROKEN_UTF8 = INVALID_UTF8_MARKER;
 
 async function* readCsv(opts: ReadRowsOptions, stream: Readable): AsyncGenerator<RowItem> {
   let header: string[] | undefined;
@@ -119,6 +125,6 @@ export function textProblem(values: Record<string, unknown>, column: string): st
   const text = values[column];
   if (typeof text !== 'string') return `text column "${column}" is not a string`;
   if (text.trim() === '') return `empty text in column "${column}"`;
-  if (text.includes(BROKEN_UTF8)) return 'invalid UTF-8 in the text (replacement character found)';
+  if (text.includes(BROKEN_UTF8)) return 'invalid UTF-8 in the text (a byte sequence that is not UTF-8)';
   return undefined;
 }

@@ -54,14 +54,18 @@ describe('scoreFile', () => {
       '{ not json',
       JSON.stringify({ id: 'b', text: '   ' }),
       JSON.stringify({ id: 'c', body: 'no text column' }),
-      JSON.stringify({ id: 'd', text: 'broken \uFFFD bytes' }),
+      '{"id":"d","text":"broken @@BYTE@@ bytes"}',
       '[1,2]',
       JSON.stringify({ id: 'e', text: 'cancel my bill' }),
+      // A real U+FFFD in valid UTF-8 is text, not an encoding error.
+      JSON.stringify({ id: 'f', text: 'the label said \uFFFD instead of a letter' }),
     ];
-    fs.writeFileSync(input, lines.join('\n'));
+    const bytes = Buffer.from(lines.join('\n'), 'utf8');
+    const at = bytes.indexOf('@@BYTE@@'); // replaced by a byte that is not UTF-8
+    fs.writeFileSync(input, Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff]), bytes.subarray(at + '@@BYTE@@'.length)]));
     const output = path.join(dir, 'bad-out.jsonl');
     const s = await run({ input, output });
-    expect(s).toMatchObject({ rows: 7, scored: 2, errors: 5 });
+    expect(s).toMatchObject({ rows: 8, scored: 3, errors: 5 });
     const errs = errorsOf(output);
     expect(errs.map((e) => e.line)).toEqual([2, 3, 4, 5, 6]);
     expect(errs[1].reason).toMatch(/empty/);
