@@ -1,10 +1,10 @@
 // Streams records from CSV or JSON Lines files (optionally gzipped), each with its 1-based line number for error messages.
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { DataFileError } from '../errors';
+import { jsonlLines } from './jsonl-lines';
 
 export type RecordFormat = 'csv' | 'jsonl';
 export interface SourceRecord {
@@ -30,7 +30,7 @@ export async function* readRecords(file: string): AsyncGenerator<SourceRecord> {
   const format = formatOf(file);
   const stream = open(file);
   try {
-    if (format === 'csv') yield* readCsv(file, stream);
+    if (format === 'csv') yield* readCsv(stream);
     else yield* readJsonl(file, stream);
   } catch (e) {
     if (e instanceof DataFileError) throw e;
@@ -41,29 +41,16 @@ export async function* readRecords(file: string): AsyncGenerator<SourceRecord> {
   }
 }
 
-async function* readCsv(file: string, stream: Readable): AsyncGenerator<SourceRecord> {
+async function* readCsv(stream: Readable): AsyncGenerator<SourceRecord> {
   const parser = stream.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, info: true, relax_quotes: false }));
   for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     yield { line: rec.info.lines, values: rec.record };
   }
-  void file;
 }
 
 async function* readJsonl(file: string, stream: Readable): AsyncGenerator<SourceRecord> {
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (!text.trim()) continue;
-    let values: unknown;
-    try {
-      values = JSON.parse(text);
-    } catch (e) {
-      throw new DataFileError(`${file} line ${n}: not valid JSON (${(e as Error).message})`, { file, row: n, cause: e });
-    }
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      throw new DataFileError(`${file} line ${n}: each line must be a JSON object`, { file, row: n });
-    }
-    yield { line: n, values: values as Record<string, unknown> };
+  for await (const l of jsonlLines(stream)) {
+    if (l.problem !== undefined) throw new DataFileError(`${file} line ${l.line}: ${l.problem}`, { file, row: l.line });
+    yield { line: l.line, values: l.values };
   }
 }

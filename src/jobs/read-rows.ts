@@ -1,11 +1,11 @@
 // Tolerant streaming reader for batch jobs: yields good rows and bad rows (with line and reason) in input order, and counts bytes read for ETA.
 import fs from 'node:fs';
-import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { DataFileError } from '../errors';
 import { formatOf } from '../ingest/read-records';
+import { jsonlLines } from '../ingest/jsonl-lines';
 import { INVALID_UTF8_MARKER, MarkInvalidUtf8 } from './mark-invalid-utf8';
 
 export type RowItem =
@@ -99,23 +99,8 @@ async function* readCsv(opts: ReadRowsOptions, stream: Readable): AsyncGenerator
 }
 
 async function* readJsonl(stream: Readable): AsyncGenerator<RowItem> {
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (!text.trim()) continue;
-    let values: unknown;
-    try {
-      values = JSON.parse(text);
-    } catch (e) {
-      yield { kind: 'bad', line: n, reason: `not valid JSON (${(e as Error).message})` };
-      continue;
-    }
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      yield { kind: 'bad', line: n, reason: 'line is not a JSON object' };
-      continue;
-    }
-    yield { kind: 'row', line: n, values: values as Record<string, unknown> };
+  for await (const l of jsonlLines(stream)) {
+    yield l.problem !== undefined ? { kind: 'bad', line: l.line, reason: l.problem } : { kind: 'row', line: l.line, values: l.values };
   }
 }
 
