@@ -10,6 +10,6 @@ export {
   type TabularTrainOptions, type TabularPrediction, type FeatureContribution, type TabularModelJson,
 } from './tabular-model';
 export { GradientBoostedClassifier, type GbdtParamsInput, type GbdtJson, type TrainingHistory } from './gbdt';
-export { aggregateTextRisks, textFeatureValues, type TextAggregates, type ScoredText } from './text-aggregates';
+export { aggregateTextRisks, textFeatureValues, DEFAULT_HALF_LIFE_DAYS, type TextAggregates, type ScoredText } from './text-aggregates';
 export { FusionModel, FUSION_FILE, type FusionInput, type FusionPrediction } from './fusion-model';
 export { trainFusion } from './train-fusion';

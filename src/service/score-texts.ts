@@ -16,7 +16,6 @@ export interface ScoreTextsDeps {
   fusion?: FusionModel;
   alerts?: AlertService;
   clock?: () => Date;
-  halfLifeDays?: number;
   /** In batches, phrase drivers are computed only from this band up (each costs ~one model call per clause). */
   explainBatchFromBand?: Band;
 }
@@ -52,7 +51,8 @@ async function scoreOne(
   const history = item.customerId ? await deps.store.scores.history(item.customerId, { limit: 1000 }) : [];
   const aggregates = aggregateTextRisks(
     [...history.map((h) => ({ risk: h.textRisk, createdAt: h.createdAt })), { risk: ctx.textRisk, createdAt: ctx.now }],
-    { now: ctx.now, halfLifeDays: deps.halfLifeDays },
+    // The fusion model's own half-life, so serving aggregates texts exactly as its training did.
+    { now: ctx.now, halfLifeDays: deps.fusion?.halfLifeDays },
   );
   const fused = deps.fusion?.predict({ features, textAggregates: aggregates }) ?? { risk: ctx.textRisk, tabularRisk: null, used: 'text' as const, contributions: [] };
   const band = model.calibrator.band(fused.risk);

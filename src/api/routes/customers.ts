@@ -2,7 +2,7 @@
 import express, { Router } from 'express';
 import { parse } from 'csv-parse/sync';
 import { DataFileError, NotFoundError, ValidationError } from '../../errors';
-import { aggregateTextRisks, type FusionModel } from '../../fuse';
+import { DEFAULT_HALF_LIFE_DAYS, type FusionModel } from '../../fuse';
 import type { Store } from '../../store';
 import { customerSchema } from '../schemas';
 import { parseOr400 } from '../validate';
@@ -11,7 +11,6 @@ export interface CustomersDeps {
   store: Store;
   fusion?: FusionModel;
   clock?: () => Date;
-  halfLifeDays?: number;
   /** Largest CSV import body, e.g. "20mb". */
   importLimit?: string;
 }
@@ -66,10 +65,14 @@ export function customersRouter(deps: CustomersDeps): Router {
 
   router.get('/v1/customers/:id/risk', async (req, res) => {
     const id = customerId(req.params.id);
-    const [customer, history] = await Promise.all([deps.store.customers.get(id), deps.store.scores.history(id, { limit: 100 })]);
-    if (!customer && history.length === 0) throw new NotFoundError(`customer "${id}" not found`, { field: 'id' });
     const at = now();
-    const aggregates = aggregateTextRisks(history.map((h) => ({ risk: h.textRisk, createdAt: h.createdAt })), { now: at, halfLifeDays: deps.halfLifeDays });
+    // Aggregates over every text the customer wrote (the store's own method), not just the history page shown.
+    const [customer, history, aggregates] = await Promise.all([
+      deps.store.customers.get(id),
+      deps.store.scores.history(id, { limit: 100 }),
+      deps.store.scores.textRiskAggregates(id, { now: at, halfLifeDays: deps.fusion?.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS }),
+    ]);
+    if (!customer && history.length === 0) throw new NotFoundError(`customer "${id}" not found`, { field: 'id' });
     const current = deps.fusion && (customer || aggregates) ? deps.fusion.predict({ features: customer?.features ?? null, textAggregates: aggregates }) : null;
     res.json({
       customerId: id,
