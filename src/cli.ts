@@ -5,6 +5,7 @@ import { serveCommand } from './commands/serve';
 import { scoreTextCommand } from './commands/score-text';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
+import { addLabelledDataOptions } from './commands/labelled-data-flags';
 import { trainFusionCommand } from './commands/train-fusion';
 import { scoreCommand } from './commands/score';
 
@@ -19,7 +20,6 @@ const num = (name: string) => (v: string) => {
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
   return n;
 };
-const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 const program = new Command('churnscope').description('Churn risk from what customers write.').showHelpAfterError();
 
@@ -43,15 +43,7 @@ program
   .option('--model <dir>', 'model bundle directory')
   .action(scoreTextCommand);
 
-program
-  .command('train')
-  .description('fine-tune the text model on labelled texts and write a servable bundle')
-  .requiredOption('--data <file>', 'labelled texts: .csv, .jsonl or .ndjson (optionally .gz)')
-  .option('--text-col <name>', 'column holding the text', 'text')
-  .option('--label-col <name>', 'column holding the label', 'label')
-  .requiredOption('--positive <values>', 'label value(s) meaning dissatisfied / churned (comma-separated)', list)
-  .option('--negative <values>', 'label value(s) meaning the opposite (default: the one other value)', list)
-  .option('--source-col <name>', 'column naming the source (feedback, review, chat, ticket)', 'source')
+addLabelledDataOptions(program.command('train').description('fine-tune the text model on labelled texts and write a servable bundle'))
   .option('--default-source <source>', 'source of rows that name none', 'review')
   .option('--agent-turns <policy>', 'chat transcripts: drop agent turns or keep them', 'drop')
   .requiredOption('--out <dir>', 'bundle directory to write')
@@ -72,17 +64,12 @@ program
   .option('--overwrite', 'replace an existing output directory')
   .action(trainCommand);
 
-program
-  .command('eval')
-  .description('score a labelled file with a model bundle and print its metrics as JSON')
-  .option('--model <dir>', 'model bundle directory (default the bundled model)')
-  .requiredOption('--data <file>', 'labelled texts: .csv, .jsonl or .ndjson (optionally .gz)')
-  .option('--text-col <name>', 'column holding the text', 'text')
-  .option('--label-col <name>', 'column holding the label', 'label')
-  .requiredOption('--positive <values>', 'label value(s) meaning dissatisfied / churned', list)
-  .option('--negative <values>', 'label value(s) meaning the opposite', list)
-  .option('--source-col <name>', 'column naming the source', 'source')
-  .action(evalCommand);
+addLabelledDataOptions(
+  program
+    .command('eval')
+    .description('score a labelled file with a model bundle and print its metrics as JSON')
+    .option('--model <dir>', 'model bundle directory (default the bundled model)'),
+).action(evalCommand);
 
 program
   .command('score')

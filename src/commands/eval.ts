@@ -4,24 +4,19 @@ import { loadConfig } from '../config';
 import { createEngine } from '../engine';
 import { readLabelledTexts } from '../ingest';
 import { createLogger } from '../logging';
+import { labelledDataSpec, type LabelledDataFlags } from './labelled-data-flags';
 import { evaluate, evaluateByGroup } from '../metrics';
 import { RiskCalibrator } from '../score';
 
-export interface EvalFlags {
+export interface EvalFlags extends LabelledDataFlags {
   model?: string;
-  data: string;
-  textCol: string;
-  labelCol: string;
-  positive: string[];
-  negative?: string[];
-  sourceCol?: string;
 }
 
 export async function evalCommand(flags: EvalFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { model: flags.model } });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const info = readBundleInfo(config.modelDir);
-  const data = await readLabelledTexts({ file: flags.data, textCol: flags.textCol, labelCol: flags.labelCol, positive: flags.positive, negative: flags.negative, sourceCol: flags.sourceCol, minRows: 2 });
+  const data = await readLabelledTexts({ ...labelledDataSpec(flags), minRows: 2 });
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
   const calibrator = new RiskCalibrator(info);
   const risks: number[] = [];

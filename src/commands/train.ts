@@ -4,14 +4,9 @@ import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { SOURCES, type TextSource } from '../ingest';
 import { createLogger } from '../logging';
+import { labelledDataSpec, type LabelledDataFlags } from './labelled-data-flags';
 
-export interface TrainFlags {
-  data: string;
-  textCol: string;
-  labelCol: string;
-  positive: string[];
-  negative?: string[];
-  sourceCol?: string;
+export interface TrainFlags extends LabelledDataFlags {
   defaultSource?: string;
   agentTurns: string;
   out: string;
@@ -74,7 +69,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const card = await trainTextModel({
-    data: [{ file: flags.data, textCol: flags.textCol, labelCol: flags.labelCol, positive: flags.positive, negative: flags.negative, sourceCol: flags.sourceCol, defaultSource: defaultSource.data as TextSource | undefined, agentTurns: agentTurns.data }],
+    data: [{ ...labelledDataSpec(flags), defaultSource: defaultSource.data as TextSource | undefined, agentTurns: agentTurns.data }],
     options: parsed.data,
     logger,
     signal: abort.signal,
