@@ -73,15 +73,12 @@ export class InferenceEngine {
 
   private async scoreAccepted(texts: readonly unknown[]): Promise<TextScore[]> {
     const { config } = this.opts;
-    const clean = texts.map((t, i) =>
-      sanitizeText(validateText(t, { maxBytes: config.maxTextBytes, field: texts.length === 1 ? 'text' : `texts[${i}]` })),
-    );
+    const field = (i: number) => (texts.length === 1 ? 'text' : `texts[${i}]`);
+    const clean = texts.map((t, i) => sanitizeText(validateText(t, { maxBytes: config.maxTextBytes, field: field(i) })));
     const encoded = await this.opts.tokenizer.encodeBatch(clean);
     const windowed = encoded.map(({ ids }, i) => {
       if (ids.length === 0) {
-        throw new ValidationError(`${texts.length === 1 ? 'text' : `texts[${i}]`} has no scorable content after normalisation`, {
-          field: texts.length === 1 ? 'text' : `texts[${i}]`,
-        });
+        throw new ValidationError(`${field(i)} has no scorable content after normalisation`, { field: field(i) });
       }
       return { tokens: ids.length, ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }) };
     });
