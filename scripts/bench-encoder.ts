@@ -1,4 +1,5 @@
 // bench:encoder — tokenizer, engine and TF.js throughput on real reviews, each next to its peer in the same run; prints JSON.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -28,7 +29,7 @@ const texts = rows.slice(0, N).map((r) => r.text);
 
 // The bundle under test: the bundled default model when present, else the pretrained encoder exported on the fly.
 const defaultDir = path.resolve('models/default');
-const bundleDir = await import('node:fs').then((fs) => (fs.existsSync(path.join(defaultDir, 'onnx/model.onnx')) ? defaultDir : undefined));
+const bundleDir = fs.existsSync(path.join(defaultDir, 'onnx/model.onnx')) ? defaultDir : undefined;
 const dir = bundleDir ?? (await (async () => {
   const f = await openFrozenEncoder({ cacheDir: '.cache/churnscope', maxTokens: 256, logger });
   await f.engine.dispose();
