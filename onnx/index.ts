@@ -4,4 +4,5 @@ export { addUseLiteEncoder, type UseLiteEncoderValues } from './exporters/use-li
 export { writeHfBundle, BUNDLE_FILES, type WriteHfBundleOptions } from './bundle/write-hf-bundle';
 export { HF_CONFIG_DEFAULTS, defaultTokenizerConfig } from './bundle/hf-config';
 export { loadBundleWithTransformers, type LoadWithTransformersOptions, type TransformersBundle } from './bundle/load-with-transformers';
+export { buildBagOfEmbeddingsModel, type BagOfEmbeddingsOptions } from './exporters/bag-of-embeddings';
 export { GraphBuilder, DataType, attr, type ModelMeta } from './proto';

@@ -27,6 +27,7 @@ export interface ConfigSources {
     maxBatch: number;
     maxWaitMs: number;
     providers: string[];
+    jobsDir: string;
   }>;
 }
 
@@ -56,6 +57,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     playbookPath: pick(f.playbook, e('PLAYBOOK')),
     logLevel: pick(f.logLevel, e('LOG_LEVEL'), env.LOG_LEVEL),
     server: { host: pick(f.host, e('HOST')), port: pick(f.port, num(e('PORT'), 'PORT'), num(env.PORT, 'PORT')) },
+    jobs: {
+      dir: pick(f.jobsDir, e('JOBS_DIR')),
+      maxUploadBytes: num(e('MAX_UPLOAD_BYTES'), 'MAX_UPLOAD_BYTES'),
+      inputDirs: e('JOB_INPUT_DIRS')?.split(path.delimiter).filter(Boolean),
+      chunkSize: num(e('JOB_CHUNK_SIZE'), 'JOB_CHUNK_SIZE'),
+    },
     engine: {
       providers,
       threads: pick(f.threads, num(e('THREADS'), 'THREADS')),

@@ -31,6 +31,27 @@ export const engineConfigSchema = z.object({
 export const serverConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
+  /**
+   * Admission control: scoring requests are refused (503 + Retry-After) while the engine's backlog is estimated to take
+   * longer than this, so accepted requests keep a bounded latency under overload; 0 turns it off (maxQueue still applies).
+   */
+  maxQueueWaitMs: z.number().min(0).max(600_000).default(1000),
+  /** On SIGINT/SIGTERM, how long in-flight requests may take to finish before their connections are cut. */
+  shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+});
+
+export const jobsConfigSchema = z.object({
+  /** Where batch jobs keep their input, results, errors and progress files (one folder per job). */
+  dir: z.string().min(1).default('./data/jobs'),
+  /** Largest upload POST /v1/jobs accepts, in bytes (413 beyond). */
+  maxUploadBytes: z.number().int().min(1).default(2 * 1024 ** 3),
+  /**
+   * Folders whose files a client may name as a server-side job input ({"path": …}). Empty: server-side paths are
+   * refused, because they would let any client read files the server can read.
+   */
+  inputDirs: z.array(z.string().min(1)).default([]),
+  /** Rows per engine call; two chunks are in flight so the engine never waits for the writer. */
+  chunkSize: z.number().int().min(1).max(65_536).default(256),
 });
 
 export const configSchema = z.object({
@@ -45,9 +66,11 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   engine: engineConfigSchema.prefault({}),
   server: serverConfigSchema.prefault({}),
+  jobs: jobsConfigSchema.prefault({}),
 });
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type JobsConfig = z.infer<typeof jobsConfigSchema>;
 export type Config = z.infer<typeof configSchema>;
 export type ExecutionProvider = z.infer<typeof executionProviderSchema>;

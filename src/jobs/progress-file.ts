@@ -11,6 +11,9 @@ export interface JobProgress {
   /** Data rows in the output file (header excluded). */
   written: number;
   errors: number;
+  /** Size of the output and errors files when this progress was written: a resume cuts anything past them (rows written before a crash but never claimed). */
+  outputBytes?: number;
+  errorsBytes?: number;
   /** Id column value of the last written row, when an id column is set; checked on resume. */
   lastId?: string;
   done: boolean;
@@ -19,6 +22,11 @@ export interface JobProgress {
 
 export function progressPath(output: string): string {
   return `${output}.progress.json`;
+}
+
+/** Bad rows of a run go beside its output. */
+export function errorsPath(output: string): string {
+  return `${output}.errors.jsonl`;
 }
 
 export function writeProgress(output: string, progress: JobProgress): void {

@@ -12,6 +12,7 @@ export class RowWriter {
     private readonly fd: number,
     readonly format: RecordFormat,
     private columns: string[] | undefined,
+    private size: number,
   ) {}
 
   /** Opens the output; fresh runs truncate it, resumed runs append under the header already there. */
@@ -19,11 +20,16 @@ export class RowWriter {
     const format = formatOf(file);
     if (/\.gz$/i.test(file)) throw new DataFileError(`${file}: compressed output is not supported; use .csv or .jsonl`, { file });
     const fd = fs.openSync(file, opts.append ? 'a' : 'w');
-    return new RowWriter(fd, format, opts.columns);
+    return new RowWriter(fd, format, opts.columns, fs.fstatSync(fd).size);
   }
 
   get header(): string[] | undefined {
     return this.columns;
+  }
+
+  /** The file's size after the last complete chunk: what a progress record may claim. */
+  get bytes(): number {
+    return this.size;
   }
 
   /** Writes one chunk; for CSV the first chunk of a fresh file decides the columns and writes the header. */
@@ -37,7 +43,7 @@ export class RowWriter {
       this.columns ??= columnsIfNew();
       text = stringify(rows, { columns: this.columns, header, cast: { object: (v) => JSON.stringify(v) } });
     }
-    writeAll(this.fd, Buffer.from(text, 'utf8'));
+    this.size += writeAll(this.fd, Buffer.from(text, 'utf8'));
   }
 
   close(): void {
@@ -45,8 +51,9 @@ export class RowWriter {
   }
 }
 
-function writeAll(fd: number, buf: Buffer): void {
+export function writeAll(fd: number, buf: Buffer): number {
   for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off);
+  return buf.length;
 }
 
 export interface ExistingOutput {

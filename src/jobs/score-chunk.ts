@@ -6,22 +6,32 @@ import { textProblem } from './read-rows';
 import type { OutputRow } from './row-writer';
 import type { ScoreFileOptions } from './score-file';
 
+/** One scored row: the output line, plus what a job needs to store it (its embedding never goes to the output file). */
+export interface ScoredRow {
+  line: number;
+  values: Record<string, unknown>;
+  output: OutputRow;
+  risk: number;
+  embedding: Float32Array;
+}
+
 type ChunkOptions = Pick<ScoreFileOptions, 'engine' | 'calibrator' | 'textColumn' | 'phrases'>;
 
 /** Scores a chunk; one row the engine refuses must not sink the rest, so a refused chunk is retried row by row. */
-export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<(OutputRow | string)[]> {
-  const out: (OutputRow | string)[] = items.map((it) => (it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? '')));
+export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<(ScoredRow | string)[]> {
+  const out: (ScoredRow | string)[] = items.map((it) => (it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? '')));
   const todo = items.map((_, i) => i).filter((i) => out[i] === '');
   const textOf = (i: number) => (items[i] as Extract<RowItem, { kind: 'row' }>).values[opts.textColumn] as string;
-  let probs: (number | string)[];
+  type Scored = { probability: number; embedding: Float32Array };
+  let scores: (Scored | string)[];
   try {
-    probs = todo.length ? (await opts.engine.score(todo.map(textOf))).map((s) => s.probability) : [];
+    scores = todo.length ? await opts.engine.score(todo.map(textOf)) : [];
   } catch (e) {
     if (!isChurnscopeError(e)) throw e;
-    probs = await Promise.all(
+    scores = await Promise.all(
       todo.map((i) =>
         opts.engine.score([textOf(i)]).then(
-          ([s]) => s.probability,
+          ([s]): Scored | string => s,
           (err: unknown) => {
             if (!isChurnscopeError(err)) throw err;
             return `not scorable: ${err.message}`;
@@ -32,12 +42,13 @@ export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<
   }
   await Promise.all(
     todo.map(async (i, k) => {
-      const p = probs[k];
-      if (typeof p === 'string') return void (out[i] = p);
-      const risk = opts.calibrator.risk(p);
+      const s = scores[k];
+      if (typeof s === 'string') return void (out[i] = s);
+      const risk = opts.calibrator.risk(s.probability);
       const phrases = opts.phrases ? await rowPhrases(textOf(i), opts) : '';
-      const values = (items[i] as Extract<RowItem, { kind: 'row' }>).values;
-      out[i] = { ...values, risk: round(risk), band: opts.calibrator.band(risk), textRisk: round(risk), rawProbability: round(p), phrases };
+      const { line, values } = items[i] as Extract<RowItem, { kind: 'row' }>;
+      const output = { ...values, risk: round(risk), band: opts.calibrator.band(risk), textRisk: round(risk), rawProbability: round(s.probability), phrases };
+      out[i] = { line, values, output, risk, embedding: s.embedding };
     }),
   );
   return out;

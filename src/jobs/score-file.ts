@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import type { InferenceEngine } from '../engine';
 import type { RiskCalibrator } from '../score';
-import { writeProgress, type JobProgress } from './progress-file';
+import { errorsPath, writeProgress, type JobProgress } from './progress-file';
 import { readRows, type RowItem } from './read-rows';
 import { resumePoint } from './resume-point';
 import { RiskSummary, type RiskDistribution } from './risk-summary';
-import { RowWriter, type OutputRow } from './row-writer';
-import { scoreChunk } from './score-chunk';
+import { RowWriter, writeAll } from './row-writer';
+import { scoreChunk, type ScoredRow } from './score-chunk';
 
 export const SCORE_COLUMNS = ['risk', 'band', 'textRisk', 'rawProbability', 'phrases'] as const;
 
@@ -23,6 +23,11 @@ export interface ScoreFileOptions {
   phrases?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: ScoreProgress) => void;
+  /**
+   * Runs before a chunk's rows are written and claimed, so whatever it records (e.g. texts stored for the themes
+   * engine) may be redone after a crash: it must be idempotent per input line.
+   */
+  beforeCommit?: (rows: ScoredRow[]) => Promise<void>;
   chunkSize?: number;
   /** Chunks scored concurrently: two keeps the engine busy while the previous chunk is written. */
   inFlight?: number;
@@ -34,6 +39,8 @@ export interface ScoreProgress {
   errors: number;
   bytesRead: number;
   totalBytes: number;
+  /** Since the job began, earlier (resumed-from) runs included. */
+  total: { records: number; written: number; errors: number };
 }
 
 export interface ScoreFileSummary {
@@ -55,13 +62,13 @@ export interface ScoreFileSummary {
 
 interface Chunk {
   items: RowItem[];
-  scored: Promise<(OutputRow | string)[]>;
+  scored: Promise<(ScoredRow | string)[]>;
 }
 
 export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummary> {
   const started = Date.now();
   const { input, output, textColumn, idColumn } = opts;
-  const errorsFile = `${output}.errors.jsonl`;
+  const errorsFile = errorsPath(output);
   const totalBytes = fs.existsSync(input) ? fs.statSync(input).size : 0;
   const prior = opts.resume ? await resumePoint(opts) : undefined;
   let inputHeader: string[] | undefined;
@@ -77,19 +84,20 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
   const chunkSize = opts.chunkSize ?? 256;
   const pending: Chunk[] = [];
 
-  const commit = (chunk: Chunk, results: (OutputRow | string)[]) => {
-    const good: OutputRow[] = [];
+  let errorsBytes = fs.fstatSync(errorsFd).size;
+  const commit = async (chunk: Chunk, results: (ScoredRow | string)[]) => {
+    const scored: ScoredRow[] = [];
     let errText = '';
     chunk.items.forEach((item, i) => {
       const r = results[i];
       if (typeof r === 'string') errText += `${JSON.stringify({ line: item.line, reason: r })}\n`;
-      else {
-        good.push(r);
-        summary.add(r.risk as number, r.band as Parameters<RiskSummary['add']>[1]);
-      }
+      else scored.push(r);
     });
+    if (opts.beforeCommit && scored.length) await opts.beforeCommit(scored);
+    const good = scored.map((r) => r.output);
+    for (const r of good) summary.add(r.risk as number, r.band as Parameters<RiskSummary['add']>[1]);
     writer.write(good, () => [...(inputHeader ?? Object.keys(good[0])).filter((c) => !(SCORE_COLUMNS as readonly string[]).includes(c)), ...SCORE_COLUMNS]);
-    if (errText) fs.writeSync(errorsFd, errText);
+    if (errText) errorsBytes += writeAll(errorsFd, Buffer.from(errText, 'utf8'));
     const nErr = chunk.items.length - good.length;
     counts.rows += chunk.items.length;
     counts.scored += good.length;
@@ -101,15 +109,18 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
       written: progress.written + good.length,
       errors: progress.errors + nErr,
       lastId: idColumn && last ? String(last[idColumn]) : progress.lastId,
+      outputBytes: writer.bytes,
+      errorsBytes,
       updatedAt: new Date().toISOString(),
     });
     // Only after the chunk's rows are on disk does the progress file claim them.
     writeProgress(output, progress);
-    opts.onProgress?.({ records: counts.rows, scored: counts.scored, errors: counts.errors, bytesRead, totalBytes });
+    const total = { records: progress.records, written: progress.written, errors: progress.errors };
+    opts.onProgress?.({ records: counts.rows, scored: counts.scored, errors: counts.errors, bytesRead, totalBytes, total });
   };
   const drainOne = async () => {
     const chunk = pending.shift()!;
-    commit(chunk, await chunk.scored);
+    await commit(chunk, await chunk.scored);
   };
 
   let aborted = false;

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataFileError } from '../../src/errors';
-import { scoreFile, type ScoreFileOptions } from '../../src/jobs';
+import { errorsPath, scoreFile, type ScoreFileOptions } from '../../src/jobs';
 import { fakeCalibrator, fakeEngine, reviewRows, tempDir, toCsv } from './fake-scoring';
 
 const engine = fakeEngine();
@@ -113,12 +113,25 @@ describe('scoreFile', () => {
     }
   });
 
-  it('refuses to resume when the output does not match the progress file', async () => {
+  it('cuts rows written after the last progress record (a crash between write and claim) and resumes', async () => {
+    const input = path.join(dir, 'in.csv');
+    const output = path.join(dir, 'unclaimed.csv');
+    await run({ input, output });
+    const complete = fs.readFileSync(output, 'utf8');
+    fs.appendFileSync(output, 'extra,row,1,0.1,low,0.1,0.1,\n');
+    fs.appendFileSync(errorsPath(output), '{"line":999,"reason":"unclaimed"}\n');
+    const summary = await run({ input, output, resume: true });
+    expect(summary.rows).toBe(0);
+    expect(fs.readFileSync(output, 'utf8')).toBe(complete);
+    expect(fs.readFileSync(errorsPath(output), 'utf8')).not.toContain('unclaimed');
+  });
+
+  it('refuses to resume when the output is shorter than the progress file claims', async () => {
     const input = path.join(dir, 'in.csv');
     const output = path.join(dir, 'tampered.csv');
     await run({ input, output });
-    fs.appendFileSync(output, 'extra,row,1,0.1,low,0.1,0.1,\n');
-    await expect(run({ input, output, resume: true })).rejects.toThrow(/cannot resume/);
+    fs.truncateSync(output, fs.statSync(output).size - 5);
+    await expect(run({ input, output, resume: true })).rejects.toThrow(/cannot resume, it holds \d+ bytes but the progress file records/);
   });
 
   it('fails with a DataFileError naming the file when the input is unreadable', async () => {
