@@ -1,5 +1,11 @@
-// Batch jobs contract: scoring whole files with resumable progress.
+// Batch jobs contract: scoring whole files with resumable progress, and the runner behind /v1/jobs.
 export { scoreFile, SCORE_COLUMNS, type ScoreFileOptions, type ScoreFileSummary, type ScoreProgress } from './score-file';
 export { readRows, textProblem, type RowItem } from './read-rows';
 export { errorsPath, progressPath, readProgress, type JobProgress } from './progress-file';
 export type { RiskDistribution } from './risk-summary';
+export type { ScoredRow } from './score-chunk';
+export { JobRunner, type JobRunnerOptions } from './job-runner';
+export { jobDir, jobFiles, uploadName, type JobFiles } from './job-files';
+export { jobOptionsSchema, parseJobSpec, type JobOptions, type JobSpec } from './job-spec';
+export { toJobStatus, type JobStatus, type JobCounts } from './job-status';
+export { jobTextId } from './store-job-rows';

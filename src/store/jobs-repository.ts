@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import { NotFoundError } from '../errors';
 import type { Executor } from './executor';
 import type { JobInput, JobPatch, JobRecord, JobState } from './records';
+import { translateConstraint } from './sqlite-errors';
 import type { JobRepository } from './types';
 import { fromJson, optionalText, pageOf, requireId, requireOneOf, requirePlainObject, toJson } from './values';
 
@@ -53,13 +54,17 @@ export class SqliteJobRepository implements JobRepository {
 
   async create(input: JobInput): Promise<JobRecord> {
     const params = {
-      id: randomUUID(),
+      id: input?.id === undefined ? randomUUID() : requireId(input.id, 'id'),
       state: input?.state === undefined ? 'queued' : requireOneOf(input.state, states, 'state'),
       input: toJson(input?.input ?? null, 'input'),
       now: new Date().toISOString(),
     };
     return this.ex.write(() => {
-      this.insertStmt.run(params);
+      try {
+        this.insertStmt.run(params);
+      } catch (e) {
+        translateConstraint(e, { duplicate: `job ${params.id} already exists`, field: 'id' });
+      }
       return toRecord(this.getStmt.get(params.id)!);
     });
   }

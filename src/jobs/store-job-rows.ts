@@ -1,0 +1,64 @@
+// Stores a job's scored rows as texts + scores (with embeddings) for the themes engine; idempotent per input line, so a resumed chunk is stored once.
+import { createHash } from 'node:crypto';
+import type { RiskBand, Store } from '../store';
+import type { JobSpec } from './job-spec';
+import type { ScoredRow } from './score-chunk';
+
+export interface StoreJobRowsContext {
+  store: Store;
+  jobId: string;
+  spec: Pick<JobSpec, 'textCol' | 'source' | 'customerCol' | 'timeCol'>;
+  modelVersion: string;
+  now: () => Date;
+}
+
+/** The text id of an input line: stable across restarts, which is what makes re-storing a chunk harmless. */
+export function jobTextId(jobId: string, line: number): string {
+  return `job-${jobId}-${line}`;
+}
+
+export async function storeJobRows(ctx: StoreJobRowsContext, rows: readonly ScoredRow[]): Promise<void> {
+  const now = ctx.now();
+  await ctx.store.transaction(async (tx) => {
+    for (const row of rows) {
+      const id = jobTextId(ctx.jobId, row.line);
+      if (await tx.texts.get(id)) continue;
+      const text = String(row.values[ctx.spec.textCol]);
+      const createdAt = timeOf(row.values, ctx.spec.timeCol) ?? now;
+      await tx.texts.insert({
+        id,
+        customerId: customerOf(row.values, ctx.spec.customerCol),
+        source: ctx.spec.source,
+        text,
+        hash: createHash('sha256').update(text).digest('hex'),
+        createdAt,
+      });
+      await tx.scores.insert({
+        textId: id,
+        modelVersion: ctx.modelVersion,
+        risk: row.risk,
+        textRisk: row.risk,
+        tabularRisk: null,
+        band: row.output.band as RiskBand,
+        drivers: { phrases: [], features: [] },
+        embedding: row.embedding,
+        createdAt,
+      });
+    }
+  });
+}
+
+function customerOf(values: Record<string, unknown>, column: string | undefined): string | null {
+  if (!column) return null;
+  const v = values[column];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
+}
+
+/** A row's own time when it has a valid one; otherwise the job's time (a bad date is not worth failing the row). */
+function timeOf(values: Record<string, unknown>, column: string | undefined): Date | undefined {
+  if (!column) return undefined;
+  const v = values[column];
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  const d = new Date(typeof v === 'number' && v < 1e11 ? v * 1000 : v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
