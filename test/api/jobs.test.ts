@@ -16,7 +16,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function upload(body: BodyInit, contentType: string, query = ''): Promise<{ status: number; json: any }> {
+async function upload(body: string | Uint8Array, contentType: string, query = ''): Promise<{ status: number; json: any }> {
   const res = await fetch(`${app.base}/v1/jobs${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
   return { status: res.status, json: await res.json() };
 }
