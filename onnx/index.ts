@@ -5,4 +5,6 @@ export { writeHfBundle, BUNDLE_FILES, type WriteHfBundleOptions } from './bundle
 export { HF_CONFIG_DEFAULTS, defaultTokenizerConfig } from './bundle/hf-config';
 export { loadBundleWithTransformers, type LoadWithTransformersOptions, type TransformersBundle } from './bundle/load-with-transformers';
 export { buildBagOfEmbeddingsModel, type BagOfEmbeddingsOptions } from './exporters/bag-of-embeddings';
+export { buildBertModel, addBertEncoder, type BuildBertOptions, type BertEncoderValues } from './exporters/bert/index';
+export { readOnnxInitializers, type InitializerMap } from './initializers/read-initializers';
 export { GraphBuilder, DataType, attr, type ModelMeta } from './proto';

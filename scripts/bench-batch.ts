@@ -28,10 +28,10 @@ async function writeDump(file: string, n: number, reviews: string[]): Promise<vo
   const csv = stringify({ header: true, columns: ['id', 'review'] });
   csv.pipe(out);
   for (let i = 0; i < n; i++) {
-    if (!csv.write([`r${i}`, reviews[Math.floor(rng() * reviews.length)]])) await new Promise((r) => csv.once('drain', r));
+    if (!csv.write([`r${i}`, reviews[Math.floor(rng() * reviews.length)]])) await new Promise<void>((r) => csv.once('drain', () => r()));
   }
   csv.end();
-  await new Promise((r) => out.once('finish', r));
+  await new Promise<void>((r) => out.once('finish', () => r()));
 }
 
 /** Runs the CLI as a child and samples its peak RSS (VmHWM) from /proc. */

@@ -8,6 +8,9 @@ import { evalCommand } from './commands/eval';
 import { addLabelledDataOptions } from './commands/labelled-data-flags';
 import { trainFusionCommand } from './commands/train-fusion';
 import { scoreCommand } from './commands/score';
+import { themesCommand } from './commands/themes';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys';
+import { retentionCommand } from './commands/retention';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -34,7 +37,47 @@ program
   .option('--fusion <file>', 'fusion model (default: fusion.json in the model bundle, when present)')
   .option('--playbook <file>', 'retention playbook JSON (default config/default-playbook.json)')
   .option('--threads <n>', 'ONNX Runtime intra-op threads, 0 = all cores', int('--threads'))
+  .option('--jobs-dir <dir>', 'where batch jobs keep their files (env CHURNSCOPE_JOBS_DIR, default ./data/jobs)')
+  .option('--auth <mode>', 'auto (keys required once one exists; always off loopback), required, or off (loopback only) (env CHURNSCOPE_AUTH)')
+  .option('--insecure-no-auth', 'serve without authentication even on a non-loopback address')
+  .option('--rate-limit <n>', 'requests per window per API key (per IP without keys), 0 = none (env CHURNSCOPE_RATE_LIMIT)', int('--rate-limit'))
+  .option('--rate-limit-window <s>', 'rate-limit window in seconds, default 60 (env CHURNSCOPE_RATE_LIMIT_WINDOW_S)', int('--rate-limit-window'))
+  .option('--store-text <mode>', 'what is stored of texts: full, redacted or none (env CHURNSCOPE_STORE_TEXT, default redacted)')
+  .option('--retention-days <n>', 'delete texts older than n days, at start and hourly (env CHURNSCOPE_RETENTION_DAYS; default keep)', int('--retention-days'))
   .action(serveCommand);
+
+program
+  .command('retention')
+  .description('delete texts older than N days, with their scores, feedback and alert deliveries, and print what was deleted')
+  .option('--days <n>', 'keep this many days of texts (env CHURNSCOPE_RETENTION_DAYS)', int('--days'))
+  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .action(async (flags: { days?: number; db?: string }) => {
+    await retentionCommand(flags);
+  });
+
+const keys = program.command('keys').description('manage API keys (only their hashes are stored, in the service database)');
+keys
+  .command('create')
+  .description('create an API key and print it (shown only this once)')
+  .requiredOption('--name <name>', 'who or what uses the key, e.g. crm-sync')
+  .requiredOption('--scopes <list>', 'comma-separated: score, read, admin (admin implies all)')
+  .option('--rate-limit <n>', 'requests per window for this key (default: the server\'s --rate-limit)', int('--rate-limit'))
+  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .option('--json', 'print the key and its record as JSON')
+  .action((flags) => keysCreateCommand(flags));
+keys
+  .command('list')
+  .description('list API keys: id, name, scopes, rate limit, created, revoked (never the key or its hash)')
+  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .option('--json', 'print JSON')
+  .action((flags) => keysListCommand(flags));
+keys
+  .command('revoke')
+  .description('revoke an API key; a running server refuses it from the next request on')
+  .argument('<id>', 'the key id from `keys list` (or the key itself)')
+  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .option('--json', 'print the revoked record as JSON')
+  .action((id: string, flags) => keysRevokeCommand(id, flags));
 
 program
   .command('score-text')
@@ -48,6 +91,8 @@ addLabelledDataOptions(program.command('train').description('fine-tune the text 
   .option('--agent-turns <policy>', 'chat transcripts: drop agent turns or keep them', 'drop')
   .requiredOption('--out <dir>', 'bundle directory to write')
   .option('--mode <mode>', 'head (frozen encoder) or full (fine-tune encoder + head)', 'head')
+  .option('--encoder <name|dir>', 'use-lite (bundled) or a local Hugging Face BERT/DistilBERT folder: config.json, tokenizer.json, model.safetensors or onnx/model.onnx', 'use-lite')
+  .option('--pooling <how>', 'BERT-family sentence vector: mean, cls or pooler (default mean)')
   .option('--seed <n>', 'random seed (splits, shuffles, sampling)', int('--seed'))
   .option('--epochs <n>', 'epochs (head default 40, full default 3)', int('--epochs'))
   .option('--batch-size <n>', 'batch size', int('--batch-size'))
@@ -82,6 +127,24 @@ program
   .option('--resume', 'continue an interrupted run from <out>.progress.json')
   .option('--phrases', 'add top driver phrases per row (about 25x slower; default off)')
   .action(scoreCommand);
+
+program
+  .command('themes')
+  .description('what dissatisfied customers write about: themes of stored texts (--db) or of a CSV/JSONL file (--in), as a table and JSON')
+  .option('--db <file>', 'SQLite database of the service (texts scored with embeddings)')
+  .option('--in <file>', 'texts to embed and theme: .csv, .jsonl or .ndjson (optionally .gz), e.g. a `churnscope score` output')
+  .option('--text-col <name>', '--in: column holding the text', 'text')
+  .option('--customer-col <name>', '--in: customer id column (for churn lift)')
+  .option('--source-col <name>', '--in: source column (feedback | review | chat | ticket)')
+  .option('--timestamp-col <name>', '--in: when the text was written (for weekly trends)')
+  .option('--model <dir>', 'model bundle: embeds --in texts and sets the default threshold (its medium band)')
+  .option('--from <date>', 'texts written at or after this ISO date')
+  .option('--to <date>', 'texts written up to this ISO date (a date alone includes the day)')
+  .option('--source <source>', 'only texts of this source')
+  .option('--min-risk <x>', 'dissatisfaction threshold on the text risk, 0..1 (default: the model\'s medium band)', num('--min-risk'))
+  .option('--segment <name>', 'only texts of customers in this segment')
+  .option('--out <file>', 'where to write the themes as JSON', 'themes.json')
+  .action((flags) => themesCommand(flags));
 
 program
   .command('train-fusion')

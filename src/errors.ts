@@ -50,6 +50,12 @@ export class PayloadTooLargeError extends ChurnscopeError {
   readonly status = 413;
 }
 
+/** The body is in a format the endpoint does not take (the message lists those it does). */
+export class UnsupportedMediaTypeError extends ChurnscopeError {
+  readonly code = 'unsupported_media_type';
+  readonly status = 415;
+}
+
 export class NotFoundError extends ChurnscopeError {
   readonly code = 'not_found';
   readonly status = 404;
@@ -71,6 +77,38 @@ export class ConfigError extends ChurnscopeError {
 export class OverloadedError extends ChurnscopeError {
   readonly code = 'overloaded';
   readonly status = 503;
+  /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
+    super(message, details);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 1));
+  }
+}
+
+/** The request carries no API key, a malformed one, or one that is unknown or revoked. */
+export class UnauthorizedError extends ChurnscopeError {
+  readonly code = 'unauthorized';
+  readonly status = 401;
+}
+
+/** The API key is valid but lacks the scope the route needs. */
+export class ForbiddenError extends ChurnscopeError {
+  readonly code = 'forbidden';
+  readonly status = 403;
+}
+
+/** The caller exceeded its request rate; retrying after retryAfterSeconds can succeed. */
+export class TooManyRequestsError extends ChurnscopeError {
+  readonly code = 'rate_limited';
+  readonly status = 429;
+  /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
+    super(message, details);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 1));
+  }
 }
 
 /** The request conflicts with what is stored (a duplicate name or version). */

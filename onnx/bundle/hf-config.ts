@@ -5,6 +5,8 @@
  * the base PreTrainedModel, whose encoder-only forward feeds exactly the graph's declared inputs (input_ids,
  * attention_mask; token_type_ids only if a graph declared it) and returns every output by name. "bert" would load
  * silently as BertModel with the same forward, but would tell Python tools this is a BERT, so we stay truthful.
+ * BERT-family bundles do say `model_type: "bert"` (with their sizes; training/pipeline/encoder-choice.ts passes them as
+ * config over these defaults): there it is true, and transformers.js loads them as BertModel.
  */
 export const HF_CONFIG_DEFAULTS = {
   model_type: 'use-lite',

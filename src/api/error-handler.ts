@@ -1,7 +1,8 @@
 // Maps every error to a JSON response in one place: typed errors keep their status, anything else is a logged 500 without details.
 import type { ErrorRequestHandler } from 'express';
-import { isChurnscopeError } from '../errors';
+import { isChurnscopeError, OverloadedError, TooManyRequestsError, UnauthorizedError } from '../errors';
 import type { Logger } from '../logging';
+import { requestLog } from './request-logging';
 
 interface HttpishError {
   status?: number;
@@ -10,9 +11,29 @@ interface HttpishError {
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (err, req, res, next) => {
+    const log = requestLog(res, logger);
+    // A streamed response that failed halfway cannot turn into a JSON error; Express's final handler cuts the connection.
+    if (res.headersSent) {
+      log.error({ err, path: req.path }, 'response failed after its headers were sent');
+      next(err);
+      return;
+    }
+    if (err instanceof OverloadedError || err instanceof TooManyRequestsError) {
+      res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      res.status(err.status).json({ error: err.toJSON() });
+      return;
+    }
+    if (err instanceof UnauthorizedError) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="churnscope"');
+    }
     if (isChurnscopeError(err)) {
-      if (err.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+      if (err.status >= 500) {
+        // Model and configuration failures at run time name files and internals: the log gets them, the client does not.
+        log.error({ err, path: req.path }, 'request failed');
+        res.status(err.status).json({ error: { code: err.code, message: 'internal error; see server logs' } });
+        return;
+      }
       res.status(err.status).json({ error: err.toJSON() });
       return;
     }
@@ -30,7 +51,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'bad request' } });
       return;
     }
-    logger.error({ err, path: req.path }, 'unhandled error');
+    log.error({ err, path: req.path }, 'unhandled error');
     res.status(500).json({ error: { code: 'internal', message: 'internal error; see server logs' } });
   };
 }

@@ -13,6 +13,8 @@ export const bundleInfoSchema = z.object({
   encoder: z.string().min(1),
   /** Tokens per window the model was trained with. */
   maxTokens: z.number().int().positive(),
+  /** Most tokens one window can hold (BERT: max_position_embeddings − 2); the engine never makes longer windows. */
+  tokenLimit: z.number().int().positive().optional(),
   createdAt: z.string().optional(),
   /** Fitted on validation at training time; absent for bare encoders (then risk = raw probability). */
   calibration: calibrationSchema.optional(),
@@ -39,4 +41,18 @@ export function readBundleInfo(bundleDir: string): BundleInfo {
     throw new ModelLoadError(`${file}: churnscope.${issue.path.join('.')} ${issue.message}`, { file, field: `churnscope.${issue.path.join('.')}` });
   }
   return parsed.data;
+}
+
+/**
+ * The bundle's tokens-per-window ceiling, or undefined when it declares none (USE-lite bundles, bare test bundles, no
+ * config.json): read leniently because the engine also opens bundles that have no churnscope section.
+ */
+export function readTokenLimit(bundleDir: string): number | undefined {
+  try {
+    const raw = JSON.parse(fs.readFileSync(path.join(bundleDir, BUNDLE_CONFIG_FILE), 'utf8')) as { churnscope?: { tokenLimit?: unknown } };
+    const limit = raw.churnscope?.tokenLimit;
+    return typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,2 +1,2 @@
 // Model bundle contract: what a served model directory holds and how its metadata is read.
-export { readBundleInfo, bundleInfoSchema, BUNDLE_CONFIG_FILE, type BundleInfo } from './bundle-info';
+export { readBundleInfo, readTokenLimit, bundleInfoSchema, BUNDLE_CONFIG_FILE, type BundleInfo } from './bundle-info';

@@ -1,14 +1,22 @@
 // `churnscope serve`: opens store, model, fusion and playbook; serves the API until SIGINT/SIGTERM, then drains and exits.
 import fs from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
+import type { Express } from 'express';
 import { AlertService, WebhookSender } from '../alerts';
-import { createApp } from '../api';
+import { resolveAuthPolicy } from '../auth';
+import { createApp, type AppDeps } from '../api';
+import { answerClientErrorsWithJson } from '../api/client-errors';
+import { exitOnSignals, GracefulShutdown, type Drainer } from '../api/graceful-shutdown';
 import { ServiceMetrics } from '../api/metrics';
 import { DEFAULT_PLAYBOOK, loadConfig, type Config } from '../config';
 import { FUSION_FILE, FusionModel } from '../fuse';
+import { JobRunner } from '../jobs';
+import { ConfigError } from '../errors';
 import { createLogger, type Logger } from '../logging';
 import { discoverModels, ModelRegistry, openServingModel, type ServingModel } from '../models';
 import { Playbook } from '../playbook';
+import { RetentionJob } from '../privacy';
 import { SqliteStore, type Store } from '../store';
 
 export interface ServeFlags {
@@ -20,12 +28,24 @@ export interface ServeFlags {
   fusion?: string;
   playbook?: string;
   threads?: number;
+  jobsDir?: string;
+  auth?: string;
+  insecureNoAuth?: boolean;
+  rateLimit?: number;
+  rateLimitWindow?: number;
+  storeText?: string;
+  retentionDays?: number;
 }
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags });
   const logger = createLogger({ level: config.logLevel });
   const store = await SqliteStore.create({ path: config.dbPath, logger });
+  // Before the model loads: a server that must not start (non-loopback without auth) is refused at once.
+  const access = await accessDeps(config, store, logger).catch(async (e: unknown) => {
+    await store.dispose();
+    throw e;
+  });
   let registry: ModelRegistry | undefined;
   const metrics = new ServiceMetrics({ queueDepth: () => registry?.active().engine.queueDepth ?? 0, activeModel: () => registry?.active().version ?? 'none' });
   const open = (dir: string) => openServingModel({ dir, engine: config.engine, logger, onBatch: (s) => metrics.observeBatch(s) });
@@ -35,23 +55,55 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const fusion = loadFusion(config, logger);
   const playbook = await Playbook.fromFile(config.playbookPath ?? DEFAULT_PLAYBOOK);
   const alerts = new AlertService({ store, sender: new WebhookSender(), logger });
-  const app = createApp({ models: registry, store, playbook, metrics, logger, fusion, alerts });
-  const server = app.listen(config.server.port, config.server.host, () => {
-    logger.info({ host: config.server.host, port: config.server.port, model: initial.version, fusion: Boolean(fusion) }, `churnscope listening on http://${config.server.host}:${config.server.port}`);
-  });
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'shutting down: draining in-flight requests');
-    server.close(() => {
-      void (async () => {
-        await alerts.drain();
-        await registry?.dispose();
-        await store.dispose();
-        process.exit(0);
-      })();
+  const active = registry;
+  // Created before listening: jobs a previous process left unfinished resume from their checkpoints.
+  const runner = await JobRunner.create({ store, activeModel: () => active.active(), jobsDir: config.jobs.dir, chunkSize: config.jobs.chunkSize, logger, privacy: config.privacy });
+  const jobs = { runner, maxUploadBytes: config.jobs.maxUploadBytes, inputDirs: config.jobs.inputDirs };
+  const retention = await startRetention(config, store, logger);
+  const app = createApp({ models: registry, store, playbook, metrics, logger, fusion, alerts, maxQueueWaitMs: config.server.maxQueueWaitMs, jobs, privacy: config.privacy, ...access });
+  const server = await listen(app, config);
+  logger.info({ host: config.server.host, port: config.server.port, model: initial.version, fusion: Boolean(fusion) }, `churnscope listening on http://${config.server.host}:${config.server.port}`);
+  const models = registry;
+  // Shutdown order: HTTP first (no new work, in-flight requests finish), then each drainer in turn. Later owners of
+  // background work add one line here, before the store closes, e.g. { name: 'jobs', drain: () => jobs.stop() }.
+  const drainers: Drainer[] = [
+    { name: 'jobs', drain: () => runner.stop() },
+    { name: 'retention', drain: async () => retention?.dispose() },
+    { name: 'alerts', drain: () => alerts.drain() },
+    { name: 'models', drain: () => models.dispose() },
+    { name: 'store', drain: () => store.dispose() },
+  ];
+  const shutdown = GracefulShutdown.attach({ server, timeoutMs: config.server.shutdownTimeoutMs, drainers, logger });
+  exitOnSignals({ shutdown: () => shutdown.shutdown(), logger, exit: (code) => process.exit(code) });
+}
+
+/** Resolves once listening; a port in use or an address that cannot be bound refuses start-up with a clear message. */
+function listen(app: Express, config: Config): Promise<Server> {
+  const { host, port } = config.server;
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    answerClientErrorsWithJson(server);
+    server.once('listening', () => resolve(server));
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      reject(new ConfigError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`, { field: e.code === 'EADDRINUSE' ? 'port' : 'host', cause: e }));
     });
+  });
+}
+
+/** Authentication, rate limit and body limits for createApp, from the config and whether any API key exists. */
+async function accessDeps(config: Config, store: Store, logger: Logger): Promise<Pick<AppDeps, 'auth' | 'rateLimit' | 'bodyLimit' | 'importLimit'>> {
+  const { auth, limits } = config;
+  const policy = resolveAuthPolicy({ host: config.server.host, mode: auth.mode, insecureNoAuth: auth.insecureNoAuth, anyKeys: await store.apiKeys.any() });
+  if (policy.warning) logger.warn(policy.warning);
+  logger.info({ enforcement: policy.enforcement, rateLimit: auth.rateLimit, publicMetrics: auth.publicMetrics }, 'authentication');
+  const keys = policy.enforcement === 'never' ? undefined : { keys: store.apiKeys, enforcement: policy.enforcement, publicMetrics: auth.publicMetrics };
+  return {
+    auth: keys,
+    // Installed whenever keys are checked, since a key may carry its own limit even when the default is none.
+    rateLimit: keys || auth.rateLimit.requests > 0 ? auth.rateLimit : undefined,
+    bodyLimit: `${limits.jsonBodyBytes}b`,
+    importLimit: `${limits.importBytes}b`,
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** Every bundle beside the served one becomes activatable; all are recorded in the models table. */
@@ -63,6 +115,13 @@ async function registerModels(store: Store, config: Config, initial: ServingMode
   }
   await store.models.activate(initial.version);
   return unique;
+}
+
+/** privacy.retentionDays set: old texts are purged now and every retentionIntervalMinutes while serving. */
+async function startRetention(config: Config, store: Store, logger: Logger): Promise<RetentionJob | undefined> {
+  const days = config.privacy.retentionDays;
+  if (days === undefined) return undefined;
+  return RetentionJob.create({ store, retentionDays: days, intervalMs: config.privacy.retentionIntervalMinutes * 60_000, logger });
 }
 
 function loadFusion(config: Config, logger: Logger): FusionModel | undefined {

@@ -11,6 +11,8 @@ export interface TrainFlags extends LabelledDataFlags {
   agentTurns: string;
   out: string;
   mode: string;
+  encoder?: string;
+  pooling?: string;
   seed?: number;
   epochs?: number;
   batchSize?: number;
@@ -45,7 +47,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   // TF.js loads only for commands that train, so `serve` starts without it.
   const { trainTextModel, trainOptionsSchema } = await import('../../training/pipeline');
   const parsed = trainOptionsSchema.safeParse({
-    out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume ?? false, mode: flags.mode, seed: flags.seed,
+    out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume ?? false, mode: flags.mode, encoder: flags.encoder, pooling: flags.pooling, seed: flags.seed,
     epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, calibration: flags.calibration, backend: flags.backend,
     maxTokens: flags.maxTokens, freezeEmbeddings: flags.freezeEmbeddings ?? false, freezeLowerLayer: flags.freezeLowerLayer ?? false,
     imbalance: flags.imbalance, cacheDir: flags.cacheDir, bands: parseBandTargets(flags.bandPrecision),

@@ -28,6 +28,12 @@ export interface ConfigSources {
     maxWaitMs: number;
     providers: string[];
     jobsDir: string;
+    storeText: string;
+    retentionDays: number;
+    auth: string;
+    insecureNoAuth: boolean;
+    rateLimit: number;
+    rateLimitWindow: number;
   }>;
 }
 
@@ -38,6 +44,13 @@ function num(v: string | undefined, name: string): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new ConfigError(`${ENV_PREFIX}${name} must be a number, got "${v}"`, { field: name });
   return n;
+}
+
+function bool(v: string | undefined, name: string): boolean | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new ConfigError(`${ENV_PREFIX}${name} must be true or false, got "${v}"`, { field: name });
 }
 
 function pick<T>(...values: (T | undefined)[]): T | undefined {
@@ -62,6 +75,26 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       maxUploadBytes: num(e('MAX_UPLOAD_BYTES'), 'MAX_UPLOAD_BYTES'),
       inputDirs: e('JOB_INPUT_DIRS')?.split(path.delimiter).filter(Boolean),
       chunkSize: num(e('JOB_CHUNK_SIZE'), 'JOB_CHUNK_SIZE'),
+    },
+    // insecureNoAuth comes from the flag alone: opening a server to the network must be said out loud.
+    auth: {
+      mode: pick(f.auth, e('AUTH')),
+      insecureNoAuth: f.insecureNoAuth,
+      publicMetrics: bool(e('PUBLIC_METRICS'), 'PUBLIC_METRICS'),
+      rateLimit: {
+        requests: pick(f.rateLimit, num(e('RATE_LIMIT'), 'RATE_LIMIT')),
+        windowSeconds: pick(f.rateLimitWindow, num(e('RATE_LIMIT_WINDOW_S'), 'RATE_LIMIT_WINDOW_S')),
+      },
+    },
+    privacy: {
+      storeText: pick(f.storeText, e('STORE_TEXT')),
+      snippetChars: num(e('SNIPPET_CHARS'), 'SNIPPET_CHARS'),
+      retentionDays: pick(f.retentionDays, num(e('RETENTION_DAYS'), 'RETENTION_DAYS')),
+      retentionIntervalMinutes: num(e('RETENTION_INTERVAL_MINUTES'), 'RETENTION_INTERVAL_MINUTES'),
+    },
+    limits: {
+      jsonBodyBytes: num(e('MAX_BODY_BYTES'), 'MAX_BODY_BYTES'),
+      importBytes: num(e('MAX_IMPORT_BYTES'), 'MAX_IMPORT_BYTES'),
     },
     engine: {
       providers,

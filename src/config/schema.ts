@@ -54,6 +54,46 @@ export const jobsConfigSchema = z.object({
   chunkSize: z.number().int().min(1).max(65_536).default(256),
 });
 
+export const authConfigSchema = z.object({
+  /**
+   * auto: on a loopback address, open until the first API key is created; elsewhere keys are required (and the
+   * server refuses to start while none exists). required: always. off: no authentication, loopback only.
+   */
+  mode: z.enum(['auto', 'required', 'off']).default('auto'),
+  /** Set only by the explicit --insecure-no-auth flag: no authentication on any address. */
+  insecureNoAuth: z.boolean().default(false),
+  /** /metrics without a key; false: it needs the `read` scope. */
+  publicMetrics: z.boolean().default(true),
+  rateLimit: z
+    .object({
+      /** Requests per window per API key (per client IP when no key is used); 0: none, except keys with their own limit. */
+      requests: z.number().int().min(0).default(0),
+      windowSeconds: z.number().int().min(1).max(86_400).default(60),
+    })
+    .prefault({}),
+});
+
+export const limitsConfigSchema = z.object({
+  /** Largest JSON request body in bytes (413 beyond). */
+  jsonBodyBytes: z.number().int().min(1024).default(2 * 1024 ** 2),
+  /** Largest CSV body of POST /v1/customers/import in bytes (413 beyond). */
+  importBytes: z.number().int().min(1024).default(20 * 1024 ** 2),
+});
+
+export const privacyConfigSchema = z.object({
+  /**
+   * What is stored of each customer text (scoring always sees the raw text): 'full' the text as received,
+   * 'redacted' e-mails, phones, card numbers and IBANs replaced by placeholders, 'none' only a hash and a redacted snippet.
+   */
+  storeText: z.enum(['full', 'redacted', 'none']).default('redacted'),
+  /** Characters of redacted text kept as a display snippet; 0 keeps none. */
+  snippetChars: z.number().int().min(0).max(1000).default(80),
+  /** Texts older than this many days are deleted with their scores, at start-up and then periodically; absent: kept. */
+  retentionDays: z.number().int().min(1).optional(),
+  /** How often the retention job runs while serving. */
+  retentionIntervalMinutes: z.number().min(1).max(7 * 24 * 60).default(60),
+});
+
 export const configSchema = z.object({
   modelDir: z.string().min(1),
   dbPath: z.string().min(1).default('./data/churnscope.db'),
@@ -67,10 +107,16 @@ export const configSchema = z.object({
   engine: engineConfigSchema.prefault({}),
   server: serverConfigSchema.prefault({}),
   jobs: jobsConfigSchema.prefault({}),
+  auth: authConfigSchema.prefault({}),
+  limits: limitsConfigSchema.prefault({}),
+  privacy: privacyConfigSchema.prefault({}),
 });
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type JobsConfig = z.infer<typeof jobsConfigSchema>;
+export type AuthConfig = z.infer<typeof authConfigSchema>;
+export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
+export type PrivacyConfig = z.infer<typeof privacyConfigSchema>;
 export type Config = z.infer<typeof configSchema>;
 export type ExecutionProvider = z.infer<typeof executionProviderSchema>;

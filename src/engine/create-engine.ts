@@ -1,6 +1,7 @@
 // Opens a model bundle (HF layout: onnx/model.onnx + tokenizer.json) into a ready InferenceEngine.
 import fs from 'node:fs';
 import path from 'node:path';
+import { readTokenLimit } from '../bundle';
 import type { EngineConfig } from '../config';
 import { ModelLoadError } from '../errors';
 import type { Logger } from '../logging';
@@ -26,12 +27,24 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
   if (missing.length > 0) {
     throw new ModelLoadError(`model bundle ${opts.bundleDir} is incomplete: missing ${missing.join(', ')}`);
   }
+  const config = fitWindowsToModel(opts.config, readTokenLimit(opts.bundleDir), opts.logger);
   // The tokenizer keeps every token a text's windows can use; windowing, not the tokenizer, decides what is dropped.
   const tokenizer = await TextTokenizer.create({
     tokenizerJson: tokenizerPath,
-    maxLength: opts.config.maxTokens * opts.config.maxWindows,
+    maxLength: config.maxTokens * config.maxWindows,
     logger: opts.logger,
   });
-  const model = await OnnxSession.create({ modelPath, providers: opts.config.providers, threads: opts.config.threads, logger: opts.logger });
-  return new InferenceEngine({ model, tokenizer, config: opts.config, logger: opts.logger, onBatch: opts.onBatch });
+  const model = await OnnxSession.create({ modelPath, providers: config.providers, threads: config.threads, logger: opts.logger });
+  return new InferenceEngine({ model, tokenizer, config, logger: opts.logger, onBatch: opts.onBatch });
+}
+
+/**
+ * A model with a bounded position table (BERT: max_position_embeddings less [CLS] and [SEP]) cannot take longer
+ * windows than its bundle's tokenLimit; a larger configured window is lowered to it rather than failing per request.
+ */
+function fitWindowsToModel(config: EngineConfig, tokenLimit: number | undefined, logger: Logger): EngineConfig {
+  if (tokenLimit === undefined || config.maxTokens <= tokenLimit) return config;
+  const windowOverlap = Math.min(config.windowOverlap, Math.floor(tokenLimit / 4));
+  logger.warn({ configured: config.maxTokens, tokenLimit, windowOverlap }, `maxTokens ${config.maxTokens} exceeds the model's ${tokenLimit} tokens per window; using ${tokenLimit}`);
+  return { ...config, maxTokens: tokenLimit, windowOverlap };
 }

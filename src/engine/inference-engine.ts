@@ -60,6 +60,11 @@ export class InferenceEngine {
     return this.batcher.queueDepth;
   }
 
+  /** Estimated wait before newly submitted work starts on the model (admission control refuses work above a bound). */
+  get estimatedWaitMs(): number {
+    return this.batcher.estimatedWaitMs;
+  }
+
   /** Scores texts; a bad entry fails the whole call with an error naming its index (nothing is half-scored). */
   async score(texts: readonly unknown[]): Promise<TextScore[]> {
     if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');

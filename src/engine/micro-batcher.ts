@@ -17,6 +17,8 @@ export interface MicroBatcherOptions<I, O> {
   run: (items: I[]) => Promise<O[]>;
   /** Observes every batch run (size, padded tokens, real tokens), e.g. for metrics. */
   onBatch?: (stats: BatchStats) => void;
+  /** Milliseconds clock (performance.now by default); injected by tests that price batches. */
+  now?: () => number;
 }
 
 export interface BatchStats {
@@ -38,11 +40,30 @@ export class MicroBatcher<I, O> {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Tokens of the entries waiting, and padded tokens of the batch running: the backlog estimatedWaitMs prices. */
+  private pendingTokens = 0;
+  private runningTokens = 0;
+  /** Moving average of model milliseconds per padded token, learnt from the batches run so far. */
+  private msPerToken: number | undefined;
 
-  constructor(private readonly opts: MicroBatcherOptions<I, O>) {}
+  private readonly now: () => number;
+
+  constructor(private readonly opts: MicroBatcherOptions<I, O>) {
+    this.now = opts.now ?? (() => performance.now());
+  }
 
   get queueDepth(): number {
     return this.pending.length;
+  }
+
+  /**
+   * How long work submitted now would wait before its batch starts: the backlog's tokens priced at the observed cost
+   * per token (0 until a batch has run). An estimate for admission control, not a promise.
+   */
+  get estimatedWaitMs(): number {
+    if (this.msPerToken === undefined) return 0;
+    const padding = 1 + (this.opts.maxPaddingFraction ?? 0);
+    return (this.pendingTokens * padding + this.runningTokens) * this.msPerToken;
   }
 
   /** Each item resolves with its own output, whatever batch it ends up in. */
@@ -51,11 +72,13 @@ export class MicroBatcher<I, O> {
     if (this.pending.length + items.length > this.opts.maxQueue) {
       throw new OverloadedError(`engine queue is full (${this.pending.length} waiting, limit ${this.opts.maxQueue}); retry later`);
     }
-    const now = performance.now();
+    const now = this.now();
     const promises = items.map(
       (item) =>
         new Promise<O>((resolve, reject) => {
-          this.pending.push({ item, length: this.opts.lengthOf(item), enqueuedAt: now, resolve, reject });
+          const length = this.opts.lengthOf(item);
+          this.pendingTokens += length;
+          this.pending.push({ item, length, enqueuedAt: now, resolve, reject });
         }),
     );
     this.schedule();
@@ -79,7 +102,7 @@ export class MicroBatcher<I, O> {
       return;
     }
     if (this.timer) return;
-    const waited = performance.now() - this.pending[0].enqueuedAt;
+    const waited = this.now() - this.pending[0].enqueuedAt;
     this.timer = setTimeout(() => this.flush(), Math.max(0, this.opts.maxWaitMs - waited));
   }
 
@@ -88,6 +111,7 @@ export class MicroBatcher<I, O> {
     this.timer = undefined;
     if (this.running || this.pending.length === 0) return;
     const batch = this.takeBatch();
+    this.pendingTokens -= batch.reduce((s, e) => s + e.length, 0);
     this.running = true;
     void this.runBatch(batch).finally(() => {
       this.running = false;
@@ -147,12 +171,24 @@ export class MicroBatcher<I, O> {
     const longest = batch.reduce((m, e) => Math.max(m, e.length), 0);
     const realTokens = batch.reduce((s, e) => s + e.length, 0);
     this.opts.onBatch?.({ size: batch.length, paddedTokens: longest * batch.length, realTokens });
+    this.runningTokens = longest * batch.length;
+    const started = this.now();
     try {
       const outputs = await this.opts.run(batch.map((e) => e.item));
+      this.learnCost(this.now() - started, longest * batch.length);
       if (outputs.length !== batch.length) throw new Error(`batch runner returned ${outputs.length} outputs for ${batch.length} inputs`);
       batch.forEach((e, i) => e.resolve(outputs[i]));
     } catch (err) {
       for (const e of batch) e.reject(err);
+    } finally {
+      this.runningTokens = 0;
     }
+  }
+
+  private learnCost(ms: number, paddedTokens: number): void {
+    if (paddedTokens <= 0) return;
+    const sample = ms / paddedTokens;
+    // Weighted towards recent batches, so the estimate follows a model swap or a change of text lengths within a few batches.
+    this.msPerToken = this.msPerToken === undefined ? sample : 0.8 * this.msPerToken + 0.2 * sample;
   }
 }

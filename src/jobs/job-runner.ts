@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { ConflictError, NotFoundError, isChurnscopeError } from '../errors';
 import type { Logger } from '../logging';
 import type { ServingModel } from '../models';
+import type { PrivacyPolicy } from '../privacy';
 import type { JobRecord, Store } from '../store';
 import { countRecords } from './count-records';
 import { jobFiles } from './job-files';
@@ -20,6 +21,8 @@ export interface JobRunnerOptions {
   chunkSize?: number;
   logger: Logger;
   clock?: () => Date;
+  /** Applied to texts that jobs store (storeTexts), as for online scoring. */
+  privacy?: PrivacyPolicy;
 }
 
 type StopReason = 'cancel' | 'shutdown';
@@ -120,7 +123,7 @@ export class JobRunner {
         chunkSize: this.opts.chunkSize,
         signal: abort.signal,
         onProgress: (p) => reporter.onProgress(p),
-        beforeCommit: spec.storeTexts ? (rows) => storeJobRows({ store, jobId: id, spec, modelVersion: model.version, now: this.now }, rows) : undefined,
+        beforeCommit: spec.storeTexts ? (rows) => storeJobRows({ store, jobId: id, spec, modelVersion: model.version, now: this.now, privacy: this.opts.privacy }, rows) : undefined,
       });
       counting.abort();
       const counts = await reporter.finish(summary);

@@ -1,5 +1,5 @@
 // Stores a job's scored rows as texts + scores (with embeddings) for the themes engine; idempotent per input line, so a resumed chunk is stored once.
-import { createHash } from 'node:crypto';
+import { prepareForStorage, type PrivacyPolicy } from '../privacy';
 import type { RiskBand, Store } from '../store';
 import type { JobSpec } from './job-spec';
 import type { ScoredRow } from './score-chunk';
@@ -10,6 +10,8 @@ export interface StoreJobRowsContext {
   spec: Pick<JobSpec, 'textCol' | 'source' | 'customerCol' | 'timeCol'>;
   modelVersion: string;
   now: () => Date;
+  /** What is kept of each text (default: redacted), exactly as for online scoring. */
+  privacy?: PrivacyPolicy;
 }
 
 /** The text id of an input line: stable across restarts, which is what makes re-storing a chunk harmless. */
@@ -23,14 +25,15 @@ export async function storeJobRows(ctx: StoreJobRowsContext, rows: readonly Scor
     for (const row of rows) {
       const id = jobTextId(ctx.jobId, row.line);
       if (await tx.texts.get(id)) continue;
-      const text = String(row.values[ctx.spec.textCol]);
+      const kept = prepareForStorage(String(row.values[ctx.spec.textCol]), ctx.privacy);
       const createdAt = timeOf(row.values, ctx.spec.timeCol) ?? now;
       await tx.texts.insert({
         id,
         customerId: customerOf(row.values, ctx.spec.customerCol),
         source: ctx.spec.source,
-        text,
-        hash: createHash('sha256').update(text).digest('hex'),
+        text: kept.text,
+        hash: kept.hash,
+        snippet: kept.snippet,
         createdAt,
       });
       await tx.scores.insert({

@@ -1,11 +1,11 @@
 // One scoring request as named steps: model → text risk → drivers → customer context → fusion → actions → store → alerts.
-import { createHash } from 'node:crypto';
 import type { AlertService } from '../alerts';
 import type { ScoreItem } from '../api/schemas';
 import { explainText, type DriverPhrase } from '../explain';
 import { aggregateTextRisks, type FeatureContribution, type FusionModel } from '../fuse';
 import type { ModelRegistry, ServingModel } from '../models';
 import type { Playbook, Recommendation } from '../playbook';
+import { prepareForStorage, type PrivacyPolicy } from '../privacy';
 import { BANDS, type Band } from '../score';
 import type { Store } from '../store';
 
@@ -18,6 +18,8 @@ export interface ScoreTextsDeps {
   clock?: () => Date;
   /** In batches, phrase drivers are computed only from this band up (each costs ~one model call per clause). */
   explainBatchFromBand?: Band;
+  /** What is kept of each text and its phrase drivers (default: redacted). Scoring itself always sees the raw text. */
+  privacy?: PrivacyPolicy;
 }
 
 export interface ScoreResult {
@@ -75,12 +77,14 @@ async function persist(
   deps: ScoreTextsDeps,
   model: ServingModel,
   item: ScoreItem,
-  s: { risk: number; tabularRisk: number | null; band: Band; textRisk: number; drivers: unknown; embedding: Float32Array; now: Date },
+  s: { risk: number; tabularRisk: number | null; band: Band; textRisk: number; drivers: ScoreResult['drivers']; embedding: Float32Array; now: Date },
 ): Promise<string> {
-  const hash = createHash('sha256').update(item.text).digest('hex');
+  // Phrase drivers quote the text, so they are stored under the same policy as the text itself.
+  const kept = prepareForStorage(item.text, deps.privacy, { spans: s.drivers.phrases });
+  const drivers = { ...s.drivers, phrases: kept.spans };
   return deps.store.transaction(async (tx) => {
-    const textId = await tx.texts.insert({ customerId: item.customerId ?? null, source: item.source ?? 'ticket', text: item.text, hash, createdAt: s.now });
-    await tx.scores.insert({ textId, modelVersion: model.version, risk: s.risk, textRisk: s.textRisk, tabularRisk: s.tabularRisk, band: s.band, drivers: s.drivers, embedding: s.embedding, createdAt: s.now });
+    const textId = await tx.texts.insert({ customerId: item.customerId ?? null, source: item.source ?? 'ticket', text: kept.text, hash: kept.hash, snippet: kept.snippet, createdAt: s.now });
+    await tx.scores.insert({ textId, modelVersion: model.version, risk: s.risk, textRisk: s.textRisk, tabularRisk: s.tabularRisk, band: s.band, drivers, embedding: s.embedding, createdAt: s.now });
     return textId;
   });
 }

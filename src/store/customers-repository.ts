@@ -4,6 +4,7 @@ import { ValidationError } from '../errors';
 import type { Logger } from '../logging';
 import type { Executor } from './executor';
 import type { CustomerInput, CustomerRecord, Page } from './records';
+import { truncateWal } from './truncate-wal';
 import type { CustomerRepository } from './types';
 import { fromJson, optionalText, pageOf, requireId, requirePlainObject, toJson } from './values';
 
@@ -91,7 +92,7 @@ export class SqliteCustomerRepository implements CustomerRepository {
     requireId(id, 'id');
     const removed = await this.ex.write(() => this.eraseStmts.reduce((n, stmt) => n + stmt.run({ id }).changes, 0));
     if (removed === 0) return false;
-    await this.checkpoint();
+    await truncateWal(this.ex, this.logger, 'erase');
     this.logger.info({ customerId: id, rows: removed }, 'customer erased');
     return true;
   }
@@ -111,16 +112,6 @@ export class SqliteCustomerRepository implements CustomerRepository {
     return this.ex.write(() => {
       for (const p of params) this.upsertStmt.run(p);
       return params.length;
-    });
-  }
-
-  /** The WAL still holds the erased pages until they are checkpointed; TRUNCATE also empties the WAL file. */
-  private async checkpoint(): Promise<void> {
-    await this.ex.outsideTransaction(() => {
-      const [result] = this.ex.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-      if (result && result.busy !== 0) {
-        this.logger.warn(result, 'erase: checkpoint incomplete (a reader is active); erased rows stay in the WAL until the next one');
-      }
     });
   }
 }

@@ -2,3 +2,5 @@
 export { SqliteStore, type SqliteStoreOptions } from './store';
 export type * from './types';
 export type * from './records';
+export type * from './dashboard-records';
+export type * from './themes-records';

@@ -112,4 +112,37 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initialSchema }];
+// API keys are named by a public id (the "csk_<id>_" part of the key) so they can be listed and revoked without
+// the secret; rate_limit overrides the server's per-key request limit for one key.
+const apiKeyIds = `
+ALTER TABLE api_keys ADD COLUMN id TEXT;
+ALTER TABLE api_keys ADD COLUMN rate_limit INTEGER CHECK (rate_limit IS NULL OR rate_limit >= 1);
+CREATE UNIQUE INDEX api_keys_by_id ON api_keys (id);
+`;
+
+// A redacted snippet is kept beside (or, with privacy.storeText 'none', instead of) the text, so listings can show
+// something without the raw words; retention deletes texts by age, which needs an index on created_at alone.
+const textSnippets = `
+ALTER TABLE texts ADD COLUMN snippet TEXT;
+CREATE INDEX texts_by_created ON texts (created_at);
+`;
+
+// Themes found over stored texts keep their id across refits: a new fit's clusters are matched to these centroids.
+// The centroid is the theme's unit-length mean embedding (float32), so matching needs no texts.
+const themes = `
+CREATE TABLE themes (
+  id TEXT PRIMARY KEY,
+  centroid BLOB NOT NULL,
+  label TEXT NOT NULL,
+  keywords TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`;
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: initialSchema },
+  { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
+  { version: 3, name: 'text snippets and retention index', sql: textSnippets },
+  { version: 4, name: 'themes', sql: themes },
+];

@@ -27,6 +27,8 @@ export interface TextInput {
   /** Raw or redacted text; null when the text must not be kept (only its hash is). */
   text: string | null;
   hash: string;
+  /** A short redacted excerpt for display (src/privacy prepareForStorage makes it). */
+  snippet?: string | null;
   createdAt?: string | Date;
 }
 export interface TextRecord {
@@ -35,6 +37,8 @@ export interface TextRecord {
   source: TextSource;
   text: string | null;
   hash: string;
+  /** Absent for texts stored without one. */
+  snippet?: string;
   createdAt: string;
 }
 
@@ -136,6 +140,8 @@ export interface AlertDeliveryRecord {
 }
 
 export interface JobInput {
+  /** A new UUID unless given (batch jobs name their folder before the row exists). */
+  id?: string;
   input: unknown;
   state?: JobState;
 }
@@ -159,4 +165,29 @@ export interface JobRecord {
 export interface Page {
   limit: number;
   offset?: number;
+}
+
+export type ApiKeyScope = 'score' | 'read' | 'admin';
+export interface ApiKeyInput {
+  /** The public part of the key, shown in listings and used to revoke it. */
+  id: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  /** SHA-256 (hex) of the key's secret; the secret itself is never stored. */
+  hash: string;
+  /** Requests per rate-limit window for this key; null: the server's default. */
+  rateLimit?: number | null;
+  createdAt?: string | Date;
+}
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  rateLimit: number | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+/** What verifying a presented key needs; only the auth module asks for it. */
+export interface ApiKeyCredential extends ApiKeyRecord {
+  hash: string;
 }

@@ -77,10 +77,11 @@ export class SqliteScoreRepository implements ScoreRepository {
     this.insertStmt = db.prepare(`
       INSERT INTO scores (text_id, model_version, risk, text_risk, tabular_risk, band, drivers, embedding, created_at)
       VALUES (@textId, @modelVersion, @risk, @textRisk, @tabularRisk, @band, @drivers, @embedding, @createdAt)`);
-    // One character more than the snippet so that toHistoryEntry knows whether to mark the cut.
+    // One character more than the snippet so that toHistoryEntry knows whether to mark the cut. Texts stored
+    // without their words (privacy.storeText 'none') show their redacted snippet instead.
     this.historyStmt = db.prepare(`
       SELECT s.text_id, t.source, t.created_at AS text_created_at, s.created_at, s.risk, s.text_risk, s.band,
-             s.model_version, substr(t.text, 1, ${snippetChars + 1}) AS snippet
+             s.model_version, substr(COALESCE(t.text, t.snippet), 1, ${snippetChars + 1}) AS snippet
       FROM scores s JOIN texts t ON t.id = s.text_id
       WHERE t.customer_id = ?
       ORDER BY t.created_at DESC, t.rowid DESC, s.created_at DESC, s.id DESC

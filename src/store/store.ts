@@ -3,7 +3,9 @@ import { ConfigError } from '../errors';
 import type { Logger } from '../logging';
 import { SqliteAlertLogRepository } from './alert-log-repository';
 import { SqliteAlertRuleRepository } from './alert-rules-repository';
+import { SqliteApiKeyRepository } from './api-keys-repository';
 import { SqliteCustomerRepository } from './customers-repository';
+import { SqliteDashboardRepository } from './dashboard-repository';
 import { Executor } from './executor';
 import { SqliteFeedbackRepository } from './feedback-repository';
 import { SqliteJobRepository } from './jobs-repository';
@@ -13,18 +15,24 @@ import { SqliteModelRepository } from './models-repository';
 import { openDatabase } from './open-database';
 import { defaultBusyRetry, type BusyRetryOptions } from './retry-busy';
 import { SqliteScoreRepository } from './scores-repository';
+import { SqliteScoredTextRepository } from './scored-texts-query';
 import { SqliteTextRepository } from './texts-repository';
+import { SqliteThemeRepository } from './themes-repository';
 import type {
   AlertLogRepository,
   AlertRuleRepository,
+  ApiKeyRepository,
   CustomerRepository,
+  DashboardRepository,
   FeedbackRepository,
   JobRepository,
   ModelRepository,
   ScoreRepository,
+  ScoredTextRepository,
   Store,
   StoreRepositories,
   TextRepository,
+  ThemeRepository,
 } from './types';
 
 export interface SqliteStoreOptions {
@@ -49,19 +57,27 @@ export class SqliteStore implements Store {
   readonly alertRules: AlertRuleRepository;
   readonly alertLog: AlertLogRepository;
   readonly jobs: JobRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly dashboard: DashboardRepository;
+  readonly scoredTexts: ScoredTextRepository;
+  readonly themes: ThemeRepository;
 
   private constructor(
     private readonly ex: Executor,
     private readonly logger: Logger,
   ) {
     this.customers = new SqliteCustomerRepository(ex, logger);
-    this.texts = new SqliteTextRepository(ex);
+    this.texts = new SqliteTextRepository(ex, logger);
     this.scores = new SqliteScoreRepository(ex);
     this.feedback = new SqliteFeedbackRepository(ex);
     this.models = new SqliteModelRepository(ex);
     this.alertRules = new SqliteAlertRuleRepository(ex);
     this.alertLog = new SqliteAlertLogRepository(ex);
     this.jobs = new SqliteJobRepository(ex);
+    this.apiKeys = new SqliteApiKeyRepository(ex);
+    this.dashboard = new SqliteDashboardRepository(ex);
+    this.scoredTexts = new SqliteScoredTextRepository(ex);
+    this.themes = new SqliteThemeRepository(ex);
   }
 
   /** Throws ConfigError when the file cannot be opened, is corrupt or not a database, or has a newer schema. */

@@ -1,11 +1,13 @@
 // Customer texts as received (or redacted, or only hashed): what every score and feedback row refers to.
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import type { Logger } from '../logging';
 import type { Executor } from './executor';
 import type { TextInput, TextRecord, TextSource } from './records';
 import { translateConstraint } from './sqlite-errors';
+import { truncateWal } from './truncate-wal';
 import type { TextRepository } from './types';
-import { optionalId, optionalText, requireId, requireOneOf, timestamp } from './values';
+import { optionalId, optionalText, requireCount, requireId, requireOneOf, timestamp } from './values';
 
 export const textSources: readonly TextSource[] = ['feedback', 'review', 'chat', 'ticket'];
 
@@ -15,18 +17,27 @@ interface TextRow {
   source: TextSource;
   text: string | null;
   hash: string;
+  snippet: string | null;
   created_at: string;
 }
 
 export class SqliteTextRepository implements TextRepository {
   private readonly insertStmt: Statement;
   private readonly getStmt: Statement<[string], TextRow>;
+  private readonly deleteOlderStmt: Statement<{ cutoff: string; limit: number }>;
 
-  constructor(private readonly ex: Executor) {
+  constructor(
+    private readonly ex: Executor,
+    private readonly logger: Logger,
+  ) {
     this.insertStmt = ex.db.prepare(`
-      INSERT INTO texts (id, customer_id, source, text, hash, created_at)
-      VALUES (@id, @customerId, @source, @text, @hash, @createdAt)`);
+      INSERT INTO texts (id, customer_id, source, text, hash, snippet, created_at)
+      VALUES (@id, @customerId, @source, @text, @hash, @snippet, @createdAt)`);
     this.getStmt = ex.db.prepare('SELECT * FROM texts WHERE id = ?');
+    // Scores, and feedback and alert deliveries naming the text, go with it (ON DELETE CASCADE).
+    this.deleteOlderStmt = ex.db.prepare(
+      'DELETE FROM texts WHERE id IN (SELECT id FROM texts WHERE created_at < @cutoff ORDER BY created_at LIMIT @limit)',
+    );
   }
 
   async insert(input: TextInput): Promise<string> {
@@ -36,6 +47,7 @@ export class SqliteTextRepository implements TextRepository {
       source: requireOneOf(input.source, textSources, 'source'),
       text: optionalText(input.text, 'text'),
       hash: requireId(input.hash, 'hash'),
+      snippet: optionalText(input.snippet, 'snippet'),
       createdAt: timestamp(input.createdAt, 'createdAt'),
     };
     await this.ex.write(() => {
@@ -53,7 +65,29 @@ export class SqliteTextRepository implements TextRepository {
     return this.ex.read(() => {
       const row = this.getStmt.get(id);
       if (!row) return null;
-      return { id: row.id, customerId: row.customer_id, source: row.source, text: row.text, hash: row.hash, createdAt: row.created_at };
+      return {
+        id: row.id,
+        customerId: row.customer_id,
+        source: row.source,
+        text: row.text,
+        hash: row.hash,
+        ...(row.snippet === null ? {} : { snippet: row.snippet }),
+        createdAt: row.created_at,
+      };
     });
+  }
+
+  async deleteOlderThan(cutoff: Date, opts: { batchSize?: number } = {}): Promise<number> {
+    const before = timestamp(cutoff, 'cutoff');
+    const limit = requireCount(opts.batchSize ?? 500, 'batchSize', 1);
+    let deleted = 0;
+    // One batch per write transaction, so scoring requests are not held up behind a large purge.
+    for (;;) {
+      const n = await this.ex.write(() => this.deleteOlderStmt.run({ cutoff: before, limit }).changes);
+      deleted += n;
+      if (n < limit) break;
+    }
+    if (deleted > 0) await truncateWal(this.ex, this.logger, 'retention');
+    return deleted;
   }
 }

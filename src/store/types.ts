@@ -5,6 +5,9 @@ import type {
   AlertDeliveryRecord,
   AlertRuleInput,
   AlertRuleRecord,
+  ApiKeyCredential,
+  ApiKeyInput,
+  ApiKeyRecord,
   CustomerInput,
   CustomerRecord,
   FeedbackInput,
@@ -23,6 +26,8 @@ import type {
   TextRecord,
   TextRiskAggregates,
 } from './records';
+import type { AtRiskCustomerRecord, RiskDistribution, RiskDistributionQuery } from './dashboard-records';
+import type { CustomerOutcome, ScoredTextQuery, ScoredTextRecord, ScoredTextsRevision, ThemeInput, ThemeRecord } from './themes-records';
 
 // Rule throughout: look-ups of a missing row return null; writes against a missing row throw NotFoundError;
 // malformed input throws ValidationError, a duplicate key ConflictError (409); a database still locked after retries, OverloadedError.
@@ -45,6 +50,11 @@ export interface TextRepository {
   /** Returns the text's id (a new UUID unless one is given). */
   insert(input: TextInput): Promise<string>;
   get(id: string): Promise<TextRecord | null>;
+  /**
+   * Retention: deletes the texts written before `cutoff`, with their scores and the feedback and alert deliveries
+   * tied to them, in batches (other writers get turns in between), then checkpoints the WAL. Returns how many texts.
+   */
+  deleteOlderThan(cutoff: Date, opts?: { batchSize?: number }): Promise<number>;
 }
 
 export interface ScoreRepository {
@@ -104,6 +114,43 @@ export interface JobRepository {
   list(opts: { state?: JobState; limit: number }): Promise<JobRecord[]>;
 }
 
+export interface ScoredTextRepository {
+  /** Texts whose newest score has an embedding, oldest first, with that score's risks and the customer's segment. */
+  list(query?: ScoredTextQuery): Promise<ScoredTextRecord[]>;
+  /** Cheap; differs after any score is written or deleted. */
+  revision(): Promise<ScoredTextsRevision>;
+  /** Each customer's latest churned/retained outcome from feedback (overrides are not outcomes). */
+  outcomes(): Promise<CustomerOutcome[]>;
+}
+
+export interface ThemeRepository {
+  /** Oldest first. */
+  list(): Promise<ThemeRecord[]>;
+  /** Inserts new ids, updates known ones (centroid, label, keywords), all in one transaction. */
+  saveAll(themes: readonly ThemeInput[], at?: string | Date): Promise<void>;
+}
+
+export interface DashboardRepository {
+  /** Texts counted once each, by their newest score; every bin is present, empty ones with count 0. */
+  riskDistribution(query: RiskDistributionQuery): Promise<RiskDistribution>;
+  /** Customers by the newest score of their newest scored text, riskiest first. */
+  atRiskCustomers(opts: { limit: number }): Promise<AtRiskCustomerRecord[]>;
+}
+
+export interface ApiKeyRepository {
+  /** ConflictError when the id is taken. */
+  create(input: ApiKeyInput): Promise<ApiKeyRecord>;
+  /** Oldest first, revoked keys included. */
+  list(): Promise<ApiKeyRecord[]>;
+  get(id: string): Promise<ApiKeyRecord | null>;
+  /** The record with its secret's hash, for verifying a presented key; null when the id is unknown. */
+  credential(id: string): Promise<ApiKeyCredential | null>;
+  /** Marks the key revoked (idempotent: the first revocation time is kept); NotFoundError when the id is unknown. */
+  revoke(id: string, at?: string | Date): Promise<ApiKeyRecord>;
+  /** Whether any key was ever created, revoked ones included. */
+  any(): Promise<boolean>;
+}
+
 export interface StoreRepositories {
   readonly customers: CustomerRepository;
   readonly texts: TextRepository;
@@ -113,6 +160,10 @@ export interface StoreRepositories {
   readonly alertRules: AlertRuleRepository;
   readonly alertLog: AlertLogRepository;
   readonly jobs: JobRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly dashboard: DashboardRepository;
+  readonly scoredTexts: ScoredTextRepository;
+  readonly themes: ThemeRepository;
 }
 
 export interface Store extends StoreRepositories {

@@ -1,12 +1,19 @@
 // Builds the real app over a fake text model and an in-memory store: the HTTP surface without weights.
+import fs from 'node:fs';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { AlertService, WebhookSender } from '../../src/alerts';
 import { createApp } from '../../src/api';
+import { answerClientErrorsWithJson } from '../../src/api/client-errors';
 import { ServiceMetrics } from '../../src/api/metrics';
+import type { ApiAuthOptions, RateLimitSettings } from '../../src/auth';
 import { DEFAULT_PLAYBOOK, engineDefaults } from '../../src/config';
 import { FakeTextModel, InferenceEngine, type EngineTokenizer } from '../../src/engine';
 import type { FusionModel } from '../../src/fuse';
+import { JobRunner } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
 import { ModelRegistry, type ServingModel } from '../../src/models';
 import { Playbook } from '../../src/playbook';
@@ -37,10 +44,26 @@ export interface TestApp {
   store: SqliteStore;
   models: ModelRegistry;
   alerts: AlertService;
+  runner: JobRunner;
+  jobsDir: string;
+  app: Express;
   close(): Promise<void>;
 }
 
-export async function startTestApp(opts: { fusion?: FusionModel; fetch?: typeof fetch; extraModels?: string[] } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  fusion?: FusionModel;
+  fetch?: typeof fetch;
+  extraModels?: string[];
+  /** Batch jobs: upload limit (default 64 KiB), rows per chunk (default 16), allowed server-side folders (default none). */
+  maxUploadBytes?: number;
+  jobChunkSize?: number;
+  jobInputDirs?: string[];
+  /** API keys are checked against the app's own store (store.apiKeys); absent: no authentication. */
+  auth?: Omit<ApiAuthOptions, 'keys'>;
+  rateLimit?: RateLimitSettings;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const logger = silentLogger();
   const store = await SqliteStore.create({ path: ':memory:', logger });
   const models = new ModelRegistry({
@@ -55,17 +78,24 @@ export async function startTestApp(opts: { fusion?: FusionModel; fetch?: typeof 
   const metrics = new ServiceMetrics({ queueDepth: () => models.active().engine.queueDepth, activeModel: () => models.active().version });
   const alerts = new AlertService({ store, sender: new WebhookSender({ fetch: opts.fetch, backoffMs: 1, maxAttempts: 2 }), logger });
   const playbook = await Playbook.fromFile(DEFAULT_PLAYBOOK);
-  const app = createApp({ models, store, playbook, metrics, logger, fusion: opts.fusion, alerts, bodyLimit: '20kb' });
+  const jobsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churnscope-jobs-'));
+  const runner = await JobRunner.create({ store, activeModel: () => models.active(), jobsDir, chunkSize: opts.jobChunkSize ?? 16, logger });
+  const jobs = { runner, maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024, inputDirs: opts.jobInputDirs ?? [] };
+  const app = createApp({ models, store, playbook, metrics, logger, fusion: opts.fusion, alerts, bodyLimit: '20kb', jobs,
+    auth: opts.auth && { ...opts.auth, keys: store.apiKeys }, rateLimit: opts.rateLimit });
   const server: Server = app.listen(0, '127.0.0.1');
+  answerClientErrorsWithJson(server);
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    base, store, models, alerts,
+    base, store, models, alerts, runner, jobsDir, app,
     async close() {
       await new Promise((r) => server.close(r));
+      await runner.stop();
       await alerts.drain();
       await models.dispose();
       await store.dispose();
+      fs.rmSync(jobsDir, { recursive: true, force: true });
     },
   };
 }

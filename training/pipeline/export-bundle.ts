@@ -18,7 +18,11 @@ export const PARITY_TOLERANCE = 1e-4;
 export interface ExportBundleOptions {
   out: string;
   overwrite: boolean;
-  encoderParams: UseLiteParams;
+  /** USE-lite parameters to export; or give the finished graph as modelBytes (any encoder family). */
+  encoderParams?: UseLiteParams;
+  modelBytes?: Uint8Array;
+  /** config.json fields beside the churnscope section (e.g. model_type bert). */
+  hfConfig?: Record<string, unknown>;
   head: HybridHeadParams;
   tokenizerJson: object;
   info: BundleInfo;
@@ -32,8 +36,8 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
   const out = path.resolve(opts.out);
   const staging = path.join(path.dirname(out), `.${path.basename(out)}.staging-${randomUUID()}`);
   try {
-    const modelBytes = buildUseLiteModel({ params: opts.encoderParams, head: opts.head, metadata: { churnscope_version: opts.info.version } });
-    await writeHfBundle({ outDir: staging, modelBytes, tokenizerJson: opts.tokenizerJson, config: { churnscope: opts.info }, logger: opts.logger });
+    const modelBytes = opts.modelBytes ?? buildUseLiteModel({ params: requireParams(opts.encoderParams), head: opts.head, metadata: { churnscope_version: opts.info.version } });
+    await writeHfBundle({ outDir: staging, modelBytes, tokenizerJson: opts.tokenizerJson, config: { ...opts.hfConfig, churnscope: opts.info }, logger: opts.logger });
     const parity = await checkParity(staging, opts);
     const card: ModelCard = { ...opts.card, parity };
     fs.writeFileSync(path.join(staging, 'model-card.json'), `${JSON.stringify(card, null, 2)}\n`);
@@ -63,4 +67,9 @@ async function checkParity(dir: string, opts: ExportBundleOptions): Promise<NonN
   } finally {
     await engine.dispose();
   }
+}
+
+function requireParams(params: UseLiteParams | undefined): UseLiteParams {
+  if (!params) throw new ModelLoadError('exportTrainedBundle needs encoderParams or modelBytes');
+  return params;
 }

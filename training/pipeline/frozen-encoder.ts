@@ -9,6 +9,7 @@ import { buildUseLiteTokenizerJson, readUseLiteVocab } from '../../src/tokenize'
 import { buildUseLiteModel, writeHfBundle } from '../../onnx';
 import { readUseLiteCheckpoint, USE_LITE_ARCHITECTURE, type UseLiteParams } from '../encoders/use-lite';
 import { zeroHead } from '../heads/zero-head';
+import type { PipelineEncoder } from './encoder-choice';
 
 const BASE_VERSION = 'use-lite-base-1';
 
@@ -33,12 +34,27 @@ export async function openFrozenEncoder(opts: FrozenEncoderOptions): Promise<{ e
   return { engine, params, modelHash };
 }
 
+/** Any encoder family's pretrained export with a zero head, cached under its baseId (which changes with its weights). */
+export async function openFrozenPipelineEncoder(opts: FrozenEncoderOptions & { encoder: PipelineEncoder }): Promise<{ engine: InferenceEngine; modelHash: string }> {
+  const { encoder } = opts;
+  const dir = path.join(opts.cacheDir, encoder.baseId);
+  if (!fs.existsSync(path.join(dir, 'onnx', 'model.onnx'))) {
+    opts.logger.info({ dir, encoder: encoder.description }, 'exporting the pretrained encoder to ONNX for frozen embeddings (once)');
+    const modelBytes = await encoder.buildModel({ head: zeroHead(encoder.outputDim, encoder.vocabSize) });
+    const churnscope = { version: encoder.baseId, encoder: encoder.family, maxTokens: opts.maxTokens, ...(encoder.tokenLimit ? { tokenLimit: encoder.tokenLimit } : {}) };
+    await writeHfBundle({ outDir: dir, modelBytes, tokenizerJson: encoder.tokenizerJson, config: { ...encoder.hfConfig, churnscope }, overwrite: true });
+  }
+  const modelHash = createHash('sha256').update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx'))).digest('hex').slice(0, 16);
+  const engine = await createEngine({ bundleDir: dir, config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'] }), logger: opts.logger });
+  return { engine, modelHash };
+}
+
 /** Embeddings of the given token sequences, from the cache when this model already embedded these exact sequences. */
-export async function cachedEmbeddings(opts: { engine: InferenceEngine; modelHash: string; ids: Int32Array[]; cacheDir: string; logger: Logger }): Promise<Float32Array> {
+export async function cachedEmbeddings(opts: { engine: InferenceEngine; modelHash: string; ids: Int32Array[]; cacheDir: string; logger: Logger; dim?: number }): Promise<Float32Array> {
   const h = createHash('sha256').update(opts.modelHash);
   for (const seq of opts.ids) h.update(Buffer.from(seq.buffer, seq.byteOffset, seq.byteLength)).update('|');
   const file = path.join(opts.cacheDir, 'embeddings', `${h.digest('hex').slice(0, 24)}.f32`);
-  const dim = USE_LITE_ARCHITECTURE.outputDim;
+  const dim = opts.dim ?? USE_LITE_ARCHITECTURE.outputDim;
   if (fs.existsSync(file)) {
     const buf = fs.readFileSync(file);
     if (buf.byteLength === opts.ids.length * dim * 4) {

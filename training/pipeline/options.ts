@@ -7,6 +7,10 @@ export const trainOptionsSchema = z.object({
   overwrite: z.boolean().default(false),
   resume: z.boolean().default(false),
   mode: z.enum(['head', 'full']).default('head'),
+  /** 'use-lite' (bundled) or a local Hugging Face BERT-family folder (config.json, tokenizer.json, model.safetensors). */
+  encoder: z.string().min(1).default('use-lite'),
+  /** BERT-family sentence vector: mean over tokens, the [CLS] state, or the checkpoint's tanh pooler. */
+  pooling: z.enum(['mean', 'cls', 'pooler']).optional(),
   seed: z.number().int().default(42),
   validFraction: z.number().gt(0).lt(0.9).default(0.2),
   maxTokens: z.number().int().min(8).max(1024).default(256),

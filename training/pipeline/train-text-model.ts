@@ -1,13 +1,12 @@
-// `churnscope train` as a list of steps: load → split → tokenize → train (head, then optionally full) → calibrate → export.
+// `churnscope train` as a list of steps: encoder → load → split → tokenize → train (head, then optionally full) → calibrate → export.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../src/errors';
 import { readLabelledTexts, type LabelledText, type LabelledTextOptions } from '../../src/ingest';
 import type { Logger } from '../../src/logging';
-import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../../src/tokenize';
+import { TextTokenizer } from '../../src/tokenize';
 import { selectBackend } from '../backend';
 import { stratifiedSplit } from '../../src/sampling/splits';
-import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../encoders/use-lite';
 import { HybridHead } from '../heads/hybrid-head';
 import { CheckpointStore, type EpochRecord } from '../loop/checkpoint';
 import { trainLoop, type StepProgress, type TrainResult } from '../loop/train-loop';
@@ -16,7 +15,9 @@ import { headModeSpec } from '../modes/head-mode';
 import { curvesFor, type ModelCard } from '../report/model-card';
 import { evaluateValidation } from './evaluate-validation';
 import { exportTrainedBundle } from './export-bundle';
-import { cachedEmbeddings, openFrozenEncoder } from './frozen-encoder';
+import { cachedEmbeddings, openFrozenPipelineEncoder } from './frozen-encoder';
+import { openPipelineEncoder, type PipelineEncoder } from './encoder-choice';
+import type { TrainableEncoder } from '../encoders/trainable-encoder';
 import { loopDefaults, type TrainOptions } from './options';
 
 export interface TrainTextModelArgs {
@@ -32,26 +33,28 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
   const { options: o, logger } = args;
   const started = performance.now();
   refuseExistingOutput(o);
+  const encoderChoice = await openPipelineEncoder({ encoder: o.encoder, pooling: o.pooling, logger });
+  checkTokenLimit(o, encoderChoice);
   const data = await loadData(args.data);
   const labels = data.rows.map((r) => r.label);
   const split = stratifiedSplit(labels, o.validFraction, o.seed);
-  const tokenizerJson = buildUseLiteTokenizerJson(await readUseLiteVocab());
+  const tokenizerJson = encoderChoice.tokenizerJson;
   const ids = await tokenize(tokenizerJson, data.rows, o.maxTokens);
   const backend = await selectBackend({ logger, prefer: o.backend });
-  const frozen = await openFrozenEncoder({ cacheDir: o.cacheDir, maxTokens: o.maxTokens, logger });
-  const embeddings = await cachedEmbeddings({ engine: frozen.engine, modelHash: frozen.modelHash, ids, cacheDir: o.cacheDir, logger });
+  const frozen = await openFrozenPipelineEncoder({ cacheDir: o.cacheDir, maxTokens: o.maxTokens, logger, encoder: encoderChoice });
+  const embeddings = await cachedEmbeddings({ engine: frozen.engine, modelHash: frozen.modelHash, ids, cacheDir: o.cacheDir, logger, dim: encoderChoice.outputDim });
   await frozen.engine.dispose();
 
-  const head = new HybridHead({ embeddingDim: USE_LITE_ARCHITECTURE.outputDim, vocabSize: USE_LITE_ARCHITECTURE.vocabSize, ...o.head });
-  const headSpec = headModeSpec(head, { embeddings, embeddingDim: USE_LITE_ARCHITECTURE.outputDim, ids, labels });
+  const head = new HybridHead({ embeddingDim: encoderChoice.outputDim, vocabSize: encoderChoice.vocabSize, ...headOptions(o, encoderChoice, logger) });
+  const headSpec = headModeSpec(head, { embeddings, embeddingDim: encoderChoice.outputDim, ids, labels });
   const phases: { phase: string; result: TrainResult }[] = [];
   // In full mode the head phase is only the warm start: it keeps the head defaults, and the loop flags go to the full phase.
   phases.push({ phase: 'head', result: await runPhase('head', headSpec, args, labels, split, loopDefaults('head'), o.mode === 'head') });
-  let encoder: UseLiteEncoder | undefined;
+  let encoder: TrainableEncoder | undefined;
   let validProbs = await headSpec.predict(split.valid);
   if (o.mode === 'full') {
     // Linear probe, then fine-tune: the head starts trained, so the encoder's first updates follow a useful gradient.
-    encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
+    encoder = encoderChoice.createTrainable(logger);
     const spec = fullModeSpec(encoder, head, { ids, labels }, { freezeEmbeddings: o.freezeEmbeddings, freezeLowerLayer: o.freezeLowerLayer });
     phases.push({ phase: 'full', result: await runPhase('full', spec, args, labels, split, loopDefaults('full'), true) });
     validProbs = await spec.predict(split.valid);
@@ -61,10 +64,10 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
     rawProbs: validProbs, labels: split.valid.map((i) => labels[i]), sources: split.valid.map((i) => data.rows[i].source),
     method: o.calibration, targets: o.bands, seed: o.seed,
   });
-  const version = `use-lite-${o.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  const version = `${encoderChoice.family}-${o.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const parityRows = split.valid.slice(0, 64);
   const card: ModelCard = {
-    version, createdAt: new Date().toISOString(), encoder: { family: 'use-lite', maxTokens: o.maxTokens }, mode: o.mode,
+    version, createdAt: new Date().toISOString(), encoder: { family: encoderChoice.family, maxTokens: o.maxTokens }, mode: o.mode,
     head: { ...head.config },
     data: { files: args.data.map((d) => d.file), rows: data.rows.length, positives: data.positives, skippedEmpty: data.skippedEmpty, bySource: countBy(data.rows.map((r) => r.source)), labelValues: data.labelValues },
     split: { train: split.train.length, valid: split.valid.length, seed: o.seed },
@@ -73,11 +76,12 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
     bands: validation.bands,
     metrics: validation.metrics,
     curves: curvesFor(validation.calibratedProbs, split.valid.map((i) => labels[i])),
-    notes: notesFor(phases, data.skippedEmpty),
+    notes: [`Encoder: ${encoderChoice.description}.`, ...notesFor(phases, data.skippedEmpty)],
   };
   const finalCard = await exportTrainedBundle({
-    out: o.out, overwrite: o.overwrite, encoderParams: encoder ? await encoder.toParams() : frozen.params, head: await head.toParams(), tokenizerJson,
-    info: { version, encoder: 'use-lite', maxTokens: o.maxTokens, createdAt: card.createdAt, calibration: validation.calibration, bands: validation.bands.thresholds },
+    out: o.out, overwrite: o.overwrite, head: await head.toParams(), tokenizerJson, hfConfig: encoderChoice.hfConfig,
+    modelBytes: await encoderChoice.buildModel({ head: await head.toParams(), trained: encoder, metadata: { churnscope_version: version } }),
+    info: { version, encoder: encoderChoice.family, maxTokens: o.maxTokens, ...(encoderChoice.tokenLimit ? { tokenLimit: encoderChoice.tokenLimit } : {}), createdAt: card.createdAt, calibration: validation.calibration, bands: validation.bands.thresholds },
     card, parity: { ids: parityRows.map((i) => ids[i]), tfProbs: validProbs.slice(0, parityRows.length) }, logger,
   });
   encoder?.dispose();
@@ -146,4 +150,18 @@ function notesFor(phases: { phase: string; result: TrainResult }[], skipped: num
   if (skipped) notes.push(`${skipped} rows with empty text were skipped`);
   notes.push('Metrics are on the validation split, with calibration cross-fitted on its two halves.');
   return notes;
+}
+
+/** A window must fit the encoder's position table ([CLS] and [SEP] included for BERT). */
+function checkTokenLimit(o: TrainOptions, encoder: PipelineEncoder): void {
+  if (encoder.tokenLimit !== undefined && o.maxTokens > encoder.tokenLimit) {
+    throw new ValidationError(`--max-tokens ${o.maxTokens} exceeds this encoder's limit of ${encoder.tokenLimit} tokens per window (${encoder.description})`, { field: 'maxTokens' });
+  }
+}
+
+/** Hashed bigrams compute a·V + b in int32: past V = 46340 that overflows, so large vocabularies train without them. */
+function headOptions(o: TrainOptions, encoder: PipelineEncoder, logger: Logger): TrainOptions['head'] {
+  if (o.head.bigramBuckets === 0 || encoder.vocabSize <= 46340) return o.head;
+  logger.warn({ vocabSize: encoder.vocabSize }, 'vocabulary too large for hashed token-id bigrams in int32; the head uses the embedding and unigrams only');
+  return { ...o.head, bigramBuckets: 0 };
 }

@@ -1,5 +1,8 @@
 // Model versions: what is known, which serves, and hot-swapping the active one.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Router } from 'express';
+import { ModelLoadError, NotFoundError } from '../../errors';
 import type { ModelRegistry } from '../../models';
 import type { Store } from '../../store';
 
@@ -14,5 +17,29 @@ export function modelsRouter(deps: { models: ModelRegistry; store: Store }): Rou
     if (await deps.store.models.get(model.version)) await deps.store.models.activate(model.version);
     res.json({ active: model.version, dir: model.dir });
   });
+  router.get('/v1/models/active/card', async (_req, res) => {
+    res.json(await readModelCard(deps.models.active()));
+  });
   return router;
+}
+
+const MODEL_CARD_FILE = 'model-card.json';
+
+/** Read per request, so a hot swap shows the new model's card at once. */
+async function readModelCard(model: { version: string; dir: string }): Promise<unknown> {
+  const file = path.join(model.dir, MODEL_CARD_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new NotFoundError(`the active model "${model.version}" has no ${MODEL_CARD_FILE} in its bundle (${model.dir}); bundles written by \`churnscope train\` have one`, { cause: e });
+    }
+    throw new ModelLoadError(`cannot read ${file}: ${(e as Error).message}`, { file, cause: e });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ModelLoadError(`${file} is not valid JSON: ${(e as Error).message}`, { file, cause: e });
+  }
 }

@@ -1,0 +1,203 @@
+// bench:overload — the real server driven open-loop at ~2x its measured saturation: refusals, accepted latency, RSS, health after; prints JSON.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { readLabelledTexts } from '../src/ingest';
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '60' },
+    'saturation-seconds': { type: 'string', default: '10' },
+    factor: { type: 'string', default: '2' },
+    texts: { type: 'string', default: '500' },
+  },
+});
+const SECONDS = Number(flags.seconds);
+const SAT_SECONDS = Number(flags['saturation-seconds']);
+const FACTOR = Number(flags.factor);
+const started = performance.now();
+const log = (msg: string) => process.stderr.write(`[bench:overload ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+let child: ChildProcess | undefined;
+
+setTimeout(() => void finish(new Error('watchdog: over the time budget')), (SECONDS + SAT_SECONDS + 300) * 1000).unref();
+process.once('SIGINT', () => void finish(new Error('interrupted')));
+process.once('exit', () => child?.kill('SIGKILL')); // never leave a server holding the CPU
+
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const s = net.createServer().once('error', reject);
+  s.listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as net.AddressInfo;
+    s.close(() => resolve(port));
+  });
+});
+
+async function startServer(db: string): Promise<{ base: string; port: number; pid: number }> {
+  const port = await freePort();
+  child = spawn(process.execPath, ['bin/churnscope.js', 'serve', '--port', String(port), '--db', db], {
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(process.stderr, { end: false });
+  child.stderr?.pipe(process.stderr, { end: false });
+  let exited = '';
+  child.once('exit', (code, signal) => (exited = `server exited (${code ?? signal})`));
+  const base = `http://127.0.0.1:${port}`;
+  for (const deadline = performance.now() + 120_000; performance.now() < deadline; await sleep(250)) {
+    if (exited) throw new Error(exited);
+    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return { base, port, pid: child.pid! };
+  }
+  throw new Error('server not ready within 120 s');
+}
+
+/** Resident set size now and its high-water mark, in MiB, from /proc (Linux; null elsewhere). */
+function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMiB: r1(kb('VmRSS') / 1024), hwmMiB: r1(kb('VmHWM') / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+/** Closed loop at high concurrency: the most the server completes per second (its saturation throughput). */
+async function saturation(base: string, bodies: string[]): Promise<{ requestsPerSecond: number; p99Ms: number; refused: number }> {
+  let next = 0;
+  const res = await autocannon({
+    url: base, connections: 64, duration: SAT_SECONDS, timeout: 30,
+    requests: [{ method: 'POST', path: '/v1/score', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+  });
+  await sleep(2000); // let abandoned requests finish before the next phase
+  return { requestsPerSecond: r1(res['2xx'] / res.duration), p99Ms: res.latency.p99, refused: res.non2xx };
+}
+
+interface Outcome { status?: number; ms: number; error?: string }
+
+/** One request on the keep-alive agent; the body is read to the end so latency covers the whole answer. */
+function post(agent: http.Agent, port: number, body: string): Promise<Outcome> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/score', method: 'POST', agent, timeout: 30_000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
+      res.on('error', (e: NodeJS.ErrnoException) => resolve({ ms: performance.now() - t0, error: e.code ?? e.message }));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('client timeout'), { code: 'TIMEOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ ms: performance.now() - t0, error: e.code ?? e.message }));
+    req.end(body);
+  });
+}
+
+/**
+ * Open loop: request i leaves at t0 + i/rate whatever happened to the earlier ones, so a slow server faces the same
+ * arrivals as a fast one (a closed loop would slow down with it and hide the overload).
+ */
+async function openLoop(port: number, pid: number, rate: number, bodies: string[]) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const outcomes: Promise<Outcome>[] = [];
+  let peakRssMiB = 0;
+  const sampler = setInterval(() => (peakRssMiB = Math.max(peakRssMiB, memoryOf(pid)?.rssMiB ?? 0)), 250);
+  const t0 = performance.now();
+  const total = Math.round(rate * SECONDS);
+  let lastLog = t0;
+  while (outcomes.length < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+    while (outcomes.length < due) outcomes.push(post(agent, port, bodies[outcomes.length % bodies.length]));
+    if (performance.now() - lastLog > 10_000) {
+      lastLog = performance.now();
+      log(`${outcomes.length} sent, ${memoryOf(pid)?.rssMiB ?? '?'} MiB RSS`);
+    }
+    await sleep(2);
+  }
+  const sendSeconds = (performance.now() - t0) / 1000;
+  const results = await Promise.all(outcomes);
+  clearInterval(sampler);
+  agent.destroy();
+  return { results, sendSeconds, peakRssMiB };
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return r1(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+}
+
+async function healthAfter(base: string) {
+  const healthz = (await fetch(`${base}/healthz`)).status;
+  const readyz = await fetch(`${base}/readyz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { queueDepth?: number } }));
+  const t0 = performance.now();
+  const score = await fetch(`${base}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'I am cancelling, support never answers' }) });
+  const scored = (await score.json()) as { risk?: number };
+  return { healthz, readyz: readyz.status, queueDepthAfter: readyz.body.queueDepth ?? null, score: { status: score.status, ms: r1(performance.now() - t0), risk: typeof scored.risk === 'number' ? r3(scored.risk) : null } };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'churnscope-overload-'));
+let finishing = false;
+async function finish(err?: unknown): Promise<void> {
+  if (finishing) return;
+  finishing = true;
+  if (err) log(`failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    const force = setTimeout(() => child?.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(force);
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(err ? 1 : 0);
+}
+
+try {
+  const rows = (await readLabelledTexts({ file: 'fixtures/data/fine_foods_train.csv', textCol: 'review', labelCol: 'score', positive: ['other'] })).rows;
+  const bodies = rows.slice(0, Number(flags.texts)).map((r) => JSON.stringify({ text: r.text, explain: false }));
+  const loadStart = r1(os.loadavg()[0]);
+  log('starting churnscope serve (default model, temp database)');
+  const server = await startServer(path.join(tmp, 'overload.db'));
+  const idle = memoryOf(server.pid);
+  log('warm-up, then saturation (closed loop, 64 connections)');
+  await saturation(server.base, bodies.slice(0, 50)).catch(() => undefined);
+  const sat = await saturation(server.base, bodies);
+  const rate = Math.max(1, Math.round(sat.requestsPerSecond * FACTOR));
+  log(`saturation ${sat.requestsPerSecond} req/s; open loop at ${rate} req/s for ${SECONDS} s`);
+  const run = await openLoop(server.port, server.pid, rate, bodies);
+  const by = (pred: (o: Outcome) => boolean) => run.results.filter(pred).length;
+  const accepted = run.results.filter((o) => o.status !== undefined && o.status < 300).map((o) => o.ms).sort((a, b) => a - b);
+  const n = run.results.length;
+  const fiveXx = by((o) => o.status !== undefined && o.status >= 500 && o.status !== 503);
+  const dropped = by((o) => o.error !== undefined);
+  const errorsByCode = run.results.filter((o) => o.error).reduce<Record<string, number>>((m, o) => ({ ...m, [o.error!]: (m[o.error!] ?? 0) + 1 }), {});
+  const after = await healthAfter(server.base);
+  const mem = memoryOf(server.pid);
+  const report = {
+    machine: { cpus: os.cpus().length, node: process.version, loadavg1mStartEnd: [loadStart, r1(os.loadavg()[0])] },
+    model: 'models/default', body: '{text, explain:false}', admission: 'server.maxQueueWaitMs default (1000 ms)',
+    saturation: { closedLoopConnections: 64, seconds: SAT_SECONDS, ...sat },
+    overload: {
+      factor: FACTOR, seconds: SECONDS, offeredRate: rate, sent: n, sendSeconds: r1(run.sendSeconds),
+      acceptedRate: r1(accepted.length / SECONDS), accepted: accepted.length,
+      share429: r3(by((o) => o.status === 429) / n), share503: r3(by((o) => o.status === 503) / n),
+      otherStatuses: by((o) => o.status !== undefined && o.status >= 300 && o.status !== 429 && o.status !== 503),
+      acceptedLatencyMs: { p50: percentile(accepted, 50), p90: percentile(accepted, 90), p99: percentile(accepted, 99), max: percentile(accepted, 100) },
+      fiveXxOtherThan503: fiveXx, droppedConnections: dropped, errorsByCode,
+    },
+    serverMemoryMiB: { idleRss: idle?.rssMiB ?? null, peakRssSampled: run.peakRssMiB || null, peakRssHighWaterMark: mem?.hwmMiB ?? null },
+    after,
+    checks: {
+      zero5xx: fiveXx === 0,
+      zeroDroppedConnections: dropped === 0,
+      healthyAfter: after.healthz === 200 && after.readyz === 200 && after.score.status === 200,
+    },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  await finish(Object.values(report.checks).every(Boolean) ? undefined : new Error('a check failed: see "checks"'));
+} catch (e) {
+  await finish(e);
+}

@@ -1,0 +1,37 @@
+// `churnscope retention`: deletes texts older than N days (with their scores) from the database once, and prints what it did.
+import { loadConfig } from '../config';
+import { ConfigError } from '../errors';
+import { createLogger, type Logger } from '../logging';
+import { retentionCutoff } from '../privacy';
+import { SqliteStore } from '../store';
+
+export interface RetentionFlags {
+  days?: number;
+  db?: string;
+}
+
+export interface RetentionIo {
+  env?: NodeJS.ProcessEnv;
+  out?: NodeJS.WritableStream;
+  logger?: Logger;
+  clock?: () => Date;
+}
+
+export async function retentionCommand(flags: RetentionFlags, io: RetentionIo = {}): Promise<{ cutoff: string; deleted: number }> {
+  const config = loadConfig({ env: io.env ?? process.env, flags: { db: flags.db, retentionDays: flags.days } });
+  const days = config.privacy.retentionDays;
+  if (days === undefined) {
+    throw new ConfigError('say how many days of texts to keep: --days N (or CHURNSCOPE_RETENTION_DAYS)', { field: 'days' });
+  }
+  const logger = io.logger ?? createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const store = await SqliteStore.create({ path: config.dbPath, logger });
+  try {
+    const cutoff = retentionCutoff((io.clock ?? (() => new Date()))(), days);
+    const deleted = await store.texts.deleteOlderThan(cutoff);
+    const result = { db: config.dbPath, retentionDays: days, cutoff: cutoff.toISOString(), deleted };
+    (io.out ?? process.stdout).write(`${JSON.stringify(result)}\n`);
+    return result;
+  } finally {
+    await store.dispose();
+  }
+}

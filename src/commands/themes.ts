@@ -1,0 +1,73 @@
+// `churnscope themes`: themes of dissatisfied texts from a database or a CSV/JSONL file, as a table and a JSON file.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { readBundleInfo } from '../bundle';
+import { loadConfig } from '../config';
+import { createEngine } from '../engine';
+import { ConfigError } from '../errors';
+import { createLogger, type Logger } from '../logging';
+import { RiskCalibrator } from '../score';
+import { SqliteStore } from '../store';
+import { formatThemesTable, parseThemeFilters, storeTextsFile, ThemesService } from '../themes';
+
+export interface ThemesFlags {
+  db?: string;
+  in?: string;
+  textCol: string;
+  customerCol?: string;
+  sourceCol?: string;
+  timestampCol?: string;
+  model?: string;
+  from?: string;
+  to?: string;
+  source?: string;
+  minRisk?: number;
+  segment?: string;
+  out: string;
+}
+
+export async function themesCommand(flags: ThemesFlags, io: { stdout?: NodeJS.WritableStream; logger?: Logger } = {}): Promise<void> {
+  if (Boolean(flags.db) === Boolean(flags.in)) throw new ConfigError('give exactly one of --db <file> or --in <file>', { field: flags.db ? 'in' : 'db' });
+  if (flags.db && !existsSync(flags.db)) throw new ConfigError(`database ${flags.db} not found`, { field: 'db' });
+  const filters = parseThemeFilters({ from: flags.from, to: flags.to, source: flags.source, minRisk: flags.minRisk, segment: flags.segment });
+  const config = loadConfig({ env: process.env, flags: { model: flags.model } });
+  const logger = io.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const calibrator = new RiskCalibrator(readBundleInfo(config.modelDir));
+  // A file is embedded into a throw-away in-memory database, so both inputs go through the same engine.
+  const store = await SqliteStore.create({ path: flags.db ?? ':memory:', logger });
+  try {
+    if (flags.in) await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, calibrator, logger });
+    const themes = new ThemesService({ store, logger, defaultMinRisk: () => calibrator.thresholds.medium });
+    const result = await themes.themes(filters);
+    (io.stdout ?? process.stdout).write(formatThemesTable(result));
+    await writeFile(flags.out, `${JSON.stringify(result, null, 2)}\n`);
+    (io.stdout ?? process.stdout).write(`\nwritten to ${flags.out}\n`);
+  } finally {
+    await store.dispose();
+  }
+}
+
+async function loadFile(
+  flags: ThemesFlags,
+  ctx: { store: SqliteStore; modelDir: string; engineConfig: Parameters<typeof createEngine>[0]['config']; calibrator: RiskCalibrator; logger: Logger },
+): Promise<void> {
+  const engine = await createEngine({ bundleDir: ctx.modelDir, config: ctx.engineConfig, logger: ctx.logger });
+  try {
+    const { stored, skipped } = await storeTextsFile({
+      file: flags.in!,
+      store: ctx.store,
+      engine,
+      calibrator: ctx.calibrator,
+      modelVersion: readBundleInfo(ctx.modelDir).version,
+      textColumn: flags.textCol,
+      customerColumn: flags.customerCol,
+      sourceColumn: flags.sourceCol,
+      timestampColumn: flags.timestampCol,
+      onProgress: (n) => process.stderr.write(`\rembedding texts: ${n}`),
+    });
+    process.stderr.write(`\rembedded ${stored} texts${skipped ? ` (${skipped} empty skipped)` : ''}\n`);
+  } finally {
+    await engine.dispose();
+  }
+}
+

@@ -1,0 +1,70 @@
+// The filters shared by GET /v1/themes, POST /v1/themes/probe and `churnscope themes`: validation and store query.
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { SOURCES } from '../ingest';
+import type { ScoredTextQuery } from '../store';
+import type { ThemeFilters } from './theme-types';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const isoDate = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO date (YYYY-MM-DD) or timestamp');
+
+const fields = {
+  from: isoDate.optional().describe('Texts written at or after this date'),
+  to: isoDate.optional().describe('Texts written up to this date (a date alone includes that whole day)'),
+  source: z.enum(SOURCES).optional(),
+  minRisk: z.number().min(0).max(1).optional().describe("Dissatisfaction threshold on the text's own risk (default: the active model's medium band)"),
+  segment: z.string().min(1).max(200).optional().describe("Customers' segment"),
+};
+const ordered = (f: { from?: string; to?: string }) => !f.from || !f.to || Date.parse(f.from) <= Date.parse(f.to);
+const orderMessage = { message: 'from must not be after to', path: ['from'] };
+
+export const themeFiltersSchema = z.object(fields).strict().refine(ordered, orderMessage);
+
+/** The same filters from a query string, where every value arrives as text. */
+export const themeFiltersQuerySchema = z
+  .object({
+    ...fields,
+    minRisk: z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number between 0 and 1')
+      .transform(Number)
+      .optional(),
+  })
+  .refine(ordered, orderMessage);
+
+export const themeProbeSchema = z
+  .object({
+    query: z.string().trim().min(1, 'query must not be empty').max(1000, 'query is longer than 1000 characters'),
+    filters: themeFiltersSchema.optional(),
+    limit: z.number().int().min(1).max(200).default(20),
+  })
+  .strict();
+export type ThemeProbeRequest = z.infer<typeof themeProbeSchema>;
+
+/** Filters minus undefined fields, so equal filter sets have equal cache keys. */
+export function normalizeFilters(f: ThemeFilters): ThemeFilters {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ThemeFilters;
+}
+
+/** `to` as an exclusive bound: the day after a date, the next millisecond after a timestamp. */
+export function toStoreQuery(f: ThemeFilters): ScoredTextQuery {
+  const query: ScoredTextQuery = {};
+  if (f.from) query.from = new Date(Date.parse(f.from));
+  if (f.to) query.to = new Date(Date.parse(f.to) + (DATE_ONLY.test(f.to) ? 86_400_000 : 1));
+  if (f.source) query.source = f.source;
+  if (f.segment) query.segment = f.segment;
+  return query;
+}
+
+/** For callers outside HTTP (the CLI): the schema's first complaint as a ValidationError naming the filter. */
+export function parseThemeFilters(raw: unknown): ThemeFilters {
+  const parsed = themeFiltersSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.') || 'filters';
+    throw new ValidationError(`${field}: ${issue.message}`, { field });
+  }
+  return normalizeFilters(parsed.data);
+}

@@ -1,0 +1,123 @@
+// Admission control: the batcher prices its backlog at the observed cost per token, and online scoring is refused above the bound.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { admissionControl } from '../../src/api/admission';
+import { errorHandler } from '../../src/api/error-handler';
+import { MicroBatcher } from '../../src/engine';
+import { silentLogger } from '../../src/logging';
+import type { ModelRegistry } from '../../src/models';
+
+/**
+ * A batcher over items that are their own token counts, whose model "takes" msPerToken of a fake clock per padded
+ * token and waits for `gate` before returning, so the test decides when a batch ends and what it cost.
+ */
+function pricedBatcher(msPerToken: number) {
+  let now = 0;
+  let open: () => void = () => {};
+  const batcher = new MicroBatcher<number, number>({
+    maxBatch: 4,
+    maxWaitMs: 0,
+    maxQueue: 1000,
+    maxPaddingFraction: 0,
+    lengthOf: (n) => n,
+    now: () => now,
+    run: async (items) => {
+      await new Promise<void>((r) => (open = r));
+      now += Math.max(...items) * items.length * msPerToken;
+      return items;
+    },
+  });
+  const settle = () => new Promise((r) => setTimeout(r, 5));
+  return { batcher, finishBatch: async () => { open(); await settle(); }, settle };
+}
+
+describe('MicroBatcher.estimatedWaitMs', () => {
+  it('is 0 until a batch has shown what a token costs', async () => {
+    const { batcher, settle } = pricedBatcher(2);
+    void batcher.submit([10, 10]);
+    await settle();
+    expect(batcher.queueDepth).toBe(0);
+    expect(batcher.estimatedWaitMs).toBe(0);
+  });
+
+  it('prices the running batch and the waiting entries at the learnt cost per token, and falls to 0 once drained', async () => {
+    const { batcher, finishBatch, settle } = pricedBatcher(2);
+    const first = batcher.submit([10, 10]);
+    await settle();
+    await finishBatch(); // 20 tokens in 40 ms: 2 ms per token
+    expect(await Promise.all(first)).toEqual([10, 10]);
+    const second = batcher.submit([8]);
+    await settle();
+    // Running: one window of 8 tokens; waiting: two of 4 (equal lengths, so they share one batch).
+    const waiting = batcher.submit([4, 4]);
+    expect(batcher.estimatedWaitMs).toBe((8 + 4 + 4) * 2);
+    await finishBatch();
+    expect(await Promise.all(second)).toEqual([8]);
+    await finishBatch();
+    expect(await Promise.all(waiting)).toEqual([4, 4]);
+    expect(batcher.estimatedWaitMs).toBe(0);
+  });
+
+  it('follows a change in cost: recent batches weigh more than old ones', async () => {
+    let now = 0;
+    let msPerToken = 1;
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 1, maxWaitMs: 0, maxQueue: 100, lengthOf: (n) => n, now: () => now,
+      run: async (items) => {
+        now += items[0] * msPerToken;
+        return items;
+      },
+    });
+    const priceOfTen = async () => {
+      await Promise.all(batcher.submit([10]));
+      const held = batcher.submit([10]);
+      const estimate = batcher.estimatedWaitMs;
+      await Promise.all(held);
+      return estimate;
+    };
+    expect(await priceOfTen()).toBe(10);
+    // The model got 5x slower per token (another model, longer texts, a busier host): the estimate follows.
+    msPerToken = 5;
+    const estimates: number[] = [];
+    for (let i = 0; i < 30; i++) estimates.push(await priceOfTen());
+    expect(estimates[0]).toBeGreaterThan(10);
+    expect(estimates[0]).toBeLessThan(50);
+    for (let i = 1; i < estimates.length; i++) expect(estimates[i]).toBeGreaterThanOrEqual(estimates[i - 1]);
+    expect(estimates.at(-1)).toBeCloseTo(50, 0);
+  });
+});
+
+describe('admissionControl', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise((r) => server?.close(r));
+    server = undefined;
+  });
+
+  async function appWithBacklog(waitMs: number, maxQueueWaitMs: number): Promise<string> {
+    const models = { active: () => ({ engine: { estimatedWaitMs: waitMs } }) } as unknown as ModelRegistry;
+    const app = express();
+    app.post('/v1/score', admissionControl({ models, maxQueueWaitMs }), (_req, res) => void res.json({ scored: true }));
+    app.use(errorHandler(silentLogger()));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server!.once('listening', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/score`;
+  }
+
+  it('refuses with 503, a JSON error and Retry-After when the backlog is priced above the bound', async () => {
+    const res = await fetch(await appWithBacklog(2400, 1000), { method: 'POST' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('3');
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('overloaded');
+    expect(body.error.message).toMatch(/about 2400 ms of work, over the 1000 ms limit/);
+  });
+
+  it('admits below the bound, and admits everything when the bound is 0', async () => {
+    expect((await fetch(await appWithBacklog(900, 1000), { method: 'POST' })).status).toBe(200);
+    await new Promise((r) => server?.close(r));
+    expect((await fetch(await appWithBacklog(1e9, 0), { method: 'POST' })).status).toBe(200);
+  });
+});
