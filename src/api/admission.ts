@@ -5,26 +5,93 @@ import type { ModelRegistry } from '../models';
 
 export interface AdmissionOptions {
   models: ModelRegistry;
-  /** Largest estimated engine backlog, in ms, a new request may join; 0 admits everything. */
+  /** Longest a newly admitted request should expect to wait, in ms; 0 admits everything. */
   maxQueueWaitMs: number;
+  /** Milliseconds clock (performance.now by default), injected by tests. */
+  now?: () => number;
+}
+
+/** Fewer requests than this in flight are always admitted: the bound is for overload, not for a quiet server. */
+const MIN_IN_FLIGHT = 8;
+/** Completions the throughput estimate looks back over, and how recent they must be to count. */
+const WINDOW = 128;
+const WINDOW_MAX_AGE_MS = 10_000;
+
+/**
+ * Little's law on the whole request path: with `rate` requests finishing per second, `inFlight` requests take about
+ * inFlight / rate seconds, so at most rate × maxQueueWaitMs may be in flight. It sees everything a request waits for
+ * (parsing, tokenizing, the engine queue, the store), unlike the engine's own backlog estimate.
+ */
+export class InFlightBound {
+  private inFlight = 0;
+  private readonly finished: number[] = [];
+  private readonly now: () => number;
+
+  constructor(private readonly opts: { maxQueueWaitMs: number; now?: () => number }) {
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** Requests per second that finished successfully lately; undefined until there is enough recent evidence. */
+  rate(): number | undefined {
+    const t = this.now();
+    const recent = this.finished.filter((f) => t - f <= WINDOW_MAX_AGE_MS);
+    if (recent.length < 16) return undefined;
+    const span = recent[recent.length - 1] - recent[0];
+    return span > 0 ? ((recent.length - 1) * 1000) / span : undefined;
+  }
+
+  /** How many may be in flight now (Infinity while the rate is unknown). */
+  limit(): number {
+    const rate = this.rate();
+    return rate === undefined ? Infinity : Math.max(MIN_IN_FLIGHT, Math.floor((rate * this.opts.maxQueueWaitMs) / 1000));
+  }
+
+  /** Admits one request, or returns why not; call the returned function once it finished (ok: it succeeded). */
+  admit(): { release: (ok: boolean) => void } | { refusal: string; retryAfterSeconds: number } {
+    const limit = this.limit();
+    if (this.inFlight >= limit) {
+      const rate = this.rate() ?? 1;
+      return {
+        refusal: `${this.inFlight} scoring requests are in flight and about ${limit} finish within ${this.opts.maxQueueWaitMs} ms; retry later`,
+        retryAfterSeconds: this.inFlight / rate,
+      };
+    }
+    this.inFlight++;
+    let released = false;
+    return {
+      release: (ok) => {
+        if (released) return;
+        released = true;
+        this.inFlight--;
+        if (!ok) return;
+        this.finished.push(this.now());
+        if (this.finished.length > WINDOW) this.finished.shift();
+      },
+    };
+  }
 }
 
 /**
  * The engine's maxQueue bounds memory, not latency: 10,000 windows are minutes of CPU work. Above saturation a queue
- * that deep only makes every accepted request slow, so requests are turned away while the backlog is priced above
- * maxQueueWaitMs, before their bodies are even parsed. Batch jobs and the CLI call the engine directly and are not
- * subject to it: they have no client waiting on a socket.
+ * that deep only makes every accepted request slow, so requests are turned away — before their bodies are parsed —
+ * while either the engine's backlog is priced above maxQueueWaitMs or more requests are in flight than finish in
+ * that time. Batch jobs and the CLI call the engine directly and are not subject to it: no client waits on a socket.
  */
 export function admissionControl(opts: AdmissionOptions): RequestHandler {
-  return (_req, _res, next) => {
+  const bound = new InFlightBound({ maxQueueWaitMs: opts.maxQueueWaitMs, now: opts.now });
+  return (_req, res, next) => {
     if (opts.maxQueueWaitMs <= 0) return next();
     const waitMs = opts.models.active().engine.estimatedWaitMs;
-    if (waitMs <= opts.maxQueueWaitMs) return next();
-    next(
-      new OverloadedError(
-        `the scoring queue holds about ${Math.round(waitMs)} ms of work, over the ${opts.maxQueueWaitMs} ms limit; retry later`,
-        { retryAfterSeconds: waitMs / 1000 },
-      ),
-    );
+    if (waitMs > opts.maxQueueWaitMs) {
+      return next(
+        new OverloadedError(`the scoring queue holds about ${Math.round(waitMs)} ms of work, over the ${opts.maxQueueWaitMs} ms limit; retry later`, {
+          retryAfterSeconds: waitMs / 1000,
+        }),
+      );
+    }
+    const admitted = bound.admit();
+    if ('refusal' in admitted) return next(new OverloadedError(admitted.refusal, { retryAfterSeconds: admitted.retryAfterSeconds }));
+    res.once('close', () => admitted.release(res.statusCode < 300));
+    next();
   };
 }

@@ -45,7 +45,8 @@ export function requestLogging(logger: Logger): RequestHandler {
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         ...(aborted ? { aborted: true } : {}),
       };
-      if (res.statusCode >= 500) log.error(fields, 'request failed');
+      // A 503 is admission control doing its job under overload: worth counting, not paging anyone for.
+      if (res.statusCode >= 500 && res.statusCode !== 503) log.error(fields, 'request failed');
       else log.info(fields, aborted ? 'request aborted by the client' : 'request');
     };
     res.once('finish', () => line(false));

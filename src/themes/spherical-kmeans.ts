@@ -38,29 +38,50 @@ export function sphericalKMeans(rows: readonly Float32Array[], k: number, opts: 
   };
 }
 
-/** k-means++: each next centre drawn with probability ∝ 1 − (best cosine to the centres so far). */
+/**
+ * Greedy k-means++ (as scikit-learn does it): each next centre is the best of 2 + ln k candidates drawn with
+ * probability ∝ 1 − (best cosine to the centres so far), "best" leaving the least of that in total.
+ */
 function seedCentres(data: Float32Array, n: number, d: number, k: number, seed: number): Float32Array {
   const random = rng(seed);
   const centres = new Float32Array(k * d);
-  const gap = new Float64Array(n).fill(Infinity);
-  let pick = Math.floor(random() * n);
-  for (let c = 0; c < k; c++) {
-    centres.set(data.subarray(pick * d, (pick + 1) * d), c * d);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const g = Math.max(0, 1 - dotAt(data, i * d, centres, c * d, d));
-      if (g < gap[i]) gap[i] = g;
-      total += gap[i];
+  const trials = 2 + Math.floor(Math.log(k));
+  const first = Math.floor(random() * n);
+  centres.set(data.subarray(first * d, (first + 1) * d), 0);
+  let gap = gapsTo(data, n, d, first, new Float64Array(n).fill(Infinity));
+  for (let c = 1; c < k; c++) {
+    const total = gap.reduce((a, b) => a + b, 0);
+    let best: { row: number; gap: Float64Array; total: number } | undefined;
+    for (let t = 0; t < trials; t++) {
+      const row = drawRow(gap, random() * total);
+      const next = gapsTo(data, n, d, row, gap);
+      const sum = next.reduce((a, b) => a + b, 0);
+      if (!best || sum < best.total) best = { row, gap: next, total: sum };
     }
-    // All remaining rows coincide with a centre: any of them will do.
-    let target = random() * total;
-    pick = 0;
-    for (let i = 0; i < n && target > 0; i++) {
-      target -= gap[i];
-      pick = i;
-    }
+    centres.set(data.subarray(best!.row * d, (best!.row + 1) * d), c * d);
+    gap = best!.gap;
   }
   return centres;
+}
+
+/** Each row's gap (1 − cosine) to its nearest centre once `row` is added as a centre. */
+function gapsTo(data: Float32Array, n: number, d: number, row: number, previous: Float64Array): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.min(previous[i], Math.max(0, 1 - dotAt(data, i * d, data, row * d, d)));
+  return out;
+}
+
+/** The row where the running sum of gaps passes target (rows that coincide with a centre have gap 0, never drawn). */
+function drawRow(gap: Float64Array, target: number): number {
+  let rest = target;
+  let last = 0;
+  for (let i = 0; i < gap.length; i++) {
+    if (gap[i] <= 0) continue;
+    last = i;
+    rest -= gap[i];
+    if (rest <= 0) return i;
+  }
+  return last;
 }
 
 function assignRows(data: Float32Array, n: number, d: number, centres: Float32Array, k: number, labels: Int32Array): boolean {

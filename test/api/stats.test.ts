@@ -63,6 +63,8 @@ describe('GET /v1/stats/risk-distribution', () => {
     ['bins=ten', 'query.bins'],
     ['source=email', 'query.source'],
     ['from=yesterday', 'query.from'],
+    ['from=March 3', 'query.from'],
+    ['to=2026-03-05T10:00', 'query.to'],
     ['from=2026-03-05&to=2026-03-01', 'query.to'],
   ])('refuses %s with 400 naming the field', async (query, field) => {
     const r = await call(app.base, 'GET', `/v1/stats/risk-distribution?${query}`);

@@ -36,6 +36,7 @@ describe('dashboard in headless Chromium', () => {
   const requests: string[] = [];
   const foreign: string[] = [];
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
   /** Origins of the servers under test; a request anywhere else is a failure. */
   const ours = new Set<string>();
 
@@ -58,6 +59,9 @@ describe('dashboard in headless Chromium', () => {
     });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location().url}`);
+    });
     await page.goto(`${server.base}/`);
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 });
   }, 150_000);
@@ -127,6 +131,20 @@ describe('dashboard in headless Chromium', () => {
     expect(await running.locator('progress').getAttribute('value')).toBe('3100');
   });
 
+  it.skipIf(!CHROMIUM)(CHROMIUM ? 'applies the source filter to the histogram and back' : SKIP_MESSAGE, async () => {
+    const tickets = (await call(server.base, 'GET', '/v1/stats/risk-distribution?source=ticket')).json.total;
+    expect(tickets).toBeGreaterThan(0);
+    expect(tickets).toBeLessThan(server.texts);
+    const summary = () => page.locator('#distribution .summary').innerText();
+    await page.selectOption('#filters select[name="source"]', 'ticket');
+    await page.click('#filters button[type="submit"]');
+    await expect.poll(summary, { timeout: 30_000 }).toBe(`${tickets} scored texts`);
+    await page.selectOption('#filters select[name="source"]', '');
+    await page.click('#filters button[type="submit"]');
+    await expect.poll(summary, { timeout: 30_000 }).toBe(`${server.texts} scored texts`);
+    await page.waitForSelector('#themes[data-state="ready"]', { timeout: 30_000 });
+  });
+
   it.skipIf(!CHROMIUM)(CHROMIUM ? 'asks for an API key when the server requires one, and uses the key typed in' : SKIP_MESSAGE, async () => {
     const secured = await server.sibling({ auth: { keys: server.store.apiKeys, enforcement: 'always' } });
     ours.add(new URL(secured).origin);
@@ -151,6 +169,7 @@ describe('dashboard in headless Chromium', () => {
     expect(requests).toEqual(expect.arrayContaining([`${server.base}/`, `${server.base}/dashboard/app.js`, `${server.base}/v1/models/active/card`]));
     expect(foreign).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);

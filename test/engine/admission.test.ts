@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { admissionControl } from '../../src/api/admission';
+import { admissionControl, InFlightBound } from '../../src/api/admission';
 import { errorHandler } from '../../src/api/error-handler';
 import { MicroBatcher } from '../../src/engine';
 import { silentLogger } from '../../src/logging';
@@ -119,5 +119,60 @@ describe('admissionControl', () => {
     expect((await fetch(await appWithBacklog(900, 1000), { method: 'POST' })).status).toBe(200);
     await new Promise((r) => server?.close(r));
     expect((await fetch(await appWithBacklog(1e9, 0), { method: 'POST' })).status).toBe(200);
+  });
+});
+
+describe('InFlightBound', () => {
+  /** A bound whose clock the test moves, after `n` successful requests finished `gapMs` apart. */
+  function warmed(n: number, gapMs: number, maxQueueWaitMs: number) {
+    let now = 0;
+    const bound = new InFlightBound({ maxQueueWaitMs, now: () => now });
+    for (let i = 0; i < n; i++) {
+      const a = bound.admit();
+      if ('refusal' in a) throw new Error(a.refusal);
+      now += gapMs;
+      a.release(true);
+    }
+    return { bound, advance: (ms: number) => (now += ms) };
+  }
+
+  it('admits everything until it has seen enough recent completions to know the rate', () => {
+    const { bound } = warmed(10, 10, 500);
+    expect(bound.rate()).toBeUndefined();
+    const held = Array.from({ length: 200 }, () => bound.admit());
+    expect(held.every((a) => 'release' in a)).toBe(true);
+  });
+
+  it('admits about rate x maxQueueWaitMs requests at once and refuses the next, saying why', () => {
+    // 100 completions 20 ms apart: 50 per second, so 25 can finish within 500 ms.
+    const { bound } = warmed(100, 20, 500);
+    expect(bound.rate()).toBeCloseTo(50, 5);
+    expect(bound.limit()).toBe(25);
+    const held = Array.from({ length: 25 }, () => bound.admit());
+    expect(held.every((a) => 'release' in a)).toBe(true);
+    const refused = bound.admit();
+    expect(refused).toMatchObject({ refusal: '25 scoring requests are in flight and about 25 finish within 500 ms; retry later' });
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeCloseTo(0.5, 5);
+    // One finishing makes room for one more.
+    (held[0] as { release: (ok: boolean) => void }).release(true);
+    expect('release' in bound.admit()).toBe(true);
+  });
+
+  it('never limits below a small floor, and forgets a rate once it is stale', () => {
+    const { bound, advance } = warmed(100, 1000 / 4, 500); // 4 per second: 2 within 500 ms, floor 8
+    expect(bound.limit()).toBe(8);
+    advance(60_000);
+    expect(bound.rate()).toBeUndefined();
+    expect(bound.limit()).toBe(Infinity);
+  });
+
+  it('counts failed requests out of the rate but still frees their place', () => {
+    const { bound } = warmed(100, 20, 500);
+    const before = bound.rate();
+    const a = bound.admit();
+    (a as { release: (ok: boolean) => void }).release(false);
+    (a as { release: (ok: boolean) => void }).release(true); // a second release is ignored
+    expect(bound.rate()).toBe(before);
+    expect(Array.from({ length: 25 }, () => bound.admit()).every((x) => 'release' in x)).toBe(true);
   });
 });

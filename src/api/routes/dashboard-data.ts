@@ -8,7 +8,8 @@ import { parseOr400 } from '../validate';
 
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date or timestamp');
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const instant = z.string().refine((s) => ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date (2026-03-01) or timestamp with zone (2026-03-01T09:00:00Z)');
 
 export const riskDistributionQuerySchema = z.object({
   bins: z.coerce.number().int().min(1).max(100).default(20).describe('Equal-width bins over [0, 1]'),
