@@ -42,7 +42,7 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 async function startServer(db: string): Promise<{ base: string; port: number; pid: number }> {
   const port = await freePort();
   child = spawn(process.execPath, ['bin/churnscope.js', 'serve', '--port', String(port), '--db', db], {
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(process.stderr, { end: false });

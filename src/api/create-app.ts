@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
   // Before customersRouter: /v1/customers/at-risk must not be read as /v1/customers/:id.
   app.use(dashboardDataRouter({ store: deps.store }));
   app.use(customersRouter({ store: deps.store, fusion: deps.fusion, clock: deps.clock, importLimit: deps.importLimit }));
-  app.use(feedbackRouter({ store: deps.store }));
+  app.use(feedbackRouter({ store: deps.store, privacy: deps.privacy }));
   app.use(alertsRouter({ store: deps.store }));
   app.use(modelsRouter({ models: deps.models, store: deps.store }));
   app.use(themesRouter({ themes: deps.themes ?? themesForModels({ store: deps.store, models: deps.models, logger: deps.logger, clock: deps.clock }) }));

@@ -2,11 +2,12 @@
 import { Router } from 'express';
 import { NotFoundError } from '../../errors';
 import { brierScore, calibrationBins, expectedCalibrationError, rocAuc } from '../../metrics';
+import { DEFAULT_PRIVACY_POLICY, redact, type PrivacyPolicy } from '../../privacy';
 import type { Store } from '../../store';
 import { feedbackSchema } from '../schemas';
 import { parseOr400 } from '../validate';
 
-export function feedbackRouter(deps: { store: Store }): Router {
+export function feedbackRouter(deps: { store: Store; privacy?: PrivacyPolicy }): Router {
   const router = Router();
 
   router.post('/v1/feedback', async (req, res) => {
@@ -16,7 +17,10 @@ export function feedbackRouter(deps: { store: Store }): Router {
       const history = await deps.store.scores.history(body.customerId, { limit: 1 });
       if (history.length === 0) throw new NotFoundError(`customer "${body.customerId}" not found`, { field: 'customerId' });
     }
-    const id = await deps.store.feedback.insert(body);
+    // An agent's note can quote the customer (an e-mail, a card number): it is kept under the texts' policy.
+    const keepRaw = (deps.privacy ?? DEFAULT_PRIVACY_POLICY).storeText === 'full';
+    const note = body.note === undefined || keepRaw ? body.note : redact(body.note).text;
+    const id = await deps.store.feedback.insert({ ...body, note });
     res.status(201).json({ id });
   });
 
