@@ -15,6 +15,8 @@ const { values: flags } = parseArgs({
     'saturation-seconds': { type: 'string', default: '10' },
     factor: { type: 'string', default: '2' },
     texts: { type: 'string', default: '500' },
+    /** Writes one line per request (sent at ms, status or error, latency ms) for a closer look. */
+    dump: { type: 'string' },
   },
 });
 const SECONDS = Number(flags.seconds);
@@ -79,7 +81,7 @@ async function saturation(base: string, bodies: string[]): Promise<{ requestsPer
   return { requestsPerSecond: r1(res['2xx'] / res.duration), p99Ms: res.latency.p99, refused: res.non2xx };
 }
 
-interface Outcome { status?: number; ms: number; error?: string }
+interface Outcome { status?: number; ms: number; error?: string; sentAtMs?: number }
 
 /** One request on the keep-alive agent; the body is read to the end so latency covers the whole answer. */
 function post(agent: http.Agent, port: number, body: string): Promise<Outcome> {
@@ -110,7 +112,10 @@ async function openLoop(port: number, pid: number, rate: number, bodies: string[
   let lastLog = t0;
   while (outcomes.length < total) {
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
-    while (outcomes.length < due) outcomes.push(post(agent, port, bodies[outcomes.length % bodies.length]));
+    while (outcomes.length < due) {
+      const sentAtMs = performance.now() - t0;
+      outcomes.push(post(agent, port, bodies[outcomes.length % bodies.length]).then((o) => ({ ...o, sentAtMs })));
+    }
     if (performance.now() - lastLog > 10_000) {
       lastLog = performance.now();
       log(`${outcomes.length} sent, ${memoryOf(pid)?.rssMiB ?? '?'} MiB RSS`);
@@ -119,6 +124,7 @@ async function openLoop(port: number, pid: number, rate: number, bodies: string[
   }
   const sendSeconds = (performance.now() - t0) / 1000;
   const results = await Promise.all(outcomes);
+  if (flags.dump) fs.writeFileSync(flags.dump, results.map((o) => `${Math.round(o.sentAtMs ?? 0)}\t${o.status ?? o.error}\t${Math.round(o.ms)}`).join('\n'));
   clearInterval(sampler);
   agent.destroy();
   return { results, sendSeconds, peakRssMiB };

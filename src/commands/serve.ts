@@ -16,7 +16,7 @@ import { ConfigError } from '../errors';
 import { createLogger, type Logger } from '../logging';
 import { discoverModels, ModelRegistry, openServingModel, type ServingModel } from '../models';
 import { Playbook } from '../playbook';
-import { RetentionJob } from '../privacy';
+import { RetentionJob, type RetentionJobOptions } from '../privacy';
 import { SqliteStore, type Store } from '../store';
 
 export interface ServeFlags {
@@ -59,7 +59,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   // Created before listening: jobs a previous process left unfinished resume from their checkpoints.
   const runner = await JobRunner.create({ store, activeModel: () => active.active(), jobsDir: config.jobs.dir, chunkSize: config.jobs.chunkSize, logger, privacy: config.privacy });
   const jobs = { runner, maxUploadBytes: config.jobs.maxUploadBytes, inputDirs: config.jobs.inputDirs };
-  const retention = await startRetention(config, store, logger);
+  const retention = await startRetention(config, store, logger, { jobs: (cutoff) => runner.purgeFinishedBefore(cutoff) });
   const app = createApp({ models: registry, store, playbook, metrics, logger, fusion, alerts, maxQueueWaitMs: config.server.maxQueueWaitMs, jobs, privacy: config.privacy, ...access });
   const server = await listen(app, config);
   logger.info({ host: config.server.host, port: config.server.port, model: initial.version, fusion: Boolean(fusion) }, `churnscope listening on http://${config.server.host}:${config.server.port}`);
@@ -118,10 +118,10 @@ async function registerModels(store: Store, config: Config, initial: ServingMode
 }
 
 /** privacy.retentionDays set: old texts are purged now and every retentionIntervalMinutes while serving. */
-async function startRetention(config: Config, store: Store, logger: Logger): Promise<RetentionJob | undefined> {
+async function startRetention(config: Config, store: Store, logger: Logger, alsoPurge: RetentionJobOptions['alsoPurge']): Promise<RetentionJob | undefined> {
   const days = config.privacy.retentionDays;
   if (days === undefined) return undefined;
-  return RetentionJob.create({ store, retentionDays: days, intervalMs: config.privacy.retentionIntervalMinutes * 60_000, logger });
+  return RetentionJob.create({ store, retentionDays: days, intervalMs: config.privacy.retentionIntervalMinutes * 60_000, logger, alsoPurge });
 }
 
 function loadFusion(config: Config, logger: Logger): FusionModel | undefined {

@@ -6,7 +6,7 @@ import type { ServingModel } from '../models';
 import type { PrivacyPolicy } from '../privacy';
 import type { JobRecord, Store } from '../store';
 import { countRecords } from './count-records';
-import { jobFiles } from './job-files';
+import { jobDir, jobFiles } from './job-files';
 import { parseJobSpec, type JobSpec } from './job-spec';
 import { EMPTY_COUNTS, type JobCounts } from './job-status';
 import { ProgressReporter } from './progress-reporter';
@@ -77,6 +77,22 @@ export class JobRunner {
     this.stopping = true;
     this.current?.abort.abort('shutdown' satisfies StopReason);
     await this.loop;
+  }
+
+  /**
+   * Deletes finished jobs last updated before `cutoff`, files and row: uploads and results hold customers' raw texts,
+   * so they fall under the same retention period as stored texts. Returns how many went.
+   */
+  async purgeFinishedBefore(cutoff: Date): Promise<number> {
+    let purged = 0;
+    for (const state of ['succeeded', 'failed', 'cancelled'] as const) {
+      for (const job of await this.opts.store.jobs.list({ state, limit: 1000 })) {
+        if (new Date(job.updatedAt) >= cutoff) continue;
+        fs.rmSync(jobDir(this.opts.jobsDir, job.id), { recursive: true, force: true });
+        if (await this.opts.store.jobs.delete(job.id)) purged++;
+      }
+    }
+    return purged;
   }
 
   async dispose(): Promise<void> {

@@ -13,12 +13,16 @@ export interface RetentionJobOptions {
   intervalMs: number;
   logger: Logger;
   clock?: () => Date;
+  /** Other holders of customers' texts (e.g. batch-job files) purged with the same cutoff; each returns a count. */
+  alsoPurge?: Record<string, (cutoff: Date) => Promise<number>>;
 }
 
 export interface RetentionRun {
   /** Texts written before this instant were deleted. */
   cutoff: string;
   deleted: number;
+  /** Counts from alsoPurge, by name. */
+  others?: Record<string, number>;
 }
 
 /** The cutoff for a retention period, as of `now`. */
@@ -69,7 +73,9 @@ export class RetentionJob {
     const now = (this.opts.clock ?? (() => new Date()))();
     const cutoff = retentionCutoff(now, this.opts.retentionDays);
     const deleted = await this.opts.store.texts.deleteOlderThan(cutoff);
-    const run = { cutoff: cutoff.toISOString(), deleted };
+    const others: Record<string, number> = {};
+    for (const [name, purge] of Object.entries(this.opts.alsoPurge ?? {})) others[name] = await purge(cutoff);
+    const run = { cutoff: cutoff.toISOString(), deleted, ...(Object.keys(others).length ? { others } : {}) };
     this.opts.logger.info({ ...run, retentionDays: this.opts.retentionDays }, 'retention: old texts deleted');
     return run;
   }

@@ -39,6 +39,7 @@ export class SqliteJobRepository implements JobRepository {
   private readonly updateStmt: Statement;
   private readonly getStmt: Statement<[string], JobRow>;
   private readonly listStmt: Statement<{ state: string | null; limit: number }, JobRow>;
+  private readonly deleteStmt: Statement<[string]>;
 
   constructor(private readonly ex: Executor) {
     const db = ex.db;
@@ -48,6 +49,7 @@ export class SqliteJobRepository implements JobRepository {
     this.updateStmt = db.prepare(`
       UPDATE jobs SET state = @state, cursor = @cursor, counts = @counts, error = @error, updated_at = @now WHERE id = @id`);
     this.getStmt = db.prepare('SELECT * FROM jobs WHERE id = ?');
+    this.deleteStmt = db.prepare('DELETE FROM jobs WHERE id = ?');
     this.listStmt = db.prepare(`
       SELECT * FROM jobs WHERE @state IS NULL OR state = @state ORDER BY created_at DESC, rowid DESC LIMIT @limit`);
   }
@@ -93,6 +95,11 @@ export class SqliteJobRepository implements JobRepository {
       });
       return toRecord(this.getStmt.get(id)!);
     });
+  }
+
+  async delete(id: string): Promise<boolean> {
+    requireId(id, 'id');
+    return this.ex.write(() => this.deleteStmt.run(id).changes > 0);
   }
 
   async list(opts: { state?: JobState; limit: number }): Promise<JobRecord[]> {

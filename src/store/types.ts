@@ -112,6 +112,8 @@ export interface JobRepository {
   update(id: string, patch: JobPatch): Promise<JobRecord>;
   /** Newest first. */
   list(opts: { state?: JobState; limit: number }): Promise<JobRecord[]>;
+  /** Removes the job's row; false when there was none. */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface ScoredTextRepository {

@@ -1,4 +1,4 @@
-// Keywords per theme by class-based TF-IDF: a term's share of the theme's terms, weighted by how rare it is overall.
+// Keywords per theme by class-based TF-IDF: how much more of the theme's vocabulary a term is than of everyone's.
 
 export interface KeywordOptions {
   /** Keywords per theme. */
@@ -9,8 +9,11 @@ export interface KeywordOptions {
 
 /**
  * terms[i] are text i's distinct terms, labels[i] its theme (-1 unassigned, which still counts as "the rest").
- * Score of term t in theme c: (texts of c with t / Σ over terms of that count) · log(1 + A / texts with t anywhere),
- * A the mean term count per theme. A bigram outranking its words hides them, and vice versa.
+ * Score of term t in theme c: tf · log(tf / tfAll), tf being t's share of the theme's term occurrences (one per
+ * text) and tfAll its share over all texts. This is class-based TF-IDF with the inverse frequency taken against
+ * the rest: words every theme uses ("taste", "good") score near 0 and only over-represented terms qualify. (The
+ * log(1 + A / f) weighting of BERTopic left those common words in every theme's top 10 on the reviews.) A chosen
+ * term hides later ones sharing a word with it ("dog food", then "dog").
  */
 export function classTfIdfKeywords(terms: readonly Set<string>[], labels: readonly number[], themes: number, opts: KeywordOptions): string[][] {
   const perTheme = Array.from({ length: themes }, () => new Map<string, number>());
@@ -37,14 +40,14 @@ export function classTfIdfKeywords(terms: readonly Set<string>[], labels: readon
   });
 }
 
-/** Best-first terms, skipping a word already inside a chosen bigram and a bigram whose words are both chosen. */
+/** Best-first terms, skipping a word already inside a chosen bigram and a bigram sharing a word with one chosen. */
 function pickDistinct(ranked: readonly string[], top: number): string[] {
   const chosen: string[] = [];
   const covered = new Set<string>();
   for (const term of ranked) {
     if (chosen.length >= top) break;
     const parts = term.split(' ');
-    if (parts.length === 1 ? covered.has(term) : parts.every((p) => chosen.includes(p))) continue;
+    if (parts.some((p) => covered.has(p))) continue;
     chosen.push(term);
     for (const p of parts) covered.add(p);
   }

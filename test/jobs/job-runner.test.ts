@@ -91,4 +91,21 @@ describe('JobRunner', () => {
     await until(async () => (await store.jobs.get('next'))?.state === 'succeeded');
     expect(await store.jobs.get('gone')).toMatchObject({ state: 'failed', error: expect.stringMatching(/input\.csv: file not found/) });
   });
+
+  it('purges finished jobs older than the cutoff, files and row, and leaves newer ones', async () => {
+    const { store, runner, jobsDir } = await setup();
+    await runner.submit({ id: 'old', spec: specFor(jobsDir, 'old', 3) });
+    await until(async () => (await store.jobs.get('old'))?.state === 'succeeded');
+    await new Promise((r) => setTimeout(r, 10));
+    const cutoff = new Date();
+    await new Promise((r) => setTimeout(r, 10));
+    await runner.submit({ id: 'new', spec: specFor(jobsDir, 'new', 3) });
+    await until(async () => (await store.jobs.get('new'))?.state === 'succeeded');
+    expect(await runner.purgeFinishedBefore(new Date(0))).toBe(0);
+    expect(await runner.purgeFinishedBefore(cutoff)).toBe(1);
+    expect(await store.jobs.get('old')).toBeNull();
+    expect(fs.existsSync(path.join(jobsDir, 'old'))).toBe(false);
+    expect((await store.jobs.get('new'))?.state).toBe('succeeded');
+    expect(fs.existsSync(path.join(jobsDir, 'new', 'results.csv'))).toBe(true);
+  });
 });
