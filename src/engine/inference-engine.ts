@@ -65,18 +65,21 @@ export class InferenceEngine {
     return this.batcher.estimatedWaitMs;
   }
 
-  /** Scores texts; a bad entry fails the whole call with an error naming its index (nothing is half-scored). */
-  async score(texts: readonly unknown[]): Promise<TextScore[]> {
+  /**
+   * Scores texts; a bad entry fails the whole call with an error naming its index (nothing is half-scored).
+   * `bulk` (batch jobs) yields the model to interactive calls whenever both wait.
+   */
+  async score(texts: readonly unknown[], opts: { bulk?: boolean } = {}): Promise<TextScore[]> {
     if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');
     this.inFlight++;
     try {
-      return await this.scoreAccepted(texts);
+      return await this.scoreAccepted(texts, opts.bulk ?? false);
     } finally {
       this.inFlight--;
     }
   }
 
-  private async scoreAccepted(texts: readonly unknown[]): Promise<TextScore[]> {
+  private async scoreAccepted(texts: readonly unknown[], bulk: boolean): Promise<TextScore[]> {
     const { config } = this.opts;
     const field = (i: number) => (texts.length === 1 ? 'text' : `texts[${i}]`);
     const clean = texts.map((t, i) => sanitizeText(validateText(t, { maxBytes: config.maxTextBytes, field: field(i) })));
@@ -87,7 +90,7 @@ export class InferenceEngine {
       }
       return { tokens: ids.length, ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }) };
     });
-    const pending = windowed.map((w) => Promise.all(this.batcher.submit(w.windows)));
+    const pending = windowed.map((w) => Promise.all(this.batcher.submit(w.windows, { bulk })));
     const results = await Promise.all(pending);
     return results.map((windows, i) => this.combine(windows, windowed[i].tokens, windowed[i].truncated));
   }

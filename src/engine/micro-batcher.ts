@@ -30,6 +30,8 @@ export interface BatchStats {
 interface Entry<I, O> {
   item: I;
   length: number;
+  /** Bulk work (batch jobs) runs only when no interactive request waits. */
+  bulk: boolean;
   enqueuedAt: number;
   resolve: (o: O) => void;
   reject: (e: unknown) => void;
@@ -40,7 +42,7 @@ export class MicroBatcher<I, O> {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Tokens of the entries waiting, and padded tokens of the batch running: the backlog estimatedWaitMs prices. */
+  /** Tokens of the interactive entries waiting, and padded tokens of the batch running: the backlog estimatedWaitMs prices. */
   private pendingTokens = 0;
   private runningTokens = 0;
   /** Moving average of model milliseconds per padded token, learnt from the batches run so far. */
@@ -57,8 +59,9 @@ export class MicroBatcher<I, O> {
   }
 
   /**
-   * How long work submitted now would wait before its batch starts: the backlog's tokens priced at the observed cost
-   * per token (0 until a batch has run). An estimate for admission control, not a promise.
+   * How long an interactive request submitted now would wait before its batch starts: the interactive backlog's tokens
+   * plus the running batch, priced at the observed cost per token (0 until a batch has run). Bulk work does not count:
+   * it yields to interactive requests. An estimate for admission control, not a promise.
    */
   get estimatedWaitMs(): number {
     if (this.msPerToken === undefined) return 0;
@@ -66,8 +69,12 @@ export class MicroBatcher<I, O> {
     return (this.pendingTokens * padding + this.runningTokens) * this.msPerToken;
   }
 
-  /** Each item resolves with its own output, whatever batch it ends up in. */
-  submit(items: readonly I[]): Promise<O>[] {
+  /**
+   * Each item resolves with its own output, whatever batch it ends up in. Bulk items (batch jobs) are batched only
+   * while no interactive item waits, so a running job delays an online request by one batch at most.
+   */
+  submit(items: readonly I[], opts: { bulk?: boolean } = {}): Promise<O>[] {
+    const bulk = opts.bulk ?? false;
     if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');
     if (this.pending.length + items.length > this.opts.maxQueue) {
       throw new OverloadedError(`engine queue is full (${this.pending.length} waiting, limit ${this.opts.maxQueue}); retry later`);
@@ -77,8 +84,8 @@ export class MicroBatcher<I, O> {
       (item) =>
         new Promise<O>((resolve, reject) => {
           const length = this.opts.lengthOf(item);
-          this.pendingTokens += length;
-          this.pending.push({ item, length, enqueuedAt: now, resolve, reject });
+          if (!bulk) this.pendingTokens += length;
+          this.pending.push({ item, length, bulk, enqueuedAt: now, resolve, reject });
         }),
     );
     this.schedule();
@@ -111,7 +118,7 @@ export class MicroBatcher<I, O> {
     this.timer = undefined;
     if (this.running || this.pending.length === 0) return;
     const batch = this.takeBatch();
-    this.pendingTokens -= batch.reduce((s, e) => s + e.length, 0);
+    this.pendingTokens -= batch.reduce((s, e) => s + (e.bulk ? 0 : e.length), 0);
     this.running = true;
     void this.runBatch(batch).finally(() => {
       this.running = false;
@@ -120,14 +127,17 @@ export class MicroBatcher<I, O> {
   }
 
   /**
-   * The oldest entry always goes (no starvation); the rest are the entries whose lengths sit closest to it,
-   * so a batch of short tickets is not padded to the length of one long review.
+   * Interactive entries first when any wait, else bulk ones. Within that pool the oldest entry always goes (no
+   * starvation); the rest are the entries whose lengths sit closest to it, so a batch of short tickets is not padded
+   * to the length of one long review.
    */
   private takeBatch(): Entry<I, O>[] {
     const { maxBatch } = this.opts;
-    const oldest = this.pending[0];
-    const byLength = [...this.pending].sort((a, b) => a.length - b.length);
-    if (this.pending.length <= maxBatch) {
+    const interactive = this.pending.filter((e) => !e.bulk);
+    const pool = interactive.length > 0 ? interactive : this.pending;
+    const oldest = pool[0];
+    const byLength = [...pool].sort((a, b) => a.length - b.length);
+    if (pool.length <= maxBatch) {
       const batch = this.trimPadding(byLength, oldest);
       const chosen = new Set(batch);
       this.pending = this.pending.filter((e) => !chosen.has(e));

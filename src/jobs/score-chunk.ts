@@ -17,6 +17,9 @@ export interface ScoredRow {
 
 type ChunkOptions = Pick<ScoreFileOptions, 'engine' | 'calibrator' | 'textColumn' | 'phrases'>;
 
+/** Batch rows yield the model to online requests (see MicroBatcher). */
+const BULK = { bulk: true } as const;
+
 /** Scores a chunk; one row the engine refuses must not sink the rest, so a refused chunk is retried row by row. */
 export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<(ScoredRow | string)[]> {
   const out: (ScoredRow | string)[] = items.map((it) => (it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? '')));
@@ -25,12 +28,12 @@ export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<
   type Scored = { probability: number; embedding: Float32Array };
   let scores: (Scored | string)[];
   try {
-    scores = todo.length ? await opts.engine.score(todo.map(textOf)) : [];
+    scores = todo.length ? await opts.engine.score(todo.map(textOf), BULK) : [];
   } catch (e) {
     if (!isChurnscopeError(e)) throw e;
     scores = await Promise.all(
       todo.map((i) =>
-        opts.engine.score([textOf(i)]).then(
+        opts.engine.score([textOf(i)], BULK).then(
           ([s]): Scored | string => s,
           (err: unknown) => {
             if (!isChurnscopeError(err)) throw err;

@@ -98,4 +98,28 @@ describe('MicroBatcher padding budget', () => {
     const sorted = batches.map((b) => [...b].sort((x, y) => x - y)).sort((a, b) => a[0] - b[0]);
     expect(sorted).toEqual([[10, 10, 11], [98, 100]]);
   });
+
+  it('runs an interactive item in the next batch even behind a long bulk backlog', async () => {
+    const { batcher, batches } = doubler({ maxBatch: 4, maxWaitMs: 1, delayMs: 5 });
+    const bulk = Promise.all(batcher.submit(Array.from({ length: 40 }, () => 100), { bulk: true }));
+    await new Promise((r) => setTimeout(r, 2)); // the first bulk batch is running, 36 bulk items wait
+    const online = Promise.all(batcher.submit([7]));
+    expect(await online).toEqual([14]);
+    const onlineBatch = batches.findIndex((b) => b.includes(7));
+    expect(onlineBatch).toBeLessThanOrEqual(1);
+    expect(batches[onlineBatch]).toEqual([7]);
+    expect(await bulk).toHaveLength(40);
+  });
+
+  it('prices only interactive work in the wait estimate: a bulk backlog does not make online requests look late', async () => {
+    const bulkSide = doubler({ maxBatch: 4, maxWaitMs: 1, delayMs: 5 });
+    const onlineSide = doubler({ maxBatch: 4, maxWaitMs: 1, delayMs: 5 });
+    const a = Promise.all(bulkSide.batcher.submit(Array.from({ length: 40 }, () => 100), { bulk: true }));
+    const b = Promise.all(onlineSide.batcher.submit(Array.from({ length: 40 }, () => 100)));
+    await new Promise((r) => setTimeout(r, 15)); // a batch or two has run on each side, so both have a cost per token
+    // Same backlog, same cost: the interactive side counts ~10× the tokens (waiting + running vs running only).
+    expect(onlineSide.batcher.estimatedWaitMs).toBeGreaterThan(0);
+    expect(bulkSide.batcher.estimatedWaitMs * 3).toBeLessThan(onlineSide.batcher.estimatedWaitMs);
+    await Promise.all([a, b]);
+  });
 });
