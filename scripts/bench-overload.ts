@@ -15,6 +15,8 @@ const { values: flags } = parseArgs({
     'saturation-seconds': { type: 'string', default: '10' },
     factor: { type: 'string', default: '2' },
     texts: { type: 'string', default: '500' },
+    /** ONNX Runtime intra-op threads for the server (default: its own default, every core). */
+    threads: { type: 'string' },
     /** Writes one line per request (sent at ms, status or error, latency ms) for a closer look. */
     dump: { type: 'string' },
   },
@@ -43,7 +45,8 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 
 async function startServer(db: string): Promise<{ base: string; port: number; pid: number }> {
   const port = await freePort();
-  child = spawn(process.execPath, ['bin/churnscope.js', 'serve', '--port', String(port), '--db', db], {
+  const threads = flags.threads === undefined ? [] : ['--threads', flags.threads];
+  child = spawn(process.execPath, ['bin/churnscope.js', 'serve', '--port', String(port), '--db', db, ...threads], {
     env: { ...process.env, LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -84,10 +87,10 @@ async function saturation(base: string, bodies: string[]): Promise<{ requestsPer
 interface Outcome { status?: number; ms: number; error?: string; sentAtMs?: number }
 
 /** One request on the keep-alive agent; the body is read to the end so latency covers the whole answer. */
-function post(agent: http.Agent, port: number, body: string): Promise<Outcome> {
+function post(agent: http.Agent, port: number, body: string, id: string): Promise<Outcome> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/score', method: 'POST', agent, timeout: 30_000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/score', method: 'POST', agent, timeout: 30_000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': id } }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
       res.on('error', (e: NodeJS.ErrnoException) => resolve({ ms: performance.now() - t0, error: e.code ?? e.message }));
@@ -108,13 +111,14 @@ async function openLoop(port: number, pid: number, rate: number, bodies: string[
   let peakRssMiB = 0;
   const sampler = setInterval(() => (peakRssMiB = Math.max(peakRssMiB, memoryOf(pid)?.rssMiB ?? 0)), 250);
   const t0 = performance.now();
+  const wallT0 = Date.now();
   const total = Math.round(rate * SECONDS);
   let lastLog = t0;
   while (outcomes.length < total) {
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
     while (outcomes.length < due) {
       const sentAtMs = performance.now() - t0;
-      outcomes.push(post(agent, port, bodies[outcomes.length % bodies.length]).then((o) => ({ ...o, sentAtMs })));
+      outcomes.push(post(agent, port, bodies[outcomes.length % bodies.length], `overload-${outcomes.length}`).then((o) => ({ ...o, sentAtMs })));
     }
     if (performance.now() - lastLog > 10_000) {
       lastLog = performance.now();
@@ -124,7 +128,7 @@ async function openLoop(port: number, pid: number, rate: number, bodies: string[
   }
   const sendSeconds = (performance.now() - t0) / 1000;
   const results = await Promise.all(outcomes);
-  if (flags.dump) fs.writeFileSync(flags.dump, results.map((o) => `${Math.round(o.sentAtMs ?? 0)}\t${o.status ?? o.error}\t${Math.round(o.ms)}`).join('\n'));
+  if (flags.dump) fs.writeFileSync(flags.dump, results.map((o) => `${wallT0 + Math.round(o.sentAtMs ?? 0)}\t${o.status ?? o.error}\t${Math.round(o.ms)}`).join('\n'));
   clearInterval(sampler);
   agent.destroy();
   return { results, sendSeconds, peakRssMiB };
@@ -133,6 +137,16 @@ async function openLoop(port: number, pid: number, rate: number, bodies: string[
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
   return r1(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+}
+
+/** The server's own event-loop delay (prom-client's monitor), to tell server stalls from load-generator ones. */
+async function eventLoopLag(base: string) {
+  const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');
+  const metric = (name: string) => {
+    const v = Number(new RegExp(`^churnscope_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return Number.isFinite(v) ? r1(v * 1000) : null;
+  };
+  return { p50: metric('p50'), p99: metric('p99'), max: metric('max') };
 }
 
 async function healthAfter(base: string) {
@@ -180,11 +194,12 @@ try {
   const fiveXx = by((o) => o.status !== undefined && o.status >= 500 && o.status !== 503);
   const dropped = by((o) => o.error !== undefined);
   const errorsByCode = run.results.filter((o) => o.error).reduce<Record<string, number>>((m, o) => ({ ...m, [o.error!]: (m[o.error!] ?? 0) + 1 }), {});
+  const lagMs = await eventLoopLag(server.base);
   const after = await healthAfter(server.base);
   const mem = memoryOf(server.pid);
   const report = {
     machine: { cpus: os.cpus().length, node: process.version, loadavg1mStartEnd: [loadStart, r1(os.loadavg()[0])] },
-    model: 'models/default', body: '{text, explain:false}', admission: 'server.maxQueueWaitMs default (1000 ms)',
+    model: 'models/default', body: '{text, explain:false}', admission: 'server.maxQueueWaitMs default (1000 ms)', serverThreads: flags.threads ?? 'default',
     saturation: { closedLoopConnections: 64, seconds: SAT_SECONDS, ...sat },
     overload: {
       factor: FACTOR, seconds: SECONDS, offeredRate: rate, sent: n, sendSeconds: r1(run.sendSeconds),
@@ -194,6 +209,7 @@ try {
       acceptedLatencyMs: { p50: percentile(accepted, 50), p90: percentile(accepted, 90), p99: percentile(accepted, 99), max: percentile(accepted, 100) },
       fiveXxOtherThan503: fiveXx, droppedConnections: dropped, errorsByCode,
     },
+    serverEventLoopLagMs: lagMs,
     serverMemoryMiB: { idleRss: idle?.rssMiB ?? null, peakRssSampled: run.peakRssMiB || null, peakRssHighWaterMark: mem?.hwmMiB ?? null },
     after,
     checks: {

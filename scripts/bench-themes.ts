@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 
     const service = new ThemesService({ store, logger, defaultMinRisk: () => calibrator.thresholds.medium });
     const t2 = performance.now();
-    const { result } = await service.fit();
+    const result = await service.themes();
     const themesMs = performance.now() - t2;
     const t3 = performance.now();
     await service.themes();

@@ -83,6 +83,9 @@ function listen(app: Express, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
     answerClientErrorsWithJson(server);
+    server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+    // Node requires the headers timeout to outlast the keep-alive one, or idle sockets die as header timeouts.
+    server.headersTimeout = Math.max(server.headersTimeout, config.server.keepAliveTimeoutMs + 1000);
     server.once('listening', () => resolve(server));
     server.once('error', (e: NodeJS.ErrnoException) => {
       reject(new ConfigError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`, { field: e.code === 'EADDRINUSE' ? 'port' : 'host', cause: e }));

@@ -37,7 +37,7 @@ export async function themesCommand(flags: ThemesFlags, io: { stdout?: NodeJS.Wr
   const store = await SqliteStore.create({ path: flags.db ?? ':memory:', logger });
   try {
     if (flags.in) await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, calibrator, logger });
-    const themes = new ThemesService({ store, logger, defaultMinRisk: () => calibrator.thresholds.medium });
+    const themes = new ThemesService({ store, logger, defaultMinRisk: () => calibrator.thresholds.high });
     const result = await themes.themes(filters);
     (io.stdout ?? process.stdout).write(formatThemesTable(result));
     await writeFile(flags.out, `${JSON.stringify(result, null, 2)}\n`);

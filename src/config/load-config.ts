@@ -69,7 +69,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     fusionPath: pick(f.fusion, e('FUSION')),
     playbookPath: pick(f.playbook, e('PLAYBOOK')),
     logLevel: pick(f.logLevel, e('LOG_LEVEL'), env.LOG_LEVEL),
-    server: { host: pick(f.host, e('HOST')), port: pick(f.port, num(e('PORT'), 'PORT'), num(env.PORT, 'PORT')) },
+    server: {
+      host: pick(f.host, e('HOST')),
+      port: pick(f.port, num(e('PORT'), 'PORT'), num(env.PORT, 'PORT')),
+      maxQueueWaitMs: num(e('MAX_QUEUE_WAIT_MS'), 'MAX_QUEUE_WAIT_MS'),
+      shutdownTimeoutMs: num(e('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS'),
+      keepAliveTimeoutMs: num(e('KEEPALIVE_TIMEOUT_MS'), 'KEEPALIVE_TIMEOUT_MS'),
+    },
     jobs: {
       dir: pick(f.jobsDir, e('JOBS_DIR')),
       maxUploadBytes: num(e('MAX_UPLOAD_BYTES'), 'MAX_UPLOAD_BYTES'),

@@ -36,6 +36,11 @@ export const serverConfigSchema = z.object({
    * longer than this, so accepted requests keep a bounded latency under overload; 0 turns it off (maxQueue still applies).
    */
   maxQueueWaitMs: z.number().min(0).max(600_000).default(1000),
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the usual client and load-balancer idle timeouts
+   * (60 s), so the client closes first: a server closing a connection the client is just reusing resets that request.
+   */
+  keepAliveTimeoutMs: z.number().int().min(1000).max(600_000).default(65_000),
   /** On SIGINT/SIGTERM, how long in-flight requests may take to finish before their connections are cut. */
   shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
 });

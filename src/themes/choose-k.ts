@@ -19,8 +19,8 @@ export interface ChosenK {
 }
 
 /**
- * rows are unit length (a sample: the silhouette is quadratic in rows). Silhouette differences of about 0.01 are
- * within what another seed gives, so among near-ties the finer clustering wins: it names more specific themes.
+ * rows are unit length (a sample: the silhouette is quadratic in rows). Silhouette differences within the tolerance
+ * are what another seed gives too, so among near-ties the finer clustering wins: it names more specific themes.
  */
 export function chooseK(rows: readonly Float32Array[], opts: ChooseKOptions): ChosenK {
   const maxK = Math.max(1, Math.min(opts.maxK, Math.floor(rows.length / 2)));

@@ -14,7 +14,7 @@ const fields = {
   from: isoDate.optional().describe('Texts written at or after this date'),
   to: isoDate.optional().describe('Texts written up to this date (a date alone includes that whole day)'),
   source: z.enum(SOURCES).optional(),
-  minRisk: z.number().min(0).max(1).optional().describe("Dissatisfaction threshold on the text's own risk (default: the active model's medium band)"),
+  minRisk: z.number().min(0).max(1).optional().describe("Dissatisfaction threshold on the text's own risk (default: the active model's high band)"),
   segment: z.string().min(1).max(200).optional().describe("Customers' segment"),
 };
 const ordered = (f: { from?: string; to?: string }) => !f.from || !f.to || Date.parse(f.from) <= Date.parse(f.to);

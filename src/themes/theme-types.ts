@@ -1,7 +1,7 @@
 // The themes engine's results, as GET /v1/themes, POST /v1/themes/probe and `churnscope themes` return them.
 import type { TextSource } from '../store';
 
-/** What to look at; `minRisk` is also the dissatisfaction threshold (default: the active model's `medium` band). */
+/** What to look at; `minRisk` is also the dissatisfaction threshold (default: the active model's `high` band). */
 export interface ThemeFilters {
   from?: string;
   to?: string;

@@ -12,8 +12,9 @@ export function themesForModels(deps: { store: Store; models: ModelRegistry; log
     logger: deps.logger,
     clock: deps.clock,
     options: deps.options,
-    // The medium band's edge is where the model's precision for "dissatisfied" reached its validation target.
-    defaultMinRisk: () => deps.models.active().calibrator.thresholds.medium,
+    // The high band's edge is where the model's validation precision for "dissatisfied" reached 0.8: themes are about
+    // texts that are clearly unhappy (at the medium edge, half of them are not, and their quotes read as praise).
+    defaultMinRisk: () => deps.models.active().calibrator.thresholds.high,
     embed: async (text) => {
       try {
         const [score] = await deps.models.active().engine.score([text]);

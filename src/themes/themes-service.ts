@@ -13,7 +13,7 @@ import { normalizeInPlace } from './vector-math';
 
 export interface ThemesServiceOptions {
   store: Store;
-  /** The dissatisfaction threshold when the filters name no minRisk: the active model's `medium` band. */
+  /** The dissatisfaction threshold when the filters name no minRisk: the active model's `high` band. */
   defaultMinRisk: () => number;
   /** Embeds a probe query with the active model; without it, probes are refused. */
   embed?: (text: string) => Promise<Float32Array>;
@@ -33,24 +33,24 @@ export interface ThemesFitResult {
 }
 
 export class ThemesService {
-  private readonly fits = new Map<string, Promise<ThemesFitResult>>();
+  private readonly results = new Map<string, Promise<ThemesResult>>();
 
   constructor(private readonly opts: ThemesServiceOptions) {}
 
-  async themes(filters: ThemeFilters = {}): Promise<ThemesResult> {
-    return (await this.fit(filters)).result;
-  }
-
   /** Cached while no score has been written or deleted since, per filter set and threshold. */
-  async fit(filters: ThemeFilters = {}): Promise<ThemesFitResult> {
-    const resolved = { ...normalizeFilters(filters), minRisk: filters.minRisk ?? this.opts.defaultMinRisk() };
-    const revision = await this.opts.store.scoredTexts.revision();
-    const key = JSON.stringify([resolved, revision]);
-    const cached = this.fits.get(key);
+  async themes(filters: ThemeFilters = {}): Promise<ThemesResult> {
+    const resolved = this.resolve(filters);
+    const key = JSON.stringify([resolved, await this.opts.store.scoredTexts.revision()]);
+    const cached = this.results.get(key);
     if (cached) return cached;
-    const pending = this.compute(resolved);
+    const pending = this.compute(resolved).then((r) => r.result);
     this.remember(key, pending);
     return pending;
+  }
+
+  /** A fresh fit with everything behind the result (uncached: it holds every embedding in view). */
+  async fit(filters: ThemeFilters = {}): Promise<ThemesFitResult> {
+    return this.compute(this.resolve(filters));
   }
 
   async probe(request: { query: string; filters?: ThemeFilters; limit?: number }): Promise<ProbeResult> {
@@ -87,11 +87,15 @@ export class ThemesService {
     return ids;
   }
 
-  private remember(key: string, pending: Promise<ThemesFitResult>): void {
-    this.fits.set(key, pending);
-    pending.catch(() => this.fits.delete(key));
+  private resolve(filters: ThemeFilters): ThemeFilters & { minRisk: number } {
+    return { ...normalizeFilters(filters), minRisk: filters.minRisk ?? this.opts.defaultMinRisk() };
+  }
+
+  private remember(key: string, pending: Promise<ThemesResult>): void {
+    this.results.set(key, pending);
+    pending.catch(() => this.results.delete(key));
     const limit = this.opts.cacheSize ?? 8;
-    while (this.fits.size > limit) this.fits.delete(this.fits.keys().next().value!);
+    while (this.results.size > limit) this.results.delete(this.results.keys().next().value!);
   }
 }
 
