@@ -137,11 +137,11 @@ program
   .option('--customer-col <name>', '--in: customer id column (for churn lift)')
   .option('--source-col <name>', '--in: source column (feedback | review | chat | ticket)')
   .option('--timestamp-col <name>', '--in: when the text was written (for weekly trends)')
-  .option('--model <dir>', 'model bundle: embeds --in texts and sets the default threshold (its medium band)')
+  .option('--model <dir>', 'model bundle: embeds --in texts and sets the default threshold (its high band)')
   .option('--from <date>', 'texts written at or after this ISO date')
   .option('--to <date>', 'texts written up to this ISO date (a date alone includes the day)')
   .option('--source <source>', 'only texts of this source')
-  .option('--min-risk <x>', 'dissatisfaction threshold on the text risk, 0..1 (default: the model\'s medium band)', num('--min-risk'))
+  .option('--min-risk <x>', 'dissatisfaction threshold on the text risk, 0..1 (default: the model\'s high band)', num('--min-risk'))
   .option('--segment <name>', 'only texts of customers in this segment')
   .option('--out <file>', 'where to write the themes as JSON', 'themes.json')
   .action((flags) => themesCommand(flags));
