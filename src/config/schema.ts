@@ -10,6 +10,8 @@ export const engineConfigSchema = z.object({
   threads: z.number().int().min(0).max(256).default(0),
   /** Most texts (windows) run through the model in one call. */
   maxBatch: z.number().int().min(1).max(1024).default(32),
+  /** Most texts (windows) in one model call of batch-job work, which yields to online requests between calls. */
+  maxBulkBatch: z.number().int().min(1).max(1024).default(8),
   /** How long the micro-batcher waits for more requests before running a partial batch. */
   maxWaitMs: z.number().min(0).max(1000).default(2),
   /** Padding a batch may carry relative to its real tokens (CPU cost is per token, so padding is waste). */

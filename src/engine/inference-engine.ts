@@ -43,6 +43,7 @@ export class InferenceEngine {
     const { config } = opts;
     this.batcher = new MicroBatcher<Int32Array, WindowResult>({
       maxBatch: config.maxBatch,
+      maxBulkBatch: config.maxBulkBatch,
       maxWaitMs: config.maxWaitMs,
       maxQueue: config.maxQueue,
       maxPaddingFraction: config.maxPaddingFraction,

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { OverloadedError } from '../../src/errors';
 import { MicroBatcher, type BatchStats } from '../../src/engine';
 
-function doubler(opts: { maxBatch: number; maxWaitMs: number; maxQueue?: number; delayMs?: number }) {
+function doubler(opts: { maxBatch: number; maxWaitMs: number; maxQueue?: number; delayMs?: number; maxBulkBatch?: number }) {
   const batches: number[][] = [];
   const stats: BatchStats[] = [];
   const batcher = new MicroBatcher<number, number>({
     maxBatch: opts.maxBatch,
+    maxBulkBatch: opts.maxBulkBatch,
     maxWaitMs: opts.maxWaitMs,
     maxQueue: opts.maxQueue ?? 1000,
     lengthOf: (n) => n,
@@ -121,5 +122,14 @@ describe('MicroBatcher padding budget', () => {
     expect(onlineSide.batcher.estimatedWaitMs).toBeGreaterThan(0);
     expect(bulkSide.batcher.estimatedWaitMs * 3).toBeLessThan(onlineSide.batcher.estimatedWaitMs);
     await Promise.all([a, b]);
+  });
+
+  it('keeps bulk batches within maxBulkBatch while interactive batches use maxBatch', async () => {
+    const { batcher, batches } = doubler({ maxBatch: 16, maxBulkBatch: 4, maxWaitMs: 1 });
+    await Promise.all(batcher.submit(Array.from({ length: 20 }, () => 5), { bulk: true }));
+    expect(batches.map((b) => b.length)).toEqual([4, 4, 4, 4, 4]);
+    batches.length = 0;
+    await Promise.all(batcher.submit(Array.from({ length: 16 }, () => 5)));
+    expect(batches.map((b) => b.length)).toEqual([16]);
   });
 });
