@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { formatOf as fileFormatOf } from '../ingest';
 
 export type UploadFormat = 'csv' | 'jsonl';
 
@@ -112,10 +113,11 @@ function formatOf(explicit: string | undefined, filename: string | null, raw: Up
     throw new ValidationError(`format must be "csv" or "jsonl", got "${explicit}"`, { field: 'format' });
   }
   if (raw) return raw;
-  const name = (filename ?? '').toLowerCase().replace(/\.gz$/, '');
-  if (name.endsWith('.csv')) return 'csv';
-  if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
-  throw new ValidationError('cannot tell the input format: name the file .csv, .jsonl or .ndjson (optionally .gz) or pass format=csv|jsonl', { field: 'format' });
+  try {
+    return fileFormatOf(filename ?? '');
+  } catch (e) {
+    throw new ValidationError('cannot tell the input format: name the file .csv, .jsonl or .ndjson (optionally .gz) or pass format=csv|jsonl', { field: 'format', cause: e });
+  }
 }
 
 /** Opened synchronously, so the file exists before any failure and the caller's clean-up always finds it. */

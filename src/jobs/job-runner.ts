@@ -8,7 +8,7 @@ import type { JobRecord, Store } from '../store';
 import { countRecords } from './count-records';
 import { jobDir, jobFiles } from './job-files';
 import { parseJobSpec, type JobSpec } from './job-spec';
-import { EMPTY_COUNTS, type JobCounts } from './job-status';
+import { countsOf } from './job-status';
 import { ProgressReporter } from './progress-reporter';
 import { scoreFile } from './score-file';
 import { storeJobRows } from './store-job-rows';
@@ -119,7 +119,7 @@ export class JobRunner {
     try {
       const spec = parseJobSpec(id, rec.input);
       const model = this.opts.activeModel();
-      const prior = { ...EMPTY_COUNTS, ...((rec.counts as Partial<JobCounts> | null) ?? {}) };
+      const prior = countsOf(rec);
       if (prior.modelVersion && prior.modelVersion !== model.version) log.warn({ was: prior.modelVersion, now: model.version }, 'job resumes on a different model');
       const files = jobFiles(this.opts.jobsDir, id, spec);
       fs.mkdirSync(files.dir, { recursive: true }); // server-side inputs have no upload to create it

@@ -26,10 +26,15 @@ export interface JobStatus {
   input: { format: string; filename: string | null; bytes: number; textCol: string; storeTexts: boolean };
 }
 
-export const EMPTY_COUNTS: JobCounts = { rowsDone: 0, rowsTotal: null, scored: 0, errors: 0, rowsPerSecond: 0 };
+const EMPTY_COUNTS: JobCounts = { rowsDone: 0, rowsTotal: null, scored: 0, errors: 0, rowsPerSecond: 0 };
+
+/** A job row's counts with defaults for a job that has not reported yet. */
+export function countsOf(rec: Pick<JobRecord, 'counts'>): JobCounts {
+  return { ...EMPTY_COUNTS, ...((rec.counts as Partial<JobCounts> | null) ?? {}) };
+}
 
 export function toJobStatus(rec: JobRecord): JobStatus {
-  const c = { ...EMPTY_COUNTS, ...((rec.counts as Partial<JobCounts> | null) ?? {}) };
+  const c = countsOf(rec);
   const spec = (rec.input ?? {}) as Partial<JobSpec>;
   return {
     id: rec.id,

@@ -91,6 +91,11 @@ describe('POST /v1/jobs with other inputs', () => {
     const ok = await call(app.base, 'POST', '/v1/jobs', { path: file });
     expect(ok.status).toBe(202);
     expect(await finished(ok.json.id)).toMatchObject({ state: 'succeeded', scored: 10 });
+    const wrongType = path.join(dir, 'server.txt');
+    fs.writeFileSync(wrongType, 'text\nhello\n');
+    const typed = await call(app.base, 'POST', '/v1/jobs', { path: wrongType });
+    expect(typed.status).toBe(400);
+    expect(typed.json.error).toMatchObject({ field: 'path', message: expect.stringMatching(/must end in \.csv, \.jsonl or \.ndjson/) });
     for (const p of ['/etc/passwd', path.join(dir, '../outside.csv'), path.join(dir, 'missing.csv')]) {
       const bad = await call(app.base, 'POST', '/v1/jobs', { path: p });
       expect(bad.status).toBe(400);

@@ -6,6 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ChurnscopeError, NotFoundError, ValidationError } from '../../errors';
 import { jobDir, jobFiles, jobOptionsSchema, parseJobSpec, readProgress, toJobStatus, uploadName, type JobRunner, type JobSpec } from '../../jobs';
+import { formatOf } from '../../ingest';
 import type { Store } from '../../store';
 import { mediaType, receiveUpload } from '../receive-upload';
 import { parseOr400 } from '../validate';
@@ -89,9 +90,12 @@ function serverSideSpec(body: unknown, inputDirs: readonly string[]): JobSpec {
   if (!real || !allowed.some((d) => real.startsWith(d + path.sep))) {
     throw new ValidationError(`path must name an existing file inside one of the allowed input folders (${inputDirs.join(', ')})`, { field: 'path' });
   }
-  const name = real.toLowerCase().replace(/\.gz$/, '');
-  const format = name.endsWith('.csv') ? 'csv' : name.endsWith('.jsonl') || name.endsWith('.ndjson') ? 'jsonl' : null;
-  if (!format) throw new ValidationError('path must end in .csv, .jsonl or .ndjson (optionally .gz)', { field: 'path' });
+  let format: JobSpec['format'];
+  try {
+    format = formatOf(real);
+  } catch (e) {
+    throw new ValidationError('path must end in .csv, .jsonl or .ndjson (optionally .gz)', { field: 'path', cause: e });
+  }
   return { ...options, output: options.output ?? format, format, inputPath: real, filename: path.basename(real), bytes: fs.statSync(real).size };
 }
 
