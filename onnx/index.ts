@@ -3,7 +3,11 @@ export { buildUseLiteModel, USE_LITE_ONNX_IO, type BuildUseLiteOptions } from '.
 export { addUseLiteEncoder, type UseLiteEncoderValues } from './exporters/use-lite-encoder';
 export { writeHfBundle, BUNDLE_FILES, type WriteHfBundleOptions } from './bundle/write-hf-bundle';
 export { HF_CONFIG_DEFAULTS, defaultTokenizerConfig } from './bundle/hf-config';
-export { loadBundleWithTransformers, type LoadWithTransformersOptions, type TransformersBundle } from './bundle/load-with-transformers';
+export {
+  loadBundleWithTransformers,
+  type LoadWithTransformersOptions,
+  type TransformersBundle,
+} from './bundle/load-with-transformers';
 export { buildBagOfEmbeddingsModel, type BagOfEmbeddingsOptions } from './exporters/bag-of-embeddings';
 export { buildBertModel, addBertEncoder, type BuildBertOptions, type BertEncoderValues } from './exporters/bert/index';
 export { readOnnxInitializers, type InitializerMap } from './initializers/read-initializers';

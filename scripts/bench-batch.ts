@@ -18,7 +18,8 @@ const MODEL_DIR = path.resolve('models/default');
 const REVIEWS = path.resolve('fixtures/data/fine_foods_train.csv');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-batch-'));
 const started = performance.now();
-const log = (msg: string) => process.stderr.write(`[bench:batch ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+const log = (msg: string) =>
+  process.stderr.write(`[bench:batch ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Repeats and shuffles the real reviews into an n-row CSV, streamed so the 1M-row file never sits in memory. */
@@ -28,19 +29,40 @@ async function writeDump(file: string, n: number, reviews: string[]): Promise<vo
   const csv = stringify({ header: true, columns: ['id', 'review'] });
   csv.pipe(out);
   for (let i = 0; i < n; i++) {
-    if (!csv.write([`r${i}`, reviews[Math.floor(rng() * reviews.length)]])) await new Promise<void>((r) => csv.once('drain', () => r()));
+    if (!csv.write([`r${i}`, reviews[Math.floor(rng() * reviews.length)]]))
+      await new Promise<void>((r) => csv.once('drain', () => r()));
   }
   csv.end();
   await new Promise<void>((r) => out.once('finish', () => r()));
 }
 
 /** Runs the CLI as a child and samples its peak RSS (VmHWM) from /proc. */
-async function scoreCli(opts: { input: string; model: string }): Promise<{ seconds: number; rowsPerSecond: number; peakRssMb: number; summary: Record<string, unknown> }> {
+async function scoreCli(opts: {
+  input: string;
+  model: string;
+}): Promise<{ seconds: number; rowsPerSecond: number; peakRssMb: number; summary: Record<string, unknown> }> {
   const output = path.join(work, `scored-${path.basename(opts.input)}`);
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/churnscope.js', 'score', '--in', opts.input, '--out', output, '--text-col', 'review', '--id-col', 'id', '--model', opts.model], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/churnscope.js',
+      'score',
+      '--in',
+      opts.input,
+      '--out',
+      output,
+      '--text-col',
+      'review',
+      '--id-col',
+      'id',
+      '--model',
+      opts.model,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   let peakKb = 0;
@@ -66,7 +88,11 @@ async function scoreCli(opts: { input: string; model: string }): Promise<{ secon
 
 /** The engine alone on a random sample of the dump's texts: what no batch pipeline can beat on this machine. */
 async function engineCeiling(texts: string[]): Promise<number> {
-  const engine = await createEngine({ bundleDir: MODEL_DIR, config: engineDefaults({ providers: ['cpu'] }), logger: createLogger({ level: 'warn' }) });
+  const engine = await createEngine({
+    bundleDir: MODEL_DIR,
+    config: engineDefaults({ providers: ['cpu'] }),
+    logger: createLogger({ level: 'warn' }),
+  });
   try {
     await engine.score(texts.slice(0, 64)); // warm-up
     const t0 = performance.now();
@@ -93,7 +119,9 @@ async function main(): Promise<void> {
   const ceilingAfter = await engineCeiling(sample);
   const ceiling = (ceilingBefore + ceilingAfter) / 2;
 
-  log(`memory: ${ROWS} vs ${BIG_ROWS} rows through the same pipeline with a bag-of-embeddings model (the default model would take hours for ${BIG_ROWS})`);
+  log(
+    `memory: ${ROWS} vs ${BIG_ROWS} rows through the same pipeline with a bag-of-embeddings model (the default model would take hours for ${BIG_ROWS})`,
+  );
   const tiny = await writeTinyBundle(path.join(work, 'tiny-model'));
   const small = await scoreCli({ input: dump, model: tiny });
   const bigDump = path.join(work, `dump-${BIG_ROWS}.csv`);
@@ -106,8 +134,18 @@ async function main(): Promise<void> {
     throughput: {
       rows: ROWS,
       model: 'models/default',
-      endToEnd: { seconds: real.seconds, rowsPerSecond: real.rowsPerSecond, peakRssMb: real.peakRssMb, errors: real.summary.errors },
-      engineCeiling: { textsPerSecond: r1(ceiling), before: r1(ceilingBefore), after: r1(ceilingAfter), sample: CEILING_SAMPLE },
+      endToEnd: {
+        seconds: real.seconds,
+        rowsPerSecond: real.rowsPerSecond,
+        peakRssMb: real.peakRssMb,
+        errors: real.summary.errors,
+      },
+      engineCeiling: {
+        textsPerSecond: r1(ceiling),
+        before: r1(ceilingBefore),
+        after: r1(ceilingAfter),
+        sample: CEILING_SAMPLE,
+      },
       shareOfCeiling: Math.round((real.rowsPerSecond / ceiling) * 1000) / 1000,
       target: 0.85,
       met: real.rowsPerSecond / ceiling >= 0.85,
@@ -118,7 +156,9 @@ async function main(): Promise<void> {
       [`rows${BIG_ROWS}`]: { peakRssMb: big.peakRssMb, rowsPerSecond: big.rowsPerSecond },
       growthMb: r1(big.peakRssMb - small.peakRssMb),
       targetPeakRssMb: 500,
-      met: Math.max(small.peakRssMb, big.peakRssMb, real.peakRssMb) <= 500 && big.peakRssMb - small.peakRssMb <= 0.1 * small.peakRssMb,
+      met:
+        Math.max(small.peakRssMb, big.peakRssMb, real.peakRssMb) <= 500 &&
+        big.peakRssMb - small.peakRssMb <= 0.1 * small.peakRssMb,
     },
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -24,17 +24,26 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value:
   return { seconds: (performance.now() - t0) / 1000, value };
 }
 
-const rows = (await readLabelledTexts({ file: 'fixtures/data/fine_foods_train.csv', textCol: 'review', labelCol: 'score', positive: ['other'] })).rows;
+const rows = (
+  await readLabelledTexts({
+    file: 'fixtures/data/fine_foods_train.csv',
+    textCol: 'review',
+    labelCol: 'score',
+    positive: ['other'],
+  })
+).rows;
 const texts = rows.slice(0, N).map((r) => r.text);
 
 // The bundle under test: the bundled default model when present, else the pretrained encoder exported on the fly.
 const defaultDir = path.resolve('models/default');
 const bundleDir = fs.existsSync(path.join(defaultDir, 'onnx/model.onnx')) ? defaultDir : undefined;
-const dir = bundleDir ?? (await (async () => {
-  const f = await openFrozenEncoder({ cacheDir: '.cache/churnscope', maxTokens: 256, logger });
-  await f.engine.dispose();
-  return path.resolve('.cache/churnscope/use-lite-base-1');
-})());
+const dir =
+  bundleDir ??
+  (await (async () => {
+    const f = await openFrozenEncoder({ cacheDir: '.cache/churnscope', maxTokens: 256, logger });
+    await f.engine.dispose();
+    return path.resolve('.cache/churnscope/use-lite-base-1');
+  })());
 
 // (a) tokenizers vs transformers.js tokenizer, same tokenizer.json, same truncation.
 const ours = await TextTokenizer.create({ tokenizerJson: path.join(dir, 'tokenizer.json'), maxLength: 256 });
@@ -64,7 +73,10 @@ await hf.dispose();
 // (c) TF.js inference of the trainable port on the best available backend (slow on CPU: a subset).
 const backend = await selectBackend({ logger });
 const encoder = UseLiteEncoder.fromParams(await readUseLiteCheckpoint());
-const sub = tokOurs.value.slice(0, TF_TEXTS).map((t) => t.ids).sort((a, b) => a.length - b.length);
+const sub = tokOurs.value
+  .slice(0, TF_TEXTS)
+  .map((t) => t.ids)
+  .sort((a, b) => a.length - b.length);
 const tfRun = await timed(async () => {
   for (let s = 0; s < sub.length; s += 32) {
     const x = padIds(sub.slice(s, s + 32));
@@ -77,19 +89,36 @@ encoder.dispose();
 
 const tokenizerRatio = tokHf.seconds / tokOurs.seconds;
 const engineRatio = naive.seconds / eng.seconds;
-process.stdout.write(`${JSON.stringify({
-  machine: { cpus: os.cpus().length, node: process.version },
-  texts: texts.length,
-  model: bundleDir ? 'models/default' : 'pretrained encoder (no default bundle yet)',
-  tokenizer: {
-    tokenizers: { textsPerSecond: texts.length / tokOurs.seconds },
-    transformersJs: { textsPerSecond: texts.length / tokHf.seconds },
-    ratio: tokenizerRatio, target: 1.5, met: tokenizerRatio >= 1.5,
-  },
-  inference: {
-    engine: { textsPerSecond: texts.length / eng.seconds, tokensPerSecond: engineTokens / eng.seconds, provider: 'cpu' },
-    transformersJsPerText: { textsPerSecond: texts.length / naive.seconds, tokensPerSecond: tokens / naive.seconds },
-    ratio: engineRatio, target: 3, met: engineRatio >= 3,
-  },
-  tfjs: { backend: backend.name, texts: sub.length, textsPerSecond: sub.length / tfRun.seconds },
-}, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      machine: { cpus: os.cpus().length, node: process.version },
+      texts: texts.length,
+      model: bundleDir ? 'models/default' : 'pretrained encoder (no default bundle yet)',
+      tokenizer: {
+        tokenizers: { textsPerSecond: texts.length / tokOurs.seconds },
+        transformersJs: { textsPerSecond: texts.length / tokHf.seconds },
+        ratio: tokenizerRatio,
+        target: 1.5,
+        met: tokenizerRatio >= 1.5,
+      },
+      inference: {
+        engine: {
+          textsPerSecond: texts.length / eng.seconds,
+          tokensPerSecond: engineTokens / eng.seconds,
+          provider: 'cpu',
+        },
+        transformersJsPerText: {
+          textsPerSecond: texts.length / naive.seconds,
+          tokensPerSecond: tokens / naive.seconds,
+        },
+        ratio: engineRatio,
+        target: 3,
+        met: engineRatio >= 3,
+      },
+      tfjs: { backend: backend.name, texts: sub.length, textsPerSecond: sub.length / tfRun.seconds },
+    },
+    null,
+    2,
+  )}\n`,
+);

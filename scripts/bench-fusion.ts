@@ -41,7 +41,10 @@ async function read(file: string): Promise<Record<string, unknown>[]> {
 
 const customers = await read('fixtures/data/mlc_churn.csv');
 const reviews = await read('fixtures/data/fine_foods_train.csv');
-const pools = { other: reviews.filter((r) => r.score === 'other').map((r) => String(r.review)), great: reviews.filter((r) => r.score === 'great').map((r) => String(r.review)) };
+const pools = {
+  other: reviews.filter((r) => r.score === 'other').map((r) => String(r.review)),
+  great: reviews.filter((r) => r.score === 'great').map((r) => String(r.review)),
+};
 
 const random = rng(SEED);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'churnscope-bench-fusion-'));
@@ -59,7 +62,10 @@ customers.forEach((c, i) => {
   }
 });
 // mlc_churn has no id column; the generated one is the row number.
-fs.writeFileSync(customersFile, customers.map((c, i) => JSON.stringify({ customer_id: `c${i + 1}`, ...c })).join('\n') + '\n');
+fs.writeFileSync(
+  customersFile,
+  customers.map((c, i) => JSON.stringify({ customer_id: `c${i + 1}`, ...c })).join('\n') + '\n',
+);
 fs.writeFileSync(textsFile, texts.join('\n') + '\n');
 
 // The default scorer, wrapped to also measure how well a single review separates the two pools (the text model's own strength).
@@ -77,8 +83,17 @@ const scoreOnce = async (batch: string[]) => {
 /** Same texts and scores for every run; only the held-out split (seed) and the fusion method change. */
 async function run(seed: number, method: FusionMethod): Promise<FusionReport> {
   return trainFusion({
-    customersFile, schemaFile: 'fixtures/schemas/mlc_churn.schema.json', labelColumn: 'churn', idColumn: 'customer_id',
-    textsFile, out: path.join(dir, `fusion-${method}-${seed}.json`), seed, now: NOW, logger, scoreTexts: scoreOnce, method,
+    customersFile,
+    schemaFile: 'fixtures/schemas/mlc_churn.schema.json',
+    labelColumn: 'churn',
+    idColumn: 'customer_id',
+    textsFile,
+    out: path.join(dir, `fusion-${method}-${seed}.json`),
+    seed,
+    now: NOW,
+    logger,
+    scoreTexts: scoreOnce,
+    method,
   });
 }
 
@@ -87,20 +102,35 @@ const mean = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / xs.length);
 
 // Split seeds 1–5 (other than the headline seed): the evidence the default method is chosen on, so the choice never sees SEED's split.
 const OTHER_SPLITS = [1, 2, 3, 4, 5].filter((s) => s !== SEED);
-const splitRuns: { seed: number; textOnly: number | null; tabularOnly: number | null; fused: Record<FusionMethod, number | null> }[] = [];
+const splitRuns: {
+  seed: number;
+  textOnly: number | null;
+  tabularOnly: number | null;
+  fused: Record<FusionMethod, number | null>;
+}[] = [];
 for (const seed of OTHER_SPLITS) {
   const byMethod = {} as Record<FusionMethod, FusionReport>;
   // One after the other: the first run scores the texts, and the rest must find them cached.
   for (const m of FUSION_METHODS) byMethod[m] = await run(seed, m);
   const first = byMethod[FUSION_METHODS[0]];
   splitRuns.push({
-    seed, textOnly: first.heldOutWithTexts.text, tabularOnly: first.heldOut.tabular,
-    fused: Object.fromEntries(FUSION_METHODS.map((m) => [m, byMethod[m].heldOut.fused])) as Record<FusionMethod, number | null>,
+    seed,
+    textOnly: first.heldOutWithTexts.text,
+    tabularOnly: first.heldOut.tabular,
+    fused: Object.fromEntries(FUSION_METHODS.map((m) => [m, byMethod[m].heldOut.fused])) as Record<
+      FusionMethod,
+      number | null
+    >,
   });
 }
 const gainsOf = (m: FusionMethod) => splitRuns.map((s) => (s.fused[m] ?? 0) - (s.tabularOnly ?? 0));
-const fusedMinusTabularMean = Object.fromEntries(FUSION_METHODS.map((m) => [m, mean(gainsOf(m))])) as Record<FusionMethod, number>;
-const betterOnOtherSplits = FUSION_METHODS.reduce((a, b) => (fusedMinusTabularMean[b] > fusedMinusTabularMean[a] ? b : a));
+const fusedMinusTabularMean = Object.fromEntries(FUSION_METHODS.map((m) => [m, mean(gainsOf(m))])) as Record<
+  FusionMethod,
+  number
+>;
+const betterOnOtherSplits = FUSION_METHODS.reduce((a, b) =>
+  fusedMinusTabularMean[b] > fusedMinusTabularMean[a] ? b : a,
+);
 const otherSplits = {
   note: 'same generated texts, held-out split drawn with another seed; the default method was chosen on these alone',
   runs: splitRuns,
@@ -110,7 +140,9 @@ const otherSplits = {
 };
 if (CHOOSE_ONLY) {
   // Selection mode: report the evidence and stop before the headline split is trained or scored.
-  process.stdout.write(`${JSON.stringify({ benchmark: 'fusion method selection', pairingSeed: SEED, otherSplits, defaultMethod: DEFAULT_FUSION_METHOD, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ benchmark: 'fusion method selection', pairingSeed: SEED, otherSplits, defaultMethod: DEFAULT_FUSION_METHOD, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) }, null, 2)}\n`,
+  );
   process.exit(0);
 }
 
@@ -119,12 +151,20 @@ const headline = async (method: FusionMethod) => {
   const r = await run(SEED, method);
   const all = r.heldOut;
   const wrote = r.heldOutWithTexts;
-  const fusedBeatsBoth = (wrote.fused ?? 0) > (wrote.text ?? 1) && (wrote.fused ?? 0) > (wrote.tabular ?? 1) && (all.fused ?? 0) > (all.tabular ?? 1);
+  const fusedBeatsBoth =
+    (wrote.fused ?? 0) > (wrote.text ?? 1) &&
+    (wrote.fused ?? 0) > (wrote.tabular ?? 1) &&
+    (all.fused ?? 0) > (all.tabular ?? 1);
   return {
     report: r,
     summary: {
       rocAuc: { textOnly: wrote.text, tabularOnly: all.tabular, fused: all.fused },
-      rocAucOnHeldOutWithTexts: { textOnly: wrote.text, textOnlyLatest: wrote.textLatest, tabularOnly: wrote.tabular, fused: wrote.fused },
+      rocAucOnHeldOutWithTexts: {
+        textOnly: wrote.text,
+        textOnlyLatest: wrote.textLatest,
+        tabularOnly: wrote.tabular,
+        fused: wrote.fused,
+      },
       fusedBeatsBoth,
       model: r.model,
     },
@@ -135,7 +175,10 @@ for (const m of FUSION_METHODS) seedRuns[m] = await headline(m);
 const chosen = seedRuns[DEFAULT_FUSION_METHOD];
 const report = chosen.report;
 const scored = [...reviewRisk];
-const reviewAuc = rocAuc(scored.map(([, r]) => r), scored.map(([t]) => (dissatisfied.has(t) ? 1 : 0)));
+const reviewAuc = rocAuc(
+  scored.map(([, r]) => r),
+  scored.map(([t]) => (dissatisfied.has(t) ? 1 : 0)),
+);
 
 const out = {
   benchmark: 'fusion (semi-real: real customers, real reviews, synthetic pairing)',
@@ -148,11 +191,18 @@ const out = {
     timestamps: `uniform over the ${WINDOW_DAYS} days before ${new Date(NOW).toISOString()}`,
   },
   strength: {
-    oddsRatioPerReview: Number(((P_CHURN / (1 - P_CHURN)) / (P_STAY / (1 - P_STAY))).toFixed(2)),
+    oddsRatioPerReview: Number((P_CHURN / (1 - P_CHURN) / (P_STAY / (1 - P_STAY))).toFixed(2)),
     textModelReviewRocAuc: round(reviewAuc),
     textModel: scorer.version,
   },
-  rows: { customers: report.customers.rows, churned: report.customers.churned, texts: report.texts?.used, uniqueReviews: report.texts?.uniqueScored, heldOut: report.heldOut.customers, heldOutWithTexts: report.heldOutWithTexts.customers },
+  rows: {
+    customers: report.customers.rows,
+    churned: report.customers.churned,
+    texts: report.texts?.used,
+    uniqueReviews: report.texts?.uniqueScored,
+    heldOut: report.heldOut.customers,
+    heldOutWithTexts: report.heldOutWithTexts.customers,
+  },
   method: DEFAULT_FUSION_METHOD,
   rocAuc: chosen.summary.rocAuc,
   rocAucOnHeldOutWithTexts: chosen.summary.rocAucOnHeldOutWithTexts,

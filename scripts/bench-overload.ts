@@ -25,23 +25,28 @@ const SECONDS = Number(flags.seconds);
 const SAT_SECONDS = Number(flags['saturation-seconds']);
 const FACTOR = Number(flags.factor);
 const started = performance.now();
-const log = (msg: string) => process.stderr.write(`[bench:overload ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+const log = (msg: string) =>
+  process.stderr.write(`[bench:overload ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 let child: ChildProcess | undefined;
 
-setTimeout(() => void finish(new Error('watchdog: over the time budget')), (SECONDS + SAT_SECONDS + 300) * 1000).unref();
+setTimeout(
+  () => void finish(new Error('watchdog: over the time budget')),
+  (SECONDS + SAT_SECONDS + 300) * 1000,
+).unref();
 process.once('SIGINT', () => void finish(new Error('interrupted')));
 process.once('exit', () => child?.kill('SIGKILL')); // never leave a server holding the CPU
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = net.createServer().once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = net.createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
-});
 
 async function startServer(db: string): Promise<{ base: string; port: number; pid: number }> {
   const port = await freePort();
@@ -57,7 +62,13 @@ async function startServer(db: string): Promise<{ base: string; port: number; pi
   const base = `http://127.0.0.1:${port}`;
   for (const deadline = performance.now() + 120_000; performance.now() < deadline; await sleep(250)) {
     if (exited) throw new Error(exited);
-    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return { base, port, pid: child.pid! };
+    if (
+      await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { base, port, pid: child.pid! };
   }
   throw new Error('server not ready within 120 s');
 }
@@ -74,27 +85,58 @@ function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } | null {
 }
 
 /** Closed loop at high concurrency: the most the server completes per second (its saturation throughput). */
-async function saturation(base: string, bodies: string[]): Promise<{ requestsPerSecond: number; p99Ms: number; refused: number }> {
+async function saturation(
+  base: string,
+  bodies: string[],
+): Promise<{ requestsPerSecond: number; p99Ms: number; refused: number }> {
   let next = 0;
   const res = await autocannon({
-    url: base, connections: 64, duration: SAT_SECONDS, timeout: 30,
-    requests: [{ method: 'POST', path: '/v1/score', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+    url: base,
+    connections: 64,
+    duration: SAT_SECONDS,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/score',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
+      },
+    ],
   });
   await sleep(2000); // let abandoned requests finish before the next phase
   return { requestsPerSecond: r1(res['2xx'] / res.duration), p99Ms: res.latency.p99, refused: res.non2xx };
 }
 
-interface Outcome { status?: number; ms: number; error?: string; sentAtMs?: number }
+interface Outcome {
+  status?: number;
+  ms: number;
+  error?: string;
+  sentAtMs?: number;
+}
 
 /** One request on the keep-alive agent; the body is read to the end so latency covers the whole answer. */
 function post(agent: http.Agent, port: number, body: string, id: string): Promise<Outcome> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/score', method: 'POST', agent, timeout: 30_000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': id } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
-      res.on('error', (e: NodeJS.ErrnoException) => resolve({ ms: performance.now() - t0, error: e.code ?? e.message }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/score',
+        method: 'POST',
+        agent,
+        timeout: 30_000,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': id },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
+        res.on('error', (e: NodeJS.ErrnoException) =>
+          resolve({ ms: performance.now() - t0, error: e.code ?? e.message }),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error('client timeout'), { code: 'TIMEOUT' })));
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ ms: performance.now() - t0, error: e.code ?? e.message }));
     req.end(body);
@@ -118,7 +160,12 @@ async function openLoop(port: number, pid: number, rate: number, bodies: string[
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
     while (outcomes.length < due) {
       const sentAtMs = performance.now() - t0;
-      outcomes.push(post(agent, port, bodies[outcomes.length % bodies.length], `overload-${outcomes.length}`).then((o) => ({ ...o, sentAtMs })));
+      outcomes.push(
+        post(agent, port, bodies[outcomes.length % bodies.length], `overload-${outcomes.length}`).then((o) => ({
+          ...o,
+          sentAtMs,
+        })),
+      );
     }
     if (performance.now() - lastLog > 10_000) {
       lastLog = performance.now();
@@ -128,7 +175,13 @@ async function openLoop(port: number, pid: number, rate: number, bodies: string[
   }
   const sendSeconds = (performance.now() - t0) / 1000;
   const results = await Promise.all(outcomes);
-  if (flags.dump) fs.writeFileSync(flags.dump, results.map((o) => `${wallT0 + Math.round(o.sentAtMs ?? 0)}\t${o.status ?? o.error}\t${Math.round(o.ms)}`).join('\n'));
+  if (flags.dump)
+    fs.writeFileSync(
+      flags.dump,
+      results
+        .map((o) => `${wallT0 + Math.round(o.sentAtMs ?? 0)}\t${o.status ?? o.error}\t${Math.round(o.ms)}`)
+        .join('\n'),
+    );
   clearInterval(sampler);
   agent.destroy();
   return { results, sendSeconds, peakRssMiB };
@@ -141,9 +194,14 @@ function percentile(sorted: number[], p: number): number | null {
 
 /** The server's own event-loop delay (prom-client's monitor), to tell server stalls from load-generator ones. */
 async function eventLoopLag(base: string) {
-  const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');
+  const text = await fetch(`${base}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
   const metric = (name: string) => {
-    const v = Number(new RegExp(`^churnscope_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const v = Number(
+      new RegExp(`^churnscope_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN,
+    );
     return Number.isFinite(v) ? r1(v * 1000) : null;
   };
   return { p50: metric('p50'), p99: metric('p99'), max: metric('max') };
@@ -151,11 +209,27 @@ async function eventLoopLag(base: string) {
 
 async function healthAfter(base: string) {
   const healthz = (await fetch(`${base}/healthz`)).status;
-  const readyz = await fetch(`${base}/readyz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { queueDepth?: number } }));
+  const readyz = await fetch(`${base}/readyz`).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as { queueDepth?: number },
+  }));
   const t0 = performance.now();
-  const score = await fetch(`${base}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'I am cancelling, support never answers' }) });
+  const score = await fetch(`${base}/v1/score`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'I am cancelling, support never answers' }),
+  });
   const scored = (await score.json()) as { risk?: number };
-  return { healthz, readyz: readyz.status, queueDepthAfter: readyz.body.queueDepth ?? null, score: { status: score.status, ms: r1(performance.now() - t0), risk: typeof scored.risk === 'number' ? r3(scored.risk) : null } };
+  return {
+    healthz,
+    readyz: readyz.status,
+    queueDepthAfter: readyz.body.queueDepth ?? null,
+    score: {
+      status: score.status,
+      ms: r1(performance.now() - t0),
+      risk: typeof scored.risk === 'number' ? r3(scored.risk) : null,
+    },
+  };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'churnscope-overload-'));
@@ -176,7 +250,14 @@ async function finish(err?: unknown): Promise<void> {
 }
 
 try {
-  const rows = (await readLabelledTexts({ file: 'fixtures/data/fine_foods_train.csv', textCol: 'review', labelCol: 'score', positive: ['other'] })).rows;
+  const rows = (
+    await readLabelledTexts({
+      file: 'fixtures/data/fine_foods_train.csv',
+      textCol: 'review',
+      labelCol: 'score',
+      positive: ['other'],
+    })
+  ).rows;
   const bodies = rows.slice(0, Number(flags.texts)).map((r) => JSON.stringify({ text: r.text, explain: false }));
   const loadStart = r1(os.loadavg()[0]);
   log('starting churnscope serve (default model, temp database)');
@@ -189,28 +270,53 @@ try {
   log(`saturation ${sat.requestsPerSecond} req/s; open loop at ${rate} req/s for ${SECONDS} s`);
   const run = await openLoop(server.port, server.pid, rate, bodies);
   const by = (pred: (o: Outcome) => boolean) => run.results.filter(pred).length;
-  const accepted = run.results.filter((o) => o.status !== undefined && o.status < 300).map((o) => o.ms).sort((a, b) => a - b);
+  const accepted = run.results
+    .filter((o) => o.status !== undefined && o.status < 300)
+    .map((o) => o.ms)
+    .sort((a, b) => a - b);
   const n = run.results.length;
   const fiveXx = by((o) => o.status !== undefined && o.status >= 500 && o.status !== 503);
   const dropped = by((o) => o.error !== undefined);
-  const errorsByCode = run.results.filter((o) => o.error).reduce<Record<string, number>>((m, o) => ({ ...m, [o.error!]: (m[o.error!] ?? 0) + 1 }), {});
+  const errorsByCode = run.results
+    .filter((o) => o.error)
+    .reduce<Record<string, number>>((m, o) => ({ ...m, [o.error!]: (m[o.error!] ?? 0) + 1 }), {});
   const lagMs = await eventLoopLag(server.base);
   const after = await healthAfter(server.base);
   const mem = memoryOf(server.pid);
   const report = {
     machine: { cpus: os.cpus().length, node: process.version, loadavg1mStartEnd: [loadStart, r1(os.loadavg()[0])] },
-    model: 'models/default', body: '{text, explain:false}', admission: 'server.maxQueueWaitMs default (1000 ms)', serverThreads: flags.threads ?? 'default',
+    model: 'models/default',
+    body: '{text, explain:false}',
+    admission: 'server.maxQueueWaitMs default (1000 ms)',
+    serverThreads: flags.threads ?? 'default',
     saturation: { closedLoopConnections: 64, seconds: SAT_SECONDS, ...sat },
     overload: {
-      factor: FACTOR, seconds: SECONDS, offeredRate: rate, sent: n, sendSeconds: r1(run.sendSeconds),
-      acceptedRate: r1(accepted.length / SECONDS), accepted: accepted.length,
-      share429: r3(by((o) => o.status === 429) / n), share503: r3(by((o) => o.status === 503) / n),
+      factor: FACTOR,
+      seconds: SECONDS,
+      offeredRate: rate,
+      sent: n,
+      sendSeconds: r1(run.sendSeconds),
+      acceptedRate: r1(accepted.length / SECONDS),
+      accepted: accepted.length,
+      share429: r3(by((o) => o.status === 429) / n),
+      share503: r3(by((o) => o.status === 503) / n),
       otherStatuses: by((o) => o.status !== undefined && o.status >= 300 && o.status !== 429 && o.status !== 503),
-      acceptedLatencyMs: { p50: percentile(accepted, 50), p90: percentile(accepted, 90), p99: percentile(accepted, 99), max: percentile(accepted, 100) },
-      fiveXxOtherThan503: fiveXx, droppedConnections: dropped, errorsByCode,
+      acceptedLatencyMs: {
+        p50: percentile(accepted, 50),
+        p90: percentile(accepted, 90),
+        p99: percentile(accepted, 99),
+        max: percentile(accepted, 100),
+      },
+      fiveXxOtherThan503: fiveXx,
+      droppedConnections: dropped,
+      errorsByCode,
     },
     serverEventLoopLagMs: lagMs,
-    serverMemoryMiB: { idleRss: idle?.rssMiB ?? null, peakRssSampled: run.peakRssMiB || null, peakRssHighWaterMark: mem?.hwmMiB ?? null },
+    serverMemoryMiB: {
+      idleRss: idle?.rssMiB ?? null,
+      peakRssSampled: run.peakRssMiB || null,
+      peakRssHighWaterMark: mem?.hwmMiB ?? null,
+    },
     after,
     checks: {
       zero5xx: fiveXx === 0,

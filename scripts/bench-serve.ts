@@ -16,7 +16,8 @@ const N = Number(process.env.BENCH_TEXTS ?? 500);
 const MODEL_DIR = path.resolve('models/default');
 const children = new Set<ChildProcess>();
 const started = performance.now();
-const log = (msg: string) => process.stderr.write(`[bench:serve ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+const log = (msg: string) =>
+  process.stderr.write(`[bench:serve ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -28,29 +29,49 @@ process.once('SIGTERM', () => void finish(new Error('terminated')));
 process.once('uncaughtException', (e) => void finish(e));
 process.once('exit', () => children.forEach((c) => c.kill('SIGKILL'))); // never leave a server holding the CPU
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = net.createServer().once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = net.createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
-});
 
-interface Target { child: ChildProcess; base: string }
+interface Target {
+  child: ChildProcess;
+  base: string;
+}
 
-async function startChild(name: string, args: (port: number) => string[], env: Record<string, string>): Promise<Target> {
+async function startChild(
+  name: string,
+  args: (port: number) => string[],
+  env: Record<string, string>,
+): Promise<Target> {
   const port = await freePort();
-  const child = spawn(process.execPath, args(port), { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args(port), {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   // Child logs go to our stderr so stdout stays one JSON document.
   child.stdout?.pipe(process.stderr, { end: false });
   child.stderr?.pipe(process.stderr, { end: false });
   let exited = '';
-  child.once('exit', (code, signal) => { children.delete(child); exited = `${name} exited early (${code ?? signal})`; });
+  child.once('exit', (code, signal) => {
+    children.delete(child);
+    exited = `${name} exited early (${code ?? signal})`;
+  });
   const base = `http://127.0.0.1:${port}`;
   for (const deadline = performance.now() + 120_000; performance.now() < deadline; await sleep(250)) {
     if (exited) throw new Error(exited);
-    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return { child, base };
+    if (
+      await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, base };
   }
   throw new Error(`${name} not ready within 120 s`);
 }
@@ -70,19 +91,44 @@ async function snapshot(t: Target) {
   try {
     const f = fs.readFileSync(`/proc/${t.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     cpuS = (Number(f[11]) + Number(f[12])) / 100; // utime + stime, USER_HZ ticks
-  } catch { /* not Linux */ }
-  const text = await fetch(`${t.base}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+  } catch {
+    /* not Linux */
+  }
+  const text = await fetch(`${t.base}/metrics`).then(
+    (r) => (r.ok ? r.text() : ''),
+    () => '',
+  );
   const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return { cpuS, batchSum: metric('churnscope_engine_batch_size_sum'), batchCount: metric('churnscope_engine_batch_size_count') };
+  return {
+    cpuS,
+    batchSum: metric('churnscope_engine_batch_size_sum'),
+    batchCount: metric('churnscope_engine_batch_size_count'),
+  };
 }
 
-async function load(t: Target, route: string, texts: string[], body: (text: string) => object, connections: number, seconds: number) {
+async function load(
+  t: Target,
+  route: string,
+  texts: string[],
+  body: (text: string) => object,
+  connections: number,
+  seconds: number,
+) {
   let next = 0;
   const [before, ownBefore] = [await snapshot(t), process.cpuUsage()];
   const res = await autocannon({
-    url: t.base, connections, duration: seconds, timeout: 30,
-    requests: [{ method: 'POST', path: route, headers: { 'content-type': 'application/json' },
-      setupRequest: (req) => ({ ...req, body: JSON.stringify(body(texts[next++ % texts.length])) }) }],
+    url: t.base,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: route,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(body(texts[next++ % texts.length])) }),
+      },
+    ],
   });
   const [after, own] = [await snapshot(t), process.cpuUsage(ownBefore)];
   // Requests abandoned at the end are still being served; let them finish so they do not bill the next run.
@@ -91,8 +137,13 @@ async function load(t: Target, route: string, texts: string[], body: (text: stri
   const batches = after.batchCount - before.batchCount;
   const { p50, p97_5, p99, max } = res.latency;
   return {
-    connections, requestsPerSecond: r1(res['2xx'] / res.duration), latencyMs: { p50, p97_5, p99, max },
-    ok: res['2xx'], non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts,
+    connections,
+    requestsPerSecond: r1(res['2xx'] / res.duration),
+    latencyMs: { p50, p97_5, p99, max },
+    ok: res['2xx'],
+    non2xx: res.non2xx,
+    errors: res.errors,
+    timeouts: res.timeouts,
     cpu: {
       serverMsPerRequest: serverS === null || !res['2xx'] ? null : r1((serverS * 1000) / res['2xx']),
       serverCores: serverS === null ? null : r2(serverS / res.duration),
@@ -103,7 +154,13 @@ async function load(t: Target, route: string, texts: string[], body: (text: stri
 }
 type Load = Awaited<ReturnType<typeof load>>;
 
-async function sweep(name: string, t: Target, route: string, texts: string[], body: (text: string) => object): Promise<Load[]> {
+async function sweep(
+  name: string,
+  t: Target,
+  route: string,
+  texts: string[],
+  body: (text: string) => object,
+): Promise<Load[]> {
   await load(t, route, texts, body, 16, 3); // warm-up (JIT, ORT arenas, SQLite pages), not reported
   const out: Load[] = [];
   for (const c of [1, 16, 64]) {
@@ -116,9 +173,16 @@ async function sweep(name: string, t: Target, route: string, texts: string[], bo
 /** Model throughput with nothing in the way: the server's windows of the same texts, length-sorted batches of 32. */
 async function rawCeiling(texts: string[]) {
   const config = engineDefaults();
-  const tokenizer = await TextTokenizer.create({ tokenizerJson: path.join(MODEL_DIR, 'tokenizer.json'), maxLength: config.maxTokens * config.maxWindows });
+  const tokenizer = await TextTokenizer.create({
+    tokenizerJson: path.join(MODEL_DIR, 'tokenizer.json'),
+    maxLength: config.maxTokens * config.maxWindows,
+  });
   const windows = (await tokenizer.encodeBatch(texts))
-    .flatMap((t) => splitWindows(t.ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }).windows)
+    .flatMap(
+      (t) =>
+        splitWindows(t.ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows })
+          .windows,
+    )
     .sort((a, b) => a.length - b.length);
   const batches: Int32Array[][] = [];
   for (let s = 0; s < windows.length; s += 32) batches.push(windows.slice(s, s + 32));
@@ -133,7 +197,14 @@ async function rawCeiling(texts: string[]) {
     }
     const [seconds, cpu] = [(performance.now() - t0) / 1000, process.cpuUsage(cpu0)];
     // Cores obtained: well under 2 means the host took CPU from us, and every number in the run is low with it.
-    return { provider: engine.provider, texts: texts.length, windows: windows.length, passes, textsPerSecond: r1((passes * texts.length) / seconds), cores: r2((cpu.user + cpu.system) / 1e6 / seconds) };
+    return {
+      provider: engine.provider,
+      texts: texts.length,
+      windows: windows.length,
+      passes,
+      textsPerSecond: r1((passes * texts.length) / seconds),
+      cores: r2((cpu.user + cpu.system) / 1e6 / seconds),
+    };
   } finally {
     await engine.dispose();
   }
@@ -153,19 +224,32 @@ async function finish(err?: unknown): Promise<void> {
 }
 
 try {
-  const rows = (await readLabelledTexts({ file: 'fixtures/data/fine_foods_train.csv', textCol: 'review', labelCol: 'score', positive: ['other'] })).rows;
+  const rows = (
+    await readLabelledTexts({
+      file: 'fixtures/data/fine_foods_train.csv',
+      textCol: 'review',
+      labelCol: 'score',
+      positive: ['other'],
+    })
+  ).rows;
   const texts = rows.slice(0, N).map((r) => r.text);
   log(`raw ceiling: ${texts.length} reviews through engine.runTokenized`);
   const raw = await rawCeiling(texts);
 
   log('real server (churnscope serve)');
-  const real = await startChild('churnscope serve', (p) => ['bin/churnscope.js', 'serve', '--port', String(p), '--db', path.join(tmp, 'bench.db')], { LOG_LEVEL: 'warn' });
+  const real = await startChild(
+    'churnscope serve',
+    (p) => ['bin/churnscope.js', 'serve', '--port', String(p), '--db', path.join(tmp, 'bench.db')],
+    { LOG_LEVEL: 'warn' },
+  );
   const textOnly = await sweep('server explain:false', real, '/v1/score', texts, (text) => ({ text, explain: false }));
   const withDrivers = await sweep('server explain:default', real, '/v1/score', texts, (text) => ({ text }));
   await stopChild(real.child);
 
   log('naive transformers.js server');
-  const naive = await startChild('naive server', () => ['--import', 'tsx', 'scripts/naive-transformers-server.ts'], { BUNDLE_DIR: MODEL_DIR });
+  const naive = await startChild('naive server', () => ['--import', 'tsx', 'scripts/naive-transformers-server.ts'], {
+    BUNDLE_DIR: MODEL_DIR,
+  });
   const naiveRuns = await sweep('naive', naive, '/score', texts, (text) => ({ text }));
   await stopChild(naive.child);
 
@@ -173,18 +257,26 @@ try {
   const vsNaive = at(textOnly, 64).requestsPerSecond / at(naiveRuns, 64).requestsPerSecond;
   const vsRaw = at(textOnly, 64).requestsPerSecond / raw.textsPerSecond;
   const p99c16 = at(textOnly, 16).latencyMs.p99;
-  process.stdout.write(`${JSON.stringify({
-    machine: { cpus: os.cpus().length, node: process.version, loadavg1mStartEnd: [loadStart, r1(os.loadavg()[0])] },
-    model: 'models/default', texts: texts.length, secondsPerRun: SECONDS,
-    server: { explainFalse: textOnly, explainDefault: withDrivers },
-    naiveTransformersJs: naiveRuns,
-    rawCeiling: raw,
-    targets: {
-      serverVsNaiveAtC64: { ratio: r2(vsNaive), target: 3, met: vsNaive >= 3 },
-      serverVsRawCeilingAtC64: { ratio: r2(vsRaw), target: 0.7, met: vsRaw >= 0.7 },
-      p99AtC16Ms: { value: p99c16, target: 100, met: p99c16 <= 100 },
-    },
-  }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        machine: { cpus: os.cpus().length, node: process.version, loadavg1mStartEnd: [loadStart, r1(os.loadavg()[0])] },
+        model: 'models/default',
+        texts: texts.length,
+        secondsPerRun: SECONDS,
+        server: { explainFalse: textOnly, explainDefault: withDrivers },
+        naiveTransformersJs: naiveRuns,
+        rawCeiling: raw,
+        targets: {
+          serverVsNaiveAtC64: { ratio: r2(vsNaive), target: 3, met: vsNaive >= 3 },
+          serverVsRawCeilingAtC64: { ratio: r2(vsRaw), target: 0.7, met: vsRaw >= 0.7 },
+          p99AtC16Ms: { value: p99c16, target: 100, met: p99c16 <= 100 },
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
   await finish();
 } catch (e) {
   await finish(e);

@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   const info = readBundleInfo(DEFAULT_MODEL_DIR);
   const calibrator = new RiskCalibrator(info);
 
-  const engine = await createEngine({ bundleDir: DEFAULT_MODEL_DIR, config: engineDefaults({ providers: ['cpu'] }), logger });
+  const engine = await createEngine({
+    bundleDir: DEFAULT_MODEL_DIR,
+    config: engineDefaults({ providers: ['cpu'] }),
+    logger,
+  });
   const t0 = performance.now();
   const scores = await engine.score(unique).finally(() => engine.dispose());
   const embedMs = performance.now() - t0;
@@ -45,13 +49,32 @@ async function main(): Promise<void> {
         const s = byText.get(text)!;
         const textRisk = calibrator.risk(s.probability);
         const createdAt = new Date(START + (i % 84) * DAY_MS + (i % 1000) * 1000);
-        const textId = await tx.texts.insert({ customerId: `c${Math.floor(i / 4)}`, source: 'review', text, hash: `h${i}`, createdAt });
-        await tx.scores.insert({ textId, modelVersion: info.version, risk: textRisk, textRisk, tabularRisk: null, band: calibrator.band(textRisk), drivers: null, embedding: s.embedding, createdAt });
+        const textId = await tx.texts.insert({
+          customerId: `c${Math.floor(i / 4)}`,
+          source: 'review',
+          text,
+          hash: `h${i}`,
+          createdAt,
+        });
+        await tx.scores.insert({
+          textId,
+          modelVersion: info.version,
+          risk: textRisk,
+          textRisk,
+          tabularRisk: null,
+          band: calibrator.band(textRisk),
+          drivers: null,
+          embedding: s.embedding,
+          createdAt,
+        });
       }
       // Outcomes follow the text: a customer whose first text is dissatisfied churns, others stay (a stated, synthetic rule).
       for (let c = 0; c < TEXTS / 4; c += 3) {
         const risk = calibrator.risk(byText.get(reviews[(c * 4) % reviews.length])!.probability);
-        await tx.feedback.insert({ customerId: `c${c}`, outcome: risk >= calibrator.thresholds.high ? 'churned' : 'retained' });
+        await tx.feedback.insert({
+          customerId: `c${c}`,
+          outcome: risk >= calibrator.thresholds.high ? 'churned' : 'retained',
+        });
       }
     });
     const storeMs = performance.now() - t1;
@@ -81,7 +104,13 @@ async function main(): Promise<void> {
       themes: result.themes.length,
       unassignedShare: Number(result.unassignedShare.toFixed(4)),
       silhouettes: fit.silhouettes.map((s) => ({ k: s.k, silhouette: Number(s.silhouette.toFixed(4)) })),
-      largest: result.themes.slice(0, 5).map((t) => ({ size: t.size, keywords: t.keywords.slice(0, 6).join(', '), churnLift: t.churnLift === null ? null : Number(t.churnLift.toFixed(2)) })),
+      largest: result.themes
+        .slice(0, 5)
+        .map((t) => ({
+          size: t.size,
+          keywords: t.keywords.slice(0, 6).join(', '),
+          churnLift: t.churnLift === null ? null : Number(t.churnLift.toFixed(2)),
+        })),
       ms: {
         themesExcludingEmbedding: Math.round(themesMs),
         readStoredTexts: Math.round(readMs),
@@ -94,7 +123,8 @@ async function main(): Promise<void> {
       },
       targetMsExcludingEmbedding: TARGET_MS,
       withinTarget: themesMs <= TARGET_MS,
-      notes: 'themesIncludingEmbedding = themesExcludingEmbedding + embedPerText × texts (every stored text embedded once, as scoring does); the unique reviews were embedded once for real.',
+      notes:
+        'themesIncludingEmbedding = themesExcludingEmbedding + embedPerText × texts (every stored text embedded once, as scoring does); the unique reviews were embedded once for real.',
       machine: { cpus: os.cpus().length, loadAverage1m: Number(os.loadavg()[0].toFixed(2)), node: process.version },
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -25,10 +25,18 @@ const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const log = (msg: string) => process.stderr.write(`[bench:train] ${msg}\n`);
 const started = performance.now();
 
-const data = await readLabelledTexts({ file: 'fixtures/data/fine_foods_train.csv', textCol: 'review', labelCol: 'score', positive: ['other'] });
+const data = await readLabelledTexts({
+  file: 'fixtures/data/fine_foods_train.csv',
+  textCol: 'review',
+  labelCol: 'score',
+  positive: ['other'],
+});
 const rows = data.rows.slice(0, HEAD_TEXTS + VALID_TEXTS);
 const labels = rows.map((r) => r.label);
-const tokenizer = await TextTokenizer.create({ tokenizerJson: buildUseLiteTokenizerJson(await readUseLiteVocab()), maxLength: MAX_TOKENS });
+const tokenizer = await TextTokenizer.create({
+  tokenizerJson: buildUseLiteTokenizerJson(await readUseLiteVocab()),
+  maxLength: MAX_TOKENS,
+});
 const ids = (await tokenizer.encodeBatch(rows.map((r) => r.text))).map((t) => t.ids);
 tokenizer.dispose();
 const backend = await selectBackend({ logger });
@@ -50,15 +58,33 @@ embRows.forEach((e, i) => embeddings.set(e, i * D));
  * Runs trainLoop and times only the gaps between consecutive onStep calls inside an epoch: each gap is exactly one
  * step (batch, forward, backward, clip, AdamW, loss read back), so validation and each epoch's first (warm-up) step drop out.
  */
-async function timeSteps<In>(spec: TrainSpec<In>, train: number[], valid: number[], mode: 'head' | 'full', epochs: number) {
+async function timeSteps<In>(
+  spec: TrainSpec<In>,
+  train: number[],
+  valid: number[],
+  mode: 'head' | 'full',
+  epochs: number,
+) {
   const d = loopDefaults(mode);
   let last: { epoch: number; t: number } | undefined;
   let seconds = 0;
   let examples = 0;
   let steps = 0;
   await trainLoop({
-    spec, labels, train, valid,
-    options: { ...d, epochs, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, imbalance: 'weight', patience: 1000, seed: 42 },
+    spec,
+    labels,
+    train,
+    valid,
+    options: {
+      ...d,
+      epochs,
+      warmupFraction: 0.1,
+      weightDecay: 0.01,
+      clipNorm: 1,
+      imbalance: 'weight',
+      patience: 1000,
+      seed: 42,
+    },
     onStep: (p) => {
       const t = performance.now();
       if (last?.epoch === p.epoch) {
@@ -69,15 +95,33 @@ async function timeSteps<In>(spec: TrainSpec<In>, train: number[], valid: number
       last = { epoch: p.epoch, t };
     },
   });
-  return { batchSize: d.batchSize, timedSteps: steps, timedExamples: examples, seconds, examplesPerSecond: examples / seconds };
+  return {
+    batchSize: d.batchSize,
+    timedSteps: steps,
+    timedExamples: examples,
+    seconds,
+    examplesPerSecond: examples / seconds,
+  };
 }
 
-const newHead = () => new HybridHead({ embeddingDim: D, vocabSize: USE_LITE_ARCHITECTURE.vocabSize, unigrams: true, bigramBuckets: 1 << 18 });
+const newHead = () =>
+  new HybridHead({
+    embeddingDim: D,
+    vocabSize: USE_LITE_ARCHITECTURE.vocabSize,
+    unigrams: true,
+    bigramBuckets: 1 << 18,
+  });
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 log(`head mode: ${HEAD_TEXTS} texts × ${HEAD_EPOCHS} epochs on ${backend.name}`);
 const head = newHead();
-const headResult = await timeSteps(headModeSpec(head, { embeddings, embeddingDim: D, ids, labels }), range(0, HEAD_TEXTS), range(HEAD_TEXTS, VALID_TEXTS), 'head', HEAD_EPOCHS);
+const headResult = await timeSteps(
+  headModeSpec(head, { embeddings, embeddingDim: D, ids, labels }),
+  range(0, HEAD_TEXTS),
+  range(HEAD_TEXTS, VALID_TEXTS),
+  'head',
+  HEAD_EPOCHS,
+);
 head.dispose();
 
 // Full mode sees shorter sequences than head mode so that the default run stays within a few minutes on wasm.
@@ -93,22 +137,51 @@ async function fullRun(freeze: FreezeOptions) {
   const r = await timeSteps(spec, fullTrain, range(HEAD_TEXTS, VALID_TEXTS), 'full', 1);
   encoder.dispose();
   h.dispose();
-  return { ...r, trainableParameters: trainable, secondsPerEpochAt3200Texts: Math.round(EPOCH_TEXTS / r.examplesPerSecond) };
+  return {
+    ...r,
+    trainableParameters: trainable,
+    secondsPerEpochAt3200Texts: Math.round(EPOCH_TEXTS / r.examplesPerSecond),
+  };
 }
 const fullAll = await fullRun({});
 const fullFrozen = await fullRun({ freezeEmbeddings: true, freezeLowerLayer: true });
 
-process.stdout.write(`${JSON.stringify({
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
-  backend: { selected: backend.name, fellBackFrom: backend.fellBackFrom, tfGetBackend: tf.getBackend() },
-  data: { file: 'fixtures/data/fine_foods_train.csv', texts: rows.length, positives: labels.filter((l) => l === 1).length },
-  frozenEmbeddings: { provider: onnxProvider, texts: ids.length, maxTokens: MAX_TOKENS, seconds: embedSeconds, textsPerSecond: ids.length / embedSeconds },
-  head: { texts: HEAD_TEXTS, epochs: HEAD_EPOCHS, maxTokens: MAX_TOKENS, unigrams: true, bigramBuckets: 1 << 18, ...headResult },
-  full: {
-    texts: fullTrain.length, maxTokens: FULL_MAX_TOKENS, meanTokens: Number(fullTokens.toFixed(1)),
-    all: fullAll,
-    freezeEmbeddingsAndLowerLayer: fullFrozen,
-    note: `secondsPerEpochAt3200Texts = ${EPOCH_TEXTS} / examplesPerSecond at ≤${FULL_MAX_TOKENS} tokens; training at the default ${MAX_TOKENS} tokens costs more`,
-  },
-  wallSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-}, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+      backend: { selected: backend.name, fellBackFrom: backend.fellBackFrom, tfGetBackend: tf.getBackend() },
+      data: {
+        file: 'fixtures/data/fine_foods_train.csv',
+        texts: rows.length,
+        positives: labels.filter((l) => l === 1).length,
+      },
+      frozenEmbeddings: {
+        provider: onnxProvider,
+        texts: ids.length,
+        maxTokens: MAX_TOKENS,
+        seconds: embedSeconds,
+        textsPerSecond: ids.length / embedSeconds,
+      },
+      head: {
+        texts: HEAD_TEXTS,
+        epochs: HEAD_EPOCHS,
+        maxTokens: MAX_TOKENS,
+        unigrams: true,
+        bigramBuckets: 1 << 18,
+        ...headResult,
+      },
+      full: {
+        texts: fullTrain.length,
+        maxTokens: FULL_MAX_TOKENS,
+        meanTokens: Number(fullTokens.toFixed(1)),
+        all: fullAll,
+        freezeEmbeddingsAndLowerLayer: fullFrozen,
+        note: `secondsPerEpochAt3200Texts = ${EPOCH_TEXTS} / examplesPerSecond at ≤${FULL_MAX_TOKENS} tokens; training at the default ${MAX_TOKENS} tokens costs more`,
+      },
+      wallSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    },
+    null,
+    2,
+  )}\n`,
+);

@@ -4,15 +4,33 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../src/logging';
 import { trainOptionsSchema, trainTextModel } from '../training/pipeline';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'models/default' }, mode: { type: 'string', default: 'head' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'models/default' }, mode: { type: 'string', default: 'head' } },
+});
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
 
 const data = [
   // Real Amazon fine-food reviews: "other" (below five stars) is the dissatisfied class.
-  { file: 'fixtures/data/fine_foods_train.csv', textCol: 'review', labelCol: 'score', positive: ['other'], negative: ['great'], defaultSource: 'review' as const },
+  {
+    file: 'fixtures/data/fine_foods_train.csv',
+    textCol: 'review',
+    labelCol: 'score',
+    positive: ['other'],
+    negative: ['great'],
+    defaultSource: 'review' as const,
+  },
   // Hand-written tickets, chats and feedback (see fixtures/data/TICKETS_CHATS_README.md).
   ...(fs.existsSync('fixtures/data/tickets_chats.jsonl')
-    ? [{ file: 'fixtures/data/tickets_chats.jsonl', textCol: 'text', labelCol: 'label', positive: ['churn'], negative: ['stay'], agentTurns: 'drop' as const }]
+    ? [
+        {
+          file: 'fixtures/data/tickets_chats.jsonl',
+          textCol: 'text',
+          labelCol: 'label',
+          positive: ['churn'],
+          negative: ['stay'],
+          agentTurns: 'drop' as const,
+        },
+      ]
     : []),
 ];
 
@@ -20,6 +38,11 @@ const card = await trainTextModel({
   data,
   options: trainOptionsSchema.parse({ out: values.out, overwrite: true, mode: values.mode, seed: 42 }),
   logger,
-  onEpoch: (r) => process.stderr.write(`${r.phase} epoch ${r.epoch + 1}: loss ${r.trainLoss.toFixed(4)} valid ROC-AUC ${r.validAuc.toFixed(4)}\n`),
+  onEpoch: (r) =>
+    process.stderr.write(
+      `${r.phase} epoch ${r.epoch + 1}: loss ${r.trainLoss.toFixed(4)} valid ROC-AUC ${r.validAuc.toFixed(4)}\n`,
+    ),
 });
-process.stdout.write(`${JSON.stringify({ out: values.out, version: card.version, overall: card.metrics.overall, bySource: card.metrics.bySource, parity: card.parity }, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ out: values.out, version: card.version, overall: card.metrics.overall, bySource: card.metrics.bySource, parity: card.parity }, null, 2)}\n`,
+);

@@ -33,35 +33,61 @@ program
   .option('--host <addr>', 'address to bind (env CHURNSCOPE_HOST, default 127.0.0.1)')
   .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
   .option('--model <dir>', 'model bundle directory (env CHURNSCOPE_MODEL, default the bundled model)')
-  .option('--models-dir <dir>', 'folder of model bundles that can be activated (default: the model\'s parent folder)')
+  .option('--models-dir <dir>', "folder of model bundles that can be activated (default: the model's parent folder)")
   .option('--fusion <file>', 'fusion model (default: fusion.json in the model bundle, when present)')
   .option('--playbook <file>', 'retention playbook JSON (default config/default-playbook.json)')
   .option('--threads <n>', 'ONNX Runtime intra-op threads, 0 = all cores', int('--threads'))
   .option('--jobs-dir <dir>', 'where batch jobs keep their files (env CHURNSCOPE_JOBS_DIR, default ./data/jobs)')
-  .option('--auth <mode>', 'auto (keys required once one exists; always off loopback), required, or off (loopback only) (env CHURNSCOPE_AUTH)')
+  .option(
+    '--auth <mode>',
+    'auto (keys required once one exists; always off loopback), required, or off (loopback only) (env CHURNSCOPE_AUTH)',
+  )
   .option('--insecure-no-auth', 'serve without authentication even on a non-loopback address')
-  .option('--rate-limit <n>', 'requests per window per API key (per IP without keys), 0 = none (env CHURNSCOPE_RATE_LIMIT)', int('--rate-limit'))
-  .option('--rate-limit-window <s>', 'rate-limit window in seconds, default 60 (env CHURNSCOPE_RATE_LIMIT_WINDOW_S)', int('--rate-limit-window'))
-  .option('--store-text <mode>', 'what is stored of texts: full, redacted or none (env CHURNSCOPE_STORE_TEXT, default redacted)')
-  .option('--retention-days <n>', 'delete texts older than n days, at start and hourly (env CHURNSCOPE_RETENTION_DAYS; default keep)', int('--retention-days'))
+  .option(
+    '--rate-limit <n>',
+    'requests per window per API key (per IP without keys), 0 = none (env CHURNSCOPE_RATE_LIMIT)',
+    int('--rate-limit'),
+  )
+  .option(
+    '--rate-limit-window <s>',
+    'rate-limit window in seconds, default 60 (env CHURNSCOPE_RATE_LIMIT_WINDOW_S)',
+    int('--rate-limit-window'),
+  )
+  .option(
+    '--store-text <mode>',
+    'what is stored of texts: full, redacted or none (env CHURNSCOPE_STORE_TEXT, default redacted)',
+  )
+  .option(
+    '--retention-days <n>',
+    'delete texts older than n days, at start and hourly (env CHURNSCOPE_RETENTION_DAYS; default keep)',
+    int('--retention-days'),
+  )
   .action(serveCommand);
 
 program
   .command('retention')
-  .description('delete texts older than N days, with their scores, feedback and alert deliveries, and print what was deleted')
+  .description(
+    'delete texts older than N days, with their scores, feedback and alert deliveries, and print what was deleted',
+  )
   .option('--days <n>', 'keep this many days of texts (env CHURNSCOPE_RETENTION_DAYS)', int('--days'))
   .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
   .action(async (flags: { days?: number; db?: string }) => {
     await retentionCommand(flags);
   });
 
-const keys = program.command('keys').description('manage API keys (only their hashes are stored, in the service database)');
+const keys = program
+  .command('keys')
+  .description('manage API keys (only their hashes are stored, in the service database)');
 keys
   .command('create')
   .description('create an API key and print it (shown only this once)')
   .requiredOption('--name <name>', 'who or what uses the key, e.g. crm-sync')
   .requiredOption('--scopes <list>', 'comma-separated: score, read, admin (admin implies all)')
-  .option('--rate-limit <n>', 'requests per window for this key (default: the server\'s --rate-limit)', int('--rate-limit'))
+  .option(
+    '--rate-limit <n>',
+    "requests per window for this key (default: the server's --rate-limit)",
+    int('--rate-limit'),
+  )
   .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
   .option('--json', 'print the key and its record as JSON')
   .action((flags) => keysCreateCommand(flags));
@@ -86,12 +112,18 @@ program
   .option('--model <dir>', 'model bundle directory')
   .action(scoreTextCommand);
 
-addLabelledDataOptions(program.command('train').description('fine-tune the text model on labelled texts and write a servable bundle'))
+addLabelledDataOptions(
+  program.command('train').description('fine-tune the text model on labelled texts and write a servable bundle'),
+)
   .option('--default-source <source>', 'source of rows that name none', 'review')
   .option('--agent-turns <policy>', 'chat transcripts: drop agent turns or keep them', 'drop')
   .requiredOption('--out <dir>', 'bundle directory to write')
   .option('--mode <mode>', 'head (frozen encoder) or full (fine-tune encoder + head)', 'head')
-  .option('--encoder <name|dir>', 'use-lite (bundled) or a local Hugging Face BERT/DistilBERT folder: config.json, tokenizer.json, model.safetensors or onnx/model.onnx', 'use-lite')
+  .option(
+    '--encoder <name|dir>',
+    'use-lite (bundled) or a local Hugging Face BERT/DistilBERT folder: config.json, tokenizer.json, model.safetensors or onnx/model.onnx',
+    'use-lite',
+  )
   .option('--pooling <how>', 'BERT-family sentence vector: mean, cls or pooler (default mean)')
   .option('--seed <n>', 'random seed (splits, shuffles, sampling)', int('--seed'))
   .option('--epochs <n>', 'epochs (head default 40, full default 3)', int('--epochs'))
@@ -100,7 +132,10 @@ addLabelledDataOptions(program.command('train').description('fine-tune the text 
   .option('--max-tokens <n>', 'tokens per window', int('--max-tokens'))
   .option('--imbalance <how>', 'weight, sample or none', 'weight')
   .option('--calibration <method>', 'platt, isotonic or none', 'platt')
-  .option('--band-precision <targets>', 'precision each band must reach on validation, e.g. medium=0.5,high=0.8,critical=0.95')
+  .option(
+    '--band-precision <targets>',
+    'precision each band must reach on validation, e.g. medium=0.5,high=0.8,critical=0.95',
+  )
   .option('--backend <name>', 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm, cpu', 'auto')
   .option('--freeze-embeddings', 'full mode: keep the token embeddings fixed')
   .option('--freeze-lower-layer', 'full mode: keep the lower transformer layer fixed')
@@ -118,7 +153,9 @@ addLabelledDataOptions(
 
 program
   .command('score')
-  .description('batch-score a CSV/JSONL file (optionally .gz) into a scored CSV/JSONL; Ctrl-C stops cleanly, --resume continues')
+  .description(
+    'batch-score a CSV/JSONL file (optionally .gz) into a scored CSV/JSONL; Ctrl-C stops cleanly, --resume continues',
+  )
   .requiredOption('--in <file>', 'input: .csv, .jsonl or .ndjson (optionally .gz)')
   .requiredOption('--out <file>', 'output: .csv or .jsonl (bad rows go to <out>.errors.jsonl)')
   .option('--text-col <name>', 'column holding the text', 'text')
@@ -130,9 +167,14 @@ program
 
 program
   .command('themes')
-  .description('what dissatisfied customers write about: themes of stored texts (--db) or of a CSV/JSONL file (--in), as a table and JSON')
+  .description(
+    'what dissatisfied customers write about: themes of stored texts (--db) or of a CSV/JSONL file (--in), as a table and JSON',
+  )
   .option('--db <file>', 'SQLite database of the service (texts scored with embeddings)')
-  .option('--in <file>', 'texts to embed and theme: .csv, .jsonl or .ndjson (optionally .gz), e.g. a `churnscope score` output')
+  .option(
+    '--in <file>',
+    'texts to embed and theme: .csv, .jsonl or .ndjson (optionally .gz), e.g. a `churnscope score` output',
+  )
   .option('--text-col <name>', '--in: column holding the text', 'text')
   .option('--customer-col <name>', '--in: customer id column (for churn lift)')
   .option('--source-col <name>', '--in: source column (feedback | review | chat | ticket)')
@@ -141,7 +183,11 @@ program
   .option('--from <date>', 'texts written at or after this ISO date')
   .option('--to <date>', 'texts written up to this ISO date (a date alone includes the day)')
   .option('--source <source>', 'only texts of this source')
-  .option('--min-risk <x>', 'dissatisfaction threshold on the text risk, 0..1 (default: the model\'s high band)', num('--min-risk'))
+  .option(
+    '--min-risk <x>',
+    "dissatisfaction threshold on the text risk, 0..1 (default: the model's high band)",
+    num('--min-risk'),
+  )
   .option('--segment <name>', 'only texts of customers in this segment')
   .option('--out <file>', 'where to write the themes as JSON', 'themes.json')
   .action((flags) => themesCommand(flags));

@@ -27,7 +27,10 @@ export abstract class ChurnscopeError extends Error {
   /** The same error reported under another field name (e.g. the API's name for an engine's field), message included. */
   withField(field: string): this {
     const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
-    Object.assign(copy, this, { field, message: this.field ? this.message.split(this.field).join(field) : this.message });
+    Object.assign(copy, this, {
+      field,
+      message: this.field ? this.message.split(this.field).join(field) : this.message,
+    });
     copy.stack = this.stack;
     return copy;
   }

@@ -37,10 +37,14 @@ function readMaxTokens(dir: string): number | undefined {
  * fetched or cached). PreTrainedModel is used directly rather than AutoModel: AutoModel works too (see hf-config.ts)
  * but warns on the console that "use-lite" is an unknown model class.
  */
-export async function loadBundleWithTransformers(dir: string, opts: LoadWithTransformersOptions = {}): Promise<TransformersBundle> {
+export async function loadBundleWithTransformers(
+  dir: string,
+  opts: LoadWithTransformersOptions = {},
+): Promise<TransformersBundle> {
   const root = resolve(dir);
   for (const f of Object.values(BUNDLE_FILES)) {
-    if (!existsSync(join(root, f))) throw new ModelLoadError(`model bundle ${root} lacks ${f}`, { file: join(root, f) });
+    if (!existsSync(join(root, f)))
+      throw new ModelLoadError(`model bundle ${root} lacks ${f}`, { file: join(root, f) });
   }
   let tokenizer: PreTrainedTokenizer;
   let model: PreTrainedModel;
@@ -55,12 +59,19 @@ export async function loadBundleWithTransformers(dir: string, opts: LoadWithTran
       session_options: opts.sessionOptions ?? {},
     });
   } catch (e) {
-    throw new ModelLoadError(`transformers.js could not load ${root}: ${(e as Error).message}`, { cause: e, file: root });
+    throw new ModelLoadError(`transformers.js could not load ${root}: ${(e as Error).message}`, {
+      cause: e,
+      file: root,
+    });
   }
-  const maxTokens = opts.maxTokens ?? readMaxTokens(root) ?? (Number.isFinite(tokenizer.model_max_length) ? tokenizer.model_max_length : 128);
+  const maxTokens =
+    opts.maxTokens ??
+    readMaxTokens(root) ??
+    (Number.isFinite(tokenizer.model_max_length) ? tokenizer.model_max_length : 128);
 
   const embed = async (text: string) => {
-    if (typeof text !== 'string' || text.trim() === '') throw new ValidationError('text must be a non-empty string', { field: 'text' });
+    if (typeof text !== 'string' || text.trim() === '')
+      throw new ValidationError('text must be a non-empty string', { field: 'text' });
     const inputs = tokenizer(text, { truncation: true, max_length: maxTokens });
     const out = (await model(inputs)) as Record<string, Tensor>;
     if (!out.embedding || !out.probability) {

@@ -51,7 +51,9 @@ export async function writeHfBundle(opts: WriteHfBundleOptions): Promise<{ dir: 
   const dir = resolve(opts.outDir);
   if (opts.modelBytes.byteLength === 0) throw new ValidationError('modelBytes is empty', { field: 'modelBytes' });
   if ((await exists(dir)) && !opts.overwrite) {
-    throw new ValidationError(`bundle folder ${dir} already exists (pass overwrite: true to replace it)`, { field: 'outDir' });
+    throw new ValidationError(`bundle folder ${dir} already exists (pass overwrite: true to replace it)`, {
+      field: 'outDir',
+    });
   }
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });

@@ -18,7 +18,8 @@ export interface BagOfEmbeddingsOptions {
  */
 export function buildBagOfEmbeddingsModel(opts: BagOfEmbeddingsOptions): Uint8Array {
   const { vocabSize, dim } = opts;
-  if (opts.table.length !== vocabSize * dim) throw new RangeError(`table has ${opts.table.length} values, expected ${vocabSize}×${dim}`);
+  if (opts.table.length !== vocabSize * dim)
+    throw new RangeError(`table has ${opts.table.length} values, expected ${vocabSize}×${dim}`);
   if (opts.weight.length !== dim) throw new RangeError(`weight has ${opts.weight.length} values, expected ${dim}`);
   const g = new GraphBuilder('bag_of_embeddings');
   const ids = g.input('input_ids', DataType.INT64, ['batch', 'sequence']);
@@ -30,9 +31,17 @@ export function buildBagOfEmbeddingsModel(opts: BagOfEmbeddingsOptions): Uint8Ar
   const maskF = g.op('Unsqueeze', [g.op('Cast', [mask], { to: attr.int(DataType.FLOAT) }), g.constInt64('axis2', [2])]); // [b, s, 1]
   const summed = g.op('ReduceSum', [g.op('Mul', [tokens, maskF]), axis1], { keepdims: attr.int(0) }); // [b, d]
   // An all-padding row has no tokens; clamping its count to 1 keeps it finite (a zero vector, then epsilon-normalised).
-  const count = g.op('Max', [g.op('ReduceSum', [maskF, axis1], { keepdims: attr.int(0) }), g.constFloat('one', [1], [])]); // [b, 1]
+  const count = g.op('Max', [
+    g.op('ReduceSum', [maskF, axis1], { keepdims: attr.int(0) }),
+    g.constFloat('one', [1], []),
+  ]); // [b, 1]
   const mean = g.op('Div', [summed, count]);
-  const norm = g.op('Sqrt', [g.op('Add', [g.op('ReduceSum', [g.op('Mul', [mean, mean]), axis1], { keepdims: attr.int(1) }), g.constFloat('eps', [1e-12], [])])]);
+  const norm = g.op('Sqrt', [
+    g.op('Add', [
+      g.op('ReduceSum', [g.op('Mul', [mean, mean]), axis1], { keepdims: attr.int(1) }),
+      g.constFloat('eps', [1e-12], []),
+    ]),
+  ]);
   const [embedding] = g.node('Div', [mean, norm], { outputs: ['embedding'] });
 
   const w = g.initializer('head.weight', opts.weight, [dim, 1]);
@@ -42,5 +51,8 @@ export function buildBagOfEmbeddingsModel(opts: BagOfEmbeddingsOptions): Uint8Ar
   g.output(embedding, DataType.FLOAT, ['batch', dim]);
   g.output(logits, DataType.FLOAT, ['batch']);
   g.output(probability, DataType.FLOAT, ['batch']);
-  return g.encode({ docString: 'bag-of-embeddings baseline (tests and benchmarks)', metadata: { 'churnscope.encoder': 'bag-of-embeddings', 'churnscope.embedding_dim': String(dim) } });
+  return g.encode({
+    docString: 'bag-of-embeddings baseline (tests and benchmarks)',
+    metadata: { 'churnscope.encoder': 'bag-of-embeddings', 'churnscope.embedding_dim': String(dim) },
+  });
 }

@@ -38,20 +38,37 @@ export function transformerLayer(ctx: LayerContext, x: string, p: UseLiteLayerPa
   const h = layerNorm(ctx, x, p.attnLnScale.data, p.attnLnBias.data, `${name}.attn_ln`);
   // One [dIn, 3·dIn] GEMM; q, k, v are consecutive dIn blocks, each split into heads of `depth` (TF split_last_dimension).
   const qkv = linear(g, h, p.qkvKernel, p.qkvBias, `${name}.qkv`);
-  const heads = g.op('Reshape', [qkv, ctx.int64('qkv_heads_shape', [0, 0, 3 * numHeads, depth])], undefined, `${name}.qkv_heads`);
+  const heads = g.op(
+    'Reshape',
+    [qkv, ctx.int64('qkv_heads_shape', [0, 0, 3 * numHeads, depth])],
+    undefined,
+    `${name}.qkv_heads`,
+  );
   const byHead = g.op('Transpose', [heads], { perm: attr.ints([0, 2, 1, 3]) }, `${name}.qkv_bhsd`);
   const splits = ctx.int64('qkv_split', [numHeads, numHeads, numHeads]);
-  const [q, k, v] = g.node('Split', [byHead, splits], { attrs: { axis: attr.int(1) }, outputs: 3, name: `${name}.split` });
+  const [q, k, v] = g.node('Split', [byHead, splits], {
+    attrs: { axis: attr.int(1) },
+    outputs: 3,
+    name: `${name}.split`,
+  });
   // TF scales q (not the scores) by fround(depth^-0.5): 0.125 for layer 0, 0.0883883… for layer 1.
   const scale = g.constFloat(`${name}.q_scale`, [Math.fround(depth ** -0.5)], []);
   const qs = g.op('Mul', [q, scale], undefined, `${name}.q_scaled`);
   const kt = g.op('Transpose', [k], { perm: attr.ints([0, 1, 3, 2]) }, `${name}.k_t`);
-  const scores = g.op('Add', [g.op('MatMul', [qs, kt], undefined, `${name}.qk`), ctx.attentionBias], undefined, `${name}.scores`);
+  const scores = g.op(
+    'Add',
+    [g.op('MatMul', [qs, kt], undefined, `${name}.qk`), ctx.attentionBias],
+    undefined,
+    `${name}.scores`,
+  );
   const probs = g.op('Softmax', [scores], { axis: attr.int(-1) }, `${name}.probs`);
   const context = g.op('MatMul', [probs, v], undefined, `${name}.context`);
   const merged = g.op(
     'Reshape',
-    [g.op('Transpose', [context], { perm: attr.ints([0, 2, 1, 3]) }, `${name}.context_bshd`), ctx.int64('merge_heads_shape', [0, 0, dIn])],
+    [
+      g.op('Transpose', [context], { perm: attr.ints([0, 2, 1, 3]) }, `${name}.context_bshd`),
+      ctx.int64('merge_heads_shape', [0, 0, dIn]),
+    ],
     undefined,
     `${name}.context_merged`,
   );

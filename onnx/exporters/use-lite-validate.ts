@@ -1,6 +1,11 @@
 // Shape checks of a UseLiteParams set before export: a wrong-shaped array would otherwise surface as an opaque runtime error inside onnxruntime.
 import { ValidationError } from '../../src/errors';
-import type { LinearHeadParams, NamedArray, UseLiteArchitecture, UseLiteParams } from '../../training/encoders/use-lite/params';
+import type {
+  LinearHeadParams,
+  NamedArray,
+  UseLiteArchitecture,
+  UseLiteParams,
+} from '../../training/encoders/use-lite/params';
 import type { HybridHeadParams } from '../../training/heads/hybrid-head-params';
 
 function check(field: string, t: NamedArray | undefined, shape: readonly number[]): void {
@@ -14,14 +19,19 @@ function check(field: string, t: NamedArray | undefined, shape: readonly number[
   }
 }
 
-export function validateUseLiteParams(params: UseLiteParams, head: LinearHeadParams | HybridHeadParams, arch: UseLiteArchitecture): void {
+export function validateUseLiteParams(
+  params: UseLiteParams,
+  head: LinearHeadParams | HybridHeadParams,
+  arch: UseLiteArchitecture,
+): void {
   const { vocabSize, embeddingDim: e, hiddenDim: h, ffnDim: f, outputDim: o, numHeads } = arch;
   check('tokenEmbedding', params.tokenEmbedding, [vocabSize, e]);
   check('invTimescales', params.invTimescales, [e / 2]);
   if (params.layers?.length !== 2) throw new ValidationError('USE-lite has exactly two layers', { field: 'layers' });
   params.layers.forEach((l, i) => {
     const dIn = i === 0 ? e : h;
-    if (dIn % numHeads !== 0) throw new ValidationError(`layer ${i} width ${dIn} does not split into ${numHeads} heads`, { field: 'numHeads' });
+    if (dIn % numHeads !== 0)
+      throw new ValidationError(`layer ${i} width ${dIn} does not split into ${numHeads} heads`, { field: 'numHeads' });
     const at = (name: string) => `layers[${i}].${name}`;
     check(at('attnLnScale'), l.attnLnScale, [dIn]);
     check(at('attnLnBias'), l.attnLnBias, [dIn]);
@@ -33,7 +43,9 @@ export function validateUseLiteParams(params: UseLiteParams, head: LinearHeadPar
       check(at('residualKernel'), l.residualKernel, [dIn, h]);
       check(at('residualBias'), l.residualBias, [h]);
     } else if (l.residualKernel || l.residualBias) {
-      throw new ValidationError(`layer ${i} keeps its width, so it has no residual projection`, { field: at('residualKernel') });
+      throw new ValidationError(`layer ${i} keeps its width, so it has no residual projection`, {
+        field: at('residualKernel'),
+      });
     }
     check(at('ffnLnScale'), l.ffnLnScale, [h]);
     check(at('ffnLnBias'), l.ffnLnBias, [h]);
@@ -44,7 +56,8 @@ export function validateUseLiteParams(params: UseLiteParams, head: LinearHeadPar
   });
   check('tanhKernel', params.tanhKernel, [h, o]);
   check('tanhBias', params.tanhBias, [o]);
-  if (!Number.isFinite(head.bias)) throw new ValidationError('head.bias must be a finite number', { field: 'head.bias' });
+  if (!Number.isFinite(head.bias))
+    throw new ValidationError('head.bias must be a finite number', { field: 'head.bias' });
   if (!('embeddingWeight' in head)) return check('head.weight', head.weight, [o]);
   const c = head.config;
   if (c.embeddingDim !== o || c.vocabSize !== vocabSize) {

@@ -37,7 +37,12 @@ export function buildUseLiteModel(opts: BuildUseLiteOptions): Uint8Array {
   const g = new GraphBuilder('use_lite_churn');
   const inputIds = g.input('input_ids', DataType.INT64, ['batch', 'sequence']);
   const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', 'sequence']);
-  const { embedding, maskFloat } = addUseLiteEncoder(g, { inputIds, attentionMask, embeddingName: 'embedding' }, params, arch);
+  const { embedding, maskFloat } = addUseLiteEncoder(
+    g,
+    { inputIds, attentionMask, embeddingName: 'embedding' },
+    params,
+    arch,
+  );
 
   let logitValue: string;
   if ('embeddingWeight' in head) {
@@ -57,6 +62,10 @@ export function buildUseLiteModel(opts: BuildUseLiteOptions): Uint8Array {
   g.output(probability, DataType.FLOAT, ['batch']);
   return g.encode({
     docString: 'Universal Sentence Encoder Lite (KonaTransformer) + churn head, exported by churnscope',
-    metadata: { 'churnscope.encoder': 'use-lite', 'churnscope.embedding_dim': String(arch.outputDim), ...opts.metadata },
+    metadata: {
+      'churnscope.encoder': 'use-lite',
+      'churnscope.embedding_dim': String(arch.outputDim),
+      ...opts.metadata,
+    },
   });
 }

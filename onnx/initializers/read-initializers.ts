@@ -31,7 +31,10 @@ export async function readOnnxInitializers(file: string): Promise<InitializerMap
   for (const t of graph.initializer ?? []) {
     const name = t.name ?? '';
     if (t.dataLocation === EXTERNAL || (t.externalData?.length ?? 0) > 0) {
-      throw new ModelLoadError(`${file}: initializer ${name} is stored as external data (a .onnx_data file), which is not supported; use model.safetensors instead`, { file, field: name });
+      throw new ModelLoadError(
+        `${file}: initializer ${name} is stored as external data (a .onnx_data file), which is not supported; use model.safetensors instead`,
+        { file, field: name },
+      );
     }
     const data = floatData(t);
     const shape = (t.dims ?? []).map((d) => Number(d));

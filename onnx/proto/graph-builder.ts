@@ -55,7 +55,8 @@ export class GraphBuilder {
 
   /** Declares an existing value as a graph output; an Identity renames it when the wanted name differs. */
   output(value: string, elemType: DataTypeCode, dims: readonly Dim[], name = value): string {
-    if (!this.values.has(value)) throw new ValidationError(`ONNX output refers to unknown value "${value}"`, { field: value });
+    if (!this.values.has(value))
+      throw new ValidationError(`ONNX output refers to unknown value "${value}"`, { field: value });
     const out = name === value ? value : this.node('Identity', [value], { outputs: [name] })[0];
     this.outputs.push(valueInfo(out, elemType, dims));
     return out;

@@ -31,7 +31,11 @@ export function floatTensor(name: string, data: Float32Array, dims: readonly num
   return { name, dataType: DataType.FLOAT, dims: dimsOf(dims, data.length, name), rawData: raw };
 }
 
-export function int64Tensor(name: string, data: readonly (number | bigint)[], dims: readonly number[]): OnnxTypes.ITensorProto {
+export function int64Tensor(
+  name: string,
+  data: readonly (number | bigint)[],
+  dims: readonly number[],
+): OnnxTypes.ITensorProto {
   const raw = new Uint8Array(data.length * 8);
   const dv = new DataView(raw.buffer);
   data.forEach((v, i) => dv.setBigInt64(i * 8, BigInt(v), true));

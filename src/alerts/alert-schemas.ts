@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const alertConditionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('risk_above'), threshold: z.number().min(0).max(1) }),
   z.object({ type: z.literal('band_at_least'), band: z.enum(['medium', 'high', 'critical']) }),
-  z.object({ type: z.literal('risk_jump'), delta: z.number().gt(0).max(1), withinDays: z.number().gt(0).max(365).default(30) }),
+  z.object({
+    type: z.literal('risk_jump'),
+    delta: z.number().gt(0).max(1),
+    withinDays: z.number().gt(0).max(365).default(30),
+  }),
 ]);
 export const alertActionSchema = z.object({
   type: z.literal('webhook'),

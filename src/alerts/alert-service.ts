@@ -18,7 +18,9 @@ export class AlertService {
 
   /** Never throws and never delays the response that triggered it: delivery runs in the background. */
   onScored(event: ScoredEvent): void {
-    const task = this.process(event).catch((err: unknown) => this.opts.logger.error({ err }, 'alert processing failed'));
+    const task = this.process(event).catch((err: unknown) =>
+      this.opts.logger.error({ err }, 'alert processing failed'),
+    );
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));
   }
@@ -40,11 +42,33 @@ export class AlertService {
       }
       const check = conditionHolds(condition.data, event);
       if (!check.holds) continue;
-      const payload = { rule: { id: rule.id, name: rule.name }, reason: check.reason, customerId: event.customerId, textId: event.textId, risk: event.risk, band: event.band, at: event.at };
-      const id = await this.opts.store.alertLog.record({ ruleId: rule.id, customerId: event.customerId, textId: event.textId, status: 'pending', attempts: 0, payload });
+      const payload = {
+        rule: { id: rule.id, name: rule.name },
+        reason: check.reason,
+        customerId: event.customerId,
+        textId: event.textId,
+        risk: event.risk,
+        band: event.band,
+        at: event.at,
+      };
+      const id = await this.opts.store.alertLog.record({
+        ruleId: rule.id,
+        customerId: event.customerId,
+        textId: event.textId,
+        status: 'pending',
+        attempts: 0,
+        payload,
+      });
       const result = await this.opts.sender.send({ url: action.data.url, secret: action.data.secret }, payload);
-      await this.opts.store.alertLog.update(id, { status: result.delivered ? 'delivered' : 'failed', attempts: result.attempts, lastError: result.error ?? null });
-      this.opts.logger.info({ ruleId: rule.id, delivered: result.delivered, attempts: result.attempts }, 'alert delivered');
+      await this.opts.store.alertLog.update(id, {
+        status: result.delivered ? 'delivered' : 'failed',
+        attempts: result.attempts,
+        lastError: result.error ?? null,
+      });
+      this.opts.logger.info(
+        { ruleId: rule.id, delivered: result.delivered, attempts: result.attempts },
+        'alert delivered',
+      );
     }
   }
 }

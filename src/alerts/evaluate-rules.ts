@@ -17,15 +17,24 @@ const BAND_RANK: Record<Band, number> = { low: 0, medium: 1, high: 2, critical: 
 export function conditionHolds(condition: AlertCondition, event: ScoredEvent): { holds: boolean; reason: string } {
   switch (condition.type) {
     case 'risk_above':
-      return { holds: event.risk > condition.threshold, reason: `risk ${event.risk.toFixed(3)} > ${condition.threshold}` };
+      return {
+        holds: event.risk > condition.threshold,
+        reason: `risk ${event.risk.toFixed(3)} > ${condition.threshold}`,
+      };
     case 'band_at_least':
-      return { holds: BAND_RANK[event.band] >= BAND_RANK[condition.band], reason: `band ${event.band} ≥ ${condition.band}` };
+      return {
+        holds: BAND_RANK[event.band] >= BAND_RANK[condition.band],
+        reason: `band ${event.band} ≥ ${condition.band}`,
+      };
     case 'risk_jump': {
       const prev = event.previousRisk;
       if (!prev) return { holds: false, reason: 'no earlier risk to compare with' };
       const ageDays = (Date.parse(event.at) - Date.parse(prev.at)) / 86_400_000;
       const jump = event.risk - prev.risk;
-      return { holds: ageDays <= condition.withinDays && jump >= condition.delta, reason: `risk rose by ${jump.toFixed(3)} (≥ ${condition.delta}) within ${ageDays.toFixed(1)} days` };
+      return {
+        holds: ageDays <= condition.withinDays && jump >= condition.delta,
+        reason: `risk rose by ${jump.toFixed(3)} (≥ ${condition.delta}) within ${ageDays.toFixed(1)} days`,
+      };
     }
   }
 }

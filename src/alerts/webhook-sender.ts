@@ -53,7 +53,11 @@ export class WebhookSender {
       try {
         const res = await this.fetchImpl(target.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signPayload(target.secret, timestamp, body) },
+          headers: {
+            'content-type': 'application/json',
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: signPayload(target.secret, timestamp, body),
+          },
           body,
           signal: AbortSignal.timeout(this.timeoutMs),
         });

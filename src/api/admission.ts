@@ -43,7 +43,9 @@ export class InFlightBound {
   /** How many may be in flight now (Infinity while the rate is unknown). */
   limit(): number {
     const rate = this.rate();
-    return rate === undefined ? Infinity : Math.max(MIN_IN_FLIGHT, Math.floor((rate * this.opts.maxQueueWaitMs) / 1000));
+    return rate === undefined
+      ? Infinity
+      : Math.max(MIN_IN_FLIGHT, Math.floor((rate * this.opts.maxQueueWaitMs) / 1000));
   }
 
   /** Admits one request, or returns why not; call the returned function once it finished (ok: it succeeded). */
@@ -84,13 +86,17 @@ export function admissionControl(opts: AdmissionOptions): RequestHandler {
     const waitMs = opts.models.active().engine.estimatedWaitMs;
     if (waitMs > opts.maxQueueWaitMs) {
       return next(
-        new OverloadedError(`the scoring queue holds about ${Math.round(waitMs)} ms of work, over the ${opts.maxQueueWaitMs} ms limit; retry later`, {
-          retryAfterSeconds: waitMs / 1000,
-        }),
+        new OverloadedError(
+          `the scoring queue holds about ${Math.round(waitMs)} ms of work, over the ${opts.maxQueueWaitMs} ms limit; retry later`,
+          {
+            retryAfterSeconds: waitMs / 1000,
+          },
+        ),
       );
     }
     const admitted = bound.admit();
-    if ('refusal' in admitted) return next(new OverloadedError(admitted.refusal, { retryAfterSeconds: admitted.retryAfterSeconds }));
+    if ('refusal' in admitted)
+      return next(new OverloadedError(admitted.refusal, { retryAfterSeconds: admitted.retryAfterSeconds }));
     res.once('close', () => admitted.release(res.statusCode < 300));
     next();
   };

@@ -66,15 +66,40 @@ export function createApp(deps: AppDeps): Express {
   if (deps.rateLimit) app.use(rateLimitPerKey({ ...deps.rateLimit, logger: deps.logger }));
   app.post('/v1/score', admissionControl({ models: deps.models, maxQueueWaitMs: deps.maxQueueWaitMs ?? 0 }));
   app.use(express.json({ limit: deps.bodyLimit ?? '2mb' }));
-  app.use(healthRouter({ models: deps.models, store: deps.store, metrics: deps.metrics, version: deps.apiVersion ?? '0.1.0' }));
-  app.use(scoreRouter({ models: deps.models, store: deps.store, playbook: deps.playbook, fusion: deps.fusion, alerts: deps.alerts, clock: deps.clock, privacy: deps.privacy }));
+  app.use(
+    healthRouter({
+      models: deps.models,
+      store: deps.store,
+      metrics: deps.metrics,
+      version: deps.apiVersion ?? '0.1.0',
+    }),
+  );
+  app.use(
+    scoreRouter({
+      models: deps.models,
+      store: deps.store,
+      playbook: deps.playbook,
+      fusion: deps.fusion,
+      alerts: deps.alerts,
+      clock: deps.clock,
+      privacy: deps.privacy,
+    }),
+  );
   // Before customersRouter: /v1/customers/at-risk must not be read as /v1/customers/:id.
   app.use(dashboardDataRouter({ store: deps.store }));
-  app.use(customersRouter({ store: deps.store, fusion: deps.fusion, clock: deps.clock, importLimit: deps.importLimit }));
+  app.use(
+    customersRouter({ store: deps.store, fusion: deps.fusion, clock: deps.clock, importLimit: deps.importLimit }),
+  );
   app.use(feedbackRouter({ store: deps.store, privacy: deps.privacy }));
   app.use(alertsRouter({ store: deps.store }));
   app.use(modelsRouter({ models: deps.models, store: deps.store }));
-  app.use(themesRouter({ themes: deps.themes ?? themesForModels({ store: deps.store, models: deps.models, logger: deps.logger, clock: deps.clock }) }));
+  app.use(
+    themesRouter({
+      themes:
+        deps.themes ??
+        themesForModels({ store: deps.store, models: deps.models, logger: deps.logger, clock: deps.clock }),
+    }),
+  );
   if (deps.jobs) app.use(jobsRouter({ store: deps.store, ...deps.jobs }));
   app.use(dashboardRouter());
   app.use((req, res) => {

@@ -44,7 +44,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'payload_too_large', message: 'request body exceeds the configured limit' } });
+      res
+        .status(413)
+        .json({ error: { code: 'payload_too_large', message: 'request body exceeds the configured limit' } });
       return;
     }
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {

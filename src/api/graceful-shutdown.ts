@@ -63,7 +63,10 @@ export class GracefulShutdown {
 
   private async run(): Promise<ShutdownReport> {
     const { logger } = this.opts;
-    logger.info({ inFlight: this.inFlight, timeoutMs: this.opts.timeoutMs }, 'shutting down: no new connections, draining in-flight requests');
+    logger.info(
+      { inFlight: this.inFlight, timeoutMs: this.opts.timeoutMs },
+      'shutting down: no new connections, draining in-flight requests',
+    );
     const cutRequests = await this.closeHttp();
     if (cutRequests > 0) logger.warn({ cutRequests }, 'shutdown timeout: connections of unfinished requests were cut');
     const failedDrainers: string[] = [];
@@ -104,7 +107,12 @@ export class GracefulShutdown {
  * SIGINT/SIGTERM start the shutdown; a second signal while it runs exits at once (an operator who presses Ctrl-C
  * twice means it). `exit` is injected so tests can observe it.
  */
-export function exitOnSignals(opts: { shutdown: () => Promise<unknown>; logger: Logger; exit: (code: number) => void; signals?: NodeJS.Signals[] }): () => void {
+export function exitOnSignals(opts: {
+  shutdown: () => Promise<unknown>;
+  logger: Logger;
+  exit: (code: number) => void;
+  signals?: NodeJS.Signals[];
+}): () => void {
   let started = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (started) {

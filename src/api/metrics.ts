@@ -20,17 +20,48 @@ export class ServiceMetrics {
   constructor(opts: ServiceMetricsOptions) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'churnscope_process_' });
-    this.requests = new Counter({ name: 'churnscope_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers });
+    this.requests = new Counter({
+      name: 'churnscope_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
     this.latency = new Histogram({
-      name: 'churnscope_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], registers,
+      name: 'churnscope_http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route'],
+      registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     });
-    this.batchSize = new Histogram({ name: 'churnscope_engine_batch_size', help: 'Windows per model call', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers });
-    this.batchPadding = new Histogram({ name: 'churnscope_engine_batch_padding_ratio', help: 'Padded tokens per real token, minus one', buckets: [0, 0.05, 0.1, 0.2, 0.5, 1, 2], registers });
-    new Gauge({ name: 'churnscope_engine_queue_depth', help: 'Windows waiting for the model', registers, collect() { this.set(opts.queueDepth()); } });
+    this.batchSize = new Histogram({
+      name: 'churnscope_engine_batch_size',
+      help: 'Windows per model call',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers,
+    });
+    this.batchPadding = new Histogram({
+      name: 'churnscope_engine_batch_padding_ratio',
+      help: 'Padded tokens per real token, minus one',
+      buckets: [0, 0.05, 0.1, 0.2, 0.5, 1, 2],
+      registers,
+    });
     new Gauge({
-      name: 'churnscope_active_model_info', help: 'The model serving requests (value 1)', labelNames: ['version'], registers,
-      collect() { this.reset(); this.set({ version: opts.activeModel() }, 1); },
+      name: 'churnscope_engine_queue_depth',
+      help: 'Windows waiting for the model',
+      registers,
+      collect() {
+        this.set(opts.queueDepth());
+      },
+    });
+    new Gauge({
+      name: 'churnscope_active_model_info',
+      help: 'The model serving requests (value 1)',
+      labelNames: ['version'],
+      registers,
+      collect() {
+        this.reset();
+        this.set({ version: opts.activeModel() }, 1);
+      },
     });
   }
 

@@ -40,14 +40,20 @@ export function mediaType(req: Request): string {
   return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
-export async function receiveUpload(req: Request, opts: { stagingDir: string; maxBytes: number; format?: string }): Promise<ReceivedUpload> {
+export async function receiveUpload(
+  req: Request,
+  opts: { stagingDir: string; maxBytes: number; format?: string },
+): Promise<ReceivedUpload> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > opts.maxBytes) throw tooLarge(opts.maxBytes);
   fs.mkdirSync(opts.stagingDir, { recursive: true });
   const file = path.join(opts.stagingDir, `${randomUUID()}.part`);
   try {
     const type = mediaType(req);
-    const got = type === 'multipart/form-data' ? await receiveMultipart(req, file, opts) : await receiveRaw(req, file, type, opts);
+    const got =
+      type === 'multipart/form-data'
+        ? await receiveMultipart(req, file, opts)
+        : await receiveRaw(req, file, type, opts);
     const gzipped = got.gzipHint || startsWithGzipMagic(file);
     const format = formatOf(opts.format ?? got.fields.format, got.filename, got.rawFormat);
     return { file, format, gzipped, filename: got.filename, bytes: fs.statSync(file).size, fields: got.fields };
@@ -66,12 +72,20 @@ interface Received {
 
 async function receiveRaw(req: Request, file: string, type: string, opts: { maxBytes: number }): Promise<Received> {
   if (!(type in RAW_TYPES)) {
-    throw new UnsupportedMediaTypeError(`content-type "${type || '(none)'}" is not a batch input; use one of ${UPLOAD_MEDIA_TYPES.join(', ')}, or application/json with {"path": …}`, {
-      field: 'content-type',
-    });
+    throw new UnsupportedMediaTypeError(
+      `content-type "${type || '(none)'}" is not a batch input; use one of ${UPLOAD_MEDIA_TYPES.join(', ')}, or application/json with {"path": …}`,
+      {
+        field: 'content-type',
+      },
+    );
   }
   await pipeline(req, new ByteLimit(opts.maxBytes), createFile(file));
-  return { fields: {}, filename: null, rawFormat: RAW_TYPES[type], gzipHint: /gzip/i.test(String(req.headers['content-encoding'] ?? '')) };
+  return {
+    fields: {},
+    filename: null,
+    rawFormat: RAW_TYPES[type],
+    gzipHint: /gzip/i.test(String(req.headers['content-encoding'] ?? '')),
+  };
 }
 
 function receiveMultipart(req: Request, file: string, opts: { maxBytes: number }): Promise<Received> {
@@ -83,7 +97,12 @@ function receiveMultipart(req: Request, file: string, opts: { maxBytes: number }
     try {
       bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: opts.maxBytes, fields: 20, fieldSize: 4096 } });
     } catch (e) {
-      return reject(new ValidationError(`malformed multipart request: ${(e as Error).message}`, { field: 'content-type', cause: e }));
+      return reject(
+        new ValidationError(`malformed multipart request: ${(e as Error).message}`, {
+          field: 'content-type',
+          cause: e,
+        }),
+      );
     }
     const fail = (e: unknown) => {
       req.unpipe(bb);
@@ -97,7 +116,9 @@ function receiveMultipart(req: Request, file: string, opts: { maxBytes: number }
       written = pipeline(stream, createFile(file));
       written.catch(fail);
     });
-    bb.on('error', (e) => fail(new ValidationError(`malformed multipart body: ${(e as Error).message}`, { field: 'body', cause: e })));
+    bb.on('error', (e) =>
+      fail(new ValidationError(`malformed multipart body: ${(e as Error).message}`, { field: 'body', cause: e })),
+    );
     bb.on('close', () => {
       if (!written) return fail(new ValidationError('the multipart body has no "file" part', { field: 'file' }));
       written.then(() => resolve({ fields, filename, rawFormat: null, gzipHint: false }), fail);
@@ -116,7 +137,10 @@ function formatOf(explicit: string | undefined, filename: string | null, raw: Up
   try {
     return fileFormatOf(filename ?? '');
   } catch (e) {
-    throw new ValidationError('cannot tell the input format: name the file .csv, .jsonl or .ndjson (optionally .gz) or pass format=csv|jsonl', { field: 'format', cause: e });
+    throw new ValidationError(
+      'cannot tell the input format: name the file .csv, .jsonl or .ndjson (optionally .gz) or pass format=csv|jsonl',
+      { field: 'format', cause: e },
+    );
   }
 }
 
@@ -135,7 +159,8 @@ function startsWithGzipMagic(file: string): boolean {
   }
 }
 
-const tooLarge = (max: number) => new PayloadTooLargeError(`the upload exceeds the ${max}-byte limit (jobs.maxUploadBytes)`, { field: 'body' });
+const tooLarge = (max: number) =>
+  new PayloadTooLargeError(`the upload exceeds the ${max}-byte limit (jobs.maxUploadBytes)`, { field: 'body' });
 
 /** Fails the pipeline as soon as more than `max` bytes have passed, so an oversized body is never written whole. */
 class ByteLimit extends Transform {

@@ -6,7 +6,9 @@ import { SOURCES } from '../ingest';
 export const MAX_ITEMS = 256;
 
 const featureValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-export const featuresSchema = z.record(z.string(), featureValue).describe('Behavioural features by name, as declared in the tabular schema');
+export const featuresSchema = z
+  .record(z.string(), featureValue)
+  .describe('Behavioural features by name, as declared in the tabular schema');
 
 export const scoreItemSchema = z.object({
   text: z.string().describe('The text to score (ticket, review, chat transcript or feedback)'),
@@ -17,7 +19,10 @@ export const scoreItemSchema = z.object({
   explain: z.boolean().optional(),
 });
 export const scoreBatchSchema = z.object({
-  items: z.array(scoreItemSchema).min(1, 'items must hold at least one item').max(MAX_ITEMS, `items holds at most ${MAX_ITEMS} entries`),
+  items: z
+    .array(scoreItemSchema)
+    .min(1, 'items must hold at least one item')
+    .max(MAX_ITEMS, `items holds at most ${MAX_ITEMS} entries`),
 });
 
 export const customerSchema = z.object({
@@ -33,8 +38,14 @@ export const feedbackSchema = z
     overrideRisk: z.number().min(0).max(1).optional(),
     note: z.string().max(2000).optional(),
   })
-  .refine((f) => f.customerId !== undefined || f.textId !== undefined, { message: 'give customerId or textId', path: ['customerId'] })
-  .refine((f) => f.outcome !== 'override' || f.overrideRisk !== undefined, { message: 'an override needs overrideRisk', path: ['overrideRisk'] });
+  .refine((f) => f.customerId !== undefined || f.textId !== undefined, {
+    message: 'give customerId or textId',
+    path: ['customerId'],
+  })
+  .refine((f) => f.outcome !== 'override' || f.overrideRisk !== undefined, {
+    message: 'an override needs overrideRisk',
+    path: ['overrideRisk'],
+  });
 
 export const alertRuleSchema = z.object({
   name: z.string().min(1).max(200),

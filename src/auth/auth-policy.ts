@@ -12,7 +12,10 @@ loopback.addAddress('::1', 'ipv6');
 
 /** 127.0.0.0/8, ::1 (IPv4-mapped forms included) and "localhost"; any other name or address counts as reachable from outside. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const h = host
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase();
   if (h === 'localhost') return true;
   const family = isIP(h);
   if (family === 4) return loopback.check(h, 'ipv4');
@@ -46,12 +49,21 @@ export function resolveAuthPolicy(input: AuthPolicyInput): AuthPolicy {
   const local = isLoopbackHost(host);
   if (input.insecureNoAuth) {
     if (mode === 'required') {
-      throw new ConfigError('--insecure-no-auth contradicts auth mode "required" (CHURNSCOPE_AUTH / --auth); drop one of them', { field: 'auth.mode' });
+      throw new ConfigError(
+        '--insecure-no-auth contradicts auth mode "required" (CHURNSCOPE_AUTH / --auth); drop one of them',
+        { field: 'auth.mode' },
+      );
     }
-    return { enforcement: 'never', warning: `authentication is OFF (--insecure-no-auth): anyone who can reach ${host} can read and change everything` };
+    return {
+      enforcement: 'never',
+      warning: `authentication is OFF (--insecure-no-auth): anyone who can reach ${host} can read and change everything`,
+    };
   }
   if (mode === 'required') {
-    return { enforcement: 'always', warning: input.anyKeys ? undefined : `authentication is required but no API key exists yet: ${CREATE_KEY_HINT}` };
+    return {
+      enforcement: 'always',
+      warning: input.anyKeys ? undefined : `authentication is required but no API key exists yet: ${CREATE_KEY_HINT}`,
+    };
   }
   if (!local && (mode === 'off' || !input.anyKeys)) {
     const why = mode === 'off' ? 'auth mode is "off"' : 'no API key exists';
@@ -61,6 +73,7 @@ export function resolveAuthPolicy(input: AuthPolicyInput): AuthPolicy {
       { field: 'server.host' },
     );
   }
-  if (mode === 'off') return { enforcement: 'never', warning: 'authentication is off (auth mode "off", loopback only)' };
+  if (mode === 'off')
+    return { enforcement: 'never', warning: 'authentication is off (auth mode "off", loopback only)' };
   return { enforcement: local ? 'once-keys-exist' : 'always' };
 }

@@ -10,8 +10,17 @@ export interface NewApiKey {
   rateLimit?: number | null;
 }
 
-export async function createApiKey(keys: Pick<ApiKeyRepository, 'create'>, input: NewApiKey): Promise<{ record: ApiKeyRecord; token: string }> {
+export async function createApiKey(
+  keys: Pick<ApiKeyRepository, 'create'>,
+  input: NewApiKey,
+): Promise<{ record: ApiKeyRecord; token: string }> {
   const { id, secret, token } = generateApiKeyToken();
-  const record = await keys.create({ id, name: input.name, scopes: input.scopes, rateLimit: input.rateLimit ?? null, hash: hashSecret(secret) });
+  const record = await keys.create({
+    id,
+    name: input.name,
+    scopes: input.scopes,
+    rateLimit: input.rateLimit ?? null,
+    hash: hashSecret(secret),
+  });
   return { record, token };
 }

@@ -18,7 +18,9 @@ export function rateLimitPerKey(opts: RateLimitSettings & { logger: Logger }): R
     windowMs: opts.windowSeconds * 1000,
     limit: (_req, res) => limitOf(res),
     // Health probes and the dashboard's files are never throttled; nor is anyone when no limit applies.
-    skip: (req, res) => (authLocals(res).access ?? accessFor(req.method, req.path, { publicMetrics: true }).access) === 'public' || limitOf(res) === 0,
+    skip: (req, res) =>
+      (authLocals(res).access ?? accessFor(req.method, req.path, { publicMetrics: true }).access) === 'public' ||
+      limitOf(res) === 0,
     keyGenerator: (req, res) => {
       const key = authLocals(res).apiKey;
       return key ? `key:${key.id}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
@@ -32,9 +34,12 @@ export function rateLimitPerKey(opts: RateLimitSettings & { logger: Logger }): R
       const who = key ? `API key ${key.id}` : `client ${req.ip ?? 'unknown'}`;
       const retryAfterSeconds = info?.resetTime ? (info.resetTime.getTime() - Date.now()) / 1000 : opts.windowSeconds;
       next(
-        new TooManyRequestsError(`rate limit exceeded for ${who}: ${info?.limit ?? limitOf(res)} requests per ${opts.windowSeconds} s; retry later`, {
-          retryAfterSeconds,
-        }),
+        new TooManyRequestsError(
+          `rate limit exceeded for ${who}: ${info?.limit ?? limitOf(res)} requests per ${opts.windowSeconds} s; retry later`,
+          {
+            retryAfterSeconds,
+          },
+        ),
       );
     },
   });

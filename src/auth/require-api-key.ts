@@ -60,18 +60,26 @@ export function requireApiKey(opts: ApiAuthOptions): RequestHandler {
 
 async function authenticate(header: string | undefined, keys: ApiAuthOptions['keys']): Promise<AuthenticatedKey> {
   if (header === undefined || header.trim() === '') {
-    throw new UnauthorizedError('this route needs an API key: send "Authorization: Bearer csk_…"', { field: 'authorization' });
+    throw new UnauthorizedError('this route needs an API key: send "Authorization: Bearer csk_…"', {
+      field: 'authorization',
+    });
   }
   const bearer = BEARER.exec(header);
-  if (!bearer) throw new UnauthorizedError('the Authorization header must be "Bearer <API key>"', { field: 'authorization' });
+  if (!bearer)
+    throw new UnauthorizedError('the Authorization header must be "Bearer <API key>"', { field: 'authorization' });
   const parsed = parseApiKeyToken(bearer[1]);
-  if (!parsed) throw new UnauthorizedError('invalid API key: not a churnscope key (csk_<id>_<secret>)', { field: 'authorization' });
+  if (!parsed)
+    throw new UnauthorizedError('invalid API key: not a churnscope key (csk_<id>_<secret>)', {
+      field: 'authorization',
+    });
   const credential = await keys.credential(parsed.id);
   if (!secretMatches(parsed.secret, credential?.hash ?? UNKNOWN_KEY_HASH) || !credential) {
     throw new UnauthorizedError('invalid API key', { field: 'authorization' });
   }
   if (credential.revokedAt !== null) {
-    throw new UnauthorizedError(`API key ${credential.id} was revoked at ${credential.revokedAt}`, { field: 'authorization' });
+    throw new UnauthorizedError(`API key ${credential.id} was revoked at ${credential.revokedAt}`, {
+      field: 'authorization',
+    });
   }
   return { id: credential.id, name: credential.name, scopes: credential.scopes, rateLimit: credential.rateLimit };
 }

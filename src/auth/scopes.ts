@@ -12,11 +12,18 @@ export function isScope(value: string): value is Scope {
 
 /** "score,read" → ['score', 'read']; unknown names are refused with the valid ones listed. */
 export function parseScopes(text: string, field = 'scopes'): Scope[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new ValidationError(`${field} is empty; give one or more of ${SCOPES.join(', ')}`, { field });
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0)
+    throw new ValidationError(`${field} is empty; give one or more of ${SCOPES.join(', ')}`, { field });
   const unknown = names.filter((n) => !isScope(n));
   if (unknown.length > 0) {
-    throw new ValidationError(`${field}: unknown scope ${unknown.map((u) => `"${u}"`).join(', ')}; valid scopes are ${SCOPES.join(', ')}`, { field });
+    throw new ValidationError(
+      `${field}: unknown scope ${unknown.map((u) => `"${u}"`).join(', ')}; valid scopes are ${SCOPES.join(', ')}`,
+      { field },
+    );
   }
   return [...new Set(names as Scope[])];
 }

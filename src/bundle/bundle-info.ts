@@ -38,7 +38,10 @@ export function readBundleInfo(bundleDir: string): BundleInfo {
   const parsed = bundleInfoSchema.safeParse(section);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ModelLoadError(`${file}: churnscope.${issue.path.join('.')} ${issue.message}`, { file, field: `churnscope.${issue.path.join('.')}` });
+    throw new ModelLoadError(`${file}: churnscope.${issue.path.join('.')} ${issue.message}`, {
+      file,
+      field: `churnscope.${issue.path.join('.')}`,
+    });
   }
   return parsed.data;
 }
@@ -49,7 +52,9 @@ export function readBundleInfo(bundleDir: string): BundleInfo {
  */
 export function readTokenLimit(bundleDir: string): number | undefined {
   try {
-    const raw = JSON.parse(fs.readFileSync(path.join(bundleDir, BUNDLE_CONFIG_FILE), 'utf8')) as { churnscope?: { tokenLimit?: unknown } };
+    const raw = JSON.parse(fs.readFileSync(path.join(bundleDir, BUNDLE_CONFIG_FILE), 'utf8')) as {
+      churnscope?: { tokenLimit?: unknown };
+    };
     const limit = raw.churnscope?.tokenLimit;
     return typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
   } catch {

@@ -35,7 +35,12 @@ export async function evalCommand(flags: EvalFlags): Promise<void> {
     data: { file: flags.data, rows: data.rows.length, positives: data.positives, skippedEmpty: data.skippedEmpty },
     threshold: { band: 'high', value: threshold },
     overall: evaluate(risks, labels, threshold),
-    bySource: evaluateByGroup(risks, labels, data.rows.map((r) => r.source), threshold),
+    bySource: evaluateByGroup(
+      risks,
+      labels,
+      data.rows.map((r) => r.source),
+      threshold,
+    ),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

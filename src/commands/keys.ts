@@ -30,17 +30,24 @@ const stdio: KeysIo = {
 /** stdout carries the key alone (or JSON), so `KEY=$(churnscope keys create …)` works; the notice goes to stderr. */
 export async function keysCreateCommand(flags: KeysCreateFlags, io: KeysIo = stdio): Promise<void> {
   const scopes = parseScopes(flags.scopes ?? '', '--scopes');
-  if (typeof flags.name !== 'string' || flags.name.trim() === '') throw new ValidationError('--name must not be empty', { field: '--name' });
+  if (typeof flags.name !== 'string' || flags.name.trim() === '')
+    throw new ValidationError('--name must not be empty', { field: '--name' });
   if (flags.rateLimit !== undefined && (!Number.isInteger(flags.rateLimit) || flags.rateLimit < 1)) {
     throw new ValidationError(`--rate-limit must be an integer ≥ 1, got ${flags.rateLimit}`, { field: '--rate-limit' });
   }
   await withStore(flags, async (store) => {
-    const { record, token } = await createApiKey(store.apiKeys, { name: flags.name.trim(), scopes, rateLimit: flags.rateLimit });
+    const { record, token } = await createApiKey(store.apiKeys, {
+      name: flags.name.trim(),
+      scopes,
+      rateLimit: flags.rateLimit,
+    });
     if (flags.json) {
       io.out(JSON.stringify({ ...record, key: token }));
       return;
     }
-    io.note(`created API key ${record.id} "${record.name}" with scopes ${record.scopes.join(', ')}; it is shown only now, store it safely:`);
+    io.note(
+      `created API key ${record.id} "${record.name}" with scopes ${record.scopes.join(', ')}; it is shown only now, store it safely:`,
+    );
     io.out(token);
   });
 }
@@ -49,7 +56,8 @@ export async function keysListCommand(flags: KeysFlags, io: KeysIo = stdio): Pro
   await withStore(flags, async (store) => {
     const keys = await store.apiKeys.list();
     if (flags.json) io.out(JSON.stringify(keys));
-    else if (keys.length === 0) io.note('no API keys; create one with `churnscope keys create --name <name> --scopes score,read`');
+    else if (keys.length === 0)
+      io.note('no API keys; create one with `churnscope keys create --name <name> --scopes score,read`');
     else io.out(table(keys));
   });
 }
@@ -59,7 +67,10 @@ export async function keysRevokeCommand(idOrKey: string, flags: KeysFlags, io: K
   await withStore(flags, async (store) => {
     const record = await store.apiKeys.revoke(apiKeyIdOf(idOrKey));
     if (flags.json) io.out(JSON.stringify(record));
-    else io.out(`revoked API key ${record.id} "${record.name}" (at ${record.revokedAt}); a running server refuses it from now on`);
+    else
+      io.out(
+        `revoked API key ${record.id} "${record.name}" (at ${record.revokedAt}); a running server refuses it from now on`,
+      );
   });
 }
 
@@ -77,8 +88,22 @@ async function withStore(flags: KeysFlags, fn: (store: SqliteStore) => Promise<v
 function table(keys: readonly ApiKeyRecord[]): string {
   const rows = [
     ['id', 'name', 'scopes', 'rate limit', 'created', 'revoked'],
-    ...keys.map((k) => [k.id, k.name, k.scopes.join(','), k.rateLimit === null ? 'default' : String(k.rateLimit), k.createdAt, k.revokedAt ?? '-']),
+    ...keys.map((k) => [
+      k.id,
+      k.name,
+      k.scopes.join(','),
+      k.rateLimit === null ? 'default' : String(k.rateLimit),
+      k.createdAt,
+      k.revokedAt ?? '-',
+    ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

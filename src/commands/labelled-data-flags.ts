@@ -11,7 +11,13 @@ export interface LabelledDataFlags {
   sourceCol?: string;
 }
 
-const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export function addLabelledDataOptions(cmd: Command): Command {
   return cmd
@@ -24,5 +30,12 @@ export function addLabelledDataOptions(cmd: Command): Command {
 }
 
 export function labelledDataSpec(flags: LabelledDataFlags): LabelledTextOptions {
-  return { file: flags.data, textCol: flags.textCol, labelCol: flags.labelCol, positive: flags.positive, negative: flags.negative, sourceCol: flags.sourceCol };
+  return {
+    file: flags.data,
+    textCol: flags.textCol,
+    labelCol: flags.labelCol,
+    positive: flags.positive,
+    negative: flags.negative,
+    sourceCol: flags.sourceCol,
+  };
 }

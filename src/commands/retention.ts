@@ -17,11 +17,16 @@ export interface RetentionIo {
   clock?: () => Date;
 }
 
-export async function retentionCommand(flags: RetentionFlags, io: RetentionIo = {}): Promise<{ cutoff: string; deleted: number }> {
+export async function retentionCommand(
+  flags: RetentionFlags,
+  io: RetentionIo = {},
+): Promise<{ cutoff: string; deleted: number }> {
   const config = loadConfig({ env: io.env ?? process.env, flags: { db: flags.db, retentionDays: flags.days } });
   const days = config.privacy.retentionDays;
   if (days === undefined) {
-    throw new ConfigError('say how many days of texts to keep: --days N (or CHURNSCOPE_RETENTION_DAYS)', { field: 'days' });
+    throw new ConfigError('say how many days of texts to keep: --days N (or CHURNSCOPE_RETENTION_DAYS)', {
+      field: 'days',
+    });
   }
   const logger = io.logger ?? createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const store = await SqliteStore.create({ path: config.dbPath, logger });

@@ -10,7 +10,9 @@ export async function scoreTextCommand(texts: string[], flags: { model?: string 
   try {
     const scores = await engine.score(texts);
     scores.forEach((s, i) => {
-      process.stdout.write(`${JSON.stringify({ text: texts[i], risk: Number(s.probability.toFixed(4)), windows: s.windows.count, tokens: s.tokens })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ text: texts[i], risk: Number(s.probability.toFixed(4)), windows: s.windows.count, tokens: s.tokens })}\n`,
+      );
     });
   } finally {
     await engine.dispose();

@@ -32,7 +32,12 @@ export async function scoreCommand(flags: ScoreFlags): Promise<void> {
   process.on('SIGINT', onSigint);
   // Progress is in input bytes, the one measure known up front, so the ETA holds for any row length.
   const bar = new cliProgress.SingleBar(
-    { format: 'scoring [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}', stream: process.stderr, hideCursor: true, etaBuffer: 50 },
+    {
+      format: 'scoring [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
+      stream: process.stderr,
+      hideCursor: true,
+      etaBuffer: 50,
+    },
     cliProgress.Presets.shades_classic,
   );
   const started = Date.now();
@@ -59,7 +64,12 @@ export async function scoreCommand(flags: ScoreFlags): Promise<void> {
       onProgress,
     });
     if (barStarted) bar.stop();
-    const report = { model: info.version, ...summary, seconds: round2(summary.seconds), rowsPerSecond: round2(summary.rowsPerSecond) };
+    const report = {
+      model: info.version,
+      ...summary,
+      seconds: round2(summary.seconds),
+      rowsPerSecond: round2(summary.rowsPerSecond),
+    };
     process.stderr.write(
       `${summary.aborted ? 'stopped' : 'done'}: ${summary.rows} rows, ${summary.scored} scored, ${summary.errors} errors` +
         `${summary.skipped ? `, ${summary.skipped} skipped (resume)` : ''} in ${report.seconds}s (${report.rowsPerSecond} rows/s)` +

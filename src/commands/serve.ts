@@ -47,8 +47,12 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     throw e;
   });
   let registry: ModelRegistry | undefined;
-  const metrics = new ServiceMetrics({ queueDepth: () => registry?.active().engine.queueDepth ?? 0, activeModel: () => registry?.active().version ?? 'none' });
-  const open = (dir: string) => openServingModel({ dir, engine: config.engine, logger, onBatch: (s) => metrics.observeBatch(s) });
+  const metrics = new ServiceMetrics({
+    queueDepth: () => registry?.active().engine.queueDepth ?? 0,
+    activeModel: () => registry?.active().version ?? 'none',
+  });
+  const open = (dir: string) =>
+    openServingModel({ dir, engine: config.engine, logger, onBatch: (s) => metrics.observeBatch(s) });
   const initial = await open(config.modelDir);
   const known = await registerModels(store, config, initial, logger);
   registry = new ModelRegistry({ initial, open, known: () => known, logger });
@@ -57,12 +61,36 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const alerts = new AlertService({ store, sender: new WebhookSender(), logger });
   const active = registry;
   // Created before listening: jobs a previous process left unfinished resume from their checkpoints.
-  const runner = await JobRunner.create({ store, activeModel: () => active.active(), jobsDir: config.jobs.dir, chunkSize: config.jobs.chunkSize, logger, privacy: config.privacy });
+  const runner = await JobRunner.create({
+    store,
+    activeModel: () => active.active(),
+    jobsDir: config.jobs.dir,
+    chunkSize: config.jobs.chunkSize,
+    logger,
+    privacy: config.privacy,
+  });
   const jobs = { runner, maxUploadBytes: config.jobs.maxUploadBytes, inputDirs: config.jobs.inputDirs };
-  const retention = await startRetention(config, store, logger, { jobs: (cutoff) => runner.purgeFinishedBefore(cutoff) });
-  const app = createApp({ models: registry, store, playbook, metrics, logger, fusion, alerts, maxQueueWaitMs: config.server.maxQueueWaitMs, jobs, privacy: config.privacy, ...access });
+  const retention = await startRetention(config, store, logger, {
+    jobs: (cutoff) => runner.purgeFinishedBefore(cutoff),
+  });
+  const app = createApp({
+    models: registry,
+    store,
+    playbook,
+    metrics,
+    logger,
+    fusion,
+    alerts,
+    maxQueueWaitMs: config.server.maxQueueWaitMs,
+    jobs,
+    privacy: config.privacy,
+    ...access,
+  });
   const server = await listen(app, config);
-  logger.info({ host: config.server.host, port: config.server.port, model: initial.version, fusion: Boolean(fusion) }, `churnscope listening on http://${config.server.host}:${config.server.port}`);
+  logger.info(
+    { host: config.server.host, port: config.server.port, model: initial.version, fusion: Boolean(fusion) },
+    `churnscope listening on http://${config.server.host}:${config.server.port}`,
+  );
   const models = registry;
   // Shutdown order: HTTP first (no new work, in-flight requests finish), then each drainer in turn. Later owners of
   // background work add one line here, before the store closes, e.g. { name: 'jobs', drain: () => jobs.stop() }.
@@ -88,18 +116,38 @@ function listen(app: Express, config: Config): Promise<Server> {
     server.headersTimeout = Math.max(server.headersTimeout, config.server.keepAliveTimeoutMs + 1000);
     server.once('listening', () => resolve(server));
     server.once('error', (e: NodeJS.ErrnoException) => {
-      reject(new ConfigError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`, { field: e.code === 'EADDRINUSE' ? 'port' : 'host', cause: e }));
+      reject(
+        new ConfigError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`, {
+          field: e.code === 'EADDRINUSE' ? 'port' : 'host',
+          cause: e,
+        }),
+      );
     });
   });
 }
 
 /** Authentication, rate limit and body limits for createApp, from the config and whether any API key exists. */
-async function accessDeps(config: Config, store: Store, logger: Logger): Promise<Pick<AppDeps, 'auth' | 'rateLimit' | 'bodyLimit' | 'importLimit'>> {
+async function accessDeps(
+  config: Config,
+  store: Store,
+  logger: Logger,
+): Promise<Pick<AppDeps, 'auth' | 'rateLimit' | 'bodyLimit' | 'importLimit'>> {
   const { auth, limits } = config;
-  const policy = resolveAuthPolicy({ host: config.server.host, mode: auth.mode, insecureNoAuth: auth.insecureNoAuth, anyKeys: await store.apiKeys.any() });
+  const policy = resolveAuthPolicy({
+    host: config.server.host,
+    mode: auth.mode,
+    insecureNoAuth: auth.insecureNoAuth,
+    anyKeys: await store.apiKeys.any(),
+  });
   if (policy.warning) logger.warn(policy.warning);
-  logger.info({ enforcement: policy.enforcement, rateLimit: auth.rateLimit, publicMetrics: auth.publicMetrics }, 'authentication');
-  const keys = policy.enforcement === 'never' ? undefined : { keys: store.apiKeys, enforcement: policy.enforcement, publicMetrics: auth.publicMetrics };
+  logger.info(
+    { enforcement: policy.enforcement, rateLimit: auth.rateLimit, publicMetrics: auth.publicMetrics },
+    'authentication',
+  );
+  const keys =
+    policy.enforcement === 'never'
+      ? undefined
+      : { keys: store.apiKeys, enforcement: policy.enforcement, publicMetrics: auth.publicMetrics };
   return {
     auth: keys,
     // Installed whenever keys are checked, since a key may carry its own limit even when the default is none.
@@ -111,20 +159,35 @@ async function accessDeps(config: Config, store: Store, logger: Logger): Promise
 
 /** Every bundle beside the served one becomes activatable; all are recorded in the models table. */
 async function registerModels(store: Store, config: Config, initial: ServingModel, logger: Logger) {
-  const known = [{ version: initial.version, dir: initial.dir }, ...discoverModels(config.modelsDir ?? path.dirname(config.modelDir), logger)];
+  const known = [
+    { version: initial.version, dir: initial.dir },
+    ...discoverModels(config.modelsDir ?? path.dirname(config.modelDir), logger),
+  ];
   const unique = [...new Map(known.map((m) => [m.version, m])).values()];
   for (const m of unique) {
-    if (!(await store.models.get(m.version))) await store.models.register({ version: m.version, path: m.dir, metrics: null });
+    if (!(await store.models.get(m.version)))
+      await store.models.register({ version: m.version, path: m.dir, metrics: null });
   }
   await store.models.activate(initial.version);
   return unique;
 }
 
 /** privacy.retentionDays set: old texts are purged now and every retentionIntervalMinutes while serving. */
-async function startRetention(config: Config, store: Store, logger: Logger, alsoPurge: RetentionJobOptions['alsoPurge']): Promise<RetentionJob | undefined> {
+async function startRetention(
+  config: Config,
+  store: Store,
+  logger: Logger,
+  alsoPurge: RetentionJobOptions['alsoPurge'],
+): Promise<RetentionJob | undefined> {
   const days = config.privacy.retentionDays;
   if (days === undefined) return undefined;
-  return RetentionJob.create({ store, retentionDays: days, intervalMs: config.privacy.retentionIntervalMinutes * 60_000, logger, alsoPurge });
+  return RetentionJob.create({
+    store,
+    retentionDays: days,
+    intervalMs: config.privacy.retentionIntervalMinutes * 60_000,
+    logger,
+    alsoPurge,
+  });
 }
 
 function loadFusion(config: Config, logger: Logger): FusionModel | undefined {

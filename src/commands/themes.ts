@@ -26,17 +26,28 @@ export interface ThemesFlags {
   out: string;
 }
 
-export async function themesCommand(flags: ThemesFlags, io: { stdout?: NodeJS.WritableStream; logger?: Logger } = {}): Promise<void> {
-  if (Boolean(flags.db) === Boolean(flags.in)) throw new ConfigError('give exactly one of --db <file> or --in <file>', { field: flags.db ? 'in' : 'db' });
+export async function themesCommand(
+  flags: ThemesFlags,
+  io: { stdout?: NodeJS.WritableStream; logger?: Logger } = {},
+): Promise<void> {
+  if (Boolean(flags.db) === Boolean(flags.in))
+    throw new ConfigError('give exactly one of --db <file> or --in <file>', { field: flags.db ? 'in' : 'db' });
   if (flags.db && !existsSync(flags.db)) throw new ConfigError(`database ${flags.db} not found`, { field: 'db' });
-  const filters = parseThemeFilters({ from: flags.from, to: flags.to, source: flags.source, minRisk: flags.minRisk, segment: flags.segment });
+  const filters = parseThemeFilters({
+    from: flags.from,
+    to: flags.to,
+    source: flags.source,
+    minRisk: flags.minRisk,
+    segment: flags.segment,
+  });
   const config = loadConfig({ env: process.env, flags: { model: flags.model } });
   const logger = io.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const calibrator = new RiskCalibrator(readBundleInfo(config.modelDir));
   // A file is embedded into a throw-away in-memory database, so both inputs go through the same engine.
   const store = await SqliteStore.create({ path: flags.db ?? ':memory:', logger });
   try {
-    if (flags.in) await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, calibrator, logger });
+    if (flags.in)
+      await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, calibrator, logger });
     const themes = new ThemesService({ store, logger, defaultMinRisk: () => calibrator.thresholds.high });
     const result = await themes.themes(filters);
     (io.stdout ?? process.stdout).write(formatThemesTable(result));
@@ -49,7 +60,13 @@ export async function themesCommand(flags: ThemesFlags, io: { stdout?: NodeJS.Wr
 
 async function loadFile(
   flags: ThemesFlags,
-  ctx: { store: SqliteStore; modelDir: string; engineConfig: Parameters<typeof createEngine>[0]['config']; calibrator: RiskCalibrator; logger: Logger },
+  ctx: {
+    store: SqliteStore;
+    modelDir: string;
+    engineConfig: Parameters<typeof createEngine>[0]['config'];
+    calibrator: RiskCalibrator;
+    logger: Logger;
+  },
 ): Promise<void> {
   const engine = await createEngine({ bundleDir: ctx.modelDir, config: ctx.engineConfig, logger: ctx.logger });
   try {
@@ -70,4 +87,3 @@ async function loadFile(
     await engine.dispose();
   }
 }
-

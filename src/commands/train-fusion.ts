@@ -27,7 +27,8 @@ function required(flags: TrainFusionFlags, name: 'customers' | 'schema' | 'label
 
 export async function trainFusionCommand(flags: TrainFusionFlags): Promise<void> {
   const seed = flags.seed === undefined ? 0 : Number(flags.seed);
-  if (!Number.isInteger(seed)) throw new ValidationError(`--seed must be an integer, got "${flags.seed}"`, { field: 'seed' });
+  if (!Number.isInteger(seed))
+    throw new ValidationError(`--seed must be an integer, got "${flags.seed}"`, { field: 'seed' });
   const config = loadConfig({ env: process.env, flags: { model: flags.model } });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const report = await trainFusion({

@@ -36,7 +36,10 @@ function parseBandTargets(spec: string | undefined): Record<string, number> | un
     spec.split(',').map((pair) => {
       const [name, value] = pair.split('=').map((x) => x.trim());
       if (!['medium', 'high', 'critical'].includes(name) || value === undefined || !Number.isFinite(Number(value))) {
-        throw new ValidationError(`--band-precision: "${pair}" is not band=number with band one of medium, high, critical`, { field: 'band-precision' });
+        throw new ValidationError(
+          `--band-precision: "${pair}" is not band=number with band one of medium, high, critical`,
+          { field: 'band-precision' },
+        );
       }
       return [name, Number(value)];
     }),
@@ -47,31 +50,59 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   // TF.js loads only for commands that train, so `serve` starts without it.
   const { trainTextModel, trainOptionsSchema } = await import('../../training/pipeline');
   const parsed = trainOptionsSchema.safeParse({
-    out: flags.out, overwrite: flags.overwrite ?? false, resume: flags.resume ?? false, mode: flags.mode, encoder: flags.encoder, pooling: flags.pooling, seed: flags.seed,
-    epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, calibration: flags.calibration, backend: flags.backend,
-    maxTokens: flags.maxTokens, freezeEmbeddings: flags.freezeEmbeddings ?? false, freezeLowerLayer: flags.freezeLowerLayer ?? false,
-    imbalance: flags.imbalance, cacheDir: flags.cacheDir, bands: parseBandTargets(flags.bandPrecision),
+    out: flags.out,
+    overwrite: flags.overwrite ?? false,
+    resume: flags.resume ?? false,
+    mode: flags.mode,
+    encoder: flags.encoder,
+    pooling: flags.pooling,
+    seed: flags.seed,
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    learningRate: flags.lr,
+    calibration: flags.calibration,
+    backend: flags.backend,
+    maxTokens: flags.maxTokens,
+    freezeEmbeddings: flags.freezeEmbeddings ?? false,
+    freezeLowerLayer: flags.freezeLowerLayer ?? false,
+    imbalance: flags.imbalance,
+    cacheDir: flags.cacheDir,
+    bands: parseBandTargets(flags.bandPrecision),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const flag = issue.path[0] === 'bands' ? 'band-precision' : String(issue.path[0] ?? 'options');
-    throw new ValidationError(`--${flag}: ${issue.path.slice(1).join('.')}${issue.path.length > 1 ? ' ' : ''}${issue.message}`, { field: flag });
+    throw new ValidationError(
+      `--${flag}: ${issue.path.slice(1).join('.')}${issue.path.length > 1 ? ' ' : ''}${issue.message}`,
+      { field: flag },
+    );
   }
   const defaultSource = z.enum(SOURCES).optional().safeParse(flags.defaultSource);
-  if (!defaultSource.success) throw new ValidationError(`--default-source must be one of ${SOURCES.join(', ')}`, { field: 'default-source' });
+  if (!defaultSource.success)
+    throw new ValidationError(`--default-source must be one of ${SOURCES.join(', ')}`, { field: 'default-source' });
   const agentTurns = z.enum(['drop', 'keep']).safeParse(flags.agentTurns);
   if (!agentTurns.success) throw new ValidationError('--agent-turns must be drop or keep', { field: 'agent-turns' });
 
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const bar = new cliProgress.SingleBar(
-    { format: '{phase} epoch {epoch} |{bar}| {value}/{total} steps · loss {loss} · {rate} ex/s · ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+    {
+      format: '{phase} epoch {epoch} |{bar}| {value}/{total} steps · loss {loss} · {rate} ex/s · ETA {eta_formatted}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let barEpoch = -1;
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const card = await trainTextModel({
-    data: [{ ...labelledDataSpec(flags), defaultSource: defaultSource.data as TextSource | undefined, agentTurns: agentTurns.data }],
+    data: [
+      {
+        ...labelledDataSpec(flags),
+        defaultSource: defaultSource.data as TextSource | undefined,
+        agentTurns: agentTurns.data,
+      },
+    ],
     options: parsed.data,
     logger,
     signal: abort.signal,
@@ -86,8 +117,12 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     onEpoch: (r) => {
       bar.stop();
       barEpoch = -1;
-      process.stderr.write(`  ${r.phase} epoch ${r.epoch + 1}: train loss ${r.trainLoss.toFixed(4)}, valid ROC-AUC ${r.validAuc.toFixed(4)}, ${r.seconds.toFixed(1)} s\n`);
+      process.stderr.write(
+        `  ${r.phase} epoch ${r.epoch + 1}: train loss ${r.trainLoss.toFixed(4)}, valid ROC-AUC ${r.validAuc.toFixed(4)}, ${r.seconds.toFixed(1)} s\n`,
+      );
     },
   }).finally(() => bar.stop());
-  process.stdout.write(`${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity }, null, 2)}\n`,
+  );
 }

@@ -1,3 +1,10 @@
 // Configuration contract: the schema-derived types and the single loader used at start-up.
-export { loadConfig, parseConfig, engineDefaults, DEFAULT_MODEL_DIR, DEFAULT_PLAYBOOK, type ConfigSources } from './load-config';
+export {
+  loadConfig,
+  parseConfig,
+  engineDefaults,
+  DEFAULT_MODEL_DIR,
+  DEFAULT_PLAYBOOK,
+  type ConfigSources,
+} from './load-config';
 export type { Config, EngineConfig, ServerConfig, JobsConfig, ExecutionProvider } from './schema';

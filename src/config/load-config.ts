@@ -61,7 +61,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const env = sources.env ?? {};
   const f = sources.flags ?? {};
   const e = (k: string): string | undefined => env[ENV_PREFIX + k];
-  const providers = pick(f.providers, e('PROVIDERS')?.split(',').map((s) => s.trim()).filter(Boolean));
+  const providers = pick(
+    f.providers,
+    e('PROVIDERS')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const raw = {
     modelDir: pick(f.model, e('MODEL')) ?? DEFAULT_MODEL_DIR,
     dbPath: pick(f.db, e('DB')),
@@ -120,13 +126,19 @@ export function parseConfig(raw: unknown): Config {
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue.path.join('.');
-    throw new ConfigError(`invalid configuration at ${where || '(root)'}: ${issue.message}`, { field: where, cause: result.error });
+    throw new ConfigError(`invalid configuration at ${where || '(root)'}: ${issue.message}`, {
+      field: where,
+      cause: result.error,
+    });
   }
   const engine = result.data.engine;
   if (engine.windowOverlap >= engine.maxTokens) {
-    throw new ConfigError(`engine.windowOverlap (${engine.windowOverlap}) must be smaller than engine.maxTokens (${engine.maxTokens})`, {
-      field: 'engine.windowOverlap',
-    });
+    throw new ConfigError(
+      `engine.windowOverlap (${engine.windowOverlap}) must be smaller than engine.maxTokens (${engine.maxTokens})`,
+      {
+        field: 'engine.windowOverlap',
+      },
+    );
   }
   return result.data;
 }

@@ -25,7 +25,11 @@ export const engineConfigSchema = z.object({
   /** Windows per text at most; the rest of a very long text is ignored (and reported). */
   maxWindows: z.number().int().min(1).max(1024).default(16),
   /** Text size limit in UTF-8 bytes. */
-  maxTextBytes: z.number().int().min(1).default(100 * 1024),
+  maxTextBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(100 * 1024),
   /** How the windows of one text combine into its risk. */
   windowAggregate: z.enum(['max', 'mean']).default('max'),
 });
@@ -51,7 +55,11 @@ export const jobsConfigSchema = z.object({
   /** Where batch jobs keep their input, results, errors and progress files (one folder per job). */
   dir: z.string().min(1).default('./data/jobs'),
   /** Largest upload POST /v1/jobs accepts, in bytes (413 beyond). */
-  maxUploadBytes: z.number().int().min(1).default(2 * 1024 ** 3),
+  maxUploadBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(2 * 1024 ** 3),
   /**
    * Folders whose files a client may name as a server-side job input ({"path": …}). Empty: server-side paths are
    * refused, because they would let any client read files the server can read.
@@ -82,9 +90,17 @@ export const authConfigSchema = z.object({
 
 export const limitsConfigSchema = z.object({
   /** Largest JSON request body in bytes (413 beyond). */
-  jsonBodyBytes: z.number().int().min(1024).default(2 * 1024 ** 2),
+  jsonBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 ** 2),
   /** Largest CSV body of POST /v1/customers/import in bytes (413 beyond). */
-  importBytes: z.number().int().min(1024).default(20 * 1024 ** 2),
+  importBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 ** 2),
 });
 
 export const privacyConfigSchema = z.object({
@@ -98,7 +114,11 @@ export const privacyConfigSchema = z.object({
   /** Texts older than this many days are deleted with their scores, at start-up and then periodically; absent: kept. */
   retentionDays: z.number().int().min(1).optional(),
   /** How often the retention job runs while serving. */
-  retentionIntervalMinutes: z.number().min(1).max(7 * 24 * 60).default(60),
+  retentionIntervalMinutes: z
+    .number()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
 });
 
 export const configSchema = z.object({

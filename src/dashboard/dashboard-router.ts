@@ -14,6 +14,13 @@ export function dashboardRouter(): Router {
   router.get('/', (_req, res) => {
     res.sendFile('index.html', { root: PUBLIC_DIR, headers: { 'Cache-Control': 'no-cache' } });
   });
-  router.use(DASHBOARD_ASSET_PREFIX, express.static(PUBLIC_DIR, { index: false, redirect: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+  router.use(
+    DASHBOARD_ASSET_PREFIX,
+    express.static(PUBLIC_DIR, {
+      index: false,
+      redirect: false,
+      setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+    }),
+  );
   return router;
 }

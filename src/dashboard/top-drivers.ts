@@ -26,14 +26,25 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function topDrivers(stored: unknown, opts: { phrases?: number; features?: number } = {}): DriverItem[] {
   const drivers: StoredDrivers = isObject(stored) ? stored : {};
   const phrases = (Array.isArray(drivers.phrases) ? drivers.phrases : [])
-    .filter((p): p is { text: string; weight: number } => isObject(p) && typeof p.text === 'string' && typeof p.weight === 'number' && p.weight > 0)
+    .filter(
+      (p): p is { text: string; weight: number } =>
+        isObject(p) && typeof p.text === 'string' && typeof p.weight === 'number' && p.weight > 0,
+    )
     .sort((a, b) => b.weight - a.weight)
     .slice(0, opts.phrases ?? 3)
     .map((p): DriverItem => ({ kind: 'phrase', label: p.text, weight: p.weight }));
   const features = (Array.isArray(drivers.features) ? drivers.features : [])
-    .filter((f): f is { feature: string; contribution: number; value?: unknown } => isObject(f) && typeof f.feature === 'string' && typeof f.contribution === 'number' && f.contribution > 0)
+    .filter(
+      (f): f is { feature: string; contribution: number; value?: unknown } =>
+        isObject(f) && typeof f.feature === 'string' && typeof f.contribution === 'number' && f.contribution > 0,
+    )
     .sort((a, b) => b.contribution - a.contribution)
     .slice(0, opts.features ?? 2)
-    .map((f): DriverItem => ({ kind: 'feature', label: f.feature, weight: f.contribution, value: typeof f.value === 'string' || typeof f.value === 'number' ? f.value : null }));
+    .map((f): DriverItem => ({
+      kind: 'feature',
+      label: f.feature,
+      weight: f.contribution,
+      value: typeof f.value === 'string' || typeof f.value === 'number' ? f.value : null,
+    }));
   return [...phrases, ...features];
 }

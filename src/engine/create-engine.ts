@@ -34,7 +34,12 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
     maxLength: config.maxTokens * config.maxWindows,
     logger: opts.logger,
   });
-  const model = await OnnxSession.create({ modelPath, providers: config.providers, threads: config.threads, logger: opts.logger });
+  const model = await OnnxSession.create({
+    modelPath,
+    providers: config.providers,
+    threads: config.threads,
+    logger: opts.logger,
+  });
   return new InferenceEngine({ model, tokenizer, config, logger: opts.logger, onBatch: opts.onBatch });
 }
 
@@ -45,6 +50,9 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
 function fitWindowsToModel(config: EngineConfig, tokenLimit: number | undefined, logger: Logger): EngineConfig {
   if (tokenLimit === undefined || config.maxTokens <= tokenLimit) return config;
   const windowOverlap = Math.min(config.windowOverlap, Math.floor(tokenLimit / 4));
-  logger.warn({ configured: config.maxTokens, tokenLimit, windowOverlap }, `maxTokens ${config.maxTokens} exceeds the model's ${tokenLimit} tokens per window; using ${tokenLimit}`);
+  logger.warn(
+    { configured: config.maxTokens, tokenLimit, windowOverlap },
+    `maxTokens ${config.maxTokens} exceeds the model's ${tokenLimit} tokens per window; using ${tokenLimit}`,
+  );
   return { ...config, maxTokens: tokenLimit, windowOverlap };
 }

@@ -83,13 +83,18 @@ export class InferenceEngine {
   private async scoreAccepted(texts: readonly unknown[], bulk: boolean): Promise<TextScore[]> {
     const { config } = this.opts;
     const field = (i: number) => (texts.length === 1 ? 'text' : `texts[${i}]`);
-    const clean = texts.map((t, i) => sanitizeText(validateText(t, { maxBytes: config.maxTextBytes, field: field(i) })));
+    const clean = texts.map((t, i) =>
+      sanitizeText(validateText(t, { maxBytes: config.maxTextBytes, field: field(i) })),
+    );
     const encoded = await this.opts.tokenizer.encodeBatch(clean);
     const windowed = encoded.map(({ ids }, i) => {
       if (ids.length === 0) {
         throw new ValidationError(`${field(i)} has no scorable content after normalisation`, { field: field(i) });
       }
-      return { tokens: ids.length, ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }) };
+      return {
+        tokens: ids.length,
+        ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }),
+      };
     });
     const pending = windowed.map((w) => Promise.all(this.batcher.submit(w.windows, { bulk })));
     const results = await Promise.all(pending);
@@ -105,7 +110,9 @@ export class InferenceEngine {
    * Embeddings and probabilities of pre-tokenized sequences (one window each), run in length-sorted chunks of
    * maxBatch: the bulk path for training's frozen-encoder mode and for parity checks.
    */
-  async embedTokenized(sequences: readonly Int32Array[]): Promise<{ embeddings: Float32Array[]; probabilities: Float32Array }> {
+  async embedTokenized(
+    sequences: readonly Int32Array[],
+  ): Promise<{ embeddings: Float32Array[]; probabilities: Float32Array }> {
     const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
     const embeddings: Float32Array[] = new Array(sequences.length);
     const probabilities = new Float32Array(sequences.length);

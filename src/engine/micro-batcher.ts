@@ -82,7 +82,9 @@ export class MicroBatcher<I, O> {
     const bulk = opts.bulk ?? false;
     if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');
     if (this.pending.length + items.length > this.opts.maxQueue) {
-      throw new OverloadedError(`engine queue is full (${this.pending.length} waiting, limit ${this.opts.maxQueue}); retry later`);
+      throw new OverloadedError(
+        `engine queue is full (${this.pending.length} waiting, limit ${this.opts.maxQueue}); retry later`,
+      );
     }
     const now = this.now();
     const promises = items.map(
@@ -139,7 +141,10 @@ export class MicroBatcher<I, O> {
   private takeBatch(): Entry<I, O>[] {
     const interactive = this.pending.filter((e) => !e.bulk);
     const pool = interactive.length > 0 ? interactive : this.pending;
-    const maxBatch = interactive.length > 0 ? this.opts.maxBatch : Math.min(this.opts.maxBatch, this.opts.maxBulkBatch ?? this.opts.maxBatch);
+    const maxBatch =
+      interactive.length > 0
+        ? this.opts.maxBatch
+        : Math.min(this.opts.maxBatch, this.opts.maxBulkBatch ?? this.opts.maxBatch);
     const oldest = pool[0];
     const byLength = [...pool].sort((a, b) => a.length - b.length);
     if (pool.length <= maxBatch) {
@@ -191,7 +196,8 @@ export class MicroBatcher<I, O> {
     try {
       const outputs = await this.opts.run(batch.map((e) => e.item));
       this.learnCost(this.now() - started, longest * batch.length);
-      if (outputs.length !== batch.length) throw new Error(`batch runner returned ${outputs.length} outputs for ${batch.length} inputs`);
+      if (outputs.length !== batch.length)
+        throw new Error(`batch runner returned ${outputs.length} outputs for ${batch.length} inputs`);
       batch.forEach((e, i) => e.resolve(outputs[i]));
     } catch (err) {
       for (const e of batch) e.reject(err);

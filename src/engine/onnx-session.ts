@@ -36,7 +36,10 @@ export class OnnxSession {
   static async create(opts: OnnxSessionOptions): Promise<OnnxSession> {
     const { session, provider } = await openWithFallback(opts);
     const embeddingDim = checkSignature(session, opts.modelPath);
-    opts.logger.info({ provider, modelPath: opts.modelPath, threads: opts.threads || 'auto' }, `ONNX Runtime execution provider: ${provider}`);
+    opts.logger.info(
+      { provider, modelPath: opts.modelPath, threads: opts.threads || 'auto' },
+      `ONNX Runtime execution provider: ${provider}`,
+    );
     return new OnnxSession(session, provider, embeddingDim);
   }
 
@@ -70,7 +73,9 @@ export class OnnxSession {
   }
 }
 
-async function openWithFallback(opts: OnnxSessionOptions): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
+async function openWithFallback(
+  opts: OnnxSessionOptions,
+): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
@@ -89,7 +94,10 @@ async function openWithFallback(opts: OnnxSessionOptions): Promise<{ session: or
     }
     try {
       // Later providers stay in the list so ORT can place ops the preferred one does not implement.
-      const session = await ort.InferenceSession.create(opts.modelPath, { ...base, executionProviders: opts.providers.slice(i) });
+      const session = await ort.InferenceSession.create(opts.modelPath, {
+        ...base,
+        executionProviders: opts.providers.slice(i),
+      });
       if (failures.length > 0) {
         opts.logger.warn({ provider, failures }, `ONNX Runtime fell back to ${provider}: ${failures.join('; ')}`);
       }
@@ -110,7 +118,9 @@ function missingCudaProvider(): string | undefined {
   const pkg = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
   const dir = path.join(path.dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
   const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
-  return fs.existsSync(path.join(dir, lib)) ? undefined : `${lib} not installed; reinstall onnxruntime-node with --onnxruntime-node-install=cuda12 on a CUDA machine`;
+  return fs.existsSync(path.join(dir, lib))
+    ? undefined
+    : `${lib} not installed; reinstall onnxruntime-node with --onnxruntime-node-install=cuda12 on a CUDA machine`;
 }
 
 /** Fails at load, not at the first request, when the graph is not a churnscope text model. Returns the embedding width. */
@@ -126,7 +136,9 @@ function checkSignature(session: ort.InferenceSession, modelPath: string): numbe
   for (const meta of session.inputMetadata) {
     if (meta.isTensor && (MODEL_INPUTS as readonly string[]).includes(meta.name)) {
       if (meta.type !== 'int64' || meta.shape.length !== 2) {
-        throw new ModelLoadError(`${modelPath}: input ${meta.name} must be int64 [batch, sequence], found ${meta.type} [${meta.shape.join(', ')}]`);
+        throw new ModelLoadError(
+          `${modelPath}: input ${meta.name} must be int64 [batch, sequence], found ${meta.type} [${meta.shape.join(', ')}]`,
+        );
       }
     }
   }

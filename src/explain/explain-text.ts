@@ -61,7 +61,8 @@ export async function explainText(opts: ExplainTextOptions): Promise<TextExplana
   const groupWords = positiveInt(opts.groupWords ?? 6, 'groupWords');
   const minWeight = opts.minWeight ?? 0.01;
   const placeholder = opts.placeholder ?? 'the';
-  if (!/\S/.test(placeholder)) throw new ValidationError('placeholder must contain a visible word', { field: 'placeholder' });
+  if (!/\S/.test(placeholder))
+    throw new ValidationError('placeholder must contain a visible word', { field: 'placeholder' });
 
   const units = capUnits(
     transcriptRegions(text, opts.agentTurns ?? 'drop').flatMap((r) => splitUnits(text, r, { groupWords })),
@@ -73,7 +74,12 @@ export async function explainText(opts: ExplainTextOptions): Promise<TextExplana
   const risk = riskOf(scores[0].probability);
 
   const phrases = units
-    .map((u, i) => ({ text: text.slice(u.start, u.end), start: u.start, end: u.end, weight: risk - riskOf(scores[i + 1].probability) }))
+    .map((u, i) => ({
+      text: text.slice(u.start, u.end),
+      start: u.start,
+      end: u.end,
+      weight: risk - riskOf(scores[i + 1].probability),
+    }))
     .filter((p) => p.weight >= minWeight)
     .sort((a, b) => b.weight - a.weight || a.start - b.start)
     .slice(0, maxPhrases);
@@ -86,10 +92,15 @@ function remove(text: string, unit: TextSpan): string {
 }
 
 function occlude(text: string, unit: TextSpan, placeholder: string): string {
-  return text.slice(0, unit.start) + text.slice(unit.start, unit.end).replace(/\S+/g, () => placeholder) + text.slice(unit.end);
+  return (
+    text.slice(0, unit.start) +
+    text.slice(unit.start, unit.end).replace(/\S+/g, () => placeholder) +
+    text.slice(unit.end)
+  );
 }
 
 function positiveInt(v: number, field: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new ValidationError(`${field} must be a positive integer, got ${v}`, { field });
+  if (!Number.isInteger(v) || v < 1)
+    throw new ValidationError(`${field} must be a positive integer, got ${v}`, { field });
   return v;
 }

@@ -22,7 +22,11 @@ export function bundleTextScorer(opts: BundleTextScorerOptions): { version: stri
   const calibrator = new RiskCalibrator(info);
   const chunk = opts.chunk ?? 256;
   const score: ScoreTexts = async (texts) => {
-    const engine = await createEngine({ bundleDir: opts.bundleDir, config: opts.config ?? engineDefaults(), logger: opts.logger });
+    const engine = await createEngine({
+      bundleDir: opts.bundleDir,
+      config: opts.config ?? engineDefaults(),
+      logger: opts.logger,
+    });
     const risks: number[] = [];
     try {
       for (let s = 0; s < texts.length; s += chunk) {

@@ -20,7 +20,9 @@ function lookupFor(schema: FeatureSchema, stats: FeatureStats): Lookup {
     const allowed = new Set(schema.features.map((f) => f.name));
     if (schema.id) allowed.add(schema.id);
     if (schema.label) allowed.add(schema.label);
-    const codes = stats.map((s) => new Map(s.type === 'categorical' ? s.categories.map((c, i) => [c, i + 1] as const) : []));
+    const codes = stats.map(
+      (s) => new Map(s.type === 'categorical' ? s.categories.map((c, i) => [c, i + 1] as const) : []),
+    );
     found = { allowed, codes };
     bySchema.set(stats, found);
   }
@@ -55,19 +57,28 @@ export function encodeRow(schema: FeatureSchema, stats: FeatureStats, values: Re
     const stat = stats[i];
     if (isMissing(raw)) {
       if (spec.missing === 'error') {
-        throw new ValidationError(`feature "${spec.name}" is missing and its schema policy is "error"`, { field: spec.name });
+        throw new ValidationError(`feature "${spec.name}" is missing and its schema policy is "error"`, {
+          field: spec.name,
+        });
       }
       if (stat.type === 'categorical') out[i] = stat.fill ?? UNKNOWN_CODE;
       else out[i] = stat.fill ?? Number.NaN;
       return;
     }
-    out[i] = spec.type === 'numeric' ? parseNumeric(raw, spec.name) : (codes[i].get(categoryKey(raw, spec.name)) ?? UNKNOWN_CODE);
+    out[i] =
+      spec.type === 'numeric'
+        ? parseNumeric(raw, spec.name)
+        : (codes[i].get(categoryKey(raw, spec.name)) ?? UNKNOWN_CODE);
   });
   return out;
 }
 
 /** The value a feature's explanation shows: the parsed input, or null when it was missing. */
-export function displayValue(schema: FeatureSchema, index: number, values: Record<string, unknown>): string | number | null {
+export function displayValue(
+  schema: FeatureSchema,
+  index: number,
+  values: Record<string, unknown>,
+): string | number | null {
   const spec = schema.features[index];
   const raw = values[spec.name];
   if (isMissing(raw)) return null;

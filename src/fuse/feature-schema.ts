@@ -36,10 +36,15 @@ export const featureSchemaSchema = z
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
     s.features.forEach((f, i) => {
-      if (seen.has(f.name)) ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `duplicate feature "${f.name}"` });
+      if (seen.has(f.name))
+        ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `duplicate feature "${f.name}"` });
       seen.add(f.name);
       if (f.name === s.id || f.name === s.label) {
-        ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `"${f.name}" is the id or label column and cannot be a feature` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', i, 'name'],
+          message: `"${f.name}" is the id or label column and cannot be a feature`,
+        });
       }
       const allowed: readonly string[] = POLICIES_BY_TYPE[f.type];
       if (!allowed.includes(f.missing)) {
@@ -81,7 +86,10 @@ export function loadFeatureSchema(path: string): FeatureSchema {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new DataFileError(`${path}: feature schema is not valid JSON (${(e as Error).message})`, { file: path, cause: e });
+    throw new DataFileError(`${path}: feature schema is not valid JSON (${(e as Error).message})`, {
+      file: path,
+      cause: e,
+    });
   }
   try {
     return parseFeatureSchema(raw, path);

@@ -36,7 +36,10 @@ function numericFill(spec: FeatureSpec, values: number[]): number | null {
   if (spec.missing === 'zero') return 0;
   if (spec.missing === 'missing-category' || spec.missing === 'error') return null;
   if (values.length === 0) {
-    throw new ValidationError(`feature "${spec.name}" has no values in the training rows, so its ${spec.missing} cannot be computed`, { field: spec.name });
+    throw new ValidationError(
+      `feature "${spec.name}" has no values in the training rows, so its ${spec.missing} cannot be computed`,
+      { field: spec.name },
+    );
   }
   if (spec.missing === 'mean') return values.reduce((s, v) => s + v, 0) / values.length;
   const sorted = [...values].sort((a, b) => a - b);
@@ -79,24 +82,35 @@ function fitOne(spec: FeatureSpec, rows: readonly Record<string, unknown>[]): Fe
     .slice(0, MAX_CATEGORIES)
     .map(([k]) => k);
   if (spec.missing === 'mode' && categories.length === 0) {
-    throw new ValidationError(`feature "${spec.name}" has no values in the training rows, so its mode cannot be computed`, { field: spec.name });
+    throw new ValidationError(
+      `feature "${spec.name}" has no values in the training rows, so its mode cannot be computed`,
+      { field: spec.name },
+    );
   }
   // Most frequent first, so the mode is code 1.
   return { name: spec.name, type: 'categorical', categories, fill: spec.missing === 'mode' ? 1 : null };
 }
 
-export function fitFeatureStats(options: { schema: FeatureSchema; rows: readonly Record<string, unknown>[] }): FeatureStats {
+export function fitFeatureStats(options: {
+  schema: FeatureSchema;
+  rows: readonly Record<string, unknown>[];
+}): FeatureStats {
   return options.schema.features.map((spec) => fitOne(spec, options.rows));
 }
 
 /** Stats loaded from JSON must describe exactly the schema's features, in order. */
 export function checkStatsMatchSchema(schema: FeatureSchema, stats: FeatureStats): void {
   if (stats.length !== schema.features.length) {
-    throw new ValidationError(`stats describe ${stats.length} features but the schema declares ${schema.features.length}`);
+    throw new ValidationError(
+      `stats describe ${stats.length} features but the schema declares ${schema.features.length}`,
+    );
   }
   schema.features.forEach((f, i) => {
     if (stats[i].name !== f.name || stats[i].type !== f.type) {
-      throw new ValidationError(`stats[${i}] is ${stats[i].type} "${stats[i].name}" but the schema declares ${f.type} "${f.name}"`, { field: f.name });
+      throw new ValidationError(
+        `stats[${i}] is ${stats[i].type} "${stats[i].name}" but the schema declares ${f.type} "${f.name}"`,
+        { field: f.name },
+      );
     }
   });
 }

@@ -16,13 +16,21 @@ const envelope = {
 };
 
 const fusionJsonSchema = z.discriminatedUnion('method', [
-  z.strictObject({ ...envelope, version: z.literal(FUSION_VERSION), method: z.literal('late'), late: lateFusionJsonSchema }),
+  z.strictObject({
+    ...envelope,
+    version: z.literal(FUSION_VERSION),
+    method: z.literal('late'),
+    late: lateFusionJsonSchema,
+  }),
   z.strictObject({ ...envelope, version: z.literal(FUSION_VERSION), method: z.literal('trees'), fused: z.unknown() }),
 ]);
 /** Version 1 knew fused trees only; such files still load, as method 'trees'. */
 const fusionV1JsonSchema = z.strictObject({ ...envelope, version: z.literal(1), fused: z.unknown() });
 // Read first, so a file of the other version is reported by its version rather than by whichever field differs first.
-const versionSchema = z.object({ format: z.literal(FUSION_FORMAT), version: z.union([z.literal(1), z.literal(FUSION_VERSION)]) });
+const versionSchema = z.object({
+  format: z.literal(FUSION_FORMAT),
+  version: z.union([z.literal(1), z.literal(FUSION_VERSION)]),
+});
 
 export type FusionModelJson = z.infer<typeof fusionJsonSchema>;
 

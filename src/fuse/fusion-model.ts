@@ -76,22 +76,45 @@ export class FusionModel {
   ) {}
 
   static train(options: FusionTrainOptions): FusionModel {
-    const { rows, schema, textAggregates, method = DEFAULT_FUSION_METHOD, folds, stackerL2, halfLifeDays, textModel, ...rest } = options;
-    if (!FUSION_METHODS.includes(method)) throw new ValidationError(`method must be one of ${FUSION_METHODS.join(', ')}, got "${String(method)}"`, { field: 'method' });
+    const {
+      rows,
+      schema,
+      textAggregates,
+      method = DEFAULT_FUSION_METHOD,
+      folds,
+      stackerL2,
+      halfLifeDays,
+      textModel,
+      ...rest
+    } = options;
+    if (!FUSION_METHODS.includes(method))
+      throw new ValidationError(`method must be one of ${FUSION_METHODS.join(', ')}, got "${String(method)}"`, {
+        field: 'method',
+      });
     if (textAggregates.length !== rows.length) {
-      throw new ValidationError(`textAggregates has ${textAggregates.length} entries for ${rows.length} rows`, { field: 'textAggregates' });
+      throw new ValidationError(`textAggregates has ${textAggregates.length} entries for ${rows.length} rows`, {
+        field: 'textAggregates',
+      });
     }
     checkNoTextNames(schema);
     // The tabular model sees every customer's behaviour and nothing else: it scores customers without texts under both
     // methods, and under late fusion it is also what the stacker builds on.
     const tabular = TabularModel.train({ ...rest, rows, schema });
-    const combiner = method === 'late'
-      ? LateFusion.fit({
-        // Labels were validated by the tabular fit above.
-        rows, schema, labels: rows.map((row, i) => Number(rest.labelOf(row, i))), textAggregates,
-        seed: rest.seed ?? 0, params: rest.params, validFraction: rest.validFraction, folds, l2: stackerL2,
-      })
-      : TreeFusion.train({ ...rest, rows, schema, textAggregates });
+    const combiner =
+      method === 'late'
+        ? LateFusion.fit({
+            // Labels were validated by the tabular fit above.
+            rows,
+            schema,
+            labels: rows.map((row, i) => Number(rest.labelOf(row, i))),
+            textAggregates,
+            seed: rest.seed ?? 0,
+            params: rest.params,
+            validFraction: rest.validFraction,
+            folds,
+            l2: stackerL2,
+          })
+        : TreeFusion.train({ ...rest, rows, schema, textAggregates });
     return new FusionModel(tabular, combiner, halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS, textModel);
   }
 
@@ -108,11 +131,16 @@ export class FusionModel {
     const aggregates = input.textAggregates ? checkAggregates(input.textAggregates) : undefined;
     const hasText = aggregates !== undefined && aggregates.count > 0;
     if (features === undefined && !hasText) {
-      throw new ValidationError('nothing to score: give the customer\'s features, text aggregates or both', { field: 'features' });
+      throw new ValidationError("nothing to score: give the customer's features, text aggregates or both", {
+        field: 'features',
+      });
     }
     if (features !== undefined) {
       const smuggled = Object.keys(features).find((k) => TEXT_FEATURE_NAMES.includes(k));
-      if (smuggled) throw new ValidationError(`"${smuggled}" is computed from textAggregates and cannot be given as a feature`, { field: smuggled });
+      if (smuggled)
+        throw new ValidationError(`"${smuggled}" is computed from textAggregates and cannot be given as a feature`, {
+          field: smuggled,
+        });
     }
     if (features === undefined) {
       // Unknown customer: no behaviour to model, and neither combiner was trained on "all behaviour missing".
@@ -125,7 +153,10 @@ export class FusionModel {
       // Silent customer: exactly the tabular model, so adding fusion never changes a score that texts cannot inform.
       return { risk: tabular.risk, tabularRisk: tabular.risk, used: 'tabular', contributions: tabular.contributions };
     }
-    const out = this.combiner instanceof LateFusion ? this.combiner.predict(tabular, aggregates) : this.combiner.predict(features, aggregates);
+    const out =
+      this.combiner instanceof LateFusion
+        ? this.combiner.predict(tabular, aggregates)
+        : this.combiner.predict(features, aggregates);
     return { risk: out.risk, tabularRisk: tabular.risk, used: 'fused', contributions: out.contributions };
   }
 
@@ -136,8 +167,11 @@ export class FusionModel {
 
   toJSON(): FusionModelJson {
     const head = {
-      format: FUSION_FORMAT, version: FUSION_VERSION, halfLifeDays: this.halfLifeDays,
-      ...(this.textModel === undefined ? {} : { textModel: this.textModel }), tabular: this.tabular.toJSON(),
+      format: FUSION_FORMAT,
+      version: FUSION_VERSION,
+      halfLifeDays: this.halfLifeDays,
+      ...(this.textModel === undefined ? {} : { textModel: this.textModel }),
+      tabular: this.tabular.toJSON(),
     } as const;
     return this.combiner instanceof LateFusion
       ? { ...head, method: 'late', late: this.combiner.toJSON() }
@@ -147,7 +181,10 @@ export class FusionModel {
   static fromJSON(json: unknown, source = 'fusion model'): FusionModel {
     const data = parseFusionJson(json, source);
     const tabular = TabularModel.fromJSON(data.tabular, `${source}: tabular`);
-    const combiner = data.method === 'late' ? LateFusion.fromJSON(data.late, source) : TreeFusion.fromJSON(data.fused, tabular, source);
+    const combiner =
+      data.method === 'late'
+        ? LateFusion.fromJSON(data.late, source)
+        : TreeFusion.fromJSON(data.fused, tabular, source);
     return new FusionModel(tabular, combiner, data.halfLifeDays, data.textModel);
   }
 

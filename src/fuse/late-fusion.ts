@@ -11,7 +11,13 @@ import { TEXT_FEATURES, type TextAggregates } from './text-aggregates';
 export const TABULAR_LOGIT = 'tabular_logit';
 export const TEXT_MISSING = 'text_missing';
 /** Stacker inputs, in order: the tabular log-odds, three text summaries and the "wrote nothing" indicator. */
-export const LATE_INPUTS: readonly string[] = [TABULAR_LOGIT, TEXT_FEATURES.recencyWeightedMean, TEXT_FEATURES.max, TEXT_FEATURES.count, TEXT_MISSING];
+export const LATE_INPUTS: readonly string[] = [
+  TABULAR_LOGIT,
+  TEXT_FEATURES.recencyWeightedMean,
+  TEXT_FEATURES.max,
+  TEXT_FEATURES.count,
+  TEXT_MISSING,
+];
 export const DEFAULT_FOLDS = 5;
 export const DEFAULT_STACKER_L2 = 1;
 /** Risks are clipped to [ε, 1-ε] before the logit, so one over-confident text cannot carry unbounded leverage. */
@@ -61,7 +67,8 @@ export function tabularLogit(prediction: TabularPrediction): number {
 export function outOfFoldLogits(options: Omit<LateFusionFitOptions, 'textAggregates' | 'l2'>): Float64Array {
   const { rows, schema, labels, seed } = options;
   const k = options.folds ?? DEFAULT_FOLDS;
-  if (!Number.isInteger(k) || k < 2) throw new ValidationError(`folds must be an integer of at least 2, got ${k}`, { field: 'folds' });
+  if (!Number.isInteger(k) || k < 2)
+    throw new ValidationError(`folds must be an integer of at least 2, got ${k}`, { field: 'folds' });
   const out = new Float64Array(rows.length);
   const inFold = new Int32Array(rows.length);
   stratifiedFolds(labels, k, seed).forEach((fold, f) => fold.forEach((i) => (inFold[i] = f)));
@@ -72,12 +79,20 @@ export function outOfFoldLogits(options: Omit<LateFusionFitOptions, 'textAggrega
     let model: TabularModel;
     try {
       model = TabularModel.train({
-        rows: fit.map((i) => rows[i]), labelOf: (_row, j) => labels[fit[j]], schema, seed, params: options.params, validFraction: options.validFraction,
+        rows: fit.map((i) => rows[i]),
+        labelOf: (_row, j) => labels[fit[j]],
+        schema,
+        seed,
+        params: options.params,
+        validFraction: options.validFraction,
       });
     } catch (e) {
       // Tiny classes can leave a fold's complement one-sided; say which fit failed, not just that one did.
       if (!(e instanceof ValidationError)) throw e;
-      throw new ValidationError(`out-of-fold tabular model ${f + 1} of ${k}: ${e.message}`, { field: e.field ?? 'folds', cause: e });
+      throw new ValidationError(`out-of-fold tabular model ${f + 1} of ${k}: ${e.message}`, {
+        field: e.field ?? 'folds',
+        cause: e,
+      });
     }
     for (const i of scored) out[i] = tabularLogit(model.predict(rows[i]));
   }
@@ -96,19 +111,33 @@ export class LateFusion {
     const { textAggregates, labels } = options;
     const oof = outOfFoldLogits(options);
     const x = Array.from(oof, (z, i) => [z, ...lateTextInputs(textAggregates[i])]);
-    const stacker = LogisticStacker.fit({ names: LATE_INPUTS, x, y: [...labels], l2: options.l2 ?? DEFAULT_STACKER_L2 });
+    const stacker = LogisticStacker.fit({
+      names: LATE_INPUTS,
+      x,
+      y: [...labels],
+      l2: options.l2 ?? DEFAULT_STACKER_L2,
+    });
     return new LateFusion(stacker, options.folds ?? DEFAULT_FOLDS);
   }
 
   /** Fused risk of a customer with texts; contributions are the tabular ones scaled by the stacker's weight, plus one per text input. */
-  predict(tabular: TabularPrediction, aggregates: TextAggregates): { risk: number; contributions: FeatureContribution[] } {
+  predict(
+    tabular: TabularPrediction,
+    aggregates: TextAggregates,
+  ): { risk: number; contributions: FeatureContribution[] } {
     const text = lateTextInputs(aggregates);
     const risk = this.stacker.predict([tabularLogit(tabular), ...text]);
     const scale = this.stacker.weightOf(TABULAR_LOGIT);
     const shown = [aggregates.recencyWeightedMean, aggregates.max, aggregates.count];
-    const textContributions = shown.map((value, j) => ({ feature: LATE_INPUTS[j + 1], value, contribution: this.stacker.weights[j + 1] * text[j] }));
-    const contributions = [...tabular.contributions.map((c) => ({ ...c, contribution: scale * c.contribution })), ...textContributions]
-      .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+    const textContributions = shown.map((value, j) => ({
+      feature: LATE_INPUTS[j + 1],
+      value,
+      contribution: this.stacker.weights[j + 1] * text[j],
+    }));
+    const contributions = [
+      ...tabular.contributions.map((c) => ({ ...c, contribution: scale * c.contribution })),
+      ...textContributions,
+    ].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
     return { risk, contributions };
   }
 
@@ -118,7 +147,9 @@ export class LateFusion {
 
   static fromJSON(json: LateFusionJson, source: string): LateFusion {
     if (json.stacker.names.join() !== LATE_INPUTS.join()) {
-      throw new ModelLoadError(`${source}: stacker inputs must be ${LATE_INPUTS.join(', ')}`, { field: 'late.stacker.names' });
+      throw new ModelLoadError(`${source}: stacker inputs must be ${LATE_INPUTS.join(', ')}`, {
+        field: 'late.stacker.names',
+      });
     }
     return new LateFusion(LogisticStacker.fromJSON(json.stacker), json.folds);
   }

@@ -12,7 +12,10 @@ export const logisticStackerJsonSchema = z
     /** Provenance only: the penalty the weights were fitted with. */
     l2: z.number().positive(),
   })
-  .refine((s) => s.weights.length === s.names.length, { message: 'weights must have one entry per name', path: ['weights'] });
+  .refine((s) => s.weights.length === s.names.length, {
+    message: 'weights must have one entry per name',
+    path: ['weights'],
+  });
 
 export type LogisticStackerJson = z.infer<typeof logisticStackerJsonSchema>;
 
@@ -76,12 +79,21 @@ export class LogisticStacker {
     const l2 = options.l2 ?? 1;
     const maxIterations = options.maxIterations ?? 100;
     const d = names.length;
-    if (!(l2 > 0 && Number.isFinite(l2))) throw new ValidationError(`l2 must be a positive number, got ${l2}`, { field: 'l2' });
-    if (x.length !== y.length || x.length === 0) throw new ValidationError(`stacker needs as many labels as rows, and at least one: got ${x.length} rows, ${y.length} labels`, { field: 'y' });
+    if (!(l2 > 0 && Number.isFinite(l2)))
+      throw new ValidationError(`l2 must be a positive number, got ${l2}`, { field: 'l2' });
+    if (x.length !== y.length || x.length === 0)
+      throw new ValidationError(
+        `stacker needs as many labels as rows, and at least one: got ${x.length} rows, ${y.length} labels`,
+        { field: 'y' },
+      );
     x.forEach((row, i) => {
-      if (row.length !== d) throw new ValidationError(`stacker row ${i} has ${row.length} values for ${d} names`, { field: 'x', row: i });
-      for (let j = 0; j < d; j++) if (!Number.isFinite(row[j])) throw new ValidationError(`stacker row ${i}: ${names[j]} is not finite`, { field: names[j], row: i });
-      if (y[i] !== 0 && y[i] !== 1) throw new ValidationError(`stacker label ${i} must be 0 or 1, got ${y[i]}`, { field: 'y', row: i });
+      if (row.length !== d)
+        throw new ValidationError(`stacker row ${i} has ${row.length} values for ${d} names`, { field: 'x', row: i });
+      for (let j = 0; j < d; j++)
+        if (!Number.isFinite(row[j]))
+          throw new ValidationError(`stacker row ${i}: ${names[j]} is not finite`, { field: names[j], row: i });
+      if (y[i] !== 0 && y[i] !== 1)
+        throw new ValidationError(`stacker label ${i} must be 0 or 1, got ${y[i]}`, { field: 'y', row: i });
     });
     // β[0] is the intercept; starting it at the base rate's log-odds makes the first Newton step a small one.
     const rate = Math.min(Math.max(y.reduce((s, v) => s + v, 0) / y.length, 1e-6), 1 - 1e-6);
@@ -114,7 +126,8 @@ export class LogisticStacker {
       for (let r = 0; r <= d; r++) for (let c = r + 1; c <= d; c++) h[r][c] = h[c][r];
       const step = solveSpd(h, g);
       // Unreachable with l2 > 0 short of overflow; a clear error beats NaN weights.
-      if (!step) throw new ValidationError('stacker Hessian is not positive definite (inputs too large?)', { field: 'x' });
+      if (!step)
+        throw new ValidationError('stacker Hessian is not positive definite (inputs too large?)', { field: 'x' });
       // Newton decrement ½·gᵀH⁻¹g: the predicted fall of the objective; tiny means we are at the optimum.
       const decrement = 0.5 * g.reduce((s, gi, j) => s + gi * step[j], 0);
       if (decrement < 1e-10 * Math.max(1, current)) return fitted(beta);
@@ -137,7 +150,8 @@ export class LogisticStacker {
 
   /** Log-odds for one row of inputs in `names` order. */
   raw(row: ArrayLike<number>): number {
-    if (row.length !== this.weights.length) throw new ValidationError(`expected ${this.weights.length} stacker inputs, got ${row.length}`);
+    if (row.length !== this.weights.length)
+      throw new ValidationError(`expected ${this.weights.length} stacker inputs, got ${row.length}`);
     let r = this.intercept;
     for (let j = 0; j < row.length; j++) r += this.weights[j] * row[j];
     return r;

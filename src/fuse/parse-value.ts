@@ -14,7 +14,13 @@ export function isMissing(value: unknown): boolean {
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
+  return typeof value === 'string'
+    ? `"${value}"`
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? 'an object'
+        : String(value);
 }
 
 /** A finite number from a non-missing cell; words such as "yes" belong to categorical features only. */

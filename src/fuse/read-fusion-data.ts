@@ -35,7 +35,9 @@ export interface CustomerTexts {
 
 /** 1 for churned, 0 for retained; anything else is refused, listing the spellings accepted. */
 export function parseChurnLabel(value: unknown, where: { file: string; row: number; field: string }): 0 | 1 {
-  const key = String(value ?? '').trim().toLowerCase();
+  const key = String(value ?? '')
+    .trim()
+    .toLowerCase();
   if (POSITIVE.includes(key)) return 1;
   if (NEGATIVE.includes(key)) return 0;
   throw new DataFileError(
@@ -47,9 +49,13 @@ export function parseChurnLabel(value: unknown, where: { file: string; row: numb
 function requireColumns(file: string, values: Record<string, unknown>, columns: string[]): void {
   const missing = columns.filter((c) => !(c in values));
   if (missing.length) {
-    throw new DataFileError(`${file}: missing column ${missing.map((c) => `"${c}"`).join(', ')}; columns found: ${Object.keys(values).join(', ')}`, {
-      file, field: missing[0],
-    });
+    throw new DataFileError(
+      `${file}: missing column ${missing.map((c) => `"${c}"`).join(', ')}; columns found: ${Object.keys(values).join(', ')}`,
+      {
+        file,
+        field: missing[0],
+      },
+    );
   }
 }
 
@@ -67,14 +73,30 @@ function parseTimestamp(stamp: unknown): number {
   return /^\d{4}-\d{2}-\d{2}/.test(s) ? Date.parse(s) : Number.NaN;
 }
 
-export async function readCustomers(opts: { file: string; schema: FeatureSchema; labelColumn: string; idColumn: string }): Promise<CustomerTable> {
+export async function readCustomers(opts: {
+  file: string;
+  schema: FeatureSchema;
+  labelColumn: string;
+  idColumn: string;
+}): Promise<CustomerTable> {
   const { file, schema, labelColumn, idColumn } = opts;
   const table: CustomerTable = { file, ids: [], rows: [], labels: [], byId: new Map() };
   for await (const { line, values } of readRecords(file)) {
-    if (table.ids.length === 0) requireColumns(file, values, [idColumn, labelColumn, ...schema.features.map((f) => f.name)]);
+    if (table.ids.length === 0)
+      requireColumns(file, values, [idColumn, labelColumn, ...schema.features.map((f) => f.name)]);
     const id = text(values[idColumn]);
-    if (!id) throw new DataFileError(`${file} line ${line}: column "${idColumn}" is empty`, { file, row: line, field: idColumn });
-    if (table.byId.has(id)) throw new DataFileError(`${file} line ${line}: customer "${id}" appears twice in column "${idColumn}"`, { file, row: line, field: idColumn });
+    if (!id)
+      throw new DataFileError(`${file} line ${line}: column "${idColumn}" is empty`, {
+        file,
+        row: line,
+        field: idColumn,
+      });
+    if (table.byId.has(id))
+      throw new DataFileError(`${file} line ${line}: customer "${id}" appears twice in column "${idColumn}"`, {
+        file,
+        row: line,
+        field: idColumn,
+      });
     const label = parseChurnLabel(values[labelColumn], { file, row: line, field: labelColumn });
     const row: Record<string, unknown> = {};
     for (const f of schema.features) {
@@ -83,7 +105,12 @@ export async function readCustomers(opts: { file: string; schema: FeatureSchema;
         if (!isMissing(raw)) f.type === 'numeric' ? parseNumeric(raw, f.name) : categoryKey(raw, f.name);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
-        throw new DataFileError(`${file} line ${line}: column "${f.name}": ${e.message}`, { file, row: line, field: f.name, cause: e });
+        throw new DataFileError(`${file} line ${line}: column "${f.name}": ${e.message}`, {
+          file,
+          row: line,
+          field: f.name,
+          cause: e,
+        });
       }
       row[f.name] = raw;
     }
@@ -97,10 +124,21 @@ export async function readCustomers(opts: { file: string; schema: FeatureSchema;
 }
 
 export async function readCustomerTexts(opts: {
-  file: string; textColumn: string; customerColumn: string; timestampColumn: string; known: ReadonlyMap<string, number>;
+  file: string;
+  textColumn: string;
+  customerColumn: string;
+  timestampColumn: string;
+  known: ReadonlyMap<string, number>;
 }): Promise<CustomerTexts> {
   const { file, textColumn, customerColumn, timestampColumn } = opts;
-  const out: CustomerTexts = { file, texts: [], rows: 0, skippedEmpty: 0, skippedUnknownCustomer: 0, unknownCustomerExamples: [] };
+  const out: CustomerTexts = {
+    file,
+    texts: [],
+    rows: 0,
+    skippedEmpty: 0,
+    skippedUnknownCustomer: 0,
+    unknownCustomerExamples: [],
+  };
   for await (const { line, values } of readRecords(file)) {
     if (out.rows++ === 0) requireColumns(file, values, [textColumn, customerColumn, timestampColumn]);
     const body = text(values[textColumn]);
@@ -117,9 +155,14 @@ export async function readCustomerTexts(opts: {
     const stamp = values[timestampColumn];
     const createdAt = parseTimestamp(stamp);
     if (!Number.isFinite(createdAt)) {
-      throw new DataFileError(`${file} line ${line}: column "${timestampColumn}" is not a timestamp (ISO-8601 or epoch ms): ${JSON.stringify(stamp ?? null)}`, {
-        file, row: line, field: timestampColumn,
-      });
+      throw new DataFileError(
+        `${file} line ${line}: column "${timestampColumn}" is not a timestamp (ISO-8601 or epoch ms): ${JSON.stringify(stamp ?? null)}`,
+        {
+          file,
+          row: line,
+          field: timestampColumn,
+        },
+      );
     }
     out.texts.push({ customerId, text: body, createdAt, line });
   }

@@ -48,7 +48,11 @@ export interface TabularPrediction {
   contributions: FeatureContribution[];
 }
 
-function encodeTraining(schema: FeatureSchema, stats: FeatureStats, rows: readonly Record<string, unknown>[]): Float64Array[] {
+function encodeTraining(
+  schema: FeatureSchema,
+  stats: FeatureStats,
+  rows: readonly Record<string, unknown>[],
+): Float64Array[] {
   return rows.map((row, i) => {
     try {
       return encodeRow(schema, stats, row);
@@ -70,21 +74,32 @@ export class TabularModel {
     const { rows, schema } = options;
     const seed = options.seed ?? 0;
     const validFraction = options.validFraction ?? 0.1;
-    if (!(validFraction >= 0 && validFraction < 1)) throw new ValidationError(`validFraction must be in [0, 1), got ${validFraction}`, { field: 'validFraction' });
+    if (!(validFraction >= 0 && validFraction < 1))
+      throw new ValidationError(`validFraction must be in [0, 1), got ${validFraction}`, { field: 'validFraction' });
     const labels = rows.map((row, i) => {
       const l = options.labelOf(row, i);
-      if (l !== 0 && l !== 1 && typeof l !== 'boolean') throw new ValidationError(`training row ${i + 1}: label must be 0/1 or boolean, got ${String(l)}`, { row: i + 1 });
+      if (l !== 0 && l !== 1 && typeof l !== 'boolean')
+        throw new ValidationError(`training row ${i + 1}: label must be 0/1 or boolean, got ${String(l)}`, {
+          row: i + 1,
+        });
       return Number(l);
     });
-    if (!labels.includes(0) || !labels.includes(1)) throw new ValidationError('training rows must contain both classes');
+    if (!labels.includes(0) || !labels.includes(1))
+      throw new ValidationError('training rows must contain both classes');
     const stats = fitFeatureStats({ schema, rows });
     const x = encodeTraining(schema, stats, rows);
     const kinds = schema.features.map((f) => f.type);
     const params = { ...options.params, seed };
-    if (validFraction === 0) return new TabularModel(schema, stats, GradientBoostedClassifier.train({ x, y: labels, kinds, params }));
+    if (validFraction === 0)
+      return new TabularModel(schema, stats, GradientBoostedClassifier.train({ x, y: labels, kinds, params }));
     const split = stratifiedSplit(labels, validFraction, seed);
     const pick = (idx: number[]) => ({ x: idx.map((i) => x[i]), y: idx.map((i) => labels[i]) });
-    const gbdt = GradientBoostedClassifier.train({ ...pick(split.train), kinds, params, validation: pick(split.valid) });
+    const gbdt = GradientBoostedClassifier.train({
+      ...pick(split.train),
+      kinds,
+      params,
+      validation: pick(split.valid),
+    });
     return new TabularModel(schema, stats, gbdt);
   }
 
@@ -134,7 +149,9 @@ export class TabularModel {
       throw new ModelLoadError(`${source}: ${(e as Error).message}`, { field: 'stats', cause: e });
     }
     if (gbdt.kinds.join() !== schema.features.map((f) => f.type).join()) {
-      throw new ModelLoadError(`${source}: gbdt feature kinds do not match the schema's feature types`, { field: 'gbdt.kinds' });
+      throw new ModelLoadError(`${source}: gbdt feature kinds do not match the schema's feature types`, {
+        field: 'gbdt.kinds',
+      });
     }
     return new TabularModel(schema, stats, gbdt);
   }

@@ -59,7 +59,8 @@ export function aggregateTextRisks(texts: readonly ScoredText[], options: TextAg
   let weighted = 0;
   let weights = 0;
   texts.forEach((t, i) => {
-    if (!(t.risk >= 0 && t.risk <= 1)) throw new ValidationError(`texts[${i}].risk must be in [0, 1], got ${t.risk}`, { field: `texts[${i}].risk` });
+    if (!(t.risk >= 0 && t.risk <= 1))
+      throw new ValidationError(`texts[${i}].risk must be in [0, 1], got ${t.risk}`, { field: `texts[${i}].risk` });
     const at = toEpochMs(t.createdAt, `texts[${i}].createdAt`);
     // A text dated after `now` (clock skew between systems) counts as brand new rather than weighing more than 1.
     const ageDays = Math.max(0, now - at) / DAY_MS;

@@ -50,13 +50,26 @@ export interface FusionReport {
   seed: number;
   seconds: number;
   customers: { file: string; rows: number; churned: number; train: number; heldOut: number };
-  texts: (Omit<CustomerTexts, 'texts'> & { used: number; uniqueScored: number; customersWithTexts: number; now: string; halfLifeDays: number; textModel?: string }) | null;
+  texts:
+    | (Omit<CustomerTexts, 'texts'> & {
+        used: number;
+        uniqueScored: number;
+        customersWithTexts: number;
+        now: string;
+        halfLifeDays: number;
+        textModel?: string;
+      })
+    | null;
   /** Every held-out customer: tabular-only vs the fusion model as served (tabular path for customers without texts). */
   heldOut: { customers: number; tabular: Auc; fused: Auc };
   /** Held-out customers who wrote: the only ones text-only can score, so all three compare here on equal terms. */
   heldOutWithTexts: { customers: number; text: Auc; textLatest: Auc; tabular: Auc; fused: Auc };
   /** What was fitted: tree counts (fused trees only under 'trees') and, under 'late', the stacker's weights by input. */
-  model: { method: FusionMethod; trees: { tabular: number; fused: number | null }; stacker: { intercept: number; weights: Record<string, number> } | null };
+  model: {
+    method: FusionMethod;
+    trees: { tabular: number; fused: number | null };
+    stacker: { intercept: number; weights: Record<string, number> } | null;
+  };
 }
 
 function auc(scores: number[], labels: number[]): Auc {
@@ -74,9 +87,17 @@ async function scoreFileTexts(texts: CustomerTexts, score: ScoreTexts): Promise<
     const k = e instanceof ValidationError ? Number(/^texts\[(\d+)\]$/.exec(e.field ?? '')?.[1]) : Number.NaN;
     if (!Number.isInteger(k)) throw e;
     const bad = texts.texts.find((t) => t.text === unique[k])!;
-    throw new DataFileError(`${texts.file} line ${bad.line}: ${(e as Error).message}`, { file: texts.file, row: bad.line, field: 'text', cause: e });
+    throw new DataFileError(`${texts.file} line ${bad.line}: ${(e as Error).message}`, {
+      file: texts.file,
+      row: bad.line,
+      field: 'text',
+      cause: e,
+    });
   }
-  if (risks.length !== unique.length) throw new ValidationError(`scoreTexts returned ${risks.length} risks for ${unique.length} texts`, { field: 'scoreTexts' });
+  if (risks.length !== unique.length)
+    throw new ValidationError(`scoreTexts returned ${risks.length} risks for ${unique.length} texts`, {
+      field: 'scoreTexts',
+    });
   const byText = new Map(unique.map((t, i) => [t, risks[i]]));
   return texts.texts.map((t) => byText.get(t.text)!);
 }
@@ -100,7 +121,12 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
   const halfLifeDays = opts.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS;
   const { logger } = opts;
   const schema = loadFeatureSchema(opts.schemaFile);
-  const customers = await readCustomers({ file: opts.customersFile, schema, labelColumn: opts.labelColumn, idColumn: opts.idColumn });
+  const customers = await readCustomers({
+    file: opts.customersFile,
+    schema,
+    labelColumn: opts.labelColumn,
+    idColumn: opts.idColumn,
+  });
   const n = customers.ids.length;
   logger.info({ customers: n }, 'fusion: customers read');
 
@@ -109,12 +135,18 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
   let textModel: string | undefined;
   if (opts.textsFile) {
     const texts = await readCustomerTexts({
-      file: opts.textsFile, textColumn: opts.textColumn ?? 'text', customerColumn: opts.customerColumn ?? 'customer_id',
-      timestampColumn: opts.timestampColumn ?? 'timestamp', known: customers.byId,
+      file: opts.textsFile,
+      textColumn: opts.textColumn ?? 'text',
+      customerColumn: opts.customerColumn ?? 'customer_id',
+      timestampColumn: opts.timestampColumn ?? 'timestamp',
+      known: customers.byId,
     });
     let score = opts.scoreTexts;
     if (!score) {
-      if (!opts.bundleDir) throw new ValidationError('bundleDir (the text model) is needed to score the texts file', { field: 'bundleDir' });
+      if (!opts.bundleDir)
+        throw new ValidationError('bundleDir (the text model) is needed to score the texts file', {
+          field: 'bundleDir',
+        });
       const scorer = bundleTextScorer({ bundleDir: opts.bundleDir, logger, config: opts.engineConfig });
       ({ score } = scorer);
       textModel = scorer.version;
@@ -131,20 +163,36 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
     for (const [idx, list] of perCustomer) aggregates[idx] = aggregateTextRisks(list, { now, halfLifeDays });
     const { texts: _used, ...counts } = texts;
     textReport = {
-      ...counts, used: texts.texts.length, uniqueScored: new Set(texts.texts.map((t) => t.text)).size, customersWithTexts: perCustomer.size,
-      now: new Date(now).toISOString(), halfLifeDays, ...(textModel ? { textModel } : {}),
+      ...counts,
+      used: texts.texts.length,
+      uniqueScored: new Set(texts.texts.map((t) => t.text)).size,
+      customersWithTexts: perCustomer.size,
+      now: new Date(now).toISOString(),
+      halfLifeDays,
+      ...(textModel ? { textModel } : {}),
     };
   }
 
   const split = stratifiedSplit(customers.labels, opts.testFraction ?? 0.25, seed);
   const model = FusionModel.train({
-    rows: split.train.map((i) => customers.rows[i]), labelOf: (_row, k) => customers.labels[split.train[k]],
-    schema, textAggregates: split.train.map((i) => aggregates[i]), seed, params: opts.params, halfLifeDays, textModel, method: opts.method,
+    rows: split.train.map((i) => customers.rows[i]),
+    labelOf: (_row, k) => customers.labels[split.train[k]],
+    schema,
+    textAggregates: split.train.map((i) => aggregates[i]),
+    seed,
+    params: opts.params,
+    halfLifeDays,
+    textModel,
+    method: opts.method,
   });
   const { combiner } = model;
-  const stacker = combiner instanceof LateFusion
-    ? { intercept: combiner.stacker.intercept, weights: Object.fromEntries(combiner.stacker.names.map((name, j) => [name, combiner.stacker.weights[j]])) }
-    : null;
+  const stacker =
+    combiner instanceof LateFusion
+      ? {
+          intercept: combiner.stacker.intercept,
+          weights: Object.fromEntries(combiner.stacker.names.map((name, j) => [name, combiner.stacker.weights[j]])),
+        }
+      : null;
   const trees = { tabular: model.tabular.nTrees, fused: combiner instanceof LateFusion ? null : combiner.fused.nTrees };
   logger.info({ method: model.method, trees }, 'fusion: models trained');
 
@@ -156,16 +204,46 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
   const labelsOf = (hs: typeof held) => hs.map((h) => h.label);
   writeAtomically(opts.out, `${JSON.stringify(model)}\n`);
   return {
-    out: opts.out, seed, seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-    customers: { file: opts.customersFile, rows: n, churned: customers.labels.filter((l) => l === 1).length, train: split.train.length, heldOut: split.valid.length },
+    out: opts.out,
+    seed,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    customers: {
+      file: opts.customersFile,
+      rows: n,
+      churned: customers.labels.filter((l) => l === 1).length,
+      train: split.train.length,
+      heldOut: split.valid.length,
+    },
     texts: textReport,
-    heldOut: { customers: held.length, tabular: auc(held.map((h) => h.tabular), labelsOf(held)), fused: auc(held.map((h) => h.fused), labelsOf(held)) },
+    heldOut: {
+      customers: held.length,
+      tabular: auc(
+        held.map((h) => h.tabular),
+        labelsOf(held),
+      ),
+      fused: auc(
+        held.map((h) => h.fused),
+        labelsOf(held),
+      ),
+    },
     heldOutWithTexts: {
       customers: wrote.length,
-      text: auc(wrote.map((h) => h.text!.recencyWeightedMean), labelsOf(wrote)),
-      textLatest: auc(wrote.map((h) => h.text!.latest), labelsOf(wrote)),
-      tabular: auc(wrote.map((h) => h.tabular), labelsOf(wrote)),
-      fused: auc(wrote.map((h) => h.fused), labelsOf(wrote)),
+      text: auc(
+        wrote.map((h) => h.text!.recencyWeightedMean),
+        labelsOf(wrote),
+      ),
+      textLatest: auc(
+        wrote.map((h) => h.text!.latest),
+        labelsOf(wrote),
+      ),
+      tabular: auc(
+        wrote.map((h) => h.tabular),
+        labelsOf(wrote),
+      ),
+      fused: auc(
+        wrote.map((h) => h.fused),
+        labelsOf(wrote),
+      ),
     },
     model: { method: model.method, trees, stacker },
   };

@@ -50,7 +50,14 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
   const timestampCol = opts.timestampCol ?? 'timestamp';
   const positive = new Set(opts.positive.map(String));
   let negative = opts.negative ? new Set(opts.negative.map(String)) : undefined;
-  const raw: { line: number; text: string; label: string; source: TextSource; customerId?: string; timestamp?: string }[] = [];
+  const raw: {
+    line: number;
+    text: string;
+    label: string;
+    source: TextSource;
+    customerId?: string;
+    timestamp?: string;
+  }[] = [];
   let skippedEmpty = 0;
   let checkedColumns = false;
 
@@ -58,9 +65,13 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
     if (!checkedColumns) {
       const missing = [textCol, labelCol].filter((c) => !(c in values));
       if (missing.length) {
-        throw new DataFileError(`${file}: missing column ${missing.map((c) => `"${c}"`).join(', ')}; columns found: ${Object.keys(values).join(', ')}`, {
-          file, field: missing[0],
-        });
+        throw new DataFileError(
+          `${file}: missing column ${missing.map((c) => `"${c}"`).join(', ')}; columns found: ${Object.keys(values).join(', ')}`,
+          {
+            file,
+            field: missing[0],
+          },
+        );
       }
       checkedColumns = true;
     }
@@ -71,14 +82,24 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
     }
     const label = values[labelCol];
     if (label === undefined || label === null || String(label).trim() === '') {
-      throw new DataFileError(`${file} line ${line}: column "${labelCol}" is empty`, { file, row: line, field: labelCol });
+      throw new DataFileError(`${file} line ${line}: column "${labelCol}" is empty`, {
+        file,
+        row: line,
+        field: labelCol,
+      });
     }
     const src = values[sourceCol];
-    const source = src === undefined || src === null || src === '' ? (opts.defaultSource ?? 'review') : String(src).toLowerCase();
+    const source =
+      src === undefined || src === null || src === '' ? (opts.defaultSource ?? 'review') : String(src).toLowerCase();
     if (!(SOURCES as readonly string[]).includes(source)) {
-      throw new DataFileError(`${file} line ${line}: column "${sourceCol}" is "${String(src)}"; valid values: ${SOURCES.join(', ')}`, {
-        file, row: line, field: sourceCol,
-      });
+      throw new DataFileError(
+        `${file} line ${line}: column "${sourceCol}" is "${String(src)}"; valid values: ${SOURCES.join(', ')}`,
+        {
+          file,
+          row: line,
+          field: sourceCol,
+        },
+      );
     }
     const asText = typeof text === 'string' ? text : JSON.stringify(text); // JSONL chats may arrive as arrays
     raw.push({
@@ -94,33 +115,51 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
 
   const seen = [...new Set(raw.map((r) => r.label))];
   if (!seen.some((v) => positive.has(v))) {
-    throw new DataFileError(`${file}: positive label ${[...positive].map((v) => `"${v}"`).join(', ')} not found in column "${labelCol}"; values seen: ${seen.join(', ')}`, {
-      file, field: labelCol,
-    });
+    throw new DataFileError(
+      `${file}: positive label ${[...positive].map((v) => `"${v}"`).join(', ')} not found in column "${labelCol}"; values seen: ${seen.join(', ')}`,
+      {
+        file,
+        field: labelCol,
+      },
+    );
   }
   if (!negative) {
     const others = seen.filter((v) => !positive.has(v));
     if (others.length > 1) {
-      throw new DataFileError(`${file}: column "${labelCol}" has ${others.length} non-positive values (${others.join(', ')}); say which are negative (--negative)`, {
-        file, field: labelCol,
-      });
+      throw new DataFileError(
+        `${file}: column "${labelCol}" has ${others.length} non-positive values (${others.join(', ')}); say which are negative (--negative)`,
+        {
+          file,
+          field: labelCol,
+        },
+      );
     }
     negative = new Set(others);
   }
   const rows: LabelledText[] = raw.map((r) => {
     if (positive.has(r.label)) return { ...r, label: 1 as const };
     if (negative.has(r.label)) return { ...r, label: 0 as const };
-    throw new DataFileError(`${file} line ${r.line}: unknown label "${r.label}" in column "${labelCol}"; valid values: ${[...positive, ...negative].join(', ')}`, {
-      file, row: r.line, field: labelCol,
-    });
+    throw new DataFileError(
+      `${file} line ${r.line}: unknown label "${r.label}" in column "${labelCol}"; valid values: ${[...positive, ...negative].join(', ')}`,
+      {
+        file,
+        row: r.line,
+        field: labelCol,
+      },
+    );
   });
   const positives = rows.filter((r) => r.label === 1).length;
   if (positives === 0 || positives === rows.length) {
-    throw new DataFileError(`${file}: all ${rows.length} labelled rows are of one class; training needs both`, { file, field: labelCol });
+    throw new DataFileError(`${file}: all ${rows.length} labelled rows are of one class; training needs both`, {
+      file,
+      field: labelCol,
+    });
   }
   const minRows = opts.minRows ?? 20;
   if (rows.length < minRows) {
-    throw new DataFileError(`${file}: only ${rows.length} labelled rows with text; at least ${minRows} are needed`, { file });
+    throw new DataFileError(`${file}: only ${rows.length} labelled rows with text; at least ${minRows} are needed`, {
+      file,
+    });
   }
   return { file, rows, skippedEmpty, positives, labelValues: { positive: [...positive], negative: [...negative] } };
 }

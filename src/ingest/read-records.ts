@@ -35,14 +35,20 @@ export async function* readRecords(file: string): AsyncGenerator<SourceRecord> {
   } catch (e) {
     if (e instanceof DataFileError) throw e;
     const err = e as Error & { code?: string; lines?: number };
-    throw new DataFileError(`${file}${err.lines ? ` line ${err.lines}` : ''}: cannot read (${err.message})`, { file, row: err.lines, cause: e });
+    throw new DataFileError(`${file}${err.lines ? ` line ${err.lines}` : ''}: cannot read (${err.message})`, {
+      file,
+      row: err.lines,
+      cause: e,
+    });
   } finally {
     stream.destroy();
   }
 }
 
 async function* readCsv(stream: Readable): AsyncGenerator<SourceRecord> {
-  const parser = stream.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, info: true, relax_quotes: false }));
+  const parser = stream.pipe(
+    parse({ columns: true, bom: true, skip_empty_lines: true, info: true, relax_quotes: false }),
+  );
   for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     yield { line: rec.info.lines, values: rec.record };
   }

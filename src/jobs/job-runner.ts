@@ -39,7 +39,10 @@ export class JobRunner {
   static async create(opts: JobRunnerOptions): Promise<JobRunner> {
     fs.mkdirSync(opts.jobsDir, { recursive: true });
     const runner = new JobRunner(opts);
-    const unfinished = [...(await opts.store.jobs.list({ state: 'running', limit: 1000 })), ...(await opts.store.jobs.list({ state: 'queued', limit: 1000 }))];
+    const unfinished = [
+      ...(await opts.store.jobs.list({ state: 'running', limit: 1000 })),
+      ...(await opts.store.jobs.list({ state: 'queued', limit: 1000 })),
+    ];
     unfinished.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     if (unfinished.length) opts.logger.info({ jobs: unfinished.map((j) => j.id) }, 'resuming unfinished batch jobs');
     for (const job of unfinished) runner.enqueue(job.id);
@@ -61,7 +64,10 @@ export class JobRunner {
   async cancel(id: string): Promise<JobRecord> {
     const rec = await this.opts.store.jobs.get(id);
     if (!rec) throw new NotFoundError(`job ${id} does not exist`, { field: 'id' });
-    if (rec.state !== 'queued' && rec.state !== 'running') throw new ConflictError(`job ${id} is already ${rec.state}; only queued or running jobs can be cancelled`, { field: 'id' });
+    if (rec.state !== 'queued' && rec.state !== 'running')
+      throw new ConflictError(`job ${id} is already ${rec.state}; only queued or running jobs can be cancelled`, {
+        field: 'id',
+      });
     if (this.current?.id === id) {
       this.current.abort.abort('cancel' satisfies StopReason);
       await this.loop;
@@ -120,14 +126,16 @@ export class JobRunner {
       const spec = parseJobSpec(id, rec.input);
       const model = this.opts.activeModel();
       const prior = countsOf(rec);
-      if (prior.modelVersion && prior.modelVersion !== model.version) log.warn({ was: prior.modelVersion, now: model.version }, 'job resumes on a different model');
+      if (prior.modelVersion && prior.modelVersion !== model.version)
+        log.warn({ was: prior.modelVersion, now: model.version }, 'job resumes on a different model');
       const files = jobFiles(this.opts.jobsDir, id, spec);
       fs.mkdirSync(files.dir, { recursive: true }); // server-side inputs have no upload to create it
       const reporter = new ProgressReporter({ store, jobId: id, base: { ...prior, modelVersion: model.version } });
       await store.jobs.update(id, { state: 'running', counts: reporter.counts });
       log.info({ resume: fs.existsSync(files.progress) }, 'batch job running');
       const counting = new AbortController();
-      if (prior.rowsTotal === null) void this.countInBackground(spec, reporter, AbortSignal.any([abort.signal, counting.signal]));
+      if (prior.rowsTotal === null)
+        void this.countInBackground(spec, reporter, AbortSignal.any([abort.signal, counting.signal]));
       const summary = await scoreFile({
         input: spec.inputPath,
         output: files.results,
@@ -139,14 +147,23 @@ export class JobRunner {
         chunkSize: this.opts.chunkSize,
         signal: abort.signal,
         onProgress: (p) => reporter.onProgress(p),
-        beforeCommit: spec.storeTexts ? (rows) => storeJobRows({ store, jobId: id, spec, modelVersion: model.version, now: this.now, privacy: this.opts.privacy }, rows) : undefined,
+        beforeCommit: spec.storeTexts
+          ? (rows) =>
+              storeJobRows(
+                { store, jobId: id, spec, modelVersion: model.version, now: this.now, privacy: this.opts.privacy },
+                rows,
+              )
+          : undefined,
       });
       counting.abort();
       const counts = await reporter.finish(summary);
       const reason = abort.signal.reason as StopReason | undefined;
       if (summary.aborted && reason === 'shutdown') log.info(counts, 'batch job checkpointed for shutdown');
       else await store.jobs.update(id, { state: summary.aborted ? 'cancelled' : 'succeeded', counts });
-      log.info(counts, summary.aborted ? `batch job ${reason === 'shutdown' ? 'paused' : 'cancelled'}` : 'batch job succeeded');
+      log.info(
+        counts,
+        summary.aborted ? `batch job ${reason === 'shutdown' ? 'paused' : 'cancelled'}` : 'batch job succeeded',
+      );
     } catch (e) {
       // A job that cannot go on fails alone with its reason; the runner and the server carry on.
       const message = isChurnscopeError(e) ? e.message : `internal error: ${(e as Error).message}`;
@@ -167,5 +184,3 @@ export class JobRunner {
 
   private readonly now = () => (this.opts.clock ?? (() => new Date()))();
 }
-
-

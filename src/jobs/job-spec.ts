@@ -36,6 +36,9 @@ export type JobSpec = z.infer<typeof jobSpecSchema>;
 
 export function parseJobSpec(jobId: string, raw: unknown): JobSpec {
   const r = jobSpecSchema.safeParse(raw);
-  if (!r.success) throw new DataFileError(`job ${jobId}: stored job description is invalid (${r.error.issues[0].message} at ${r.error.issues[0].path.join('.')})`);
+  if (!r.success)
+    throw new DataFileError(
+      `job ${jobId}: stored job description is invalid (${r.error.issues[0].message} at ${r.error.issues[0].path.join('.')})`,
+    );
   return r.data;
 }

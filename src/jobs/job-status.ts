@@ -48,6 +48,12 @@ export function toJobStatus(rec: JobRecord): JobStatus {
     createdAt: rec.createdAt,
     updatedAt: rec.updatedAt,
     error: rec.error,
-    input: { format: spec.format ?? 'csv', filename: spec.filename ?? null, bytes: spec.bytes ?? 0, textCol: spec.textCol ?? 'text', storeTexts: spec.storeTexts ?? false },
+    input: {
+      format: spec.format ?? 'csv',
+      filename: spec.filename ?? null,
+      bytes: spec.bytes ?? 0,
+      textCol: spec.textCol ?? 'text',
+      storeTexts: spec.storeTexts ?? false,
+    },
   };
 }

@@ -9,8 +9,7 @@ import { jsonlLines } from '../ingest/jsonl-lines';
 import { INVALID_UTF8_MARKER, MarkInvalidUtf8 } from './mark-invalid-utf8';
 
 export type RowItem =
-  | { kind: 'row'; line: number; values: Record<string, unknown> }
-  | { kind: 'bad'; line: number; reason: string };
+  { kind: 'row'; line: number; values: Record<string, unknown> } | { kind: 'bad'; line: number; reason: string };
 
 export interface ReadRowsOptions {
   file: string;
@@ -81,11 +80,14 @@ async function* readCsv(opts: ReadRowsOptions, stream: Readable): AsyncGenerator
     checked = true;
     if (!header) throw new DataFileError(`${opts.file}: empty file, no CSV header`, { file: opts.file });
     if (!header.includes(opts.textColumn)) {
-      throw new DataFileError(`${opts.file}: no "${opts.textColumn}" column in the CSV header (columns: ${header.join(', ')})`, {
-        file: opts.file,
-        field: opts.textColumn,
-        row: 1,
-      });
+      throw new DataFileError(
+        `${opts.file}: no "${opts.textColumn}" column in the CSV header (columns: ${header.join(', ')})`,
+        {
+          file: opts.file,
+          field: opts.textColumn,
+          row: 1,
+        },
+      );
     }
     opts.onHeader?.(header);
   };
@@ -100,7 +102,9 @@ async function* readCsv(opts: ReadRowsOptions, stream: Readable): AsyncGenerator
 
 async function* readJsonl(stream: Readable): AsyncGenerator<RowItem> {
   for await (const l of jsonlLines(stream)) {
-    yield l.problem !== undefined ? { kind: 'bad', line: l.line, reason: l.problem } : { kind: 'row', line: l.line, values: l.values };
+    yield l.problem !== undefined
+      ? { kind: 'bad', line: l.line, reason: l.problem }
+      : { kind: 'row', line: l.line, values: l.values };
   }
 }
 

@@ -6,16 +6,24 @@ import { errorsPath, progressPath, readProgress, type JobProgress } from './prog
 import { inspectOutput } from './row-writer';
 
 /** Checks that the output holds exactly what the progress file claims before appending to it. */
-export async function resumePoint(opts: { input: string; output: string; idColumn?: string }): Promise<{ progress: JobProgress; columns?: string[] } | undefined> {
+export async function resumePoint(opts: {
+  input: string;
+  output: string;
+  idColumn?: string;
+}): Promise<{ progress: JobProgress; columns?: string[] } | undefined> {
   const progress = readProgress(opts.output);
   if (!progress) {
     if (fs.existsSync(opts.output)) {
-      throw new DataFileError(`${opts.output}: cannot resume, ${progressPath(opts.output)} is missing`, { file: opts.output });
+      throw new DataFileError(`${opts.output}: cannot resume, ${progressPath(opts.output)} is missing`, {
+        file: opts.output,
+      });
     }
     return undefined;
   }
   if (path.resolve(progress.input) !== path.resolve(opts.input)) {
-    throw new DataFileError(`${opts.output}: cannot resume, it was started from ${progress.input}, not ${opts.input}`, { file: opts.output });
+    throw new DataFileError(`${opts.output}: cannot resume, it was started from ${progress.input}, not ${opts.input}`, {
+      file: opts.output,
+    });
   }
   cutToClaimed(opts.output, progress.outputBytes);
   cutToClaimed(errorsPath(opts.output), progress.errorsBytes);
@@ -38,7 +46,9 @@ function cutToClaimed(file: string, claimed: number | undefined): void {
   if (claimed === undefined) return;
   const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
   if (size < claimed) {
-    throw new DataFileError(`${file}: cannot resume, it holds ${size} bytes but the progress file records ${claimed}`, { file });
+    throw new DataFileError(`${file}: cannot resume, it holds ${size} bytes but the progress file records ${claimed}`, {
+      file,
+    });
   }
   if (size > claimed) fs.truncateSync(file, claimed);
 }

@@ -18,7 +18,8 @@ export class RowWriter {
   /** Opens the output; fresh runs truncate it, resumed runs append under the header already there. */
   static open(file: string, opts: { append: boolean; columns?: string[] }): RowWriter {
     const format = formatOf(file);
-    if (/\.gz$/i.test(file)) throw new DataFileError(`${file}: compressed output is not supported; use .csv or .jsonl`, { file });
+    if (/\.gz$/i.test(file))
+      throw new DataFileError(`${file}: compressed output is not supported; use .csv or .jsonl`, { file });
     const fd = fs.openSync(file, opts.append ? 'a' : 'w');
     return new RowWriter(fd, format, opts.columns, fs.fstatSync(fd).size);
   }
@@ -52,7 +53,7 @@ export class RowWriter {
 }
 
 export function writeAll(fd: number, buf: Buffer): number {
-  for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off);
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
   return buf.length;
 }
 
@@ -86,7 +87,10 @@ export async function inspectOutput(file: string): Promise<ExistingOutput> {
       lastRow = rec;
     }
   } catch (e) {
-    throw new DataFileError(`${file}: existing output is not valid CSV, cannot resume (${(e as Error).message})`, { file, cause: e });
+    throw new DataFileError(`${file}: existing output is not valid CSV, cannot resume (${(e as Error).message})`, {
+      file,
+      cause: e,
+    });
   }
   return { rows, columns, lastRow };
 }

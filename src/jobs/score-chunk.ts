@@ -22,7 +22,9 @@ const BULK = { bulk: true } as const;
 
 /** Scores a chunk; one row the engine refuses must not sink the rest, so a refused chunk is retried row by row. */
 export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<(ScoredRow | string)[]> {
-  const out: (ScoredRow | string)[] = items.map((it) => (it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? '')));
+  const out: (ScoredRow | string)[] = items.map((it) =>
+    it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? ''),
+  );
   const todo = items.map((_, i) => i).filter((i) => out[i] === '');
   const textOf = (i: number) => (items[i] as Extract<RowItem, { kind: 'row' }>).values[opts.textColumn] as string;
   type Scored = { probability: number; embedding: Float32Array };
@@ -50,7 +52,14 @@ export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<
       const risk = opts.calibrator.risk(s.probability);
       const phrases = opts.phrases ? await rowPhrases(textOf(i), opts) : '';
       const { line, values } = items[i] as Extract<RowItem, { kind: 'row' }>;
-      const output = { ...values, risk: round(risk), band: opts.calibrator.band(risk), textRisk: round(risk), rawProbability: round(s.probability), phrases };
+      const output = {
+        ...values,
+        risk: round(risk),
+        band: opts.calibrator.band(risk),
+        textRisk: round(risk),
+        rawProbability: round(s.probability),
+        phrases,
+      };
       out[i] = { line, values, output, risk, embedding: s.embedding };
     }),
   );

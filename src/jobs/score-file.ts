@@ -78,12 +78,25 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
   const prior = opts.resume ? await resumePoint(opts) : undefined;
   let inputHeader: string[] | undefined;
   let bytesRead = 0;
-  const rows = readRows({ file: input, textColumn, onBytes: (b) => (bytesRead = b), onHeader: (h) => (inputHeader = h) });
+  const rows = readRows({
+    file: input,
+    textColumn,
+    onBytes: (b) => (bytesRead = b),
+    onHeader: (h) => (inputHeader = h),
+  });
   // Reading the first item surfaces an unreadable input (missing, not gzip, no text column) before any output is touched.
   const first = await rows.next();
   const writer = RowWriter.open(output, { append: !!prior, columns: prior?.columns });
   const errorsFd = fs.openSync(errorsFile, prior ? 'a' : 'w');
-  const progress: JobProgress = prior?.progress ?? { input, line: 0, records: 0, written: 0, errors: 0, done: false, updatedAt: '' };
+  const progress: JobProgress = prior?.progress ?? {
+    input,
+    line: 0,
+    records: 0,
+    written: 0,
+    errors: 0,
+    done: false,
+    updatedAt: '',
+  };
   const summary = new RiskSummary();
   const counts = { rows: 0, scored: 0, skipped: 0, errors: 0 };
   const chunkSize = opts.chunkSize ?? 256;
@@ -106,7 +119,10 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
     if (opts.beforeCommit && scored.length) await opts.beforeCommit(scored);
     const good = scored.map((r) => r.output);
     for (const r of good) summary.add(r.risk as number, r.band as Parameters<RiskSummary['add']>[1]);
-    writer.write(good, () => [...(inputHeader ?? Object.keys(good[0])).filter((c) => !(SCORE_COLUMNS as readonly string[]).includes(c)), ...SCORE_COLUMNS]);
+    writer.write(good, () => [
+      ...(inputHeader ?? Object.keys(good[0])).filter((c) => !(SCORE_COLUMNS as readonly string[]).includes(c)),
+      ...SCORE_COLUMNS,
+    ]);
     if (errText) errorsBytes += writeAll(errorsFd, Buffer.from(errText, 'utf8'));
     const nErr = chunk.items.length - good.length;
     counts.rows += chunk.items.length;
@@ -125,7 +141,14 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
     // Only after the chunk's rows are on disk does the progress file claim them.
     if (Date.now() - lastCheckpoint >= (opts.checkpointMs ?? 250)) checkpoint();
     const total = { records: progress.records, written: progress.written, errors: progress.errors };
-    opts.onProgress?.({ records: counts.rows, scored: counts.scored, errors: counts.errors, bytesRead, totalBytes, total });
+    opts.onProgress?.({
+      records: counts.rows,
+      scored: counts.scored,
+      errors: counts.errors,
+      bytesRead,
+      totalBytes,
+      total,
+    });
   };
   const drainOne = async () => {
     const chunk = pending.shift()!;
@@ -169,7 +192,11 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
   }
   const seconds = (Date.now() - started) / 1000;
   return {
-    input, output, errorsFile, ...counts, seconds,
+    input,
+    output,
+    errorsFile,
+    ...counts,
+    seconds,
     rowsPerSecond: seconds > 0 ? counts.scored / seconds : 0,
     aborted,
     distribution: summary.toJSON(),

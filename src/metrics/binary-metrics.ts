@@ -27,7 +27,10 @@ function descending(scores: ArrayLike<number>): number[] {
 }
 
 /** ROC curve points (fpr, tpr) from (0,0) to (1,1), one point per distinct score. */
-export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): { fpr: number[]; tpr: number[]; thresholds: number[] } {
+export function rocCurve(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+): { fpr: number[]; tpr: number[]; thresholds: number[] } {
   check(scores, labels);
   const order = descending(scores);
   const pos = order.reduce((n, i) => n + (labels[i] ? 1 : 0), 0);
@@ -60,7 +63,10 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
 }
 
 /** Precision-recall points, one per distinct score, recall ascending. */
-export function prCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): { precision: number[]; recall: number[]; thresholds: number[] } {
+export function prCurve(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+): { precision: number[]; recall: number[]; thresholds: number[] } {
   check(scores, labels);
   const order = descending(scores);
   const pos = order.reduce((n, i) => n + (labels[i] ? 1 : 0), 0);
@@ -110,7 +116,13 @@ export interface CalibrationBin {
 /** Equal-width reliability bins; empty bins are kept (count 0) so charts keep their axis. */
 export function calibrationBins(probs: ArrayLike<number>, labels: ArrayLike<number>, bins = 10): CalibrationBin[] {
   check(probs, labels);
-  const out: CalibrationBin[] = Array.from({ length: bins }, (_, b) => ({ lo: b / bins, hi: (b + 1) / bins, count: 0, meanPredicted: 0, fractionPositive: 0 }));
+  const out: CalibrationBin[] = Array.from({ length: bins }, (_, b) => ({
+    lo: b / bins,
+    hi: (b + 1) / bins,
+    count: 0,
+    meanPredicted: 0,
+    fractionPositive: 0,
+  }));
   for (let i = 0; i < probs.length; i++) {
     const b = out[Math.min(bins - 1, Math.max(0, Math.floor(probs[i] * bins)))];
     b.count++;
@@ -129,7 +141,10 @@ export function calibrationBins(probs: ArrayLike<number>, labels: ArrayLike<numb
 /** Expected calibration error: count-weighted mean |accuracy − confidence| over equal-width bins. */
 export function expectedCalibrationError(probs: ArrayLike<number>, labels: ArrayLike<number>, bins = 10): number {
   const n = probs.length;
-  return calibrationBins(probs, labels, bins).reduce((s, b) => s + (b.count / n) * Math.abs(b.fractionPositive - b.meanPredicted), 0);
+  return calibrationBins(probs, labels, bins).reduce(
+    (s, b) => s + (b.count / n) * Math.abs(b.fractionPositive - b.meanPredicted),
+    0,
+  );
 }
 
 export function atThreshold(probs: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): ThresholdMetrics {

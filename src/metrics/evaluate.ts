@@ -1,5 +1,12 @@
 // One evaluation summary (ranking, calibration, thresholded counts), overall and per group, as written to model cards and `eval`.
-import { atThreshold, averagePrecision, brierScore, expectedCalibrationError, rocAuc, type Confusion } from './binary-metrics';
+import {
+  atThreshold,
+  averagePrecision,
+  brierScore,
+  expectedCalibrationError,
+  rocAuc,
+  type Confusion,
+} from './binary-metrics';
 
 export interface EvalMetrics {
   n: number;
@@ -47,7 +54,11 @@ export function evaluateByGroup(
   for (const g of [...new Set(groups)].sort()) {
     const idx = groups.flatMap((x, i) => (x === g ? [i] : []));
     if (idx.length < minCount) continue;
-    out[g] = evaluate(idx.map((i) => probs[i]), idx.map((i) => labels[i]), threshold);
+    out[g] = evaluate(
+      idx.map((i) => probs[i]),
+      idx.map((i) => labels[i]),
+      threshold,
+    );
   }
   return out;
 }

@@ -1,6 +1,15 @@
 // Metrics contract: pure functions over scores and labels, shared by training, evaluation and the live service.
 export {
-  rocAuc, rocCurve, prCurve, averagePrecision, brierScore, expectedCalibrationError, calibrationBins, atThreshold,
-  type Confusion, type ThresholdMetrics, type CalibrationBin,
+  rocAuc,
+  rocCurve,
+  prCurve,
+  averagePrecision,
+  brierScore,
+  expectedCalibrationError,
+  calibrationBins,
+  atThreshold,
+  type Confusion,
+  type ThresholdMetrics,
+  type CalibrationBin,
 } from './binary-metrics';
 export { evaluate, evaluateByGroup, type EvalMetrics } from './evaluate';

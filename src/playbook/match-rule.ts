@@ -36,14 +36,18 @@ export function matchRule(compiled: CompiledRule, input: RecommendInput): string
     if (!check(ok, () => `band ${input.band} is at least ${when.bandAtLeast}`)) return undefined;
   }
   if (when.riskAtLeast !== undefined) {
-    if (!check(input.risk >= when.riskAtLeast, () => `risk ${round(input.risk)} ≥ ${when.riskAtLeast}`)) return undefined;
+    if (!check(input.risk >= when.riskAtLeast, () => `risk ${round(input.risk)} ≥ ${when.riskAtLeast}`))
+      return undefined;
   }
   if (when.segment !== undefined) {
     const seg = input.segment?.toLowerCase();
     const ok = seg !== undefined && when.segment.some((s) => s.toLowerCase() === seg);
     if (!check(ok, () => `segment ${input.segment} is one of ${when.segment?.join(', ')}`)) return undefined;
   }
-  for (const [cond, strict] of [[when.valueAtLeast, false], [when.featureAbove, true]] as const) {
+  for (const [cond, strict] of [
+    [when.valueAtLeast, false],
+    [when.featureAbove, true],
+  ] as const) {
     if (cond === undefined) continue;
     const v = input.features?.[cond.feature];
     const ok = typeof v === 'number' && Number.isFinite(v) && (strict ? v > cond.value : v >= cond.value);

@@ -9,12 +9,19 @@ export function parsePlaybook(raw: unknown, file?: string): PlaybookSpec {
   const issues = parsed.error.issues;
   const where = pathOf(issues[0].path);
   const detail = issues.map((i) => `${pathOf(i.path) || '(root)'}: ${describe(i, raw)}`).join('; ');
-  throw new ConfigError(`invalid playbook${file ? ` ${file}` : ''}: ${detail}`, { field: where, file, cause: parsed.error });
+  throw new ConfigError(`invalid playbook${file ? ` ${file}` : ''}: ${detail}`, {
+    field: where,
+    file,
+    cause: parsed.error,
+  });
 }
 
 /** rules[2].when.driverMatches[0]: the same spelling a person would use to find the spot in the JSON. */
 export function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
+  return path.reduce<string>(
+    (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)),
+    '',
+  );
 }
 
 // The rule's id, when it has one, makes "rules[7]" findable in a long file without counting.

@@ -6,13 +6,16 @@ export const ACTION_CHANNELS = ['call', 'email', 'offer', 'ticket'] as const;
 const featureThreshold = z.strictObject({ feature: z.string().min(1), value: z.number() });
 
 /** Checked here so a typo'd pattern fails at load, naming its rule, not at the first customer it meets. */
-const regexSource = z.string().min(1).superRefine((src, ctx) => {
-  try {
-    new RegExp(src, 'i');
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-  }
-});
+const regexSource = z
+  .string()
+  .min(1)
+  .superRefine((src, ctx) => {
+    try {
+      new RegExp(src, 'i');
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  });
 
 export const ruleConditionsSchema = z
   .strictObject({
@@ -54,7 +57,12 @@ export const playbookSchema = z
     const seen = new Map<string, number>();
     book.rules.forEach((rule, i) => {
       const first = seen.get(rule.id);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}" (also rules[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'id'],
+          message: `duplicate rule id "${rule.id}" (also rules[${first}])`,
+        });
       else seen.set(rule.id, i);
     });
   });

@@ -61,7 +61,9 @@ export class Playbook {
       const base = rule.action.priority < seen.priority ? { ...rule.action, order: compiled.index } : seen;
       byId.set(rule.action.id, { ...base, ...merged });
     }
-    return [...byId.values()].sort((a, b) => a.priority - b.priority || a.order - b.order).map(({ order: _order, ...rec }) => rec);
+    return [...byId.values()]
+      .sort((a, b) => a.priority - b.priority || a.order - b.order)
+      .map(({ order: _order, ...rec }) => rec);
   }
 }
 

@@ -46,13 +46,23 @@ function plausibleGrouping(groups: readonly string[]): boolean {
 
 export function isCardNumber(groups: readonly string[]): boolean {
   const digits = groups.join('');
-  return digits.length >= 13 && digits.length <= 19 && plausibleGrouping(groups) && plausibleNetwork(digits) && luhnValid(digits);
+  return (
+    digits.length >= 13 &&
+    digits.length <= 19 &&
+    plausibleGrouping(groups) &&
+    plausibleNetwork(digits) &&
+    luhnValid(digits)
+  );
 }
 
 export function detectCards(text: string): PiiSpan[] {
   return scanCandidates(text, CANDIDATE, { kind: 'card', retryInside: false }, (candidate, at) => {
     if (candidate.length < 13) return null;
-    const groups = [...candidate.matchAll(/\d+/g)].map((g) => ({ digits: g[0], start: at + g.index, end: at + g.index + g[0].length }));
+    const groups = [...candidate.matchAll(/\d+/g)].map((g) => ({
+      digits: g[0],
+      start: at + g.index,
+      end: at + g.index + g[0].length,
+    }));
     // Digits before each group, so a run's length is known before anything is joined or checked.
     const before = [0];
     for (const g of groups) before.push(before[before.length - 1] + g.digits.length);

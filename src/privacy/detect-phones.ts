@@ -4,15 +4,22 @@ import { isWordChar, NUMBER_DASHES, NUMBER_SPACES, scanCandidates, type PiiSpan 
 const S = `[${NUMBER_SPACES}]`;
 const D = `[${NUMBER_DASHES}]`;
 // Bounded, so that retrying inside a rejected candidate stays linear in the text.
-const CANDIDATE = new RegExp(`(?<![\\p{L}\\p{N}_#@$€£¥.,])[+(]?\\d(?:[\\d${NUMBER_SPACES}${NUMBER_DASHES}./()]{0,30}\\d)?`, 'gu');
+const CANDIDATE = new RegExp(
+  `(?<![\\p{L}\\p{N}_#@$€£¥.,])[+(]?\\d(?:[\\d${NUMBER_SPACES}${NUMBER_DASHES}./()]{0,30}\\d)?`,
+  'gu',
+);
 /** What may stand between two digit groups: one space, dash, dot or slash; " - "; or parentheses around an area code. */
 const SEPARATOR = new RegExp(`^(?:${S}|${D}|\\.|/|${S}${D}${S}|${S}?\\(|\\)(?:${S}|${D})?)$`, 'u');
-const NANP = new RegExp(`^(?:1(?:${S}|${D}|\\.))?(?:\\([2-9]\\d{2}\\)${S}?|[2-9]\\d{2}(?:${S}|${D}|\\.))\\d{3}(?:${S}|${D}|\\.)\\d{4}$`, 'u');
+const NANP = new RegExp(
+  `^(?:1(?:${S}|${D}|\\.))?(?:\\([2-9]\\d{2}\\)${S}?|[2-9]\\d{2}(?:${S}|${D}|\\.))\\d{3}(?:${S}|${D}|\\.)\\d{4}$`,
+  'u',
+);
 /** Numbers right after these words are identifiers customers quote, not phone numbers. */
 const ID_CONTEXT =
   /(?:order|invoice|ticket|ref|reference|tracking|account|acct|customer|case|booking|confirmation|transaction|serial|sku|contract|policy|member|parcel|shipment|bestell|kunden|rechnungs|auftrags|commande|facture)\s*(?:number|num|no|nr|nummer|id|n°|#)?[\s.:#=-]*$/u;
 /** After these words any plausible run of digits is taken for a phone number, whatever its format. */
-const PHONE_CONTEXT = /(?:phone|tel|telephone|call|ring|mobile|cell|whatsapp|sms|text me|fax|telefon|handy|tél|téléphone|portable|número|numero)\b[^\p{N}]{0,20}$/u;
+const PHONE_CONTEXT =
+  /(?:phone|tel|telephone|call|ring|mobile|cell|whatsapp|sms|text me|fax|telefon|handy|tél|téléphone|portable|número|numero)\b[^\p{N}]{0,20}$/u;
 
 interface Group {
   digits: string;
@@ -28,7 +35,10 @@ export function detectPhones(text: string): PiiSpan[] {
     // The candidate may run on into a date or count after the number: drop trailing groups until it reads as a phone.
     for (let n = usable; n >= 1; n--) {
       const end = groups[n - 1].end;
-      const digits = groups.slice(0, n).map((g) => g.digits).join('');
+      const digits = groups
+        .slice(0, n)
+        .map((g) => g.digits)
+        .join('');
       if (digits.length < 7 || digits.length > 17 || !endsCleanly(text, at + end)) continue;
       context ??= readContext(text, at);
       if (context.id && !candidate.startsWith('+')) return null;
@@ -54,7 +64,18 @@ function endsCleanly(text: string, end: number): boolean {
 function isPhone(written: string, groups: readonly Group[], digits: string, afterCall: boolean): boolean {
   if (!balanced(written)) return false;
   const separated = groups.length > 1;
-  if (written.startsWith('+')) return digits[0] !== '0' && between(groups.filter((g) => !isTrunk(written, g)).map((g) => g.digits).join('').length, 8, 15);
+  if (written.startsWith('+'))
+    return (
+      digits[0] !== '0' &&
+      between(
+        groups
+          .filter((g) => !isTrunk(written, g))
+          .map((g) => g.digits)
+          .join('').length,
+        8,
+        15,
+      )
+    );
   if (/^00[1-9]/.test(digits)) return separated && between(digits.length - 2, 8, 15);
   if (/^\(?0[1-9]/.test(written)) return separated ? between(digits.length, 9, 12) : between(digits.length, 10, 11);
   if (NANP.test(written)) return true;

@@ -41,7 +41,9 @@ export function prepareForStorage<T extends QuotedSpan = QuotedSpan>(
 ): StoredText<T> {
   if (typeof text !== 'string') throw new ValidationError('text must be a string to be stored', { field: 'text' });
   if (!STORE_TEXT_MODES.includes(policy.storeText)) {
-    throw new ValidationError(`privacy.storeText must be one of ${STORE_TEXT_MODES.join(', ')}`, { field: 'privacy.storeText' });
+    throw new ValidationError(`privacy.storeText must be one of ${STORE_TEXT_MODES.join(', ')}`, {
+      field: 'privacy.storeText',
+    });
   }
   const hash = createHash('sha256').update(text).digest('hex');
   // Only the redacted mode keeps more than the snippet; the others need the beginning redacted, with room for a value
@@ -74,5 +76,9 @@ function cut(text: string, chars: number, more: boolean): string | null {
   const head = Array.from(text.slice(0, 2 * chars + 2));
   if (head.length <= chars && !more) return text;
   // A placeholder cut in half ("[PHO") reads as noise: leave it out whole.
-  return `${head.slice(0, chars).join('').replace(/\[[A-Z]*$/, '').trimEnd()}…`;
+  return `${head
+    .slice(0, chars)
+    .join('')
+    .replace(/\[[A-Z]*$/, '')
+    .trimEnd()}…`;
 }

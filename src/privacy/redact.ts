@@ -5,7 +5,12 @@ import { detectIbans } from './detect-ibans';
 import { detectPhones } from './detect-phones';
 import type { PiiDetector, PiiKind, PiiSpan } from './pii-span';
 
-export const PLACEHOLDERS: Readonly<Record<PiiKind, string>> = { email: '[EMAIL]', phone: '[PHONE]', card: '[CARD]', iban: '[IBAN]' };
+export const PLACEHOLDERS: Readonly<Record<PiiKind, string>> = {
+  email: '[EMAIL]',
+  phone: '[PHONE]',
+  card: '[CARD]',
+  iban: '[IBAN]',
+};
 
 // Most specific first: an e-mail can hold digits, an IBAN a card-length run of digits, a card a phone-like one.
 const DETECTORS: readonly PiiDetector[] = [detectEmails, detectIbans, detectCards, detectPhones];
@@ -29,7 +34,9 @@ export function redact(text: string): Redaction {
     found.push(...spans);
     masked = mask(masked, spans);
   }
-  const replacements = found.sort((a, b) => a.start - b.start).map((s): Replacement => ({ ...s, placeholder: PLACEHOLDERS[s.kind] }));
+  const replacements = found
+    .sort((a, b) => a.start - b.start)
+    .map((s): Replacement => ({ ...s, placeholder: PLACEHOLDERS[s.kind] }));
   let out = '';
   let at = 0;
   for (const r of replacements) {

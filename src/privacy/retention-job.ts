@@ -40,10 +40,14 @@ export class RetentionJob {
   /** Runs the first purge before returning (a failure is logged, not thrown: serving goes on and the next run retries). */
   static async create(opts: RetentionJobOptions): Promise<RetentionJob> {
     if (!Number.isInteger(opts.retentionDays) || opts.retentionDays < 1) {
-      throw new ConfigError(`privacy.retentionDays must be a whole number of days ≥ 1, got ${opts.retentionDays}`, { field: 'privacy.retentionDays' });
+      throw new ConfigError(`privacy.retentionDays must be a whole number of days ≥ 1, got ${opts.retentionDays}`, {
+        field: 'privacy.retentionDays',
+      });
     }
     if (!Number.isFinite(opts.intervalMs) || opts.intervalMs < 1000) {
-      throw new ConfigError(`the retention interval must be at least one second, got ${opts.intervalMs} ms`, { field: 'privacy.retentionIntervalMinutes' });
+      throw new ConfigError(`the retention interval must be at least one second, got ${opts.intervalMs} ms`, {
+        field: 'privacy.retentionIntervalMinutes',
+      });
     }
     const job = new RetentionJob(opts);
     await job.runLogged();

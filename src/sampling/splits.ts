@@ -17,12 +17,19 @@ export function shuffle<T>(items: readonly T[], random: Rng): T[] {
 }
 
 /** Indices into `labels`, split so each side keeps the class ratio. */
-export function stratifiedSplit(labels: readonly number[], validFraction: number, seed: number): { train: number[]; valid: number[] } {
+export function stratifiedSplit(
+  labels: readonly number[],
+  validFraction: number,
+  seed: number,
+): { train: number[]; valid: number[] } {
   const random = rng(seed);
   const train: number[] = [];
   const valid: number[] = [];
   for (const cls of [0, 1]) {
-    const idx = shuffle(labels.flatMap((l, i) => (l === cls ? [i] : [])), random);
+    const idx = shuffle(
+      labels.flatMap((l, i) => (l === cls ? [i] : [])),
+      random,
+    );
     const cut = Math.round(idx.length * validFraction);
     valid.push(...idx.slice(0, cut));
     train.push(...idx.slice(cut));
@@ -35,7 +42,10 @@ export function stratifiedFolds(labels: readonly number[], k: number, seed: numb
   const random = rng(seed);
   const folds: number[][] = Array.from({ length: k }, () => []);
   for (const cls of [0, 1]) {
-    const idx = shuffle(labels.flatMap((l, i) => (l === cls ? [i] : [])), random);
+    const idx = shuffle(
+      labels.flatMap((l, i) => (l === cls ? [i] : [])),
+      random,
+    );
     idx.forEach((v, n) => folds[n % k].push(v));
   }
   return folds;

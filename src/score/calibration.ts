@@ -26,7 +26,11 @@ export function applyCalibration(cal: Calibration, p: number): number {
   }
 }
 
-export function fitCalibration(method: CalibrationMethod, probs: ArrayLike<number>, labels: ArrayLike<number>): Calibration {
+export function fitCalibration(
+  method: CalibrationMethod,
+  probs: ArrayLike<number>,
+  labels: ArrayLike<number>,
+): Calibration {
   if (probs.length !== labels.length || probs.length < 2) {
     throw new ValidationError(`calibration needs at least 2 scored examples with labels, got ${probs.length}`);
   }
@@ -48,7 +52,11 @@ export function fitPlatt(probs: ArrayLike<number>, labels: ArrayLike<number>): C
   let a = 1;
   let b = 0;
   for (let iter = 0; iter < 100; iter++) {
-    let g0 = 0, g1 = 0, h00 = 1e-9, h01 = 0, h11 = 1e-9;
+    let g0 = 0,
+      g1 = 0,
+      h00 = 1e-9,
+      h01 = 0,
+      h11 = 1e-9;
     for (let i = 0; i < n; i++) {
       const p = sigmoid(a * x[i] + b);
       const d = p - t[i];

@@ -34,12 +34,20 @@ export interface ScoreResult {
   modelVersion: string;
 }
 
-export async function scoreTexts(deps: ScoreTextsDeps, items: readonly ScoreItem[], opts: { batch: boolean }): Promise<ScoreResult[]> {
+export async function scoreTexts(
+  deps: ScoreTextsDeps,
+  items: readonly ScoreItem[],
+  opts: { batch: boolean },
+): Promise<ScoreResult[]> {
   const model = deps.models.active(); // the whole request uses this model, even if a swap happens meanwhile
   const now = (deps.clock ?? (() => new Date()))();
   const scores = await model.engine.score(items.map((i) => i.text));
   const textRisks = scores.map((s) => model.calibrator.risk(s.probability));
-  return Promise.all(items.map((item, i) => scoreOne(deps, model, item, { textRisk: textRisks[i], embedding: scores[i].embedding, now, batch: opts.batch })));
+  return Promise.all(
+    items.map((item, i) =>
+      scoreOne(deps, model, item, { textRisk: textRisks[i], embedding: scores[i].embedding, now, batch: opts.batch }),
+    ),
+  );
 }
 
 async function scoreOne(
@@ -56,15 +64,52 @@ async function scoreOne(
     // The fusion model's own half-life, so serving aggregates texts exactly as its training did.
     { now: ctx.now, halfLifeDays: deps.fusion?.halfLifeDays },
   );
-  const fused = deps.fusion?.predict({ features, textAggregates: aggregates }) ?? { risk: ctx.textRisk, tabularRisk: null, used: 'text' as const, contributions: [] };
+  const fused = deps.fusion?.predict({ features, textAggregates: aggregates }) ?? {
+    risk: ctx.textRisk,
+    tabularRisk: null,
+    used: 'text' as const,
+    contributions: [],
+  };
   const band = model.calibrator.band(fused.risk);
-  const phrases = wantsDrivers(deps, item.explain, ctx.batch, band) ? (await explainText({ engine: model.engine, text: item.text, calibrator: model.calibrator })).phrases : [];
+  const phrases = wantsDrivers(deps, item.explain, ctx.batch, band)
+    ? (await explainText({ engine: model.engine, text: item.text, calibrator: model.calibrator })).phrases
+    : [];
   const drivers = { phrases, features: fused.contributions.slice(0, 5) };
-  const recommendedActions = deps.playbook.recommend({ risk: fused.risk, band, segment: customer?.segment ?? undefined, features: features ?? undefined, phrases });
-  const textId = await persist(deps, model, item, { ...fused, band, textRisk: ctx.textRisk, drivers, embedding: ctx.embedding, now: ctx.now });
+  const recommendedActions = deps.playbook.recommend({
+    risk: fused.risk,
+    band,
+    segment: customer?.segment ?? undefined,
+    features: features ?? undefined,
+    phrases,
+  });
+  const textId = await persist(deps, model, item, {
+    ...fused,
+    band,
+    textRisk: ctx.textRisk,
+    drivers,
+    embedding: ctx.embedding,
+    now: ctx.now,
+  });
   const previous = history[0] ? { risk: history[0].risk, at: history[0].createdAt } : null;
-  deps.alerts?.onScored({ customerId: item.customerId ?? null, textId, risk: fused.risk, band, previousRisk: previous, at: ctx.now.toISOString() });
-  return { textId, risk: fused.risk, band, textRisk: ctx.textRisk, tabularRisk: fused.tabularRisk, used: fused.used, drivers, recommendedActions, modelVersion: model.version };
+  deps.alerts?.onScored({
+    customerId: item.customerId ?? null,
+    textId,
+    risk: fused.risk,
+    band,
+    previousRisk: previous,
+    at: ctx.now.toISOString(),
+  });
+  return {
+    textId,
+    risk: fused.risk,
+    band,
+    textRisk: ctx.textRisk,
+    tabularRisk: fused.tabularRisk,
+    used: fused.used,
+    drivers,
+    recommendedActions,
+    modelVersion: model.version,
+  };
 }
 
 function wantsDrivers(deps: ScoreTextsDeps, explain: boolean | undefined, batch: boolean, band: Band): boolean {
@@ -77,14 +122,39 @@ async function persist(
   deps: ScoreTextsDeps,
   model: ServingModel,
   item: ScoreItem,
-  s: { risk: number; tabularRisk: number | null; band: Band; textRisk: number; drivers: ScoreResult['drivers']; embedding: Float32Array; now: Date },
+  s: {
+    risk: number;
+    tabularRisk: number | null;
+    band: Band;
+    textRisk: number;
+    drivers: ScoreResult['drivers'];
+    embedding: Float32Array;
+    now: Date;
+  },
 ): Promise<string> {
   // Phrase drivers quote the text, so they are stored under the same policy as the text itself.
   const kept = prepareForStorage(item.text, deps.privacy, { spans: s.drivers.phrases });
   const drivers = { ...s.drivers, phrases: kept.spans };
   return deps.store.transaction(async (tx) => {
-    const textId = await tx.texts.insert({ customerId: item.customerId ?? null, source: item.source ?? 'ticket', text: kept.text, hash: kept.hash, snippet: kept.snippet, createdAt: s.now });
-    await tx.scores.insert({ textId, modelVersion: model.version, risk: s.risk, textRisk: s.textRisk, tabularRisk: s.tabularRisk, band: s.band, drivers, embedding: s.embedding, createdAt: s.now });
+    const textId = await tx.texts.insert({
+      customerId: item.customerId ?? null,
+      source: item.source ?? 'ticket',
+      text: kept.text,
+      hash: kept.hash,
+      snippet: kept.snippet,
+      createdAt: s.now,
+    });
+    await tx.scores.insert({
+      textId,
+      modelVersion: model.version,
+      risk: s.risk,
+      textRisk: s.textRisk,
+      tabularRisk: s.tabularRisk,
+      band: s.band,
+      drivers,
+      embedding: s.embedding,
+      createdAt: s.now,
+    });
     return textId;
   });
 }

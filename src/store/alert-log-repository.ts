@@ -6,7 +6,17 @@ import type { Executor } from './executor';
 import type { AlertDeliveryInput, AlertDeliveryPatch, AlertDeliveryRecord, DeliveryStatus } from './records';
 import { translateConstraint } from './sqlite-errors';
 import type { AlertLogRepository } from './types';
-import { fromJson, optionalId, optionalText, pageOf, requireCount, requireId, requireOneOf, requirePlainObject, toJson } from './values';
+import {
+  fromJson,
+  optionalId,
+  optionalText,
+  pageOf,
+  requireCount,
+  requireId,
+  requireOneOf,
+  requirePlainObject,
+  toJson,
+} from './values';
 
 const statuses: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed'];
 
@@ -73,7 +83,10 @@ export class SqliteAlertLogRepository implements AlertLogRepository {
       try {
         this.insertStmt.run(params);
       } catch (e) {
-        translateConstraint(e, { missingReference: `alert rule ${params.ruleId} or text ${params.textId} does not exist`, field: 'ruleId' });
+        translateConstraint(e, {
+          missingReference: `alert rule ${params.ruleId} or text ${params.textId} does not exist`,
+          field: 'ruleId',
+        });
       }
     });
     return params.id;

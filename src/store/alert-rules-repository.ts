@@ -102,7 +102,8 @@ export class SqliteAlertRuleRepository implements AlertRuleRepository {
   async delete(id: string): Promise<void> {
     requireId(id, 'id');
     await this.ex.write(() => {
-      if (this.deleteStmt.run(id).changes === 0) throw new NotFoundError(`alert rule ${id} does not exist`, { field: 'id' });
+      if (this.deleteStmt.run(id).changes === 0)
+        throw new NotFoundError(`alert rule ${id} does not exist`, { field: 'id' });
     });
   }
 

@@ -31,7 +31,8 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
 }
 
 function requireScopes(value: unknown): ApiKeyScope[] {
-  if (!Array.isArray(value) || value.length === 0) throw new ValidationError('scopes must be a non-empty array', { field: 'scopes' });
+  if (!Array.isArray(value) || value.length === 0)
+    throw new ValidationError('scopes must be a non-empty array', { field: 'scopes' });
   return [...new Set(value.map((s, i) => requireOneOf(s, scopes, `scopes[${i}]`)))];
 }
 
@@ -54,7 +55,9 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
     this.insertStmt = db.prepare(`
       INSERT INTO api_keys (id, hash, name, scopes, rate_limit, created_at, revoked_at)
       VALUES (@id, @hash, @name, @scopes, @rateLimit, @createdAt, NULL)`);
-    this.getStmt = db.prepare('SELECT id, hash, name, scopes, rate_limit, created_at, revoked_at FROM api_keys WHERE id = ?');
+    this.getStmt = db.prepare(
+      'SELECT id, hash, name, scopes, rate_limit, created_at, revoked_at FROM api_keys WHERE id = ?',
+    );
     this.listStmt = db.prepare(`
       SELECT id, hash, name, scopes, rate_limit, created_at, revoked_at FROM api_keys
       WHERE id IS NOT NULL ORDER BY created_at, rowid`);
@@ -68,7 +71,10 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
       hash: requireHash(input?.hash),
       name: requireId(input?.name, 'name'),
       scopes: JSON.stringify(requireScopes(input?.scopes)),
-      rateLimit: input?.rateLimit === undefined || input.rateLimit === null ? null : requireCount(input.rateLimit, 'rateLimit', 1),
+      rateLimit:
+        input?.rateLimit === undefined || input.rateLimit === null
+          ? null
+          : requireCount(input.rateLimit, 'rateLimit', 1),
       createdAt: timestamp(input?.createdAt, 'createdAt'),
     };
     return this.ex.write(() => {
@@ -104,7 +110,8 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
     requireId(id, 'id');
     const params = { id, at: timestamp(at, 'at') };
     return this.ex.write(() => {
-      if (this.revokeStmt.run(params).changes === 0) throw new NotFoundError(`API key ${id} does not exist`, { field: 'id' });
+      if (this.revokeStmt.run(params).changes === 0)
+        throw new NotFoundError(`API key ${id} does not exist`, { field: 'id' });
       return toRecord(this.getStmt.get(id)!);
     });
   }

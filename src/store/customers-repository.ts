@@ -105,7 +105,8 @@ export class SqliteCustomerRepository implements CustomerRepository {
       try {
         return toParams(row, now);
       } catch (e) {
-        if (e instanceof ValidationError) throw new ValidationError(`row ${i}: ${e.message}`, { field: e.field, row: i, cause: e });
+        if (e instanceof ValidationError)
+          throw new ValidationError(`row ${i}: ${e.message}`, { field: e.field, row: i, cause: e });
         throw e;
       }
     });

@@ -17,8 +17,10 @@ function validate(input: FeedbackInput) {
   }
   const outcome = requireOneOf(input.outcome, outcomes, 'outcome');
   const given = input.overrideRisk !== undefined && input.overrideRisk !== null;
-  if (outcome === 'override' && !given) throw new ValidationError('an override needs overrideRisk', { field: 'overrideRisk' });
-  if (outcome !== 'override' && given) throw new ValidationError(`overrideRisk is only for overrides, not ${outcome}`, { field: 'overrideRisk' });
+  if (outcome === 'override' && !given)
+    throw new ValidationError('an override needs overrideRisk', { field: 'overrideRisk' });
+  if (outcome !== 'override' && given)
+    throw new ValidationError(`overrideRisk is only for overrides, not ${outcome}`, { field: 'overrideRisk' });
   return {
     id: randomUUID(),
     customerId,

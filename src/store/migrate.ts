@@ -25,7 +25,9 @@ function currentVersion(db: BetterSqlite3.Database): number {
 
 export function migrate(db: BetterSqlite3.Database, list: readonly Migration[], logger: Logger): MigrateResult {
   assertOrdered(list);
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
   const from = currentVersion(db);
   const known = list.length === 0 ? 0 : list[list.length - 1].version;
   if (from > known) {
@@ -50,7 +52,9 @@ export function migrate(db: BetterSqlite3.Database, list: readonly Migration[], 
     try {
       done = apply.immediate();
     } catch (cause) {
-      throw new ConfigError(`database migration ${m.version} (${m.name}) failed: ${(cause as Error).message}`, { cause });
+      throw new ConfigError(`database migration ${m.version} (${m.name}) failed: ${(cause as Error).message}`, {
+        cause,
+      });
     }
     if (done) {
       applied.push(m.version);

@@ -55,7 +55,10 @@ export class SqliteModelRepository implements ModelRepository {
       try {
         this.insertStmt.run(params);
       } catch (e) {
-        translateConstraint(e, { duplicate: `model version ${params.version} is already registered`, field: 'version' });
+        translateConstraint(e, {
+          duplicate: `model version ${params.version} is already registered`,
+          field: 'version',
+        });
       }
       return toRecord(this.getStmt.get(params.version)!);
     });
@@ -76,7 +79,8 @@ export class SqliteModelRepository implements ModelRepository {
   async activate(version: string): Promise<ModelRecord> {
     requireId(version, 'version');
     return this.ex.write(() => {
-      if (!this.getStmt.get(version)) throw new NotFoundError(`model version ${version} is not registered`, { field: 'version' });
+      if (!this.getStmt.get(version))
+        throw new NotFoundError(`model version ${version} is not registered`, { field: 'version' });
       this.deactivateStmt.run();
       this.activateStmt.run(version);
       return toRecord(this.getStmt.get(version)!);

@@ -31,7 +31,12 @@ function applySettings(db: Database.Database, busyTimeoutMs: number, inMemory: b
 function checkIntegrity(db: Database.Database, file: string): void {
   // quick_check is O(pages) without the index cross-checks: cheap enough for every start-up.
   // One line per problem, without SQLite's "*** in database main ***" banner, so the refusal reads as one message.
-  const problems = (db.pragma('quick_check') as Array<{ quick_check: string }>).map((r) => r.quick_check.replace(/\*\*\* in database \w+ \*\*\*/g, '').replace(/\s+/g, ' ').trim());
+  const problems = (db.pragma('quick_check') as Array<{ quick_check: string }>).map((r) =>
+    r.quick_check
+      .replace(/\*\*\* in database \w+ \*\*\*/g, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
   if (problems.length !== 1 || problems[0] !== 'ok') {
     throw refuse(file, `is corrupt (${problems.slice(0, 3).join('; ')})`);
   }

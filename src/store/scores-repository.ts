@@ -6,7 +6,17 @@ import type { Executor } from './executor';
 import type { RiskBand, ScoreHistoryEntry, ScoreInput, ScoreRecord, TextRiskAggregates, TextSource } from './records';
 import { translateConstraint } from './sqlite-errors';
 import type { ScoreRepository } from './types';
-import { blobToEmbedding, embeddingToBlob, fromJson, pageOf, requireId, requireOneOf, requireProbability, timestamp, toJson } from './values';
+import {
+  blobToEmbedding,
+  embeddingToBlob,
+  fromJson,
+  pageOf,
+  requireId,
+  requireOneOf,
+  requireProbability,
+  timestamp,
+  toJson,
+} from './values';
 
 export const riskBands: readonly RiskBand[] = ['low', 'medium', 'high', 'critical'];
 const snippetChars = 120;
@@ -110,7 +120,10 @@ export class SqliteScoreRepository implements ScoreRepository {
       modelVersion: requireId(input.modelVersion, 'modelVersion'),
       risk: requireProbability(input.risk, 'risk'),
       textRisk: requireProbability(input.textRisk, 'textRisk'),
-      tabularRisk: input.tabularRisk === null || input.tabularRisk === undefined ? null : requireProbability(input.tabularRisk, 'tabularRisk'),
+      tabularRisk:
+        input.tabularRisk === null || input.tabularRisk === undefined
+          ? null
+          : requireProbability(input.tabularRisk, 'tabularRisk'),
       band: requireOneOf(input.band, riskBands, 'band'),
       drivers: toJson(input.drivers ?? null, 'drivers'),
       embedding: embeddingToBlob(input.embedding),
@@ -139,7 +152,10 @@ export class SqliteScoreRepository implements ScoreRepository {
     });
   }
 
-  async textRiskAggregates(customerId: string, opts: { now: Date; halfLifeDays: number }): Promise<TextRiskAggregates | null> {
+  async textRiskAggregates(
+    customerId: string,
+    opts: { now: Date; halfLifeDays: number },
+  ): Promise<TextRiskAggregates | null> {
     requireId(customerId, 'customerId');
     const rows = await this.ex.read(() => this.perTextStmt.all(customerId));
     return aggregateTextRisks(rows, { now: opts?.now, halfLifeDays: opts?.halfLifeDays });

@@ -82,7 +82,8 @@ export class SqliteStore implements Store {
 
   /** Throws ConfigError when the file cannot be opened, is corrupt or not a database, or has a newer schema. */
   static async create(opts: SqliteStoreOptions): Promise<SqliteStore> {
-    if (typeof opts?.path !== 'string' || opts.path === '') throw new ConfigError('the database path is empty', { field: 'dbPath' });
+    if (typeof opts?.path !== 'string' || opts.path === '')
+      throw new ConfigError('the database path is empty', { field: 'dbPath' });
     const retry: BusyRetryOptions = {
       attempts: opts.busyRetry?.attempts ?? defaultBusyRetry.attempts,
       baseDelayMs: opts.busyRetry?.baseDelayMs ?? defaultBusyRetry.baseDelayMs,

@@ -45,9 +45,17 @@ export class SqliteThemeRepository implements ThemeRepository {
     const now = timestamp(at, 'at');
     const rows = themes.map((t, i) => {
       if (!(t?.centroid instanceof Float32Array) || t.centroid.length === 0) {
-        throw new ValidationError(`themes[${i}].centroid must be a non-empty Float32Array`, { field: `themes[${i}].centroid` });
+        throw new ValidationError(`themes[${i}].centroid must be a non-empty Float32Array`, {
+          field: `themes[${i}].centroid`,
+        });
       }
-      return { id: requireId(t.id, `themes[${i}].id`), centroid: embeddingToBlob(t.centroid), label: String(t.label ?? ''), keywords: toJson(t.keywords ?? [], `themes[${i}].keywords`), now };
+      return {
+        id: requireId(t.id, `themes[${i}].id`),
+        centroid: embeddingToBlob(t.centroid),
+        label: String(t.label ?? ''),
+        keywords: toJson(t.keywords ?? [], `themes[${i}].keywords`),
+        now,
+      };
     });
     await this.ex.write(() => {
       for (const r of rows) this.upsertStmt.run(r);

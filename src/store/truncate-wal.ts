@@ -10,10 +10,17 @@ import type { Executor } from './executor';
 export async function truncateWal(ex: Executor, logger: Logger, after: string): Promise<boolean> {
   let complete = true;
   await ex.outsideTransaction(() => {
-    const [result] = ex.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    const [result] = ex.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }>;
     if (result && result.busy !== 0) {
       complete = false;
-      logger.warn(result, `${after}: checkpoint incomplete (a reader is active); deleted rows stay in the WAL until the next one`);
+      logger.warn(
+        result,
+        `${after}: checkpoint incomplete (a reader is active); deleted rows stay in the WAL until the next one`,
+      );
     }
   });
   return complete;

@@ -27,7 +27,14 @@ import type {
   TextRiskAggregates,
 } from './records';
 import type { AtRiskCustomerRecord, RiskDistribution, RiskDistributionQuery } from './dashboard-records';
-import type { CustomerOutcome, ScoredTextQuery, ScoredTextRecord, ScoredTextsRevision, ThemeInput, ThemeRecord } from './themes-records';
+import type {
+  CustomerOutcome,
+  ScoredTextQuery,
+  ScoredTextRecord,
+  ScoredTextsRevision,
+  ThemeInput,
+  ThemeRecord,
+} from './themes-records';
 
 // Rule throughout: look-ups of a missing row return null; writes against a missing row throw NotFoundError;
 // malformed input throws ValidationError, a duplicate key ConflictError (409); a database still locked after retries, OverloadedError.

@@ -2,7 +2,8 @@
 import { ValidationError } from '../errors';
 
 export function requireId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new ValidationError(`${field} must be a non-empty string`, { field });
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ValidationError(`${field} must be a non-empty string`, { field });
   if (value.length > 512) throw new ValidationError(`${field} is longer than 512 characters`, { field });
   return value;
 }
@@ -83,7 +84,8 @@ export function fromJson(text: string | null): unknown {
 
 export function embeddingToBlob(value: Float32Array | undefined): Buffer | null {
   if (value === undefined) return null;
-  if (!(value instanceof Float32Array)) throw new ValidationError('embedding must be a Float32Array', { field: 'embedding' });
+  if (!(value instanceof Float32Array))
+    throw new ValidationError('embedding must be a Float32Array', { field: 'embedding' });
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 

@@ -11,7 +11,8 @@ export type AgentTurnPolicy = 'drop' | 'keep';
 
 const CUSTOMER_ROLES = new Set(['customer', 'user', 'client', 'caller', 'member']);
 const AGENT_ROLES = new Set(['agent', 'support', 'rep', 'representative', 'assistant', 'bot', 'operator', 'advisor']);
-const PREFIX = /^\s*(customer|user|client|caller|member|agent|support|rep|representative|assistant|bot|operator|advisor)\s*:\s*/i;
+const PREFIX =
+  /^\s*(customer|user|client|caller|member|agent|support|rep|representative|assistant|bot|operator|advisor)\s*:\s*/i;
 
 function roleOf(name: string): TurnRole | undefined {
   const n = name.trim().toLowerCase();
@@ -46,7 +47,12 @@ export function parseTranscript(raw: string): ChatTurn[] | undefined {
 }
 
 function isTurnObject(t: unknown): t is { role: string; text: string } {
-  return typeof t === 'object' && t !== null && typeof (t as { role?: unknown }).role === 'string' && typeof (t as { text?: unknown }).text === 'string';
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    typeof (t as { role?: unknown }).role === 'string' &&
+    typeof (t as { text?: unknown }).text === 'string'
+  );
 }
 
 /** The text the model scores: plain text unchanged, transcripts reduced per policy (turns joined by newlines). */
@@ -54,5 +60,7 @@ export function transcriptText(raw: string, policy: AgentTurnPolicy): string {
   const turns = parseTranscript(raw);
   if (!turns) return raw;
   const kept = policy === 'drop' ? turns.filter((t) => t.role === 'customer') : turns;
-  return kept.map((t) => (policy === 'keep' ? `${t.role === 'agent' ? 'Agent' : 'Customer'}: ${t.text}` : t.text)).join('\n');
+  return kept
+    .map((t) => (policy === 'keep' ? `${t.role === 'agent' ? 'Agent' : 'Customer'}: ${t.text}` : t.text))
+    .join('\n');
 }

@@ -25,7 +25,8 @@ export interface ChosenK {
 export function chooseK(rows: readonly Float32Array[], opts: ChooseKOptions): ChosenK {
   const maxK = Math.max(1, Math.min(opts.maxK, Math.floor(rows.length / 2)));
   const minK = Math.max(1, Math.min(opts.minK, maxK));
-  if (minK === maxK) return { k: minK, silhouettes: [], labels: sphericalKMeans(rows, minK, { seed: opts.seed }).labels };
+  if (minK === maxK)
+    return { k: minK, silhouettes: [], labels: sphericalKMeans(rows, minK, { seed: opts.seed }).labels };
   const distances = cosineDistances(rows);
   const fits: { k: number; silhouette: number; labels: number[] }[] = [];
   for (let k = minK; k <= maxK; k++) {

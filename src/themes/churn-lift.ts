@@ -8,7 +8,10 @@ export interface ChurnBase {
   minCustomers: number;
 }
 
-export function churnRate(customerIds: Iterable<string>, outcomes: ReadonlyMap<string, boolean>): { known: number; rate: number } {
+export function churnRate(
+  customerIds: Iterable<string>,
+  outcomes: ReadonlyMap<string, boolean>,
+): { known: number; rate: number } {
   let known = 0;
   let churned = 0;
   for (const id of new Set(customerIds)) {

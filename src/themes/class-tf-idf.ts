@@ -15,7 +15,12 @@ export interface KeywordOptions {
  * log(1 + A / f) weighting of BERTopic left those common words in every theme's top 10 on the reviews.) A chosen
  * term hides later ones sharing a word with it ("dog food", then "dog").
  */
-export function classTfIdfKeywords(terms: readonly Set<string>[], labels: readonly number[], themes: number, opts: KeywordOptions): string[][] {
+export function classTfIdfKeywords(
+  terms: readonly Set<string>[],
+  labels: readonly number[],
+  themes: number,
+  opts: KeywordOptions,
+): string[][] {
   const perTheme = Array.from({ length: themes }, () => new Map<string, number>());
   const overall = new Map<string, number>();
   for (let i = 0; i < terms.length; i++) {
@@ -36,7 +41,10 @@ export function classTfIdfKeywords(terms: readonly Set<string>[], labels: readon
       if (lift > 1) scored.push({ term, score: tf * Math.log(lift) });
     }
     scored.sort((a, b) => b.score - a.score || (a.term < b.term ? -1 : 1));
-    return pickDistinct(scored.map((s) => s.term), opts.top);
+    return pickDistinct(
+      scored.map((s) => s.term),
+      opts.top,
+    );
   });
 }
 

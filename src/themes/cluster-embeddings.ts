@@ -16,15 +16,31 @@ export interface Clustering {
 
 type ClusterOptions = Pick<
   ThemeOptions,
-  'seed' | 'components' | 'sample' | 'minK' | 'maxK' | 'silhouetteTolerance' | 'refinePasses' | 'minThemeSize' | 'minThemeShare' | 'assignThreshold'
+  | 'seed'
+  | 'components'
+  | 'sample'
+  | 'minK'
+  | 'maxK'
+  | 'silhouetteTolerance'
+  | 'refinePasses'
+  | 'minThemeSize'
+  | 'minThemeShare'
+  | 'assignThreshold'
 >;
 
 export function clusterEmbeddings(rows: readonly Float32Array[], opts: ClusterOptions): Clustering {
   const minSize = Math.max(opts.minThemeSize, Math.ceil(opts.minThemeShare * rows.length));
   if (rows.length < minSize || rows.length === 0) return { labels: rows.map(() => -1), centroids: [], silhouettes: [] };
   const dims = rows[0].length;
-  const { sampleLabels, sample, silhouettes } = clusterSample(rows, { ...opts, maxK: Math.min(opts.maxK, Math.floor(rows.length / minSize)) });
-  let centroids = centroidsOf(sample.map((i) => rows[i]), sampleLabels, dims);
+  const { sampleLabels, sample, silhouettes } = clusterSample(rows, {
+    ...opts,
+    maxK: Math.min(opts.maxK, Math.floor(rows.length / minSize)),
+  });
+  let centroids = centroidsOf(
+    sample.map((i) => rows[i]),
+    sampleLabels,
+    dims,
+  );
   for (let pass = 0; pass < opts.refinePasses; pass++) {
     const labels = rows.map((r) => nearest(r, centroids).index);
     centroids = centroidsOf(rows, labels, dims);
@@ -36,8 +52,16 @@ export function clusterEmbeddings(rows: readonly Float32Array[], opts: ClusterOp
 /** k and a first clustering from a seeded sample, compared in a PCA-reduced space (the costly part stays small). */
 function clusterSample(rows: readonly Float32Array[], opts: ClusterOptions) {
   const sample = seededSample(rows.length, opts.sample, opts.seed);
-  const reduced = reduceDimensions(sample.map((i) => rows[i]), { components: opts.components, seed: opts.seed });
-  const chosen = chooseK(reduced, { minK: opts.minK, maxK: opts.maxK, seed: opts.seed, tolerance: opts.silhouetteTolerance });
+  const reduced = reduceDimensions(
+    sample.map((i) => rows[i]),
+    { components: opts.components, seed: opts.seed },
+  );
+  const chosen = chooseK(reduced, {
+    minK: opts.minK,
+    maxK: opts.maxK,
+    seed: opts.seed,
+    tolerance: opts.silhouetteTolerance,
+  });
   return { sample, sampleLabels: chosen.labels, silhouettes: chosen.silhouettes };
 }
 

@@ -42,13 +42,27 @@ export function computeThemes(input: ComputeThemesInput): ThemeFit {
   const rows = dissatisfied.map((t) => unit(t.embedding));
   const clustering = clusterEmbeddings(rows, opts);
   const { labels, centroids } = largestFirst(clustering.labels, clustering.centroids);
-  const keywords = classTfIdfKeywords(dissatisfied.map((t) => textTerms(t.text ?? '')), labels, centroids.length, { top: opts.keywords, minTexts: opts.keywordMinTexts });
-  const base = { outcomes: input.outcomes, overallRate: churnRate(customersOf(input.texts), input.outcomes).rate, minCustomers: opts.minCustomersForLift };
+  const keywords = classTfIdfKeywords(
+    dissatisfied.map((t) => textTerms(t.text ?? '')),
+    labels,
+    centroids.length,
+    { top: opts.keywords, minTexts: opts.keywordMinTexts },
+  );
+  const base = {
+    outcomes: input.outcomes,
+    overallRate: churnRate(customersOf(input.texts), input.outcomes).rate,
+    minCustomers: opts.minCustomersForLift,
+  };
   const range = weekRange(dissatisfied.map((t) => t.createdAt));
   const themes = centroids.map((centroid, c): FittedTheme => {
     const indexes = labels.flatMap((l, i) => (l === c ? [i] : []));
     const members = indexes.map((i) => dissatisfied[i]);
-    const candidates = indexes.map((i) => ({ textId: dissatisfied[i].textId, text: dissatisfied[i].text, risk: dissatisfied[i].textRisk, similarity: dot(rows[i], centroid) }));
+    const candidates = indexes.map((i) => ({
+      textId: dissatisfied[i].textId,
+      text: dissatisfied[i].text,
+      risk: dissatisfied[i].textRisk,
+      similarity: dot(rows[i], centroid),
+    }));
     return {
       label: keywords[c].slice(0, 3).join(' · ') || `theme ${c + 1}`,
       keywords: keywords[c],
@@ -56,7 +70,10 @@ export function computeThemes(input: ComputeThemesInput): ThemeFit {
       size: members.length,
       meanRisk: members.reduce((s, t) => s + t.textRisk, 0) / members.length,
       churnLift: churnLift(customersOf(members), base),
-      weekly: weeklyCounts(members.map((t) => t.createdAt), range),
+      weekly: weeklyCounts(
+        members.map((t) => t.createdAt),
+        range,
+      ),
       centroid,
     };
   });

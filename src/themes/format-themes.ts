@@ -15,7 +15,9 @@ export function formatThemesTable(result: ThemesResult, opts: { quoteChars?: num
   result.themes.forEach((t, i) => {
     const share = result.dissatisfiedTexts ? t.size / result.dissatisfiedTexts : 0;
     const lift = t.churnLift === null ? '    –' : `${fmt(t.churnLift).padStart(5)}`;
-    lines.push(`${String(i + 1).padStart(3)} ${String(t.size).padStart(6)} ${pct(share).padStart(6)}  ${fmt(t.meanRisk)} ${lift}  ${trend(t.weekly.map((w) => w.count))}  ${t.keywords.join(', ')}`);
+    lines.push(
+      `${String(i + 1).padStart(3)} ${String(t.size).padStart(6)} ${pct(share).padStart(6)}  ${fmt(t.meanRisk)} ${lift}  ${trend(t.weekly.map((w) => w.count))}  ${t.keywords.join(', ')}`,
+    );
     const quote = t.quotes[0];
     if (quote) lines.push(`${' '.repeat(12)}“${clip(quote.text, opts.quoteChars ?? 140)}”`);
   });
@@ -27,7 +29,12 @@ function trend(counts: readonly number[]): string {
   const bars = '▁▂▃▄▅▆▇█';
   const last = counts.slice(-8);
   const max = Math.max(1, ...last);
-  return last.map((c) => bars[Math.min(7, Math.floor((c / max) * 7.999))]).join('').padEnd(8) + ' ';
+  return (
+    last
+      .map((c) => bars[Math.min(7, Math.floor((c / max) * 7.999))])
+      .join('')
+      .padEnd(8) + ' '
+  );
 }
 
 function clip(text: string, max: number): string {

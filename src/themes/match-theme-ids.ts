@@ -10,7 +10,11 @@ export interface KnownTheme {
  * For each new centroid, a known id or null (a new theme). Pairs are taken most similar first, so a known theme
  * goes to the cluster that resembles it best; centroids of another size (another encoder) never match.
  */
-export function matchThemeIds(centroids: readonly Float32Array[], known: readonly KnownTheme[], minSimilarity: number): (string | null)[] {
+export function matchThemeIds(
+  centroids: readonly Float32Array[],
+  known: readonly KnownTheme[],
+  minSimilarity: number,
+): (string | null)[] {
   const pairs: { c: number; k: number; s: number }[] = [];
   centroids.forEach((centroid, c) => {
     known.forEach((theme, k) => {

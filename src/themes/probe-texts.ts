@@ -11,8 +11,14 @@ export interface ProbeOptions {
 }
 
 /** Texts embedded in another space (another embedding size) are skipped. */
-export function probeTexts(texts: readonly ScoredTextRecord[], query: Float32Array, opts: ProbeOptions): Omit<ProbeResult, 'query'> {
-  const scored = texts.flatMap((t) => (t.embedding.length === query.length ? [{ t, similarity: cosine(t.embedding, query) }] : []));
+export function probeTexts(
+  texts: readonly ScoredTextRecord[],
+  query: Float32Array,
+  opts: ProbeOptions,
+): Omit<ProbeResult, 'query'> {
+  const scored = texts.flatMap((t) =>
+    t.embedding.length === query.length ? [{ t, similarity: cosine(t.embedding, query) }] : [],
+  );
   // Ties (e.g. the same text stored twice) keep the newer text first.
   scored.sort((a, b) => b.similarity - a.similarity || (a.t.createdAt < b.t.createdAt ? 1 : -1));
   const top = scored.slice(0, opts.limit);

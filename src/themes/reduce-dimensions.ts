@@ -22,7 +22,8 @@ export function reduceDimensions(rows: readonly Float32Array[], opts: ReduceOpti
   const n = rows.length;
   const dims = n ? rows[0].length : 0;
   const components = Math.min(opts.components, dims, n - 1);
-  if (components < 2 || components >= dims) return rows.map((r) => normalizeInPlace(Float32Array.from(r)) as Float32Array);
+  if (components < 2 || components >= dims)
+    return rows.map((r) => normalizeInPlace(Float32Array.from(r)) as Float32Array);
   const means = new Float64Array(dims);
   for (const r of rows) for (let d = 0; d < dims; d++) means[d] += r[d] / n;
   const basis = leadingEigenvectors(covariance(rows, means), dims, components, opts.seed);
@@ -65,7 +66,11 @@ function covariance(rows: readonly Float32Array[], means: Float64Array): Float64
 function leadingEigenvectors(cov: Float64Array, dims: number, k: number, seed: number): Float64Array {
   const m = Math.min(dims, k + OVERSAMPLE);
   const random = rng(seed);
-  let q = orthonormalRows(Float64Array.from({ length: m * dims }, () => random() * 2 - 1), m, dims);
+  let q = orthonormalRows(
+    Float64Array.from({ length: m * dims }, () => random() * 2 - 1),
+    m,
+    dims,
+  );
   for (let it = 0; it < ITERATIONS; it++) q = orthonormalRows(multiplyRows(q, m, cov, dims), m, dims);
   // Rayleigh–Ritz: decompose the covariance restricted to the subspace, then rotate the subspace accordingly.
   const cq = multiplyRows(q, m, cov, dims);

@@ -36,7 +36,10 @@ export function representativeQuotes(candidates: readonly QuoteCandidate[], opts
 
 /** Markup (reviews carry <br />) and runs of whitespace removed. */
 function readable(text: string): string {
-  return text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function trim(text: string, maxChars: number): string {

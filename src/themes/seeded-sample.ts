@@ -5,5 +5,7 @@ import { rng, shuffle } from '../sampling';
 export function seededSample(n: number, size: number, seed: number): number[] {
   const all = Array.from({ length: n }, (_, i) => i);
   if (n <= size) return all;
-  return shuffle(all, rng(seed)).slice(0, size).sort((a, b) => a - b);
+  return shuffle(all, rng(seed))
+    .slice(0, size)
+    .sort((a, b) => a - b);
 }

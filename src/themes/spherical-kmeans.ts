@@ -84,7 +84,14 @@ function drawRow(gap: Float64Array, target: number): number {
   return last;
 }
 
-function assignRows(data: Float32Array, n: number, d: number, centres: Float32Array, k: number, labels: Int32Array): boolean {
+function assignRows(
+  data: Float32Array,
+  n: number,
+  d: number,
+  centres: Float32Array,
+  k: number,
+  labels: Int32Array,
+): boolean {
   let changed = false;
   for (let i = 0; i < n; i++) {
     let best = 0;
@@ -105,7 +112,14 @@ function assignRows(data: Float32Array, n: number, d: number, centres: Float32Ar
 }
 
 /** Each centre becomes its rows' normalised sum; a centre that lost all its rows stays where it was. */
-function updateCentres(data: Float32Array, n: number, d: number, centres: Float32Array, k: number, labels: Int32Array): void {
+function updateCentres(
+  data: Float32Array,
+  n: number,
+  d: number,
+  centres: Float32Array,
+  k: number,
+  labels: Int32Array,
+): void {
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
   for (let i = 0; i < n; i++) {

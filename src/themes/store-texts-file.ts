@@ -41,7 +41,12 @@ export async function storeTextsFile(opts: StoreTextsFileOptions): Promise<{ sto
     opts.onProgress?.(stored);
   };
   for await (const { line, values } of readRecords(opts.file)) {
-    if (!(opts.textColumn in values)) throw new DataFileError(`${opts.file} line ${line}: no column "${opts.textColumn}" (use --text-col)`, { file: opts.file, row: line, field: opts.textColumn });
+    if (!(opts.textColumn in values))
+      throw new DataFileError(`${opts.file} line ${line}: no column "${opts.textColumn}" (use --text-col)`, {
+        file: opts.file,
+        row: line,
+        field: opts.textColumn,
+      });
     const text = String(values[opts.textColumn] ?? '').trim();
     if (text === '') {
       skipped++;
@@ -54,17 +59,36 @@ export async function storeTextsFile(opts: StoreTextsFileOptions): Promise<{ sto
   return { stored, skipped };
 }
 
-function rowContext(opts: StoreTextsFileOptions, values: Record<string, unknown>, line: number, now: string): Omit<Row, 'text'> {
-  const cell = (col?: string) => (col && values[col] !== undefined && values[col] !== null && String(values[col]).trim() !== '' ? String(values[col]).trim() : null);
+function rowContext(
+  opts: StoreTextsFileOptions,
+  values: Record<string, unknown>,
+  line: number,
+  now: string,
+): Omit<Row, 'text'> {
+  const cell = (col?: string) =>
+    col && values[col] !== undefined && values[col] !== null && String(values[col]).trim() !== ''
+      ? String(values[col]).trim()
+      : null;
   const source = cell(opts.sourceColumn) ?? 'review';
   if (!(SOURCES as readonly string[]).includes(source)) {
-    throw new DataFileError(`${opts.file} line ${line}: ${opts.sourceColumn} "${source}" is not one of ${SOURCES.join(', ')}`, { file: opts.file, row: line, field: opts.sourceColumn });
+    throw new DataFileError(
+      `${opts.file} line ${line}: ${opts.sourceColumn} "${source}" is not one of ${SOURCES.join(', ')}`,
+      { file: opts.file, row: line, field: opts.sourceColumn },
+    );
   }
   const stamp = cell(opts.timestampColumn);
   if (stamp !== null && Number.isNaN(Date.parse(stamp))) {
-    throw new DataFileError(`${opts.file} line ${line}: ${opts.timestampColumn} "${stamp}" is not a date`, { file: opts.file, row: line, field: opts.timestampColumn });
+    throw new DataFileError(`${opts.file} line ${line}: ${opts.timestampColumn} "${stamp}" is not a date`, {
+      file: opts.file,
+      row: line,
+      field: opts.timestampColumn,
+    });
   }
-  return { customerId: cell(opts.customerColumn), source: source as TextSource, createdAt: stamp === null ? now : new Date(stamp).toISOString() };
+  return {
+    customerId: cell(opts.customerColumn),
+    source: source as TextSource,
+    createdAt: stamp === null ? now : new Date(stamp).toISOString(),
+  };
 }
 
 async function storeChunk(opts: StoreTextsFileOptions, rows: readonly Row[]): Promise<number> {
@@ -74,8 +98,24 @@ async function storeChunk(opts: StoreTextsFileOptions, rows: readonly Row[]): Pr
       const r = rows[i];
       const textRisk = opts.calibrator.risk(scores[i].probability);
       const hash = createHash('sha256').update(r.text).digest('hex');
-      const textId = await tx.texts.insert({ customerId: r.customerId, source: r.source, text: r.text, hash, createdAt: r.createdAt });
-      await tx.scores.insert({ textId, modelVersion: opts.modelVersion, risk: textRisk, textRisk, tabularRisk: null, band: opts.calibrator.band(textRisk), drivers: null, embedding: scores[i].embedding, createdAt: r.createdAt });
+      const textId = await tx.texts.insert({
+        customerId: r.customerId,
+        source: r.source,
+        text: r.text,
+        hash,
+        createdAt: r.createdAt,
+      });
+      await tx.scores.insert({
+        textId,
+        modelVersion: opts.modelVersion,
+        risk: textRisk,
+        textRisk,
+        tabularRisk: null,
+        band: opts.calibrator.band(textRisk),
+        drivers: null,
+        embedding: scores[i].embedding,
+        createdAt: r.createdAt,
+      });
     }
   });
   return rows.length;

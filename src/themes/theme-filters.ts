@@ -8,13 +8,21 @@ import type { ThemeFilters } from './theme-types';
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const isoDate = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO date (YYYY-MM-DD) or timestamp');
+  .refine(
+    (v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)),
+    'must be an ISO date (YYYY-MM-DD) or timestamp',
+  );
 
 const fields = {
   from: isoDate.optional().describe('Texts written at or after this date'),
   to: isoDate.optional().describe('Texts written up to this date (a date alone includes that whole day)'),
   source: z.enum(SOURCES).optional(),
-  minRisk: z.number().min(0).max(1).optional().describe("Dissatisfaction threshold on the text's own risk (default: the active model's high band)"),
+  minRisk: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("Dissatisfaction threshold on the text's own risk (default: the active model's high band)"),
   segment: z.string().min(1).max(200).optional().describe("Customers' segment"),
 };
 const ordered = (f: { from?: string; to?: string }) => !f.from || !f.to || Date.parse(f.from) <= Date.parse(f.to);

@@ -6,7 +6,13 @@ import type { Store } from '../store';
 import type { ThemeOptions } from './theme-options';
 import { ThemesService } from './themes-service';
 
-export function themesForModels(deps: { store: Store; models: ModelRegistry; logger: Logger; clock?: () => Date; options?: Partial<ThemeOptions> }): ThemesService {
+export function themesForModels(deps: {
+  store: Store;
+  models: ModelRegistry;
+  logger: Logger;
+  clock?: () => Date;
+  options?: Partial<ThemeOptions>;
+}): ThemesService {
   return new ThemesService({
     store: deps.store,
     logger: deps.logger,

@@ -54,9 +54,13 @@ export class ThemesService {
   }
 
   async probe(request: { query: string; filters?: ThemeFilters; limit?: number }): Promise<ProbeResult> {
-    if (!this.opts.embed) throw new ValidationError('probing needs a text model to embed the query; none is loaded', { field: 'query' });
+    if (!this.opts.embed)
+      throw new ValidationError('probing needs a text model to embed the query; none is loaded', { field: 'query' });
     const filters = normalizeFilters(request.filters ?? {});
-    const [embedding, texts] = await Promise.all([this.opts.embed(request.query), this.opts.store.scoredTexts.list(toStoreQuery(filters))]);
+    const [embedding, texts] = await Promise.all([
+      this.opts.embed(request.query),
+      this.opts.store.scoredTexts.list(toStoreQuery(filters)),
+    ]);
     const minRisk = filters.minRisk ?? this.opts.defaultMinRisk();
     const query = normalizeInPlace(Float32Array.from(embedding)) as Float32Array;
     return { query: request.query, ...probeTexts(texts, query, { limit: request.limit ?? 20, minRisk }) };
@@ -64,7 +68,10 @@ export class ThemesService {
 
   private async compute(filters: ThemeFilters & { minRisk: number }): Promise<ThemesFitResult> {
     const started = Date.now();
-    const [texts, outcomes] = await Promise.all([this.opts.store.scoredTexts.list(toStoreQuery(filters)), this.opts.store.scoredTexts.outcomes()]);
+    const [texts, outcomes] = await Promise.all([
+      this.opts.store.scoredTexts.list(toStoreQuery(filters)),
+      this.opts.store.scoredTexts.outcomes(),
+    ]);
     const fit = computeThemes({
       texts,
       outcomes: new Map(outcomes.map((o) => [o.customerId, o.churned])),
@@ -73,7 +80,10 @@ export class ThemesService {
     });
     const ids = await this.stableIds(fit);
     const now = (this.opts.clock ?? (() => new Date()))();
-    this.opts.logger.info({ filters, texts: texts.length, themes: fit.themes.length, ms: Date.now() - started }, 'themes computed');
+    this.opts.logger.info(
+      { filters, texts: texts.length, themes: fit.themes.length, ms: Date.now() - started },
+      'themes computed',
+    );
     return { result: toResult(fit, ids, filters, now), fit };
   }
 
@@ -81,9 +91,15 @@ export class ThemesService {
   private async stableIds(fit: ThemeFit): Promise<string[]> {
     if (fit.themes.length === 0) return [];
     const known = await this.opts.store.themes.list();
-    const matched = matchThemeIds(fit.themes.map((t) => t.centroid), known, this.opts.idMatchSimilarity ?? 0.9);
+    const matched = matchThemeIds(
+      fit.themes.map((t) => t.centroid),
+      known,
+      this.opts.idMatchSimilarity ?? 0.9,
+    );
     const ids = matched.map((id) => id ?? `th_${randomUUID().replaceAll('-', '').slice(0, 12)}`);
-    await this.opts.store.themes.saveAll(fit.themes.map((t, i) => ({ id: ids[i], centroid: t.centroid, label: t.label, keywords: t.keywords })));
+    await this.opts.store.themes.saveAll(
+      fit.themes.map((t, i) => ({ id: ids[i], centroid: t.centroid, label: t.label, keywords: t.keywords })),
+    );
     return ids;
   }
 
@@ -99,7 +115,12 @@ export class ThemesService {
   }
 }
 
-function toResult(fit: ThemeFit, ids: readonly string[], filters: ThemeFilters & { minRisk: number }, now: Date): ThemesResult {
+function toResult(
+  fit: ThemeFit,
+  ids: readonly string[],
+  filters: ThemeFilters & { minRisk: number },
+  now: Date,
+): ThemesResult {
   return {
     themes: fit.themes.map(({ centroid: _centroid, ...theme }, i) => ({ id: ids[i], ...theme })),
     unassignedShare: fit.unassignedShare,
@@ -109,4 +130,3 @@ function toResult(fit: ThemeFit, ids: readonly string[], filters: ThemeFilters &
     filters,
   };
 }
-

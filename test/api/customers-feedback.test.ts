@@ -9,8 +9,15 @@ afterAll(() => app.close());
 
 describe('customers', () => {
   it('creates, reads, replaces and erases a customer with every text and score', async () => {
-    expect((await call(app.base, 'PUT', '/v1/customers/c-1', { features: { plan: 'pro', spend: 120 }, segment: 'smb' })).status).toBe(200);
-    expect((await call(app.base, 'GET', '/v1/customers/c-1')).json).toMatchObject({ id: 'c-1', features: { plan: 'pro', spend: 120 }, segment: 'smb' });
+    expect(
+      (await call(app.base, 'PUT', '/v1/customers/c-1', { features: { plan: 'pro', spend: 120 }, segment: 'smb' }))
+        .status,
+    ).toBe(200);
+    expect((await call(app.base, 'GET', '/v1/customers/c-1')).json).toMatchObject({
+      id: 'c-1',
+      features: { plan: 'pro', spend: 120 },
+      segment: 'smb',
+    });
     await call(app.base, 'PUT', '/v1/customers/c-1', { features: { plan: 'basic' } });
     expect((await call(app.base, 'GET', '/v1/customers/c-1')).json.features).toEqual({ plan: 'basic' });
     const scored = await call(app.base, 'POST', '/v1/score', { text: 'cancel this', customerId: 'c-1' });
@@ -21,10 +28,25 @@ describe('customers', () => {
   });
 
   it('imports customers from CSV, all or nothing', async () => {
-    const ok = await call(app.base, 'POST', '/v1/customers/import', 'customer_id,plan,segment\nimp-1,pro,smb\nimp-2,basic,\n', 'text/csv');
+    const ok = await call(
+      app.base,
+      'POST',
+      '/v1/customers/import',
+      'customer_id,plan,segment\nimp-1,pro,smb\nimp-2,basic,\n',
+      'text/csv',
+    );
     expect(ok.json).toEqual({ imported: 2 });
-    expect((await call(app.base, 'GET', '/v1/customers/imp-2')).json).toMatchObject({ features: { plan: 'basic' }, segment: null });
-    const bad = await call(app.base, 'POST', '/v1/customers/import', 'customer_id,plan\nimp-3,pro\n,basic\n', 'text/csv');
+    expect((await call(app.base, 'GET', '/v1/customers/imp-2')).json).toMatchObject({
+      features: { plan: 'basic' },
+      segment: null,
+    });
+    const bad = await call(
+      app.base,
+      'POST',
+      '/v1/customers/import',
+      'customer_id,plan\nimp-3,pro\n,basic\n',
+      'text/csv',
+    );
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/row 3: column "customer_id" is missing or empty/);
     expect((await call(app.base, 'GET', '/v1/customers/imp-3')).status).toBe(404);
@@ -49,7 +71,9 @@ describe('feedback and live metrics', () => {
     const outcomes = ['churned', 'churned', 'retained', 'retained'];
     for (let i = 0; i < texts.length; i++) {
       const scored = await call(app.base, 'POST', '/v1/score', { text: texts[i], customerId: `fb-${i}` });
-      expect((await call(app.base, 'POST', '/v1/feedback', { textId: scored.json.textId, outcome: outcomes[i] })).status).toBe(201);
+      expect(
+        (await call(app.base, 'POST', '/v1/feedback', { textId: scored.json.textId, outcome: outcomes[i] })).status,
+      ).toBe(201);
     }
     const m = (await call(app.base, 'GET', '/v1/metrics/model')).json;
     expect(m).toMatchObject({ n: 4, positives: 2, rocAuc: 1 });

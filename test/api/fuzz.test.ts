@@ -31,7 +31,10 @@ const ok = () => new Response('{}', { status: 200, headers: { 'content-type': 'a
 beforeAll(async () => {
   // Fuzzed alert rules point webhooks anywhere: deliveries go to a fake fetch, never the network.
   app = await startTestApp({ fetch: (async () => ok()) as typeof fetch });
-  const doc = (await (await fetch(`${app.base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>>; components?: unknown };
+  const doc = (await (await fetch(`${app.base}/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+    components?: unknown;
+  };
   operations = Object.entries(doc.paths).flatMap(([template, item]) =>
     Object.keys(item)
       .filter((m) => ['get', 'put', 'post', 'patch', 'delete'].includes(m))
@@ -60,7 +63,10 @@ function collectWords(node: unknown, out = new Set<string>()): Set<string> {
 // ---- arbitraries -------------------------------------------------------------------------------------------
 
 /** Bytes a header value may hold (fetch refuses CR, LF and NUL, and anything above U+00FF). */
-const headerChar = fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c));
+const headerChar = fc
+  .integer({ min: 0x20, max: 0xff })
+  .filter((c) => c !== 0x7f)
+  .map((c) => String.fromCharCode(c));
 const headerValue = fc.oneof(
   fc.string({ unit: headerChar, maxLength: 40 }),
   fc.string({ unit: headerChar, minLength: 100, maxLength: 400 }),
@@ -75,49 +81,146 @@ const pathSegment = fc.oneof(
   fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%2F', '%2e%2e', '..', '%00', 'a%20b', '%C0%AF', '%FF%FE'),
 );
 
-const queryKey = fc.oneof(fc.constantFrom('limit', 'idColumn', 'ruleId', 'from', 'to', 'source', 'minRisk', 'segment', 'bins', 'textCol', 'idCol', 'storeTexts', '__proto__', 'constructor', 'a[b]', 'a[]'), fc.string({ maxLength: 12 }));
+const queryKey = fc.oneof(
+  fc.constantFrom(
+    'limit',
+    'idColumn',
+    'ruleId',
+    'from',
+    'to',
+    'source',
+    'minRisk',
+    'segment',
+    'bins',
+    'textCol',
+    'idCol',
+    'storeTexts',
+    '__proto__',
+    'constructor',
+    'a[b]',
+    'a[]',
+  ),
+  fc.string({ maxLength: 12 }),
+);
 const queryValue = fc.oneof(
-  fc.constantFrom('', '-1', '0', '1', '1e309', 'NaN', 'Infinity', '99999999999999999999', 'true', 'null', '2024-02-30', 'review', '0.5', '1.5'),
+  fc.constantFrom(
+    '',
+    '-1',
+    '0',
+    '1',
+    '1e309',
+    'NaN',
+    'Infinity',
+    '99999999999999999999',
+    'true',
+    'null',
+    '2024-02-30',
+    'review',
+    '0.5',
+    '1.5',
+  ),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', minLength: 200, maxLength: 2000 }),
 );
 const queryString = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.tuple(queryKey, queryValue), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')) },
-  { weight: 1, arbitrary: fc.constantFrom('%', '&&&', '=', 'limit=%ZZ', 'a=1&a=2&a=3', 'limit[]=1&limit[]=2', '%00=%00', 'x'.repeat(5000)) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.tuple(queryKey, queryValue), { maxLength: 6 })
+      .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '%',
+      '&&&',
+      '=',
+      'limit=%ZZ',
+      'a=1&a=2&a=3',
+      'limit[]=1&limit[]=2',
+      '%00=%00',
+      'x'.repeat(5000),
+    ),
+  },
 );
 
 const contentType = fc.option(
   fc.oneof(
     fc.constantFrom(
-      'application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=latin1',
-      'application/json; charset="', 'application/json; charset=nope', 'text/csv', 'text/plain', 'application/x-www-form-urlencoded',
-      'multipart/form-data; boundary=x', 'multipart/form-data', 'application/x-ndjson', 'application/jsonl', 'application/octet-stream',
-      'application/gzip', 'a/b/c', ';;;', '*/*', 'application/vnd.api+json',
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset=utf-16',
+      'application/json; charset=latin1',
+      'application/json; charset="',
+      'application/json; charset=nope',
+      'text/csv',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'multipart/form-data',
+      'application/x-ndjson',
+      'application/jsonl',
+      'application/octet-stream',
+      'application/gzip',
+      'a/b/c',
+      ';;;',
+      '*/*',
+      'application/vnd.api+json',
     ),
     headerValue,
   ),
   { nil: undefined },
 );
 
-const headers = fc.record(
-  {
-    // Mostly JSON, so most bodies get past the parser and reach the handlers.
-    'content-type': fc.oneof({ weight: 3, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: contentType }),
-    'x-request-id': fc.oneof(headerValue, fc.uuid(), fc.constantFrom('abc-123', 'req:1/2@x', 'a'.repeat(129))),
-    authorization: fc.oneof(headerValue, fc.constantFrom('Bearer ', 'Bearer x', 'Basic Zm9vOmJhcg==', 'Bearer ' + 'k'.repeat(4000))),
-    accept: fc.constantFrom('*/*', 'text/html', 'application/xml', 'garbage', ''),
-  },
-  { requiredKeys: ['content-type'] },
-).chain((h) =>
-  // A body claiming a compression it does not have stops at the parser, so only a few requests claim one.
-  fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, gzip') }).map((enc) => (enc === undefined ? h : { ...h, 'content-encoding': enc })),
-);
+const headers = fc
+  .record(
+    {
+      // Mostly JSON, so most bodies get past the parser and reach the handlers.
+      'content-type': fc.oneof(
+        { weight: 3, arbitrary: fc.constant('application/json') },
+        { weight: 2, arbitrary: contentType },
+      ),
+      'x-request-id': fc.oneof(headerValue, fc.uuid(), fc.constantFrom('abc-123', 'req:1/2@x', 'a'.repeat(129))),
+      authorization: fc.oneof(
+        headerValue,
+        fc.constantFrom('Bearer ', 'Bearer x', 'Basic Zm9vOmJhcg==', 'Bearer ' + 'k'.repeat(4000)),
+      ),
+      accept: fc.constantFrom('*/*', 'text/html', 'application/xml', 'garbage', ''),
+    },
+    { requiredKeys: ['content-type'] },
+  )
+  .chain((h) =>
+    // A body claiming a compression it does not have stops at the parser, so only a few requests claim one.
+    fc
+      .oneof(
+        { weight: 9, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, gzip') },
+      )
+      .map((enc) => (enc === undefined ? h : { ...h, 'content-encoding': enc })),
+  );
 
 /** Values as JSON may carry them: wrong types, extremes, nesting. */
 const value = fc.letrec((tie) => ({
   v: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom(null, true, false, 0, -1, 1, 0.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, '', ' ', 'churned', 'review', 'risk_above', 'https://example.invalid/hook'),
+    fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1,
+      0.5,
+      1e308,
+      -1e308,
+      Number.MAX_SAFE_INTEGER,
+      '',
+      ' ',
+      'churned',
+      'review',
+      'risk_above',
+      'https://example.invalid/hook',
+    ),
     fc.string({ maxLength: 50 }),
     fc.string({ unit: 'grapheme', maxLength: 50 }),
     fc.double(),
@@ -128,7 +231,15 @@ const value = fc.letrec((tie) => ({
 
 /** Objects keyed by the API's own field names (and prototype-pollution keys), so they reach past the first type check. */
 const fieldObject = (words: () => string[]) =>
-  fc.dictionary(fc.oneof(fc.constantFrom(...words()), fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.string({ maxLength: 8 })), value, { maxKeys: 6 });
+  fc.dictionary(
+    fc.oneof(
+      fc.constantFrom(...words()),
+      fc.constantFrom('__proto__', 'constructor', 'prototype'),
+      fc.string({ maxLength: 8 }),
+    ),
+    value,
+    { maxKeys: 6 },
+  );
 
 const pollution = fc.constantFrom(
   '{"__proto__":{"polluted":"yes"}}',
@@ -141,63 +252,177 @@ const pollution = fc.constantFrom(
 
 const scalar = fc.oneof(fc.string({ maxLength: 20 }), fc.double(), fc.boolean(), fc.constant(null));
 /** The right kind of value four times in five, anything otherwise. */
-const mostly = <T>(right: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: right as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: value });
+const mostly = <T>(right: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 4, arbitrary: right as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: value });
 
-const scoreShape = fc.record({ text: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('I will cancel, never again', '   ', '\u0000\u0001', 'refund refund bill')), source: fc.option(fc.constantFrom('review', 'chat', 'ticket', 'feedback', 'email'), { nil: undefined }), customerId: fc.option(fc.constantFrom('c1', 'c2', '', 'x'.repeat(201)), { nil: undefined }), explain: fc.option(mostly(fc.boolean()), { nil: undefined }), features: fc.option(fc.dictionary(fc.string({ maxLength: 8 }), mostly(scalar), { maxKeys: 4 }), { nil: undefined }) }, { requiredKeys: ['text'] });
+const scoreShape = fc.record(
+  {
+    text: fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.constantFrom('I will cancel, never again', '   ', '\u0000\u0001', 'refund refund bill'),
+    ),
+    source: fc.option(fc.constantFrom('review', 'chat', 'ticket', 'feedback', 'email'), { nil: undefined }),
+    customerId: fc.option(fc.constantFrom('c1', 'c2', '', 'x'.repeat(201)), { nil: undefined }),
+    explain: fc.option(mostly(fc.boolean()), { nil: undefined }),
+    features: fc.option(fc.dictionary(fc.string({ maxLength: 8 }), mostly(scalar), { maxKeys: 4 }), { nil: undefined }),
+  },
+  { requiredKeys: ['text'] },
+);
 
 /** Bodies close to what each endpoint accepts, with one part possibly wrong: they reach the store, fusion and alerts. */
-const nearlyValid = fc.oneof(
-  scoreShape,
-  fc.record({ features: fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.string({ maxLength: 20 }), fc.double(), fc.boolean(), fc.constant(null), value), { maxKeys: 6 }), segment: fc.option(fc.oneof(fc.string({ maxLength: 30 }), value), { nil: undefined }) }, { requiredKeys: ['features'] }),
-  fc.record({ customerId: fc.constantFrom('c1', 'c2', 'nobody'), textId: fc.oneof(fc.uuid(), fc.string({ maxLength: 10 })), outcome: fc.constantFrom('churned', 'retained', 'override', 'maybe'), overrideRisk: fc.oneof(fc.double(), value), note: fc.string({ maxLength: 2100 }) }, { requiredKeys: ['outcome'] }),
-  fc.record({
-    name: fc.string({ maxLength: 210 }),
-    condition: fc.oneof(fc.record({ type: fc.constant('risk_above'), threshold: fc.oneof(fc.double(), value) }), fc.record({ type: fc.constant('band_at_least'), band: fc.constantFrom('medium', 'high', 'critical', 'low') }), fc.record({ type: fc.constant('risk_jump'), delta: fc.double(), withinDays: fc.oneof(fc.integer(), value) }), value),
-    action: fc.record({ type: fc.constantFrom('webhook', 'email'), url: fc.oneof(fc.webUrl(), fc.constantFrom('ftp://x', 'javascript:alert(1)', 'http://127.0.0.1:1/')), secret: fc.string({ maxLength: 40 }) }, { requiredKeys: [] }),
-    enabled: fc.option(value, { nil: undefined }),
-  }, { requiredKeys: [] }),
-).map((o) => JSON.stringify(o));
+const nearlyValid = fc
+  .oneof(
+    scoreShape,
+    fc.record(
+      {
+        features: fc.dictionary(
+          fc.string({ maxLength: 12 }),
+          fc.oneof(fc.string({ maxLength: 20 }), fc.double(), fc.boolean(), fc.constant(null), value),
+          { maxKeys: 6 },
+        ),
+        segment: fc.option(fc.oneof(fc.string({ maxLength: 30 }), value), { nil: undefined }),
+      },
+      { requiredKeys: ['features'] },
+    ),
+    fc.record(
+      {
+        customerId: fc.constantFrom('c1', 'c2', 'nobody'),
+        textId: fc.oneof(fc.uuid(), fc.string({ maxLength: 10 })),
+        outcome: fc.constantFrom('churned', 'retained', 'override', 'maybe'),
+        overrideRisk: fc.oneof(fc.double(), value),
+        note: fc.string({ maxLength: 2100 }),
+      },
+      { requiredKeys: ['outcome'] },
+    ),
+    fc.record(
+      {
+        name: fc.string({ maxLength: 210 }),
+        condition: fc.oneof(
+          fc.record({ type: fc.constant('risk_above'), threshold: fc.oneof(fc.double(), value) }),
+          fc.record({ type: fc.constant('band_at_least'), band: fc.constantFrom('medium', 'high', 'critical', 'low') }),
+          fc.record({ type: fc.constant('risk_jump'), delta: fc.double(), withinDays: fc.oneof(fc.integer(), value) }),
+          value,
+        ),
+        action: fc.record(
+          {
+            type: fc.constantFrom('webhook', 'email'),
+            url: fc.oneof(fc.webUrl(), fc.constantFrom('ftp://x', 'javascript:alert(1)', 'http://127.0.0.1:1/')),
+            secret: fc.string({ maxLength: 40 }),
+          },
+          { requiredKeys: [] },
+        ),
+        enabled: fc.option(value, { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    ),
+  )
+  .map((o) => JSON.stringify(o));
 
 const body = (words: () => string[]) =>
   fc.oneof(
     fc.constant(undefined),
     // Weighted: about a third of the bodies are nearly valid for some endpoint.
-    nearlyValid, nearlyValid, nearlyValid, nearlyValid, nearlyValid, nearlyValid,
+    nearlyValid,
+    nearlyValid,
+    nearlyValid,
+    nearlyValid,
+    nearlyValid,
+    nearlyValid,
     fieldObject(words).map((o) => JSON.stringify(o)),
     fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
     // Big texts: some under the app's 20 kb limit, some over it.
-    fc.record({ n: fc.integer({ min: 1000, max: 30_000 }), c: fc.constantFrom('x', 'é', '😀', ' ', '\u0000', '\ud800') }).map(({ n, c }) => JSON.stringify({ text: c.repeat(n) })),
-    fc.integer({ min: 1, max: 300 }).map((n) => JSON.stringify({ items: Array.from({ length: n }, (_, i) => ({ text: `cancel ${i}`, explain: i % 2 === 0 })) })),
+    fc
+      .record({
+        n: fc.integer({ min: 1000, max: 30_000 }),
+        c: fc.constantFrom('x', 'é', '😀', ' ', '\u0000', '\ud800'),
+      })
+      .map(({ n, c }) => JSON.stringify({ text: c.repeat(n) })),
+    fc
+      .integer({ min: 1, max: 300 })
+      .map((n) =>
+        JSON.stringify({ items: Array.from({ length: n }, (_, i) => ({ text: `cancel ${i}`, explain: i % 2 === 0 })) }),
+      ),
     pollution,
     fc.integer({ min: 10, max: 9000 }).map((d) => `${'['.repeat(d)}${']'.repeat(d)}`),
     fc.integer({ min: 10, max: 4000 }).map((d) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`),
-    fc.integer({ min: 10, max: 3000 }).map((d) => JSON.stringify({ features: { f: 1 }, segment: 'x' }).replace('1', `${'['.repeat(d)}1${']'.repeat(d)}`)),
+    fc
+      .integer({ min: 10, max: 3000 })
+      .map((d) =>
+        JSON.stringify({ features: { f: 1 }, segment: 'x' }).replace('1', `${'['.repeat(d)}1${']'.repeat(d)}`),
+      ),
     fc.uint8Array({ maxLength: 300 }),
-    fc.constantFrom('', ' ', 'null', '"a string"', '123', '[]', '{', '{"text":', '{"text":"\\ud800"}', 'customer_id,plan\nc1,pro\n', 'customer_id\n"unterminated\n', '\ufeff{"text":"bom"}', 'a,b\n1,2,3\n'),
+    fc.constantFrom(
+      '',
+      ' ',
+      'null',
+      '"a string"',
+      '123',
+      '[]',
+      '{',
+      '{"text":',
+      '{"text":"\\ud800"}',
+      'customer_id,plan\nc1,pro\n',
+      'customer_id\n"unterminated\n',
+      '\ufeff{"text":"bom"}',
+      'a,b\n1,2,3\n',
+    ),
     fc.string({ maxLength: 200 }),
   );
 
 const knownRequest = (words: () => string[]) =>
   fc
-    .record({ op: fc.constantFrom(...operations), params: fc.array(pathSegment, { minLength: 3, maxLength: 3 }), query: fc.option(queryString, { nil: undefined }), headers, body: body(words) })
+    .record({
+      op: fc.constantFrom(...operations),
+      params: fc.array(pathSegment, { minLength: 3, maxLength: 3 }),
+      query: fc.option(queryString, { nil: undefined }),
+      headers,
+      body: body(words),
+    })
     .map(({ op, params, query, headers: h, body: b }): FuzzRequest => {
       let i = 0;
       const path = op.template.replace(/\{[^}]+\}/g, () => params[i++]);
-      return { method: op.method, path: query === undefined ? path : `${path}?${query}`, headers: h as Record<string, string>, body: b };
+      return {
+        method: op.method,
+        path: query === undefined ? path : `${path}?${query}`,
+        headers: h as Record<string, string>,
+        body: b,
+      };
     });
 
 const unknownRequest = () =>
   fc
-  .record({
-    method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
-    path: fc.oneof(
-      fc.constantFrom('/', '/v1', '/v1/', '/v2/score', '/v1/score/extra', '/v1/customers', '/v1/customers/', '/v1//score', '/V1/SCORE', '/v1/score%00', '/%ZZ', '/v1/customers/%E0%A4%A/risk', '/healthz/x', '/openapi.json/..', '/.env', '/v1/models/x/activate/now'),
-      fc.array(pathSegment, { minLength: 1, maxLength: 4 }).map((s) => `/${s.join('/')}`),
-    ),
-    headers,
-    body: body(() => vocabulary),
-  })
-  .map(({ method, path, headers: h, body: b }): FuzzRequest => ({ method, path, headers: h as Record<string, string>, body: b }));
+    .record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
+      path: fc.oneof(
+        fc.constantFrom(
+          '/',
+          '/v1',
+          '/v1/',
+          '/v2/score',
+          '/v1/score/extra',
+          '/v1/customers',
+          '/v1/customers/',
+          '/v1//score',
+          '/V1/SCORE',
+          '/v1/score%00',
+          '/%ZZ',
+          '/v1/customers/%E0%A4%A/risk',
+          '/healthz/x',
+          '/openapi.json/..',
+          '/.env',
+          '/v1/models/x/activate/now',
+        ),
+        fc.array(pathSegment, { minLength: 1, maxLength: 4 }).map((s) => `/${s.join('/')}`),
+      ),
+      headers,
+      body: body(() => vocabulary),
+    })
+    .map(({ method, path, headers: h, body: b }): FuzzRequest => ({
+      method,
+      path,
+      headers: h as Record<string, string>,
+      body: b,
+    }));
 
 // ---- the check ---------------------------------------------------------------------------------------------
 
@@ -250,7 +475,13 @@ describe('fuzzing the HTTP API', () => {
   });
 
   it('answers hostile requests to documented endpoints with < 500 and well-formed JSON errors', async () => {
-    await fc.assert(fc.asyncProperty(knownRequest(() => vocabulary), checkOne), params(RUNS));
+    await fc.assert(
+      fc.asyncProperty(
+        knownRequest(() => vocabulary),
+        checkOne,
+      ),
+      params(RUNS),
+    );
   }, 120_000);
 
   it('answers unknown paths and methods the same way', async () => {
@@ -259,16 +490,36 @@ describe('fuzzing the HTTP API', () => {
 
   it('scores nearly valid texts and batches, or refuses them cleanly', async () => {
     const scoring = fc
-      .record({ one: scoreShape, batch: fc.array(scoreShape, { minLength: 1, maxLength: 8 }), asBatch: fc.boolean(), headers })
-      .map(({ one, batch, asBatch, headers: h }): FuzzRequest => ({ method: 'POST', path: '/v1/score', headers: { ...(h as Record<string, string>), 'content-type': 'application/json' }, body: JSON.stringify(asBatch ? { items: batch } : one) }));
+      .record({
+        one: scoreShape,
+        batch: fc.array(scoreShape, { minLength: 1, maxLength: 8 }),
+        asBatch: fc.boolean(),
+        headers,
+      })
+      .map(({ one, batch, asBatch, headers: h }): FuzzRequest => ({
+        method: 'POST',
+        path: '/v1/score',
+        headers: { ...(h as Record<string, string>), 'content-type': 'application/json' },
+        body: JSON.stringify(asBatch ? { items: batch } : one),
+      }));
     await fc.assert(fc.asyncProperty(scoring, checkOne), params(Math.ceil(RUNS / 4)));
   }, 120_000);
 
   it('sends every documented operation each pollution and nesting body at least once', async () => {
-    const bodies = ['{"__proto__":{"polluted":"yes"}}', '{"constructor":{"prototype":{"polluted":"yes"}}}', `${'['.repeat(9000)}${']'.repeat(9000)}`, `{"features":${'{"a":'.repeat(3000)}1${'}'.repeat(3001)}`];
+    const bodies = [
+      '{"__proto__":{"polluted":"yes"}}',
+      '{"constructor":{"prototype":{"polluted":"yes"}}}',
+      `${'['.repeat(9000)}${']'.repeat(9000)}`,
+      `{"features":${'{"a":'.repeat(3000)}1${'}'.repeat(3001)}`,
+    ];
     for (const op of operations) {
       for (const b of bodies) {
-        await checkOne({ method: op.method, path: op.template.replace(/\{[^}]+\}/g, 'c1'), headers: { 'content-type': 'application/json' }, body: b });
+        await checkOne({
+          method: op.method,
+          path: op.template.replace(/\{[^}]+\}/g, 'c1'),
+          headers: { 'content-type': 'application/json' },
+          body: b,
+        });
       }
     }
   }, 60_000);
@@ -279,7 +530,11 @@ describe('fuzzing the HTTP API', () => {
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
     expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
     expect((await fetch(`${app.base}/readyz`)).status).toBe(200);
-    const res = await fetch(`${app.base}/v1/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'I will cancel, you never answer' }) });
+    const res = await fetch(`${app.base}/v1/score`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'I will cancel, you never answer' }),
+    });
     expect(res.status).toBe(200);
     const scored = (await res.json()) as { risk: number; band: string };
     expect(scored.risk).toBeGreaterThan(0);

@@ -16,8 +16,16 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function upload(body: string | Uint8Array, contentType: string, query = ''): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${app.base}/v1/jobs${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+async function upload(
+  body: string | Uint8Array,
+  contentType: string,
+  query = '',
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${app.base}/v1/jobs${query}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -42,18 +50,37 @@ describe('POST /v1/jobs with a CSV body', () => {
     const created = await upload(csv, 'text/csv', '?idCol=id');
     expect(created.status).toBe(202);
     const status = await finished(created.json.id);
-    expect(status).toMatchObject({ state: 'succeeded', rowsDone: 123, rowsTotal: 123, scored: 121, errors: 2, input: { format: 'csv', textCol: 'text' } });
+    expect(status).toMatchObject({
+      state: 'succeeded',
+      rowsDone: 123,
+      rowsTotal: 123,
+      scored: 121,
+      errors: 2,
+      input: { format: 'csv', textCol: 'text' },
+    });
 
     const res = await fetch(`${app.base}/v1/jobs/${created.json.id}/results`);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const out = parse(await res.text(), { columns: true }) as Record<string, string>[];
     expect(out.map((r) => r.id)).toEqual([...rows.map((r) => r.id), 'r123']);
-    expect(Object.keys(out[0])).toEqual(['id', 'text', 'stars', 'risk', 'band', 'textRisk', 'rawProbability', 'phrases']);
+    expect(Object.keys(out[0])).toEqual([
+      'id',
+      'text',
+      'stars',
+      'risk',
+      'band',
+      'textRisk',
+      'rawProbability',
+      'phrases',
+    ]);
     // The fake model finds "cancel" risky: those rows must score above the others.
     const riskOf = (i: number) => Number(out[i].risk);
     expect(riskOf(0)).toBeGreaterThan(riskOf(1));
 
-    const errors = (await (await fetch(`${app.base}/v1/jobs/${created.json.id}/errors`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const errors = (await (await fetch(`${app.base}/v1/jobs/${created.json.id}/errors`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(errors).toEqual([
       { line: 122, reason: 'empty text in column "text"' },
       { line: 123, reason: expect.stringMatching(/malformed CSV: Invalid Opening Quote/) },
@@ -71,7 +98,9 @@ describe('POST /v1/jobs with a CSV body', () => {
 
 describe('POST /v1/jobs with other inputs', () => {
   it('takes a gzipped JSON Lines file as multipart and writes JSON Lines results', async () => {
-    const lines = reviewRows(40).map((r) => JSON.stringify({ ...r, stars: Number(r.stars) })).join('\n');
+    const lines = reviewRows(40)
+      .map((r) => JSON.stringify({ ...r, stars: Number(r.stars) }))
+      .join('\n');
     const form = new FormData();
     form.append('textCol', 'text');
     form.append('file', new Blob([gzipSync(`${lines}\n{"id":"bad","stars":2}\n`)]), 'dump.jsonl.gz');
@@ -79,8 +108,17 @@ describe('POST /v1/jobs with other inputs', () => {
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     const status = await finished(id);
-    expect(status).toMatchObject({ state: 'succeeded', rowsDone: 41, scored: 40, errors: 1, input: { format: 'jsonl', filename: 'dump.jsonl.gz' } });
-    const results = (await (await fetch(`${app.base}/v1/jobs/${id}/results`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(status).toMatchObject({
+      state: 'succeeded',
+      rowsDone: 41,
+      scored: 40,
+      errors: 1,
+      input: { format: 'jsonl', filename: 'dump.jsonl.gz' },
+    });
+    const results = (await (await fetch(`${app.base}/v1/jobs/${id}/results`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(results).toHaveLength(40);
     expect(results[0]).toMatchObject({ id: 'r1', stars: 1, band: expect.any(String), risk: expect.any(Number) });
   });
@@ -95,7 +133,10 @@ describe('POST /v1/jobs with other inputs', () => {
     fs.writeFileSync(wrongType, 'text\nhello\n');
     const typed = await call(app.base, 'POST', '/v1/jobs', { path: wrongType });
     expect(typed.status).toBe(400);
-    expect(typed.json.error).toMatchObject({ field: 'path', message: expect.stringMatching(/must end in \.csv, \.jsonl or \.ndjson/) });
+    expect(typed.json.error).toMatchObject({
+      field: 'path',
+      message: expect.stringMatching(/must end in \.csv, \.jsonl or \.ndjson/),
+    });
     for (const p of ['/etc/passwd', path.join(dir, '../outside.csv'), path.join(dir, 'missing.csv')]) {
       const bad = await call(app.base, 'POST', '/v1/jobs', { path: p });
       expect(bad.status).toBe(400);
@@ -132,7 +173,12 @@ describe('POST /v1/jobs refusals', () => {
         c.close();
       },
     });
-    const streamed = await fetch(`${app.base}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: stream, duplex: 'half' } as RequestInit);
+    const streamed = await fetch(`${app.base}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(streamed.status).toBe(413);
     expect(stagingLeftovers()).toEqual([]);
   });

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('security headers', () => {
-  it('sends helmet headers and a CSP that allows only the app\'s own scripts and styles', async () => {
+  it("sends helmet headers and a CSP that allows only the app's own scripts and styles", async () => {
     const res = await fetch(`${app.base}/healthz`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
@@ -53,7 +53,8 @@ describe('request ids', () => {
 async function loggedApp(lines: Record<string, unknown>[]): Promise<{ base: string; server: Server }> {
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });
@@ -89,7 +90,11 @@ describe('access logs', () => {
     server = mini.server;
     const res = await fetch(`${mini.base}/v1/echo?q=customer+says+SECRETWORDS`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-live-TOPSECRET', 'x-request-id': 'abc-1' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-live-TOPSECRET',
+        'x-request-id': 'abc-1',
+      },
       body: JSON.stringify({ text: 'my card is 4111 1111 1111 1111, PRIVATETEXT' }),
     });
     expect(res.status).toBe(200);
@@ -140,7 +145,9 @@ describe('requests the HTTP parser refuses', () => {
     });
     expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(reply).toMatch(/content-type: application\/json/i);
-    expect(JSON.parse(reply.split('\r\n\r\n')[1])).toEqual({ error: { code: 'bad_request', message: 'malformed HTTP request' } });
+    expect(JSON.parse(reply.split('\r\n\r\n')[1])).toEqual({
+      error: { code: 'bad_request', message: 'malformed HTTP request' },
+    });
   });
 
   it('answers oversized headers with 431 as JSON', async () => {

@@ -38,7 +38,11 @@ async function harness(): Promise<Harness> {
 }
 
 /** A request on its own connection (no pooling), resolving with status and body or the socket error's code. */
-function get(port: number, path: string, agent: http.Agent | false = false): Promise<{ status?: number; body?: string; error?: string; connection?: string }> {
+function get(
+  port: number,
+  path: string,
+  agent: http.Agent | false = false,
+): Promise<{ status?: number; body?: string; error?: string; connection?: string }> {
   return new Promise((resolve) => {
     const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
       let body = '';
@@ -64,7 +68,12 @@ describe('GracefulShutdown', () => {
   it('lets an in-flight request finish, refuses new connections meanwhile, and runs the drainers after HTTP closed', async () => {
     const h = await harness();
     const order: string[] = [];
-    const shutdown = GracefulShutdown.attach({ server: h.server, timeoutMs: 60_000, drainers: recordingDrainers(order), logger: silentLogger() });
+    const shutdown = GracefulShutdown.attach({
+      server: h.server,
+      timeoutMs: 60_000,
+      drainers: recordingDrainers(order),
+      logger: silentLogger(),
+    });
     const inFlight = get(h.port, '/slow');
     await h.arrived;
     expect(shutdown.inFlightRequests).toBe(1);
@@ -85,7 +94,12 @@ describe('GracefulShutdown', () => {
     const h = await harness();
     const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
     expect(await get(h.port, '/quick', agent)).toMatchObject({ status: 200, body: 'quick' });
-    const shutdown = GracefulShutdown.attach({ server: h.server, timeoutMs: 60_000, drainers: [], logger: silentLogger() });
+    const shutdown = GracefulShutdown.attach({
+      server: h.server,
+      timeoutMs: 60_000,
+      drainers: [],
+      logger: silentLogger(),
+    });
     // Resolves only once every connection is gone; a pooled socket left open would hold it for the keep-alive timeout.
     expect(await shutdown.shutdown()).toEqual({ cutRequests: 0, failedDrainers: [] });
     agent.destroy();
@@ -94,7 +108,12 @@ describe('GracefulShutdown', () => {
   it('cuts requests still running at the timeout, and drains anyway', async () => {
     const h = await harness();
     const order: string[] = [];
-    const shutdown = GracefulShutdown.attach({ server: h.server, timeoutMs: 50, drainers: recordingDrainers(order), logger: silentLogger() });
+    const shutdown = GracefulShutdown.attach({
+      server: h.server,
+      timeoutMs: 50,
+      drainers: recordingDrainers(order),
+      logger: silentLogger(),
+    });
     const stuck = get(h.port, '/slow');
     await h.arrived;
     expect(await shutdown.shutdown()).toEqual({ cutRequests: 1, failedDrainers: [] });
@@ -105,7 +124,12 @@ describe('GracefulShutdown', () => {
   it('runs every drainer even when one fails, and reports which', async () => {
     const h = await harness();
     const order: string[] = [];
-    const shutdown = GracefulShutdown.attach({ server: h.server, timeoutMs: 1000, drainers: recordingDrainers(order, 'alerts'), logger: silentLogger() });
+    const shutdown = GracefulShutdown.attach({
+      server: h.server,
+      timeoutMs: 1000,
+      drainers: recordingDrainers(order, 'alerts'),
+      logger: silentLogger(),
+    });
     expect(await shutdown.shutdown()).toEqual({ cutRequests: 0, failedDrainers: ['alerts'] });
     expect(order).toEqual(['jobs', 'alerts', 'models', 'store']);
   });
@@ -116,7 +140,12 @@ describe('exitOnSignals', () => {
     let finish!: () => void;
     const shutdown = vi.fn(() => new Promise<void>((r) => (finish = r)));
     const exits: number[] = [];
-    const detach = exitOnSignals({ shutdown, logger: silentLogger(), exit: (c) => exits.push(c), signals: ['SIGUSR2'] });
+    const detach = exitOnSignals({
+      shutdown,
+      logger: silentLogger(),
+      exit: (c) => exits.push(c),
+      signals: ['SIGUSR2'],
+    });
     try {
       process.emit('SIGUSR2', 'SIGUSR2');
       expect(shutdown).toHaveBeenCalledTimes(1);
@@ -134,7 +163,12 @@ describe('exitOnSignals', () => {
 
   it('exits 1 when the shutdown itself fails', async () => {
     const exits: number[] = [];
-    const detach = exitOnSignals({ shutdown: () => Promise.reject(new Error('x')), logger: silentLogger(), exit: (c) => exits.push(c), signals: ['SIGUSR2'] });
+    const detach = exitOnSignals({
+      shutdown: () => Promise.reject(new Error('x')),
+      logger: silentLogger(),
+      exit: (c) => exits.push(c),
+      signals: ['SIGUSR2'],
+    });
     try {
       process.emit('SIGUSR2', 'SIGUSR2');
       await new Promise((r) => setImmediate(r));

@@ -21,9 +21,27 @@ afterAll(() => app.close());
 
 let seq = 0;
 /** A stored text with one score, written straight to the store so risks and dates are exact. */
-async function scored(store: SqliteStore, t: { risk: number; at: string; source?: TextSource; customerId?: string; band?: RiskBand; drivers?: unknown }): Promise<string> {
-  const textId = await store.texts.insert({ customerId: t.customerId ?? null, source: t.source ?? 'review', text: `text ${++seq}`, hash: `h${seq}`, createdAt: t.at });
-  await store.scores.insert({ textId, modelVersion: 'v1', risk: t.risk, textRisk: t.risk, tabularRisk: null, band: t.band ?? 'low', drivers: t.drivers ?? { phrases: [], features: [] }, createdAt: t.at });
+async function scored(
+  store: SqliteStore,
+  t: { risk: number; at: string; source?: TextSource; customerId?: string; band?: RiskBand; drivers?: unknown },
+): Promise<string> {
+  const textId = await store.texts.insert({
+    customerId: t.customerId ?? null,
+    source: t.source ?? 'review',
+    text: `text ${++seq}`,
+    hash: `h${seq}`,
+    createdAt: t.at,
+  });
+  await store.scores.insert({
+    textId,
+    modelVersion: 'v1',
+    risk: t.risk,
+    textRisk: t.risk,
+    tabularRisk: null,
+    band: t.band ?? 'low',
+    drivers: t.drivers ?? { phrases: [], features: [] },
+    createdAt: t.at,
+  });
   return textId;
 }
 
@@ -31,7 +49,10 @@ describe('GET /v1/stats/risk-distribution', () => {
   it('has every bin, empty ones at zero, before anything is scored', async () => {
     const r = await call(app.base, 'GET', '/v1/stats/risk-distribution?bins=5');
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ total: 0, bins: [0, 1, 2, 3, 4].map((i) => ({ from: i / 5, to: (i + 1) / 5, count: 0 })) });
+    expect(r.json).toEqual({
+      total: 0,
+      bins: [0, 1, 2, 3, 4].map((i) => ({ from: i / 5, to: (i + 1) / 5, count: 0 })),
+    });
     expect((await call(app.base, 'GET', '/v1/stats/risk-distribution')).json.bins).toHaveLength(20);
   });
 
@@ -42,7 +63,16 @@ describe('GET /v1/stats/risk-distribution', () => {
     await scored(store, { risk: 0.3, at: '2026-03-04T00:00:00Z' });
     await scored(store, { risk: 1, at: '2026-03-05T10:00:00Z', source: 'chat' });
     const rescored = await scored(store, { risk: 0.05, at: '2026-03-05T11:00:00Z' });
-    await store.scores.insert({ textId: rescored, modelVersion: 'v2', risk: 0.9, textRisk: 0.9, tabularRisk: null, band: 'critical', drivers: null, createdAt: '2026-03-06T00:00:00Z' });
+    await store.scores.insert({
+      textId: rescored,
+      modelVersion: 'v2',
+      risk: 0.9,
+      textRisk: 0.9,
+      tabularRisk: null,
+      band: 'critical',
+      drivers: null,
+      createdAt: '2026-03-06T00:00:00Z',
+    });
 
     const counts = async (query: string) => {
       const r = await call(app.base, 'GET', `/v1/stats/risk-distribution?bins=4${query}`);
@@ -82,10 +112,23 @@ describe('GET /v1/customers/at-risk', () => {
       await store.customers.upsert({ id: 'no-texts', features: {}, segment: 'smb' });
       // acme's older text was riskier; the newest one is what counts.
       await scored(store, { customerId: 'acme', risk: 0.95, at: '2026-03-01T00:00:00Z', band: 'critical' });
-      await scored(store, { customerId: 'acme', risk: 0.7, at: '2026-03-08T00:00:00Z', band: 'high', drivers: {
-        phrases: [{ text: 'never answers', start: 0, end: 13, weight: 0.2 }, { text: 'thanks', start: 14, end: 20, weight: -0.1 }, { text: 'price up', start: 21, end: 29, weight: 0.3 }],
-        features: [{ feature: 'tickets_30d', value: 9, contribution: 0.8 }, { feature: 'tenure', value: 40, contribution: -0.5 }],
-      } });
+      await scored(store, {
+        customerId: 'acme',
+        risk: 0.7,
+        at: '2026-03-08T00:00:00Z',
+        band: 'high',
+        drivers: {
+          phrases: [
+            { text: 'never answers', start: 0, end: 13, weight: 0.2 },
+            { text: 'thanks', start: 14, end: 20, weight: -0.1 },
+            { text: 'price up', start: 21, end: 29, weight: 0.3 },
+          ],
+          features: [
+            { feature: 'tickets_30d', value: 9, contribution: 0.8 },
+            { feature: 'tenure', value: 40, contribution: -0.5 },
+          ],
+        },
+      });
       await scored(store, { customerId: 'zeta', risk: 0.9, at: '2026-03-02T00:00:00Z', band: 'critical' });
       await scored(store, { customerId: 'calm', risk: 0.1, at: '2026-03-09T00:00:00Z' });
       await scored(store, { risk: 0.99, at: '2026-03-09T00:00:00Z' });
@@ -94,7 +137,11 @@ describe('GET /v1/customers/at-risk', () => {
       expect(r.status).toBe(200);
       expect(r.json.customers.map((c: { id: string }) => c.id)).toEqual(['zeta', 'acme', 'calm']);
       expect(r.json.customers[1]).toEqual({
-        id: 'acme', risk: 0.7, band: 'high', segment: 'enterprise', lastTextAt: '2026-03-08T00:00:00.000Z',
+        id: 'acme',
+        risk: 0.7,
+        band: 'high',
+        segment: 'enterprise',
+        lastTextAt: '2026-03-08T00:00:00.000Z',
         drivers: [
           { kind: 'phrase', label: 'price up', weight: 0.3 },
           { kind: 'phrase', label: 'never answers', weight: 0.2 },
@@ -131,12 +178,20 @@ describe('GET /v1/models/active/card', () => {
     const bundle = (name: string) => path.join(dir, name);
     // Fake engines, real bundle folders: only where the card is read from matters here.
     const open = async (d: string) => ({ ...fakeServingModel(path.basename(d)), dir: d });
-    models = new ModelRegistry({ initial: await open(bundle('with-card')), open, known: () => ['no-card', 'bad-card'].map((v) => ({ version: v, dir: bundle(v) })), logger });
+    models = new ModelRegistry({
+      initial: await open(bundle('with-card')),
+      open,
+      known: () => ['no-card', 'bad-card'].map((v) => ({ version: v, dir: bundle(v) })),
+      logger,
+    });
     for (const name of ['with-card', 'no-card', 'bad-card']) mkdirSync(bundle(name));
     copyFileSync(path.join(DEFAULT_MODEL_DIR, 'model-card.json'), path.join(bundle('with-card'), 'model-card.json'));
     writeFileSync(path.join(bundle('bad-card'), 'model-card.json'), '{"version": ');
     const metrics = new ServiceMetrics({ queueDepth: () => 0, activeModel: () => models.active().version });
-    server = createApp({ models, store, playbook: await Playbook.fromFile(DEFAULT_PLAYBOOK), metrics, logger }).listen(0, '127.0.0.1');
+    server = createApp({ models, store, playbook: await Playbook.fromFile(DEFAULT_PLAYBOOK), metrics, logger }).listen(
+      0,
+      '127.0.0.1',
+    );
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -147,7 +202,7 @@ describe('GET /v1/models/active/card', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves the active bundle\'s model card, and follows a hot swap', async () => {
+  it("serves the active bundle's model card, and follows a hot swap", async () => {
     const r = await call(base, 'GET', '/v1/models/active/card');
     expect(r.status).toBe(200);
     expect(r.json.metrics.overall.rocAuc).toBeGreaterThan(0.5);

@@ -24,7 +24,15 @@ import { SqliteStore } from '../../src/store';
 const RISKY: Record<string, number> = { cancel: 1, cancelling: 1, refund: 2, never: 3, bill: 4 };
 export const fakeTokenizer: EngineTokenizer = {
   async encodeBatch(texts) {
-    return texts.map((t) => ({ ids: Int32Array.from(t.toLowerCase().split(/[^a-z]+/).filter(Boolean).map((w) => RISKY[w] ?? 10 + (w.length % 50))) }));
+    return texts.map((t) => ({
+      ids: Int32Array.from(
+        t
+          .toLowerCase()
+          .split(/[^a-z]+/)
+          .filter(Boolean)
+          .map((w) => RISKY[w] ?? 10 + (w.length % 50)),
+      ),
+    }));
   },
 };
 
@@ -75,20 +83,50 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     known: () => (opts.extraModels ?? []).map((v) => ({ version: v, dir: `/models/${v}` })),
     logger,
   });
-  const metrics = new ServiceMetrics({ queueDepth: () => models.active().engine.queueDepth, activeModel: () => models.active().version });
-  const alerts = new AlertService({ store, sender: new WebhookSender({ fetch: opts.fetch, backoffMs: 1, maxAttempts: 2 }), logger });
+  const metrics = new ServiceMetrics({
+    queueDepth: () => models.active().engine.queueDepth,
+    activeModel: () => models.active().version,
+  });
+  const alerts = new AlertService({
+    store,
+    sender: new WebhookSender({ fetch: opts.fetch, backoffMs: 1, maxAttempts: 2 }),
+    logger,
+  });
   const playbook = await Playbook.fromFile(DEFAULT_PLAYBOOK);
   const jobsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churnscope-jobs-'));
-  const runner = await JobRunner.create({ store, activeModel: () => models.active(), jobsDir, chunkSize: opts.jobChunkSize ?? 16, logger });
+  const runner = await JobRunner.create({
+    store,
+    activeModel: () => models.active(),
+    jobsDir,
+    chunkSize: opts.jobChunkSize ?? 16,
+    logger,
+  });
   const jobs = { runner, maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024, inputDirs: opts.jobInputDirs ?? [] };
-  const app = createApp({ models, store, playbook, metrics, logger, fusion: opts.fusion, alerts, bodyLimit: '20kb', jobs,
-    auth: opts.auth && { ...opts.auth, keys: store.apiKeys }, rateLimit: opts.rateLimit });
+  const app = createApp({
+    models,
+    store,
+    playbook,
+    metrics,
+    logger,
+    fusion: opts.fusion,
+    alerts,
+    bodyLimit: '20kb',
+    jobs,
+    auth: opts.auth && { ...opts.auth, keys: store.apiKeys },
+    rateLimit: opts.rateLimit,
+  });
   const server: Server = app.listen(0, '127.0.0.1');
   answerClientErrorsWithJson(server);
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    base, store, models, alerts, runner, jobsDir, app,
+    base,
+    store,
+    models,
+    alerts,
+    runner,
+    jobsDir,
+    app,
     async close() {
       await new Promise((r) => server.close(r));
       await runner.stop();
@@ -107,7 +145,13 @@ export interface Reply {
   text: string;
 }
 
-export async function call(base: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<Reply> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': contentType },

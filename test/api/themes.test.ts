@@ -26,8 +26,25 @@ async function seed(opts: { perGroup: number; risk?: number; day?: number; prefi
       embedding[4 + (i % 4)] = 0.1 + 0.02 * i;
       const norm = Math.hypot(...embedding);
       const createdAt = new Date(Date.UTC(2024, 0, 1 + (opts.day ?? 0) + i));
-      await t.store.texts.insert({ id, customerId: `c${g}-${i}`, source: g === 3 ? 'chat' : 'ticket', text: `${group.words} number ${i}`, hash: id, createdAt });
-      await t.store.scores.insert({ textId: id, modelVersion: 'v1', risk: opts.risk ?? 0.8, textRisk: opts.risk ?? 0.8, tabularRisk: null, band: 'high', drivers: null, embedding: embedding.map((v) => v / norm), createdAt });
+      await t.store.texts.insert({
+        id,
+        customerId: `c${g}-${i}`,
+        source: g === 3 ? 'chat' : 'ticket',
+        text: `${group.words} number ${i}`,
+        hash: id,
+        createdAt,
+      });
+      await t.store.scores.insert({
+        textId: id,
+        modelVersion: 'v1',
+        risk: opts.risk ?? 0.8,
+        textRisk: opts.risk ?? 0.8,
+        tabularRisk: null,
+        band: 'high',
+        drivers: null,
+        embedding: embedding.map((v) => v / norm),
+        createdAt,
+      });
       ids.push(id);
     }
   }
@@ -40,10 +57,20 @@ describe('GET /v1/themes', () => {
     await seed({ perGroup: 5, risk: 0.1, prefix: 'calm' });
     const r = await call(t.base, 'GET', '/v1/themes');
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ totalTexts: 52, dissatisfiedTexts: 32, unassignedShare: 0, filters: { minRisk: 0.6 } });
+    expect(r.json).toMatchObject({
+      totalTexts: 52,
+      dissatisfiedTexts: 32,
+      unassignedShare: 0,
+      filters: { minRisk: 0.6 },
+    });
     expect(r.json.themes).toHaveLength(4);
     for (const theme of r.json.themes) {
-      expect(theme).toMatchObject({ id: expect.stringMatching(/^th_/), size: 8, meanRisk: expect.closeTo(0.8), churnLift: null });
+      expect(theme).toMatchObject({
+        id: expect.stringMatching(/^th_/),
+        size: 8,
+        meanRisk: expect.closeTo(0.8),
+        churnLift: null,
+      });
       const words = theme.keywords.join(' ').split(' ');
       const group = GROUPS.find((g) => words.includes(g.words.split(' ')[0]))!;
       expect(words).toEqual(expect.arrayContaining(group.words.split(' ')));
@@ -62,7 +89,8 @@ describe('GET /v1/themes', () => {
     await seed({ perGroup: 3, prefix: 'later', day: 20 });
     const second = await call(t.base, 'GET', '/v1/themes');
     expect(second.json.dissatisfiedTexts).toBe(44);
-    const idOf = (json: { themes: { id: string; keywords: string[] }[] }, word: string) => json.themes.find((th) => th.keywords.join(' ').split(' ').includes(word))?.id;
+    const idOf = (json: { themes: { id: string; keywords: string[] }[] }, word: string) =>
+      json.themes.find((th) => th.keywords.join(' ').split(' ').includes(word))?.id;
     for (const g of GROUPS) {
       const word = g.words.split(' ')[0];
       expect(idOf(second.json, word)).toBe(idOf(first.json, word));
@@ -97,10 +125,16 @@ describe('GET /v1/themes', () => {
     await seed({ perGroup: 8 });
     // Everyone in the "refund" group churned, everyone else stayed: lift 1 / (8/32) = 4.
     for (const [g] of GROUPS.entries()) {
-      for (let i = 0; i < 8; i++) await t.store.feedback.insert({ customerId: `c${g}-${i}`, outcome: g === 1 ? 'churned' : 'retained' });
+      for (let i = 0; i < 8; i++)
+        await t.store.feedback.insert({ customerId: `c${g}-${i}`, outcome: g === 1 ? 'churned' : 'retained' });
     }
     const r = await call(t.base, 'GET', '/v1/themes');
-    const lifts = Object.fromEntries(r.json.themes.map((th: { keywords: string[]; churnLift: number }) => [th.keywords.join(' ').includes('refund') ? 'refund' : th.keywords[0], th.churnLift]));
+    const lifts = Object.fromEntries(
+      r.json.themes.map((th: { keywords: string[]; churnLift: number }) => [
+        th.keywords.join(' ').includes('refund') ? 'refund' : th.keywords[0],
+        th.churnLift,
+      ]),
+    );
     expect(lifts.refund).toBeCloseTo(4);
     expect(Object.values(lifts).filter((l) => l === 0)).toHaveLength(3);
   });
@@ -137,7 +171,11 @@ describe('POST /v1/themes/probe', () => {
     expect(r.status).toBe(200);
     expect(r.json.query).toBe('I will cancel, refund never came');
     expect(r.json.matches).toHaveLength(2);
-    expect(r.json.matches[0]).toMatchObject({ textId: scored.json.items[0].textId, similarity: expect.closeTo(1, 5), source: 'ticket' });
+    expect(r.json.matches[0]).toMatchObject({
+      textId: scored.json.items[0].textId,
+      similarity: expect.closeTo(1, 5),
+      source: 'ticket',
+    });
     expect(r.json.matches[0].similarity).toBeGreaterThanOrEqual(r.json.matches[1].similarity);
     const risks = r.json.matches.map((m: { risk: number }) => m.risk);
     expect(r.json.meanRisk).toBeCloseTo((risks[0] + risks[1]) / 2);
@@ -147,7 +185,10 @@ describe('POST /v1/themes/probe', () => {
 
   it('applies filters to the candidates', async () => {
     await seed({ perGroup: 2 });
-    const r = await call(t.base, 'POST', '/v1/themes/probe', { query: 'rude support agent', filters: { source: 'chat' } });
+    const r = await call(t.base, 'POST', '/v1/themes/probe', {
+      query: 'rude support agent',
+      filters: { source: 'chat' },
+    });
     expect(r.json.matches.map((m: { source: string }) => m.source)).toEqual(['chat', 'chat']);
   });
 

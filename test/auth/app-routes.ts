@@ -18,7 +18,8 @@ export function registeredRoutes(app: Express): RegisteredRoute[] {
       if (layer.route) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
         for (const path of paths) {
-          for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') found.push({ method: method.toUpperCase(), path });
+          for (const [method, on] of Object.entries(layer.route.methods))
+            if (on && method !== '_all') found.push({ method: method.toUpperCase(), path });
         }
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack);

@@ -4,18 +4,35 @@ import { isLoopbackHost, resolveAuthPolicy, type AuthMode } from '../../src/auth
 import { ConfigError } from '../../src/errors';
 
 describe('isLoopbackHost', () => {
-  it.each(['127.0.0.1', '127.1.2.3', '127.255.255.255', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1'])(
-    '%s is loopback',
-    (host) => expect(isLoopbackHost(host)).toBe(true),
-  );
-  it.each(['0.0.0.0', '::', '[::]', '10.0.0.1', '192.168.1.10', '128.0.0.1', '126.255.255.255', '::2', 'example.com', 'localhost.example.com', ''])(
-    '%s is not loopback',
-    (host) => expect(isLoopbackHost(host)).toBe(false),
-  );
+  it.each([
+    '127.0.0.1',
+    '127.1.2.3',
+    '127.255.255.255',
+    '::1',
+    '[::1]',
+    'localhost',
+    'LOCALHOST',
+    '::ffff:127.0.0.1',
+    '0:0:0:0:0:0:0:1',
+  ])('%s is loopback', (host) => expect(isLoopbackHost(host)).toBe(true));
+  it.each([
+    '0.0.0.0',
+    '::',
+    '[::]',
+    '10.0.0.1',
+    '192.168.1.10',
+    '128.0.0.1',
+    '126.255.255.255',
+    '::2',
+    'example.com',
+    'localhost.example.com',
+    '',
+  ])('%s is not loopback', (host) => expect(isLoopbackHost(host)).toBe(false));
 });
 
 describe('resolveAuthPolicy', () => {
-  const policy = (host: string, mode: AuthMode, anyKeys: boolean, insecureNoAuth = false) => resolveAuthPolicy({ host, mode, anyKeys, insecureNoAuth });
+  const policy = (host: string, mode: AuthMode, anyKeys: boolean, insecureNoAuth = false) =>
+    resolveAuthPolicy({ host, mode, anyKeys, insecureNoAuth });
 
   it('auto on loopback: open until the first key exists (a fresh clone serves)', () => {
     expect(policy('127.0.0.1', 'auto', false).enforcement).toBe('once-keys-exist');
@@ -25,12 +42,16 @@ describe('resolveAuthPolicy', () => {
   it('auto on a non-loopback address: enforced when keys exist, refused to start when none does', () => {
     expect(policy('0.0.0.0', 'auto', true).enforcement).toBe('always');
     expect(() => policy('0.0.0.0', 'auto', false)).toThrow(ConfigError);
-    expect(() => policy('0.0.0.0', 'auto', false)).toThrow(/refusing to listen on 0\.0\.0\.0.*no API key exists.*keys create.*--insecure-no-auth/);
+    expect(() => policy('0.0.0.0', 'auto', false)).toThrow(
+      /refusing to listen on 0\.0\.0\.0.*no API key exists.*keys create.*--insecure-no-auth/,
+    );
   });
 
   it('off: allowed on loopback only', () => {
     expect(policy('::1', 'off', true).enforcement).toBe('never');
-    expect(() => policy('192.168.1.10', 'off', true)).toThrow(/refusing to listen on 192\.168\.1\.10.*auth mode is "off"/);
+    expect(() => policy('192.168.1.10', 'off', true)).toThrow(
+      /refusing to listen on 192\.168\.1\.10.*auth mode is "off"/,
+    );
   });
 
   it('--insecure-no-auth turns authentication off anywhere, with a warning', () => {

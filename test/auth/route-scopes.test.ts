@@ -81,12 +81,16 @@ describe('route access table', () => {
     it('every route the app registers has an explicit entry (none falls to the default)', () => {
       const routes = registeredRoutes(app.app);
       expect(routes.length).toBeGreaterThan(20);
-      const uncovered = routes.filter((r) => accessFor(r.method, r.path, open).rule === null).map((r) => `${r.method} ${r.path}`);
+      const uncovered = routes
+        .filter((r) => accessFor(r.method, r.path, open).rule === null)
+        .map((r) => `${r.method} ${r.path}`);
       expect(uncovered).toEqual([]);
     });
 
     it('only operational routes and the dashboard are public', () => {
-      const publicRoutes = registeredRoutes(app.app).filter((r) => access(r.method, r.path) === 'public').map((r) => r.path);
+      const publicRoutes = registeredRoutes(app.app)
+        .filter((r) => access(r.method, r.path) === 'public')
+        .map((r) => r.path);
       for (const p of publicRoutes) expect(p).toMatch(/^\/(healthz|readyz|metrics|openapi\.json)?$/);
     });
   });

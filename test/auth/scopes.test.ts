@@ -9,7 +9,9 @@ describe('scopes', () => {
   });
 
   it('refuse unknown scopes, naming them and the valid ones', () => {
-    expect(() => parseScopes('read,write,root', '--scopes')).toThrow(/--scopes: unknown scope "write", "root"; valid scopes are score, read, admin/);
+    expect(() => parseScopes('read,write,root', '--scopes')).toThrow(
+      /--scopes: unknown scope "write", "root"; valid scopes are score, read, admin/,
+    );
   });
 
   it('refuse an empty list', () => {

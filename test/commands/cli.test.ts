@@ -21,7 +21,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'error' } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'error' },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -30,8 +32,18 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('churnscope CLI', () => {
-  it('eval prints the bundled model\'s metrics on labelled data as JSON', async () => {
-    const { code, stdout } = await cli(['eval', '--data', csv, '--text-col', 'review', '--label-col', 'score', '--positive', 'other']);
+  it("eval prints the bundled model's metrics on labelled data as JSON", async () => {
+    const { code, stdout } = await cli([
+      'eval',
+      '--data',
+      csv,
+      '--text-col',
+      'review',
+      '--label-col',
+      'score',
+      '--positive',
+      'other',
+    ]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.data.rows).toBe(60);
@@ -41,17 +53,32 @@ describe('churnscope CLI', () => {
   });
 
   it('score-text scores texts given as arguments', async () => {
-    const { code, stdout } = await cli(['score-text', 'Stale and overpriced, I want my money back.', 'Delicious, will buy again!']);
+    const { code, stdout } = await cli([
+      'score-text',
+      'Stale and overpriced, I want my money back.',
+      'Delicious, will buy again!',
+    ]);
     expect(code).toBe(0);
-    const [bad, good] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [bad, good] = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(bad.risk).toBeGreaterThan(good.risk);
   });
 
   it.each([
-    ['a missing column', ['--positive', 'other', '--text-col', 'body'], /missing column "body"; columns found: review, score/],
+    [
+      'a missing column',
+      ['--positive', 'other', '--text-col', 'body'],
+      /missing column "body"; columns found: review, score/,
+    ],
     ['an unknown positive label', ['--positive', 'bad'], /positive label "bad" not found/],
     ['an unknown mode', ['--positive', 'other', '--mode', 'turbo'], /--mode: .*head.*full/],
-    ['a malformed band target', ['--positive', 'other', '--band-precision', 'high=lots'], /--band-precision: "high=lots" is not band=number/],
+    [
+      'a malformed band target',
+      ['--positive', 'other', '--band-precision', 'high=lots'],
+      /--band-precision: "high=lots" is not band=number/,
+    ],
     ['an impossible band target', ['--positive', 'other', '--band-precision', 'high=1.5'], /--band-precision: high /],
   ])('train refuses %s with exit code 2 and writes nothing', async (_name, extra, message) => {
     const out = path.join(dir, `out-${Math.random()}`);

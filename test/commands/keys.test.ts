@@ -37,11 +37,20 @@ describe('keys commands', () => {
     expect(io.stdout).toHaveLength(1);
     const parsed = parseApiKeyToken(io.stdout[0]);
     expect(parsed).not.toBeNull();
-    expect(io.stderr.join('\n')).toMatch(new RegExp(`created API key ${parsed!.id} "ci" with scopes score, read; it is shown only now`));
+    expect(io.stderr.join('\n')).toMatch(
+      new RegExp(`created API key ${parsed!.id} "ci" with scopes score, read; it is shown only now`),
+    );
     const credential = await readDb(db, (s) => s.apiKeys.credential(parsed!.id));
-    expect(credential).toMatchObject({ name: 'ci', scopes: ['score', 'read'], revokedAt: null, hash: hashSecret(parsed!.secret) });
+    expect(credential).toMatchObject({
+      name: 'ci',
+      scopes: ['score', 'read'],
+      revokedAt: null,
+      hash: hashSecret(parsed!.secret),
+    });
     // Neither the whole key nor its secret is anywhere in the database file.
-    const bytes = fs.readFileSync(db).toString('latin1') + (fs.existsSync(`${db}-wal`) ? fs.readFileSync(`${db}-wal`).toString('latin1') : '');
+    const bytes =
+      fs.readFileSync(db).toString('latin1') +
+      (fs.existsSync(`${db}-wal`) ? fs.readFileSync(`${db}-wal`).toString('latin1') : '');
     expect(bytes).not.toContain(parsed!.secret);
   });
 
@@ -51,7 +60,12 @@ describe('keys commands', () => {
     await keysCreateCommand({ name: 'crm-sync', scopes: 'score', db, json: true }, created);
     await keysCreateCommand({ name: 'ops', scopes: 'admin', rateLimit: 50, db, json: true }, created);
     const [first, second] = created.stdout.map((l) => JSON.parse(l));
-    expect(first).toMatchObject({ name: 'crm-sync', scopes: ['score'], rateLimit: null, key: expect.stringMatching(/^csk_/) });
+    expect(first).toMatchObject({
+      name: 'crm-sync',
+      scopes: ['score'],
+      rateLimit: null,
+      key: expect.stringMatching(/^csk_/),
+    });
     expect(second).toMatchObject({ name: 'ops', scopes: ['admin'], rateLimit: 50 });
     await keysRevokeCommand(first.id, { db }, capture());
 
@@ -92,11 +106,17 @@ describe('keys commands', () => {
     const again = capture();
     await keysRevokeCommand(id, { db, json: true }, again);
     expect(JSON.parse(again.stdout[0]).revokedAt).toBe(revoked.revokedAt);
-    await expect(keysRevokeCommand('ffffffffffffffff', { db }, capture())).rejects.toThrow(/API key ffffffffffffffff does not exist/);
+    await expect(keysRevokeCommand('ffffffffffffffff', { db }, capture())).rejects.toThrow(
+      /API key ffffffffffffffff does not exist/,
+    );
   });
 
   it.each([
-    ['an unknown scope', { name: 'x', scopes: 'read,write' }, /--scopes: unknown scope "write"; valid scopes are score, read, admin/],
+    [
+      'an unknown scope',
+      { name: 'x', scopes: 'read,write' },
+      /--scopes: unknown scope "write"; valid scopes are score, read, admin/,
+    ],
     ['no scopes', { name: 'x', scopes: '' }, /--scopes is empty/],
     ['a blank name', { name: '  ', scopes: 'read' }, /--name must not be empty/],
     ['a zero rate limit', { name: 'x', scopes: 'read', rateLimit: 0 }, /--rate-limit must be an integer ≥ 1/],
@@ -112,7 +132,9 @@ describe('keys through the CLI', () => {
   const CLI = path.resolve('bin/churnscope.js');
   const cli = async (args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'error' } });
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+        env: { ...process.env, LOG_LEVEL: 'error' },
+      });
       return { code: 0, stdout, stderr };
     } catch (e) {
       const err = e as { code: number; stdout: string; stderr: string };
@@ -127,7 +149,9 @@ describe('keys through the CLI', () => {
     const id = parseApiKeyToken(created.stdout.trim())?.id;
     expect(id).toBeDefined();
     const listed = await cli(['keys', 'list', '--db', db, '--json']);
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id, name: 'ci', scopes: ['score', 'read'], revokedAt: null })]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ id, name: 'ci', scopes: ['score', 'read'], revokedAt: null }),
+    ]);
     const revoked = await cli(['keys', 'revoke', id!, '--db', db]);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(new RegExp(`revoked API key ${id} "ci"`));

@@ -28,7 +28,9 @@ async function dbWithTexts(): Promise<string> {
 async function ids(file: string): Promise<string[]> {
   const store = await SqliteStore.create({ path: file, logger: silentLogger() });
   try {
-    return (await Promise.all(['old', 'new'].map((id) => store.texts.get(id)))).filter((t) => t !== null).map((t) => t!.id);
+    return (await Promise.all(['old', 'new'].map((id) => store.texts.get(id))))
+      .filter((t) => t !== null)
+      .map((t) => t!.id);
   } finally {
     await store.dispose();
   }
@@ -40,9 +42,17 @@ describe('retention command', () => {
     const out = new PassThrough();
     let printed = '';
     out.on('data', (c: Buffer) => (printed += c.toString()));
-    const result = await retentionCommand({ days: 14, db: file }, { env: {}, out, logger: silentLogger(), clock: () => new Date('2025-01-31T00:00:00Z') });
+    const result = await retentionCommand(
+      { days: 14, db: file },
+      { env: {}, out, logger: silentLogger(), clock: () => new Date('2025-01-31T00:00:00Z') },
+    );
     expect(result).toMatchObject({ cutoff: '2025-01-17T00:00:00.000Z', deleted: 1 });
-    expect(JSON.parse(printed)).toEqual({ db: file, retentionDays: 14, cutoff: '2025-01-17T00:00:00.000Z', deleted: 1 });
+    expect(JSON.parse(printed)).toEqual({
+      db: file,
+      retentionDays: 14,
+      cutoff: '2025-01-17T00:00:00.000Z',
+      deleted: 1,
+    });
     expect(await ids(file)).toEqual(['new']);
   });
 
@@ -59,9 +69,13 @@ describe('retention command', () => {
     const file = await dbWithTexts();
     const run = promisify(execFile);
     const cli = path.resolve('bin/churnscope.js');
-    const ok = await run(process.execPath, [cli, 'retention', '--days', '100000', '--db', file], { env: { ...process.env, LOG_LEVEL: 'error' } });
+    const ok = await run(process.execPath, [cli, 'retention', '--days', '100000', '--db', file], {
+      env: { ...process.env, LOG_LEVEL: 'error' },
+    });
     expect(JSON.parse(ok.stdout)).toMatchObject({ retentionDays: 100000, deleted: 0 });
-    const bad = await run(process.execPath, [cli, 'retention', '--days', '0', '--db', file], { env: { ...process.env, LOG_LEVEL: 'error' } }).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run(process.execPath, [cli, 'retention', '--days', '0', '--db', file], {
+      env: { ...process.env, LOG_LEVEL: 'error' },
+    }).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toMatch(/privacy\.retentionDays/);
     expect(await ids(file)).toEqual(['old', 'new']);

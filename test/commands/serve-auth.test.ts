@@ -13,9 +13,21 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function serve(args: string[]) {
   // The model path does not exist: a server that got past the auth check fails there instead, with another message.
-  const all = ['serve', '--port', '0', '--model', path.join(dir, 'no-model'), '--db', path.join(dir, `${Math.random()}.db`), ...args];
+  const all = [
+    'serve',
+    '--port',
+    '0',
+    '--model',
+    path.join(dir, 'no-model'),
+    '--db',
+    path.join(dir, `${Math.random()}.db`),
+    ...args,
+  ];
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...all], { env: { ...process.env, LOG_LEVEL: 'error' }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...all], {
+      env: { ...process.env, LOG_LEVEL: 'error' },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -27,7 +39,9 @@ describe('serve on a non-loopback address', () => {
   it('refuses to start without API keys, naming the fixes', async () => {
     const { code, stderr } = await serve(['--host', '0.0.0.0']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/refusing to listen on 0\.0\.0\.0, a non-loopback address, without authentication \(no API key exists\)/);
+    expect(stderr).toMatch(
+      /refusing to listen on 0\.0\.0\.0, a non-loopback address, without authentication \(no API key exists\)/,
+    );
     expect(stderr).toMatch(/keys create/);
     expect(stderr).toMatch(/--insecure-no-auth/);
   });

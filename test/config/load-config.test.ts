@@ -5,7 +5,13 @@ import { ConfigError } from '../../src/errors';
 describe('loadConfig', () => {
   it('fills defaults', () => {
     const c = loadConfig({ env: {} });
-    expect(c.server).toMatchObject({ host: '127.0.0.1', port: 8080, maxQueueWaitMs: 1000, shutdownTimeoutMs: 10_000, keepAliveTimeoutMs: 65_000 });
+    expect(c.server).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      maxQueueWaitMs: 1000,
+      shutdownTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 65_000,
+    });
     expect(c.engine.maxBatch).toBe(32);
     expect(c.engine.maxWaitMs).toBe(2);
     expect(c.engine.providers).toEqual(['cuda', 'cpu']);
@@ -20,7 +26,13 @@ describe('loadConfig', () => {
 
   it('reads the server, jobs and limits settings from the environment', () => {
     const c = loadConfig({
-      env: { CHURNSCOPE_MAX_QUEUE_WAIT_MS: '0', CHURNSCOPE_SHUTDOWN_TIMEOUT_MS: '2500', CHURNSCOPE_JOBS_DIR: '/srv/jobs', CHURNSCOPE_JOB_INPUT_DIRS: '/a:/b', CHURNSCOPE_MAX_UPLOAD_BYTES: '1000' },
+      env: {
+        CHURNSCOPE_MAX_QUEUE_WAIT_MS: '0',
+        CHURNSCOPE_SHUTDOWN_TIMEOUT_MS: '2500',
+        CHURNSCOPE_JOBS_DIR: '/srv/jobs',
+        CHURNSCOPE_JOB_INPUT_DIRS: '/a:/b',
+        CHURNSCOPE_MAX_UPLOAD_BYTES: '1000',
+      },
     });
     expect(c.server).toMatchObject({ maxQueueWaitMs: 0, shutdownTimeoutMs: 2500 });
     expect(c.jobs).toMatchObject({ dir: '/srv/jobs', inputDirs: ['/a', '/b'], maxUploadBytes: 1000, chunkSize: 256 });

@@ -37,18 +37,28 @@ describe('dashboard page', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("connect-src 'self'");
     const html = await res.text();
-    for (const id of ['distribution', 'probe', 'themes', 'customers', 'model', 'jobs']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['distribution', 'probe', 'themes', 'customers', 'model', 'jobs'])
+      expect(html).toContain(`id="${id}"`);
   });
 
   it('serves every script and stylesheet the page loads, with the right types', async () => {
     const assets = await assetsOfPage();
-    expect([...assets.keys()]).toEqual(expect.arrayContaining(['/dashboard/styles.css', '/dashboard/app.js', '/dashboard/charts.js', '/dashboard/api.js']));
+    expect([...assets.keys()]).toEqual(
+      expect.arrayContaining([
+        '/dashboard/styles.css',
+        '/dashboard/app.js',
+        '/dashboard/charts.js',
+        '/dashboard/api.js',
+      ]),
+    );
     for (const [url, a] of assets) {
       expect(a.status, url).toBe(200);
       expect(a.type, url).toMatch(url.endsWith('.css') ? /^text\/css/ : /^(text|application)\/javascript/);
     }
     // Nothing in the folder goes unused, so nothing unreviewed ships with the page.
-    const files = readdirSync(PUBLIC_DIR).filter((f) => f !== 'index.html').map((f) => `/dashboard/${f}`);
+    const files = readdirSync(PUBLIC_DIR)
+      .filter((f) => f !== 'index.html')
+      .map((f) => `/dashboard/${f}`);
     expect([...assets.keys()].sort()).toEqual(files.sort());
   });
 

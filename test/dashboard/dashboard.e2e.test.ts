@@ -9,8 +9,17 @@ import { call } from '../api/test-app';
 import { startSeededServer, type SeededServer } from './seeded-server';
 
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../test-artifacts/dashboard.png');
-const SKIP_MESSAGE = 'no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH): dashboard not rendered in a browser';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SKIP_MESSAGE =
+  'no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH): dashboard not rendered in a browser';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Chromium is an optional system tool (Debian's package, installed by .ci/run), not an npm dependency. */
 function findChromium(): string | null {
@@ -44,7 +53,12 @@ describe('dashboard in headless Chromium', () => {
     if (!CHROMIUM) return;
     server = await startSeededServer();
     userDataDir = mkdtempSync(path.join(tmpdir(), 'churnscope-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1360, height: 900 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1360, height: 900 },
+    });
     ours.add(new URL(server.base).origin);
     // Every request the page makes passes here; anything not to our own server is refused and remembered.
     await context.route('**/*', (route) => {
@@ -72,37 +86,51 @@ describe('dashboard in headless Chromium', () => {
     await server?.close();
   });
 
-  it.skipIf(!CHROMIUM)(CHROMIUM ? 'draws the risk histogram and the active model\'s curves from the API' : SKIP_MESSAGE, async () => {
-    const dist = (await call(server.base, 'GET', '/v1/stats/risk-distribution?bins=20')).json;
-    expect(dist.total).toBe(server.texts);
-    expect(await page.getAttribute('#distribution', 'data-state')).toBe('ready');
-    expect(await page.locator('#distribution svg.histogram rect.bar').count()).toBe(20);
-    expect(await page.locator('#distribution .summary').innerText()).toContain(String(server.texts));
-    // The tallest bar is the fullest bin.
-    const heights = await page.locator('#distribution rect.bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('height'))));
-    const fullest = dist.bins.map((b: { count: number }) => b.count).indexOf(Math.max(...dist.bins.map((b: { count: number }) => b.count)));
-    expect(heights.indexOf(Math.max(...heights))).toBe(fullest);
+  it.skipIf(!CHROMIUM)(
+    CHROMIUM ? "draws the risk histogram and the active model's curves from the API" : SKIP_MESSAGE,
+    async () => {
+      const dist = (await call(server.base, 'GET', '/v1/stats/risk-distribution?bins=20')).json;
+      expect(dist.total).toBe(server.texts);
+      expect(await page.getAttribute('#distribution', 'data-state')).toBe('ready');
+      expect(await page.locator('#distribution svg.histogram rect.bar').count()).toBe(20);
+      expect(await page.locator('#distribution .summary').innerText()).toContain(String(server.texts));
+      // The tallest bar is the fullest bin.
+      const heights = await page
+        .locator('#distribution rect.bar')
+        .evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('height'))));
+      const fullest = dist.bins
+        .map((b: { count: number }) => b.count)
+        .indexOf(Math.max(...dist.bins.map((b: { count: number }) => b.count)));
+      expect(heights.indexOf(Math.max(...heights))).toBe(fullest);
 
-    const card = (await call(server.base, 'GET', '/v1/models/active/card')).json;
-    expect(await page.getAttribute('#model', 'data-state')).toBe('ready');
-    expect(await page.locator('#model svg.curve').count()).toBe(3);
-    expect(await page.locator('#model').innerText()).toContain(card.version);
-    const rocPoints = await page.locator('#model svg.curve').first().locator('polyline.curve-line').getAttribute('points');
-    expect(rocPoints?.trim().split(/\s+/)).toHaveLength(card.curves.roc.fpr.length);
-  });
+      const card = (await call(server.base, 'GET', '/v1/models/active/card')).json;
+      expect(await page.getAttribute('#model', 'data-state')).toBe('ready');
+      expect(await page.locator('#model svg.curve').count()).toBe(3);
+      expect(await page.locator('#model').innerText()).toContain(card.version);
+      const rocPoints = await page
+        .locator('#model svg.curve')
+        .first()
+        .locator('polyline.curve-line')
+        .getAttribute('points');
+      expect(rocPoints?.trim().split(/\s+/)).toHaveLength(card.curves.roc.fpr.length);
+    },
+  );
 
-  it.skipIf(!CHROMIUM)(CHROMIUM ? 'renders themes with keywords, quotes and a weekly sparkline' : SKIP_MESSAGE, async () => {
-    const themes = (await call(server.base, 'GET', '/v1/themes')).json;
-    expect(themes.themes.length).toBeGreaterThan(0);
-    expect(await page.getAttribute('#themes', 'data-state')).toBe('ready');
-    const cards = page.locator('#themes article.theme');
-    expect(await cards.count()).toBe(themes.themes.length);
-    expect(await cards.locator('h3').allInnerTexts()).toEqual(themes.themes.map((t: { label: string }) => t.label));
-    const first = cards.first();
-    expect(await first.locator('.keywords .chip').count()).toBe(themes.themes[0].keywords.length);
-    expect(await first.locator('blockquote.quote').count()).toBe(Math.min(2, themes.themes[0].quotes.length));
-    expect(await first.locator('svg.sparkline polyline.spark-line').count()).toBe(1);
-  });
+  it.skipIf(!CHROMIUM)(
+    CHROMIUM ? 'renders themes with keywords, quotes and a weekly sparkline' : SKIP_MESSAGE,
+    async () => {
+      const themes = (await call(server.base, 'GET', '/v1/themes')).json;
+      expect(themes.themes.length).toBeGreaterThan(0);
+      expect(await page.getAttribute('#themes', 'data-state')).toBe('ready');
+      const cards = page.locator('#themes article.theme');
+      expect(await cards.count()).toBe(themes.themes.length);
+      expect(await cards.locator('h3').allInnerTexts()).toEqual(themes.themes.map((t: { label: string }) => t.label));
+      const first = cards.first();
+      expect(await first.locator('.keywords .chip').count()).toBe(themes.themes[0].keywords.length);
+      expect(await first.locator('blockquote.quote').count()).toBe(Math.min(2, themes.themes[0].quotes.length));
+      expect(await first.locator('svg.sparkline polyline.spark-line').count()).toBe(1);
+    },
+  );
 
   it.skipIf(!CHROMIUM)(CHROMIUM ? 'runs a probe from the probe box and shows its matches' : SKIP_MESSAGE, async () => {
     await page.fill('#probe-query', 'stale, tasteless and a waste of money');
@@ -114,22 +142,27 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.locator('#probe svg.sparkline').count()).toBe(1);
   });
 
-  it.skipIf(!CHROMIUM)(CHROMIUM ? 'lists the customers most at risk with their drivers, and the batch jobs with their progress' : SKIP_MESSAGE, async () => {
-    const { customers } = (await call(server.base, 'GET', '/v1/customers/at-risk?limit=15')).json;
-    const rows = page.locator('#customers tbody tr');
-    expect(await rows.count()).toBe(customers.length);
-    expect(await rows.first().locator('code').innerText()).toBe(customers[0].id);
-    expect(await page.locator('#customers .chip.driver').count()).toBeGreaterThan(0);
+  it.skipIf(!CHROMIUM)(
+    CHROMIUM
+      ? 'lists the customers most at risk with their drivers, and the batch jobs with their progress'
+      : SKIP_MESSAGE,
+    async () => {
+      const { customers } = (await call(server.base, 'GET', '/v1/customers/at-risk?limit=15')).json;
+      const rows = page.locator('#customers tbody tr');
+      expect(await rows.count()).toBe(customers.length);
+      expect(await rows.first().locator('code').innerText()).toBe(customers[0].id);
+      expect(await page.locator('#customers .chip.driver').count()).toBeGreaterThan(0);
 
-    // One job the runner finished (uploaded while seeding) and one caught half-way.
-    const { jobs } = (await call(server.base, 'GET', '/v1/jobs')).json;
-    expect(await page.getAttribute('#jobs', 'data-state')).toBe('ready');
-    expect(await page.locator('#jobs tr[data-job-state] progress').count()).toBe(jobs.length);
-    expect(await page.locator('#jobs tr[data-job-state="succeeded"]').count()).toBe(1);
-    const running = page.locator('#jobs tr[data-job-state="running"]');
-    expect(await running.innerText()).toContain('october-tickets.csv');
-    expect(await running.locator('progress').getAttribute('value')).toBe('3100');
-  });
+      // One job the runner finished (uploaded while seeding) and one caught half-way.
+      const { jobs } = (await call(server.base, 'GET', '/v1/jobs')).json;
+      expect(await page.getAttribute('#jobs', 'data-state')).toBe('ready');
+      expect(await page.locator('#jobs tr[data-job-state] progress').count()).toBe(jobs.length);
+      expect(await page.locator('#jobs tr[data-job-state="succeeded"]').count()).toBe(1);
+      const running = page.locator('#jobs tr[data-job-state="running"]');
+      expect(await running.innerText()).toContain('october-tickets.csv');
+      expect(await running.locator('progress').getAttribute('value')).toBe('3100');
+    },
+  );
 
   it.skipIf(!CHROMIUM)(CHROMIUM ? 'applies the source filter to the histogram and back' : SKIP_MESSAGE, async () => {
     const tickets = (await call(server.base, 'GET', '/v1/stats/risk-distribution?source=ticket')).json.total;
@@ -145,33 +178,46 @@ describe('dashboard in headless Chromium', () => {
     await page.waitForSelector('#themes[data-state="ready"]', { timeout: 30_000 });
   });
 
-  it.skipIf(!CHROMIUM)(CHROMIUM ? 'asks for an API key when the server requires one, and uses the key typed in' : SKIP_MESSAGE, async () => {
-    const secured = await server.sibling({ auth: { keys: server.store.apiKeys, enforcement: 'always' } });
-    ours.add(new URL(secured).origin);
-    const { token } = await createApiKey(server.store.apiKeys, { name: 'dashboard', scopes: ['read'] });
-    const tab = await context.newPage();
-    tab.on('pageerror', (e) => pageErrors.push(e.message));
-    try {
-      await tab.goto(`${secured}/`);
-      await tab.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
-      for (const panel of ['#distribution', '#customers', '#model']) expect(await tab.getAttribute(panel, 'data-state'), panel).toBe('needs-key');
-      await tab.fill('#api-key', token);
-      await tab.click('#key-form button[type="submit"]');
-      await tab.waitForSelector('#customers[data-state="ready"]', { timeout: 30_000 });
-      expect(await tab.getAttribute('#model', 'data-state')).toBe('ready');
-      expect(await tab.evaluate('sessionStorage.getItem("churnscope.apiKey")')).toBe(token);
-    } finally {
-      await tab.close();
-    }
-  });
+  it.skipIf(!CHROMIUM)(
+    CHROMIUM ? 'asks for an API key when the server requires one, and uses the key typed in' : SKIP_MESSAGE,
+    async () => {
+      const secured = await server.sibling({ auth: { keys: server.store.apiKeys, enforcement: 'always' } });
+      ours.add(new URL(secured).origin);
+      const { token } = await createApiKey(server.store.apiKeys, { name: 'dashboard', scopes: ['read'] });
+      const tab = await context.newPage();
+      tab.on('pageerror', (e) => pageErrors.push(e.message));
+      try {
+        await tab.goto(`${secured}/`);
+        await tab.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+        for (const panel of ['#distribution', '#customers', '#model'])
+          expect(await tab.getAttribute(panel, 'data-state'), panel).toBe('needs-key');
+        await tab.fill('#api-key', token);
+        await tab.click('#key-form button[type="submit"]');
+        await tab.waitForSelector('#customers[data-state="ready"]', { timeout: 30_000 });
+        expect(await tab.getAttribute('#model', 'data-state')).toBe('ready');
+        expect(await tab.evaluate('sessionStorage.getItem("churnscope.apiKey")')).toBe(token);
+      } finally {
+        await tab.close();
+      }
+    },
+  );
 
-  it.skipIf(!CHROMIUM)(CHROMIUM ? 'made no request outside its own server, raised no script error, and leaves a screenshot' : SKIP_MESSAGE, async () => {
-    expect(requests).toEqual(expect.arrayContaining([`${server.base}/`, `${server.base}/dashboard/app.js`, `${server.base}/v1/models/active/card`]));
-    expect(foreign).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
-  });
+  it.skipIf(!CHROMIUM)(
+    CHROMIUM ? 'made no request outside its own server, raised no script error, and leaves a screenshot' : SKIP_MESSAGE,
+    async () => {
+      expect(requests).toEqual(
+        expect.arrayContaining([
+          `${server.base}/`,
+          `${server.base}/dashboard/app.js`,
+          `${server.base}/v1/models/active/card`,
+        ]),
+      );
+      expect(foreign).toEqual([]);
+      expect(pageErrors).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+      mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+    },
+  );
 });

@@ -77,13 +77,24 @@ export async function startSeededServer(opts: { texts?: number; customers?: numb
   const engine = engineDefaults({ providers: ['cpu'] });
   const open = (dir: string) => openServingModel({ dir, engine, logger });
   const models = new ModelRegistry({ initial: await open(DEFAULT_MODEL_DIR), open, logger });
-  const metrics = new ServiceMetrics({ queueDepth: () => models.active().engine.queueDepth, activeModel: () => models.active().version });
+  const metrics = new ServiceMetrics({
+    queueDepth: () => models.active().engine.queueDepth,
+    activeModel: () => models.active().version,
+  });
   // The scoring service stamps texts with the app's clock; moving it lets seeding write weeks of history.
   let now = SEED_END;
   const jobsDir = mkdtempSync(path.join(tmpdir(), 'churnscope-dashboard-jobs-'));
   const runner = await JobRunner.create({ store, activeModel: () => models.active(), jobsDir, logger });
   const jobs = { runner, maxUploadBytes: 1 << 20, inputDirs: [] };
-  const deps: AppDeps = { models, store, playbook: await Playbook.fromFile(DEFAULT_PLAYBOOK), metrics, logger, clock: () => now, jobs };
+  const deps: AppDeps = {
+    models,
+    store,
+    playbook: await Playbook.fromFile(DEFAULT_PLAYBOOK),
+    metrics,
+    logger,
+    clock: () => now,
+    jobs,
+  };
   const servers: Server[] = [];
   const listen = async (extra: Partial<AppDeps>) => {
     const server = createApp({ ...deps, ...extra }).listen(0, '127.0.0.1');
@@ -109,10 +120,18 @@ export async function startSeededServer(opts: { texts?: number; customers?: numb
   return { base, store, ...counts, sibling: listen, close };
 }
 
-async function seed(base: string, store: SqliteStore, counts: { texts: number; customers: number }, setClock: (at: Date) => void): Promise<void> {
+async function seed(
+  base: string,
+  store: SqliteStore,
+  counts: { texts: number; customers: number },
+  setClock: (at: Date) => void,
+): Promise<void> {
   for (let c = 0; c < counts.customers; c++) {
     const id = `cust-${String(c).padStart(3, '0')}`;
-    await expectOk(`PUT customer ${id}`, call(base, 'PUT', `/v1/customers/${id}`, { features: {}, segment: SEGMENTS[c % SEGMENTS.length] }));
+    await expectOk(
+      `PUT customer ${id}`,
+      call(base, 'PUT', `/v1/customers/${id}`, { features: {}, segment: SEGMENTS[c % SEGMENTS.length] }),
+    );
   }
   // One request per day of history, every text of that day in it.
   const byDay = new Map<string, SeedItem[]>();
@@ -122,12 +141,20 @@ async function seed(base: string, store: SqliteStore, counts: { texts: number; c
   }
   for (const [day, items] of byDay) {
     setClock(new Date(`${day}T12:00:00Z`));
-    await expectOk(`POST /v1/score for ${day}`, call(base, 'POST', '/v1/score', { items: items.map(({ text, customerId, source, explain }) => ({ text, customerId, source, explain })) }));
+    await expectOk(
+      `POST /v1/score for ${day}`,
+      call(base, 'POST', '/v1/score', {
+        items: items.map(({ text, customerId, source, explain }) => ({ text, customerId, source, explain })),
+      }),
+    );
   }
   // Outcomes for a few customers, so themes can relate what was written to who actually left.
   for (let c = 0; c < 12; c++) {
     const id = `cust-${String(c).padStart(3, '0')}`;
-    await expectOk(`feedback for ${id}`, call(base, 'POST', '/v1/feedback', { customerId: id, outcome: c % 3 === 0 ? 'retained' : 'churned' }));
+    await expectOk(
+      `feedback for ${id}`,
+      call(base, 'POST', '/v1/feedback', { customerId: id, outcome: c % 3 === 0 ? 'retained' : 'churned' }),
+    );
   }
   await runBatchJob(base, (await shortReviews()).slice(counts.texts, counts.texts + 30));
   await seedJobInProgress(store);
@@ -135,12 +162,23 @@ async function seed(base: string, store: SqliteStore, counts: { texts: number; c
 
 /** A real batch job through POST /v1/jobs, waited for, so the jobs panel shows one the runner finished. */
 async function runBatchJob(base: string, texts: string[]): Promise<void> {
-  const submitted = await call(base, 'POST', '/v1/jobs?textCol=review', stringify(texts.map((review) => ({ review })), { header: true }), 'text/csv');
-  if (submitted.status !== 202) throw new Error(`seeding: POST /v1/jobs answered ${submitted.status}: ${submitted.text.slice(0, 300)}`);
+  const submitted = await call(
+    base,
+    'POST',
+    '/v1/jobs?textCol=review',
+    stringify(
+      texts.map((review) => ({ review })),
+      { header: true },
+    ),
+    'text/csv',
+  );
+  if (submitted.status !== 202)
+    throw new Error(`seeding: POST /v1/jobs answered ${submitted.status}: ${submitted.text.slice(0, 300)}`);
   for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
     const job = (await call(base, 'GET', `/v1/jobs/${submitted.json.id}`)).json;
     if (job.state === 'succeeded') return;
-    if (job.state !== 'queued' && job.state !== 'running') throw new Error(`seeding: batch job ended ${job.state}: ${job.error}`);
+    if (job.state !== 'queued' && job.state !== 'running')
+      throw new Error(`seeding: batch job ended ${job.state}: ${job.error}`);
   }
   throw new Error('seeding: batch job did not finish within 60 s');
 }
@@ -150,6 +188,11 @@ async function runBatchJob(base: string, texts: string[]): Promise<void> {
  * panel's progress bar and rate for a running job, without a test having to race a real one.
  */
 async function seedJobInProgress(store: SqliteStore): Promise<void> {
-  const running = await store.jobs.create({ input: { format: 'csv', filename: 'october-tickets.csv', bytes: 1_930_442, textCol: 'text' }, state: 'running' });
-  await store.jobs.update(running.id, { counts: { rowsDone: 3100, rowsTotal: 12_000, scored: 3100, errors: 4, rowsPerSecond: 385 } });
+  const running = await store.jobs.create({
+    input: { format: 'csv', filename: 'october-tickets.csv', bytes: 1_930_442, textCol: 'text' },
+    state: 'running',
+  });
+  await store.jobs.update(running.id, {
+    counts: { rowsDone: 3100, rowsTotal: 12_000, scored: 3100, errors: 4, rowsPerSecond: 385 },
+  });
 }

@@ -30,7 +30,14 @@ function pricedBatcher(msPerToken: number) {
     },
   });
   const settle = () => new Promise((r) => setTimeout(r, 5));
-  return { batcher, finishBatch: async () => { open(); await settle(); }, settle };
+  return {
+    batcher,
+    finishBatch: async () => {
+      open();
+      await settle();
+    },
+    settle,
+  };
 }
 
 describe('MicroBatcher.estimatedWaitMs', () => {
@@ -64,7 +71,11 @@ describe('MicroBatcher.estimatedWaitMs', () => {
     let now = 0;
     let msPerToken = 1;
     const batcher = new MicroBatcher<number, number>({
-      maxBatch: 1, maxWaitMs: 0, maxQueue: 100, lengthOf: (n) => n, now: () => now,
+      maxBatch: 1,
+      maxWaitMs: 0,
+      maxQueue: 100,
+      lengthOf: (n) => n,
+      now: () => now,
       run: async (items) => {
         now += items[0] * msPerToken;
         return items;
@@ -151,7 +162,9 @@ describe('InFlightBound', () => {
     const held = Array.from({ length: 25 }, () => bound.admit());
     expect(held.every((a) => 'release' in a)).toBe(true);
     const refused = bound.admit();
-    expect(refused).toMatchObject({ refusal: '25 scoring requests are in flight and about 25 finish within 500 ms; retry later' });
+    expect(refused).toMatchObject({
+      refusal: '25 scoring requests are in flight and about 25 finish within 500 ms; retry later',
+    });
     expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeCloseTo(0.5, 5);
     // One finishing makes room for one more.
     (held[0] as { release: (ok: boolean) => void }).release(true);

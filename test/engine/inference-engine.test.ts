@@ -5,11 +5,23 @@ import { OverloadedError, PayloadTooLargeError, ValidationError } from '../../sr
 import { silentLogger } from '../../src/logging';
 
 /** Whitespace tokenizer with a fixed small vocabulary: enough to drive the engine without model files. */
-const VOCAB = new Map<string, number>([['cancel', 1], ['refund', 2], ['never', 3], ['great', 4], ['love', 5]]);
+const VOCAB = new Map<string, number>([
+  ['cancel', 1],
+  ['refund', 2],
+  ['never', 3],
+  ['great', 4],
+  ['love', 5],
+]);
 const fakeTokenizer: EngineTokenizer = {
   async encodeBatch(texts) {
     return texts.map((t) => ({
-      ids: Int32Array.from(t.toLowerCase().split(/\s+/).filter(Boolean).map((w) => VOCAB.get(w) ?? 100 + w.length)),
+      ids: Int32Array.from(
+        t
+          .toLowerCase()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((w) => VOCAB.get(w) ?? 100 + w.length),
+      ),
     }));
   },
 };

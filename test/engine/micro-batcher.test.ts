@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { OverloadedError } from '../../src/errors';
 import { MicroBatcher, type BatchStats } from '../../src/engine';
 
-function doubler(opts: { maxBatch: number; maxWaitMs: number; maxQueue?: number; delayMs?: number; maxBulkBatch?: number }) {
+function doubler(opts: {
+  maxBatch: number;
+  maxWaitMs: number;
+  maxQueue?: number;
+  delayMs?: number;
+  maxBulkBatch?: number;
+}) {
   const batches: number[][] = [];
   const stats: BatchStats[] = [];
   const batcher = new MicroBatcher<number, number>({
@@ -92,17 +98,29 @@ describe('MicroBatcher padding budget', () => {
   it('splits a batch rather than pad short items to a long one', async () => {
     const batches: number[][] = [];
     const batcher = new MicroBatcher<number, number>({
-      maxBatch: 8, maxWaitMs: 5, maxQueue: 100, maxPaddingFraction: 0.1, lengthOf: (n) => n,
+      maxBatch: 8,
+      maxWaitMs: 5,
+      maxQueue: 100,
+      maxPaddingFraction: 0.1,
+      lengthOf: (n) => n,
       run: async (items) => (batches.push(items), items),
     });
     await Promise.all(batcher.submit([10, 11, 10, 100, 98]));
     const sorted = batches.map((b) => [...b].sort((x, y) => x - y)).sort((a, b) => a[0] - b[0]);
-    expect(sorted).toEqual([[10, 10, 11], [98, 100]]);
+    expect(sorted).toEqual([
+      [10, 10, 11],
+      [98, 100],
+    ]);
   });
 
   it('runs an interactive item in the next batch even behind a long bulk backlog', async () => {
     const { batcher, batches } = doubler({ maxBatch: 4, maxWaitMs: 1, delayMs: 5 });
-    const bulk = Promise.all(batcher.submit(Array.from({ length: 40 }, () => 100), { bulk: true }));
+    const bulk = Promise.all(
+      batcher.submit(
+        Array.from({ length: 40 }, () => 100),
+        { bulk: true },
+      ),
+    );
     await new Promise((r) => setTimeout(r, 2)); // the first bulk batch is running, 36 bulk items wait
     const online = Promise.all(batcher.submit([7]));
     expect(await online).toEqual([14]);
@@ -115,7 +133,12 @@ describe('MicroBatcher padding budget', () => {
   it('prices only interactive work in the wait estimate: a bulk backlog does not make online requests look late', async () => {
     const bulkSide = doubler({ maxBatch: 4, maxWaitMs: 1, delayMs: 5 });
     const onlineSide = doubler({ maxBatch: 4, maxWaitMs: 1, delayMs: 5 });
-    const a = Promise.all(bulkSide.batcher.submit(Array.from({ length: 40 }, () => 100), { bulk: true }));
+    const a = Promise.all(
+      bulkSide.batcher.submit(
+        Array.from({ length: 40 }, () => 100),
+        { bulk: true },
+      ),
+    );
     const b = Promise.all(onlineSide.batcher.submit(Array.from({ length: 40 }, () => 100)));
     await new Promise((r) => setTimeout(r, 15)); // a batch or two has run on each side, so both have a cost per token
     // Same backlog, same cost: the interactive side counts ~10× the tokens (waiting + running vs running only).
@@ -126,7 +149,12 @@ describe('MicroBatcher padding budget', () => {
 
   it('keeps bulk batches within maxBulkBatch while interactive batches use maxBatch', async () => {
     const { batcher, batches } = doubler({ maxBatch: 16, maxBulkBatch: 4, maxWaitMs: 1 });
-    await Promise.all(batcher.submit(Array.from({ length: 20 }, () => 5), { bulk: true }));
+    await Promise.all(
+      batcher.submit(
+        Array.from({ length: 20 }, () => 5),
+        { bulk: true },
+      ),
+    );
     expect(batches.map((b) => b.length)).toEqual([4, 4, 4, 4, 4]);
     batches.length = 0;
     await Promise.all(batcher.submit(Array.from({ length: 16 }, () => 5)));

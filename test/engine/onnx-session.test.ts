@@ -23,29 +23,49 @@ function foreignModel(): string {
 
 describe('OnnxSession.create', () => {
   it('refuses a model without the expected inputs and outputs, naming what it found', async () => {
-    const err = await OnnxSession.create({ modelPath: foreignModel(), providers: ['cpu'], threads: 0, logger: silentLogger() }).catch((e: unknown) => e);
+    const err = await OnnxSession.create({
+      modelPath: foreignModel(),
+      providers: ['cpu'],
+      threads: 0,
+      logger: silentLogger(),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelLoadError);
-    expect((err as Error).message).toMatch(/expected inputs \[input_ids, attention_mask\].*found inputs \[x\] and outputs \[y\]/);
+    expect((err as Error).message).toMatch(
+      /expected inputs \[input_ids, attention_mask\].*found inputs \[x\] and outputs \[y\]/,
+    );
   });
 
   it('refuses a corrupt file with a clear message', async () => {
     const file = path.join(dir, 'corrupt.onnx');
     fs.writeFileSync(file, 'not a protobuf');
-    await expect(OnnxSession.create({ modelPath: file, providers: ['cpu'], threads: 0, logger: silentLogger() })).rejects.toThrow(
-      /cannot open ONNX model .*corrupt\.onnx: cpu unavailable/,
-    );
+    await expect(
+      OnnxSession.create({ modelPath: file, providers: ['cpu'], threads: 0, logger: silentLogger() }),
+    ).rejects.toThrow(/cannot open ONNX model .*corrupt\.onnx: cpu unavailable/);
   });
 
   it('falls back from CUDA to CPU and says why in the log', async () => {
     const lines: string[] = [];
     const logger = silentLogger();
     logger.warn = ((obj: unknown, msg?: string) => void lines.push(String(msg ?? obj))) as typeof logger.warn;
-    const err = await OnnxSession.create({ modelPath: foreignModel(), providers: ['cuda', 'cpu'], threads: 1, logger }).catch((e: unknown) => e);
+    const err = await OnnxSession.create({
+      modelPath: foreignModel(),
+      providers: ['cuda', 'cpu'],
+      threads: 1,
+      logger,
+    }).catch((e: unknown) => e);
     // The foreign model still fails the signature check, but only after the provider choice was made and logged.
     expect(err).toBeInstanceOf(ModelLoadError);
     // On a machine with ORT's CUDA provider installed there is nothing to fall back from.
-    const cuda = fs.existsSync(path.join(path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json')), 'bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'));
+    const cuda = fs.existsSync(
+      path.join(
+        path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json')),
+        'bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so',
+      ),
+    );
     if (cuda) expect(lines.join('\n')).not.toMatch(/fell back/);
-    else expect(lines.join('\n')).toMatch(/fell back to cpu: cuda unavailable \(libonnxruntime_providers_cuda\.so not installed/);
+    else
+      expect(lines.join('\n')).toMatch(
+        /fell back to cpu: cuda unavailable \(libonnxruntime_providers_cuda\.so not installed/,
+      );
   });
 });

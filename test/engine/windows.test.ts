@@ -12,7 +12,12 @@ describe('splitWindows', () => {
 
   it('covers every token with overlapping windows', () => {
     const r = splitWindows(seq(25), { size: 10, overlap: 3, maxWindows: 8 });
-    expect(r.windows.map((w) => [w[0], w[w.length - 1]])).toEqual([[0, 9], [7, 16], [14, 23], [21, 24]]);
+    expect(r.windows.map((w) => [w[0], w[w.length - 1]])).toEqual([
+      [0, 9],
+      [7, 16],
+      [14, 23],
+      [21, 24],
+    ]);
     const covered = new Set(r.windows.flatMap((w) => [...w]));
     expect(covered.size).toBe(25);
     expect(r.truncated).toBe(false);

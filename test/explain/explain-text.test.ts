@@ -4,7 +4,8 @@ import { ValidationError } from '../../src/errors';
 import { fakeEngine } from './fake-engine';
 
 describe('explainText', () => {
-  const review = 'The staff were lovely and the room was great. But the bill was expensive; I will cancel, but the view was nice.';
+  const review =
+    'The staff were lovely and the room was great. But the bill was expensive; I will cancel, but the view was nice.';
 
   it('ranks the risky clauses first, with offsets that slice the original text', async () => {
     const { engine } = fakeEngine();
@@ -29,7 +30,9 @@ describe('explainText', () => {
 
   it('honours the unit cap and the phrase limit on long texts', async () => {
     const { engine, calls } = fakeEngine();
-    const text = Array.from({ length: 60 }, (_, i) => (i >= 40 && i < 46 ? 'I never got my refund.' : `Sentence ${i} was fine.`)).join(' ');
+    const text = Array.from({ length: 60 }, (_, i) =>
+      i >= 40 && i < 46 ? 'I never got my refund.' : `Sentence ${i} was fine.`,
+    ).join(' ');
     const out = await explainText({ engine, text, maxUnits: 10, maxPhrases: 3 });
     expect(out.units).toBeLessThanOrEqual(10);
     expect(calls[0].length).toBe(out.units + 1);
@@ -50,7 +53,9 @@ describe('explainText', () => {
     const out = await explainText({ engine, text: 'I will cancel' });
     expect(calls[0]).toEqual(['I will cancel', 'the the the']);
     const [full, base] = await raw.score(['I will cancel', 'the the the']);
-    expect(out.phrases).toEqual([{ text: 'I will cancel', start: 0, end: 13, weight: full.probability - base.probability }]);
+    expect(out.phrases).toEqual([
+      { text: 'I will cancel', start: 0, end: 13, weight: full.probability - base.probability },
+    ]);
     expect((await explainText({ engine, text: 'great love' })).phrases).toEqual([]);
   });
 

@@ -3,13 +3,23 @@ import { engineDefaults } from '../../src/config';
 import { FakeTextModel, InferenceEngine, type EngineTokenizer } from '../../src/engine';
 import { silentLogger } from '../../src/logging';
 
-const VOCAB = new Map<string, number>([['cancel', 1], ['refund', 2], ['never', 3], ['expensive', 4], ['bill', 5], ['great', 10], ['love', 11]]);
+const VOCAB = new Map<string, number>([
+  ['cancel', 1],
+  ['refund', 2],
+  ['never', 3],
+  ['expensive', 4],
+  ['bill', 5],
+  ['great', 10],
+  ['love', 11],
+]);
 export const RISKY_IDS = [1, 2, 3, 4, 5];
 
 /** Lower-cased words without punctuation; unknown words get an id by length, never a risky one. */
 export const wordTokenizer: EngineTokenizer = {
   async encodeBatch(texts) {
-    return texts.map((t) => ({ ids: Int32Array.from((t.toLowerCase().match(/[a-z0-9']+/g) ?? []).map((w) => VOCAB.get(w) ?? 100 + w.length)) }));
+    return texts.map((t) => ({
+      ids: Int32Array.from((t.toLowerCase().match(/[a-z0-9']+/g) ?? []).map((w) => VOCAB.get(w) ?? 100 + w.length)),
+    }));
   },
 };
 

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { capUnits, splitUnits, transcriptRegions, type TextSpan } from '../../src/explain';
 
-const cut = (text: string, groupWords = 6) => splitUnits(text, { start: 0, end: text.length }, { groupWords }).map((u) => text.slice(u.start, u.end));
+const cut = (text: string, groupWords = 6) =>
+  splitUnits(text, { start: 0, end: text.length }, { groupWords }).map((u) => text.slice(u.start, u.end));
 
 describe('splitUnits', () => {
   it('splits on sentence punctuation, newlines, semicolons, dashes and conjunction commas', () => {
-    const text = 'Room was great! The bill was wrong; staff rude - never again.\nOk, but the food, however, was cold, so I left';
-    expect(cut(text)).toEqual(['Room was great!', 'The bill was wrong', 'staff rude', 'never again.', 'Ok', 'but the food', 'however, was cold', 'so I left']);
+    const text =
+      'Room was great! The bill was wrong; staff rude - never again.\nOk, but the food, however, was cold, so I left';
+    expect(cut(text)).toEqual([
+      'Room was great!',
+      'The bill was wrong',
+      'staff rude',
+      'never again.',
+      'Ok',
+      'but the food',
+      'however, was cold',
+      'so I left',
+    ]);
   });
 
   it('keeps offsets into the original text, trimming separators and skipping content-free stretches', () => {
@@ -27,7 +38,9 @@ describe('splitUnits', () => {
 
   it('splits only inside the region given', () => {
     const text = 'Skip this. Keep this. And this.';
-    expect(splitUnits(text, { start: 11, end: text.length }, { groupWords: 6 }).map((u) => text.slice(u.start, u.end))).toEqual(['Keep this.', 'And this.']);
+    expect(
+      splitUnits(text, { start: 11, end: text.length }, { groupWords: 6 }).map((u) => text.slice(u.start, u.end)),
+    ).toEqual(['Keep this.', 'And this.']);
   });
 });
 
@@ -50,10 +63,14 @@ describe('capUnits', () => {
 });
 
 describe('transcriptRegions', () => {
-  const chat = 'Agent: Sorry, we never got it.\nCustomer: My bill doubled.\nI want to cancel.\nAgent: I will refund you.';
+  const chat =
+    'Agent: Sorry, we never got it.\nCustomer: My bill doubled.\nI want to cancel.\nAgent: I will refund you.';
 
   it('keeps customer turn contents without role labels, continuation lines included', () => {
-    expect(transcriptRegions(chat, 'drop').map((r) => chat.slice(r.start, r.end))).toEqual(['My bill doubled.', 'I want to cancel.']);
+    expect(transcriptRegions(chat, 'drop').map((r) => chat.slice(r.start, r.end))).toEqual([
+      'My bill doubled.',
+      'I want to cancel.',
+    ]);
   });
 
   it('keeps agent turns on request and treats plain text as one region', () => {

@@ -51,7 +51,9 @@ describe('fitFeatureStats', () => {
 
 describe('encodeRow', () => {
   it('encodes present values: numbers parsed, categories case-insensitive, unseen categories unknown', () => {
-    expect(encode({ zero: '1.5', mean: 2, median: '-3e2', nmode: 4, nmiss: 5, plan: 'YES', state: 'OH' })).toEqual([1.5, 2, -300, 4, 5, 1, 2, 2]);
+    expect(encode({ zero: '1.5', mean: 2, median: '-3e2', nmode: 4, nmiss: 5, plan: 'YES', state: 'OH' })).toEqual([
+      1.5, 2, -300, 4, 5, 1, 2, 2,
+    ]);
     expect(encode({ plan: 'no', state: 'TX' }).slice(6)).toEqual([1, UNKNOWN_CODE]);
   });
 
@@ -69,7 +71,9 @@ describe('encodeRow', () => {
   it('names unknown features and lists the valid ones; id and label are accepted', () => {
     expect(() => encode({ customer_id: 'c1', churn: 'yes' })).not.toThrow();
     const e = caught(() => encode({ total_minutes: 3, colour: 'red' }));
-    expect(e.message).toMatch(/unknown features "total_minutes", "colour"; valid features: zero, mean, median, nmode, nmiss, strict, plan, state/);
+    expect(e.message).toMatch(
+      /unknown features "total_minutes", "colour"; valid features: zero, mean, median, nmode, nmiss, strict, plan, state/,
+    );
     expect(e.field).toBe('total_minutes');
   });
 

@@ -29,7 +29,12 @@ describe('loadFeatureSchema', () => {
     const header = fs.readFileSync('fixtures/data/mlc_churn.csv', 'utf8').split('\n')[0].replaceAll('"', '').split(',');
     expect(schema.label).toBe('churn');
     expect(schema.features.map((f) => f.name)).toEqual(header.filter((c) => c !== 'churn'));
-    expect(schema.features.filter((f) => f.type === 'categorical').map((f) => f.name)).toEqual(['state', 'area_code', 'international_plan', 'voice_mail_plan']);
+    expect(schema.features.filter((f) => f.type === 'categorical').map((f) => f.name)).toEqual([
+      'state',
+      'area_code',
+      'international_plan',
+      'voice_mail_plan',
+    ]);
   });
 
   it('names the file when it is missing or not JSON', () => {
@@ -42,7 +47,15 @@ describe('loadFeatureSchema', () => {
   });
 
   it('names the file and the field at fault', () => {
-    const p = file('type.json', JSON.stringify({ features: [{ name: 'a', type: 'numeric', missing: 'zero' }, { name: 'b', type: 'text', missing: 'zero' }] }));
+    const p = file(
+      'type.json',
+      JSON.stringify({
+        features: [
+          { name: 'a', type: 'numeric', missing: 'zero' },
+          { name: 'b', type: 'text', missing: 'zero' },
+        ],
+      }),
+    );
     const e = caught(() => loadFeatureSchema(p));
     expect(e).toBeInstanceOf(DataFileError);
     expect(e.file).toBe(p);
@@ -51,15 +64,28 @@ describe('loadFeatureSchema', () => {
   });
 
   it('rejects policies that do not fit the type, duplicates, unknown keys and features named like the label', () => {
-    const mean = caught(() => parseFeatureSchema({ features: [{ name: 'plan', type: 'categorical', missing: 'mean' }] }));
+    const mean = caught(() =>
+      parseFeatureSchema({ features: [{ name: 'plan', type: 'categorical', missing: 'mean' }] }),
+    );
     expect(mean).toBeInstanceOf(ValidationError);
     expect(mean.field).toBe('features[0].missing');
     expect(mean.message).toMatch(/use one of mode, missing-category, error/);
-    const dup = caught(() => parseFeatureSchema({ features: [{ name: 'a', type: 'numeric', missing: 'zero' }, { name: 'a', type: 'numeric', missing: 'zero' }] }));
+    const dup = caught(() =>
+      parseFeatureSchema({
+        features: [
+          { name: 'a', type: 'numeric', missing: 'zero' },
+          { name: 'a', type: 'numeric', missing: 'zero' },
+        ],
+      }),
+    );
     expect(dup.message).toMatch(/duplicate feature "a"/);
-    const extra = caught(() => parseFeatureSchema({ features: [{ name: 'a', type: 'numeric', missing: 'zero', unit: 'min' }] }));
+    const extra = caught(() =>
+      parseFeatureSchema({ features: [{ name: 'a', type: 'numeric', missing: 'zero', unit: 'min' }] }),
+    );
     expect(extra.field).toBe('features[0]');
-    const label = caught(() => parseFeatureSchema({ label: 'churn', features: [{ name: 'churn', type: 'numeric', missing: 'zero' }] }));
+    const label = caught(() =>
+      parseFeatureSchema({ label: 'churn', features: [{ name: 'churn', type: 'numeric', missing: 'zero' }] }),
+    );
     expect(label.message).toMatch(/id or label column/);
     expect(() => parseFeatureSchema({ features: [] })).toThrow(ValidationError);
   });

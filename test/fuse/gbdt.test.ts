@@ -29,7 +29,12 @@ describe('GradientBoostedClassifier', () => {
     const data = synthetic(300, 3);
     const x = data.x.map((row) => [Number.isNaN(row[0]) ? 5 : row[0], row[1], row[2]]);
     const y = data.y;
-    const stump = GradientBoostedClassifier.train({ x, y, kinds: ['numeric', 'numeric', 'numeric'], params: { maxIterations: 1, maxDepth: 1, l2: 1, minSamplesLeaf: 5 } });
+    const stump = GradientBoostedClassifier.train({
+      x,
+      y,
+      kinds: ['numeric', 'numeric', 'numeric'],
+      params: { maxIterations: 1, maxDepth: 1, l2: 1, minSamplesLeaf: 5 },
+    });
     const tree = stump.toJSON().trees[0];
     const p = y.reduce((a, b) => a + b) / y.length;
     const score = (rows: number[]) => {
@@ -62,16 +67,29 @@ describe('GradientBoostedClassifier', () => {
   });
 
   it('learns the signal and stops early on a validation set', () => {
-    const model = GradientBoostedClassifier.train({ ...train, kinds, validation: valid, params: { maxIterations: 500, earlyStoppingPatience: 5 } });
+    const model = GradientBoostedClassifier.train({
+      ...train,
+      kinds,
+      validation: valid,
+      params: { maxIterations: 500, earlyStoppingPatience: 5 },
+    });
     const h = model.history!;
     expect(h.validLoss.length).toBeLessThan(500);
     expect(h.validLoss.length - h.bestIteration).toBe(5);
     expect(model.nTrees).toBe(h.bestIteration);
-    expect(rocAuc(valid.x.map((r) => model.predictProba(r)), valid.y)).toBeGreaterThan(0.85);
+    expect(
+      rocAuc(
+        valid.x.map((r) => model.predictProba(r)),
+        valid.y,
+      ),
+    ).toBeGreaterThan(0.85);
   });
 
   it('subsamples rows reproducibly from the seed', () => {
-    const fit = (seed: number) => JSON.stringify(GradientBoostedClassifier.train({ ...train, kinds, params: { maxIterations: 5, subsample: 0.5, seed } }));
+    const fit = (seed: number) =>
+      JSON.stringify(
+        GradientBoostedClassifier.train({ ...train, kinds, params: { maxIterations: 5, subsample: 0.5, seed } }),
+      );
     expect(fit(4)).toBe(fit(4));
     expect(fit(4)).not.toBe(fit(5));
   });
@@ -106,8 +124,12 @@ describe('GradientBoostedClassifier', () => {
     looped.trees[0].left[0] = 0;
     expect(() => GradientBoostedClassifier.fromJSON(looped)).toThrow(/invalid children/);
     expect(() => GradientBoostedClassifier.fromJSON({ ...json, kinds: ['numeric'] })).toThrow(/beyond the model/);
-    expect(() => GradientBoostedClassifier.train({ ...train, kinds, params: { maxBins: 1000 } })).toThrow(ValidationError);
-    expect(() => GradientBoostedClassifier.train({ x: [[1]], y: [2], kinds: ['numeric'] })).toThrow(/label must be 0 or 1/);
+    expect(() => GradientBoostedClassifier.train({ ...train, kinds, params: { maxBins: 1000 } })).toThrow(
+      ValidationError,
+    );
+    expect(() => GradientBoostedClassifier.train({ x: [[1]], y: [2], kinds: ['numeric'] })).toThrow(
+      /label must be 0 or 1/,
+    );
     const model = GradientBoostedClassifier.fromJSON(json);
     expect(() => model.predictRaw([1, 2])).toThrow(ValidationError);
   });

@@ -24,19 +24,32 @@ describe('outOfFoldLogits', () => {
     expect(folds.flat().sort((a, b) => a - b)).toEqual([...rows.keys()]);
     const held = folds[2];
     const fit = [...rows.keys()].filter((i) => !held.includes(i));
-    const model = TabularModel.train({ rows: fit.map((i) => rows[i]), labelOf: (_row, j) => labels[fit[j]], schema, seed: 4, ...overfit });
+    const model = TabularModel.train({
+      rows: fit.map((i) => rows[i]),
+      labelOf: (_row, j) => labels[fit[j]],
+      schema,
+      seed: 4,
+      ...overfit,
+    });
     for (const i of held) expect(oof[i]).toBe(tabularLogit(model.predict(rows[i])));
   });
 
   it('is noise where in-sample log-odds of the same trees look like signal', () => {
-    expect(rocAuc(rows.map((row) => tabularLogit(inSample.predict(row))), labels)).toBeGreaterThan(0.8);
+    expect(
+      rocAuc(
+        rows.map((row) => tabularLogit(inSample.predict(row))),
+        labels,
+      ),
+    ).toBeGreaterThan(0.8);
     expect(Math.abs(rocAuc([...oof], labels) - 0.5)).toBeLessThan(0.08);
   });
 
   it('keeps the stacker from trusting an over-fitted tabular model', () => {
     const late = LateFusion.fit({ ...options, textAggregates: rows.map(() => null) });
     const naive = LogisticStacker.fit({
-      names: ['tabular_logit'], x: rows.map((row) => [tabularLogit(inSample.predict(row))]), y: labels,
+      names: ['tabular_logit'],
+      x: rows.map((row) => [tabularLogit(inSample.predict(row))]),
+      y: labels,
     });
     expect(naive.weights[0]).toBeGreaterThan(0.3);
     expect(Math.abs(late.stacker.weightOf('tabular_logit'))).toBeLessThan(0.1);
@@ -68,6 +81,8 @@ describe('lateTextInputs', () => {
 describe('LateFusion.fit', () => {
   it('names the out-of-fold fit that fails when a class is too small to reach every fold', () => {
     const labelsOfOne = rows.map((_, i) => (i === 0 ? 1 : 0));
-    expect(() => LateFusion.fit({ ...options, labels: labelsOfOne, textAggregates: rows.map(() => null) })).toThrow(/out-of-fold tabular model \d of 5: .*both classes/);
+    expect(() => LateFusion.fit({ ...options, labels: labelsOfOne, textAggregates: rows.map(() => null) })).toThrow(
+      /out-of-fold tabular model \d of 5: .*both classes/,
+    );
   });
 });

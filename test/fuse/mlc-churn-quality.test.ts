@@ -14,16 +14,32 @@ describe('tabular model on the real mlc_churn data', () => {
     const split = stratifiedSplit(labels, 0.25, 0);
 
     const started = performance.now();
-    const model = TabularModel.train({ rows: split.train.map((i) => rows[i]), schema, labelOf: (r) => r.churn === 'yes', seed: 0 });
+    const model = TabularModel.train({
+      rows: split.train.map((i) => rows[i]),
+      schema,
+      labelOf: (r) => r.churn === 'yes',
+      seed: 0,
+    });
     const trainMs = performance.now() - started;
     const scores = split.valid.map((i) => model.risk(rows[i]));
-    const auc = rocAuc(scores, split.valid.map((i) => labels[i]));
+    const auc = rocAuc(
+      scores,
+      split.valid.map((i) => labels[i]),
+    );
 
     const t0 = performance.now();
     for (const i of split.valid) model.predict(rows[i]);
     const predictUs = ((performance.now() - t0) * 1000) / split.valid.length;
     const json = JSON.stringify(model);
-    const report = { rows: rows.length, heldOut: split.valid.length, rocAuc: Number(auc.toFixed(4)), trees: model.nTrees, trainMs: Math.round(trainMs), predictWithContributionsUs: Number(predictUs.toFixed(1)), jsonKiB: Math.round(json.length / 1024) };
+    const report = {
+      rows: rows.length,
+      heldOut: split.valid.length,
+      rocAuc: Number(auc.toFixed(4)),
+      trees: model.nTrees,
+      trainMs: Math.round(trainMs),
+      predictWithContributionsUs: Number(predictUs.toFixed(1)),
+      jsonKiB: Math.round(json.length / 1024),
+    };
     process.stdout.write(`mlc_churn tabular: ${JSON.stringify(report)}\n`);
 
     expect(auc).toBeGreaterThanOrEqual(0.9);

@@ -21,7 +21,14 @@ function customers(n: number, seed: number): Record<string, unknown>[] {
     const minutes = r() < 0.05 ? '' : (100 + r() * 250).toFixed(1);
     const plan = r() < 0.2 ? 'yes' : 'no';
     const logit = -3 + 0.9 * Math.max(calls - 3, 0) + (plan === 'yes' ? 1.5 : 0) + (Number(minutes) > 280 ? 2 : 0);
-    return { customer_id: `c${i}`, service_calls: String(calls), day_minutes: minutes, intl_plan: plan, noise: r(), churn: r() < 1 / (1 + Math.exp(-logit)) ? 'yes' : 'no' };
+    return {
+      customer_id: `c${i}`,
+      service_calls: String(calls),
+      day_minutes: minutes,
+      intl_plan: plan,
+      noise: r(),
+      churn: r() < 1 / (1 + Math.exp(-logit)) ? 'yes' : 'no',
+    };
   });
 }
 
@@ -35,11 +42,17 @@ describe('TabularModel', () => {
     const calm = model.predict({ service_calls: 0, day_minutes: 150, intl_plan: 'no', noise: 0.5 });
     expect(out.risk).toBeGreaterThan(4 * calm.risk);
     expect(calm.risk).toBeLessThan(0.2);
-    expect(out.contributions.map((c) => c.feature).sort()).toEqual(['day_minutes', 'intl_plan', 'noise', 'service_calls']);
+    expect(out.contributions.map((c) => c.feature).sort()).toEqual([
+      'day_minutes',
+      'intl_plan',
+      'noise',
+      'service_calls',
+    ]);
     const mags = out.contributions.map((c) => Math.abs(c.contribution));
     expect(mags).toEqual([...mags].sort((a, b) => b - a));
     expect(out.contributions.find((c) => c.feature === 'intl_plan')).toMatchObject({ value: 'yes' });
-    for (const f of ['service_calls', 'day_minutes']) expect(out.contributions.find((c) => c.feature === f)!.contribution).toBeGreaterThan(0);
+    for (const f of ['service_calls', 'day_minutes'])
+      expect(out.contributions.find((c) => c.feature === f)!.contribution).toBeGreaterThan(0);
     const logit = out.baseline + out.contributions.reduce((s, c) => s + c.contribution, 0);
     expect(1 / (1 + Math.exp(-logit))).toBeCloseTo(out.risk, 10);
   });
@@ -58,7 +71,9 @@ describe('TabularModel', () => {
 
   it('reports input errors naming the feature, and training errors with the row', () => {
     expect(() => model.predict({ service_calls: 'many' })).toThrow(/"service_calls" is numeric/);
-    expect(() => model.predict({ minutes: 3 })).toThrow(/unknown feature "minutes"; valid features: service_calls, day_minutes, intl_plan, noise/);
+    expect(() => model.predict({ minutes: 3 })).toThrow(
+      /unknown feature "minutes"; valid features: service_calls, day_minutes, intl_plan, noise/,
+    );
     const bad = [...rows.slice(0, 50), { ...rows[50], noise: 'x' }];
     try {
       TabularModel.train({ rows: bad, schema, labelOf, validFraction: 0 });
@@ -68,7 +83,9 @@ describe('TabularModel', () => {
       expect((e as ValidationError).row).toBe(51);
       expect((e as ValidationError).field).toBe('noise');
     }
-    expect(() => TabularModel.train({ rows: rows.slice(0, 5).map((r) => ({ ...r, churn: 'no' })), schema, labelOf })).toThrow(/both classes/);
+    expect(() =>
+      TabularModel.train({ rows: rows.slice(0, 5).map((r) => ({ ...r, churn: 'no' })), schema, labelOf }),
+    ).toThrow(/both classes/);
   });
 
   it('refuses JSON whose parts disagree', () => {

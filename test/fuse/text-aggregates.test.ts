@@ -37,8 +37,22 @@ describe('aggregateTextRisks', () => {
 
   it('keeps the later text of two with the same timestamp, and treats future texts as brand new', () => {
     const t = daysAgo(5);
-    expect(aggregateTextRisks([{ risk: 0.3, createdAt: t }, { risk: 0.7, createdAt: t }], { now: NOW })!.latest).toBe(0.7);
-    const future = aggregateTextRisks([{ risk: 0.6, createdAt: NOW + 86_400_000 }, { risk: 0.2, createdAt: daysAgo(30) }], { now: NOW })!;
+    expect(
+      aggregateTextRisks(
+        [
+          { risk: 0.3, createdAt: t },
+          { risk: 0.7, createdAt: t },
+        ],
+        { now: NOW },
+      )!.latest,
+    ).toBe(0.7);
+    const future = aggregateTextRisks(
+      [
+        { risk: 0.6, createdAt: NOW + 86_400_000 },
+        { risk: 0.2, createdAt: daysAgo(30) },
+      ],
+      { now: NOW },
+    )!;
     expect(future.recencyWeightedMean).toBeCloseTo((1 * 0.6 + 0.5 * 0.2) / 1.5, 12);
   });
 
@@ -48,7 +62,10 @@ describe('aggregateTextRisks', () => {
     expect(Object.keys(cells)).toEqual([...TEXT_FEATURE_NAMES]);
     expect(Object.values(cells).every((v) => v === null)).toBe(true);
     expect(textFeatureValues({ latest: 0.4, max: 0.9, recencyWeightedMean: 0.5, count: 2 })).toEqual({
-      text_risk_latest: 0.4, text_risk_max: 0.9, text_risk_recent_mean: 0.5, text_count: 2,
+      text_risk_latest: 0.4,
+      text_risk_max: 0.9,
+      text_risk_recent_mean: 0.5,
+      text_count: 2,
     });
   });
 
@@ -62,7 +79,17 @@ describe('aggregateTextRisks', () => {
       }
     };
     bad(() => aggregateTextRisks([{ risk: 1.2, createdAt: NOW }], { now: NOW }), 'texts[0].risk');
-    bad(() => aggregateTextRisks([{ risk: 0.2, createdAt: NOW }, { risk: 0.2, createdAt: 'yesterday' }], { now: NOW }), 'texts[1].createdAt');
+    bad(
+      () =>
+        aggregateTextRisks(
+          [
+            { risk: 0.2, createdAt: NOW },
+            { risk: 0.2, createdAt: 'yesterday' },
+          ],
+          { now: NOW },
+        ),
+      'texts[1].createdAt',
+    );
     bad(() => aggregateTextRisks([{ risk: 0.2, createdAt: NOW }], { now: 'soon' }), 'now');
     bad(() => aggregateTextRisks([], { now: NOW, halfLifeDays: 0 }), 'halfLifeDays');
   });

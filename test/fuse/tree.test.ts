@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { GradientBoostedClassifier, type GbdtParamsInput } from '../../src/fuse';
 
-const stump: GbdtParamsInput = { maxIterations: 1, maxDepth: 1, learningRate: 1, l2: 0, minSamplesLeaf: 1, minCategorySamples: 1, categoricalL2: 0 };
+const stump: GbdtParamsInput = {
+  maxIterations: 1,
+  maxDepth: 1,
+  learningRate: 1,
+  l2: 0,
+  minSamplesLeaf: 1,
+  minCategorySamples: 1,
+  categoricalL2: 0,
+};
 
 function oneTree(x: number[][], y: number[], kinds: ('numeric' | 'categorical')[], params: GbdtParamsInput = {}) {
   return GradientBoostedClassifier.train({ x, y, kinds, params: { ...stump, ...params } }).toJSON().trees[0];
@@ -30,9 +38,16 @@ describe('a single tree', () => {
 
   it('splits a categorical by a set of codes', () => {
     const codes = [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4];
-    const tree = oneTree(codes.map((c) => [c]), codes.map((c) => (c === 2 || c === 4 ? 1 : 0)), ['categorical']);
+    const tree = oneTree(
+      codes.map((c) => [c]),
+      codes.map((c) => (c === 2 || c === 4 ? 1 : 0)),
+      ['categorical'],
+    );
     const sent = tree.categories[0]!;
-    expect([[1, 3], [2, 4]]).toContainEqual(sent);
+    expect([
+      [1, 3],
+      [2, 4],
+    ]).toContainEqual(sent);
   });
 
   it('learns where missing values go', () => {

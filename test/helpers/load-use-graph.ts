@@ -45,7 +45,8 @@ export async function runUseGraph(model: tf.GraphModel, ids: number[][], batchSi
   const out: Float32Array[] = [];
   for (let start = 0; start < ids.length; start += batchSize) {
     const rows = ids.slice(start, start + batchSize);
-    if (rows.some((row) => row.length === 0)) throw new Error(`runUseGraph: empty token row in ${start}..${start + rows.length - 1}`);
+    if (rows.some((row) => row.length === 0))
+      throw new Error(`runUseGraph: empty token row in ${start}..${start + rows.length - 1}`);
     const flat = rows.flatMap((row, b) => row.map((_, t) => [b, t]));
     const indices = tf.tensor2d(flat, [flat.length, 2], 'int32');
     const values = tf.tensor1d(rows.flat(), 'int32');

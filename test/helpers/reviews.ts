@@ -18,9 +18,13 @@ export async function loadReviews(opts: { path?: string } = {}): Promise<Review[
   return rows.map((row, i) => {
     const { review, score } = row;
     // Row numbers are 1-based and count the header, as in an editor.
-    if (typeof review !== 'string') throw new DataFileError(`${file}: row ${i + 2} has no review column`, { file, row: i + 2 });
+    if (typeof review !== 'string')
+      throw new DataFileError(`${file}: row ${i + 2} has no review column`, { file, row: i + 2 });
     if (score !== 'great' && score !== 'other') {
-      throw new DataFileError(`${file}: row ${i + 2} has score ${JSON.stringify(score)}, expected great|other`, { file, row: i + 2 });
+      throw new DataFileError(`${file}: row ${i + 2} has score ${JSON.stringify(score)}, expected great|other`, {
+        file,
+        row: i + 2,
+      });
     }
     return { review, score };
   });

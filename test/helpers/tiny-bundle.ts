@@ -9,8 +9,13 @@ export const DEFAULT_BUNDLE = path.resolve(import.meta.dirname, '../../models/de
 /** Words whose pieces pull the tiny model's risk up, so scores spread over the bands instead of sitting at 0.5. */
 const RISKY_PIECES = ['▁cancel', '▁refund', '▁never', '▁worst', '▁disappointed', '▁stale', '▁bad', '▁not'];
 
-export async function writeTinyBundle(outDir: string, opts: { dim?: number; seed?: string; version?: string } = {}): Promise<string> {
-  const tokenizerJson = JSON.parse(fs.readFileSync(path.join(DEFAULT_BUNDLE, 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } };
+export async function writeTinyBundle(
+  outDir: string,
+  opts: { dim?: number; seed?: string; version?: string } = {},
+): Promise<string> {
+  const tokenizerJson = JSON.parse(fs.readFileSync(path.join(DEFAULT_BUNDLE, 'tokenizer.json'), 'utf8')) as {
+    model: { vocab: [string, number][] };
+  };
   const vocab = tokenizerJson.model.vocab;
   const dim = opts.dim ?? 32;
   const rng = seedrandom(opts.seed ?? 'tiny-bundle');
@@ -27,6 +32,12 @@ export async function writeTinyBundle(outDir: string, opts: { dim?: number; seed
     calibration: { method: 'none' },
     bands: { medium: 0.3, high: 0.6, critical: 0.85 },
   };
-  await writeHfBundle({ outDir, modelBytes, tokenizerJson, config: { model_type: 'bag-of-embeddings', churnscope }, overwrite: true });
+  await writeHfBundle({
+    outDir,
+    modelBytes,
+    tokenizerJson,
+    config: { model_type: 'bag-of-embeddings', churnscope },
+    overwrite: true,
+  });
   return outDir;
 }

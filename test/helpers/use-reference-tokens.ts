@@ -26,5 +26,8 @@ export async function referenceReviewIds(count: number): Promise<number[][]> {
 export function padBatch(rows: number[][], padId = 0, length = Math.max(...rows.map((r) => r.length))) {
   const ids = rows.map((r) => [...r, ...Array<number>(length - r.length).fill(padId)]);
   const mask = rows.map((r) => [...r.map(() => 1), ...Array<number>(length - r.length).fill(0)]);
-  return { ids: tf.tensor2d(ids, [rows.length, length], 'int32'), mask: tf.tensor2d(mask, [rows.length, length], 'int32') };
+  return {
+    ids: tf.tensor2d(ids, [rows.length, length], 'int32'),
+    mask: tf.tensor2d(mask, [rows.length, length], 'int32'),
+  };
 }

@@ -31,7 +31,10 @@ afterAll(() => {
 beforeAll(async () => {
   await writeTinyBundle(modelDir);
   const reviews = await loadReviews();
-  const rows = Array.from({ length: ROWS }, (_, i) => ({ id: `row-${i}`, review: `${reviews[i % reviews.length].review} (${Math.floor(i / reviews.length)})` }));
+  const rows = Array.from({ length: ROWS }, (_, i) => ({
+    id: `row-${i}`,
+    review: `${reviews[i % reviews.length].review} (${Math.floor(i / reviews.length)})`,
+  }));
   fs.writeFileSync(input, stringify(rows, { header: true }));
 });
 
@@ -45,27 +48,59 @@ const freePort = () =>
   });
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const args = ['bin/churnscope.js', 'serve', '--port', String(port), '--model', modelDir, '--db', path.join(dir, 'db.sqlite'), '--jobs-dir', path.join(dir, 'jobs')];
-  const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, CHURNSCOPE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = [
+    'bin/churnscope.js',
+    'serve',
+    '--port',
+    String(port),
+    '--model',
+    modelDir,
+    '--db',
+    path.join(dir, 'db.sqlite'),
+    '--jobs-dir',
+    path.join(dir, 'jobs'),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    env: { ...process.env, CHURNSCOPE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.add(child);
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   child.once('exit', () => children.delete(child));
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${stderr}`);
-    if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server not ready: ${stderr}`);
 }
 
-const statusOf = async (base: string, id: string) => (await fetch(`${base}/v1/jobs/${id}`)).json() as Promise<{ state: string; rowsDone: number; scored: number }>;
+const statusOf = async (base: string, id: string) =>
+  (await fetch(`${base}/v1/jobs/${id}`)).json() as Promise<{ state: string; rowsDone: number; scored: number }>;
 
 async function referenceScores(): Promise<Map<string, string>> {
-  const engine = await createEngine({ bundleDir: modelDir, config: engineDefaults({ providers: ['cpu'] }), logger: silentLogger() });
+  const engine = await createEngine({
+    bundleDir: modelDir,
+    config: engineDefaults({ providers: ['cpu'] }),
+    logger: silentLogger(),
+  });
   const output = path.join(dir, 'reference.csv');
   try {
-    await scoreFile({ input, output, textColumn: 'review', engine, calibrator: new RiskCalibrator(readBundleInfo(modelDir)) });
+    await scoreFile({
+      input,
+      output,
+      textColumn: 'review',
+      engine,
+      calibrator: new RiskCalibrator(readBundleInfo(modelDir)),
+    });
   } finally {
     await engine.dispose();
   }
@@ -78,7 +113,11 @@ describe('batch job crash recovery', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const first = await startServer(port);
-    const created = await fetch(`${base}/v1/jobs?textCol=review&idCol=id`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: fs.readFileSync(input) });
+    const created = await fetch(`${base}/v1/jobs?textCol=review&idCol=id`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: fs.readFileSync(input),
+    });
     expect(created.status).toBe(202);
     const { id } = (await created.json()) as { id: string };
 
@@ -101,7 +140,10 @@ describe('batch job crash recovery', () => {
     }
     expect(final).toMatchObject({ state: 'succeeded', rowsDone: ROWS, scored: ROWS });
 
-    const results = parse(await (await fetch(`${base}/v1/jobs/${id}/results`)).text(), { columns: true }) as Record<string, string>[];
+    const results = parse(await (await fetch(`${base}/v1/jobs/${id}/results`)).text(), { columns: true }) as Record<
+      string,
+      string
+    >[];
     const reference = await referenceScores();
     expect(results).toHaveLength(ROWS);
     expect(new Set(results.map((r) => r.id)).size).toBe(ROWS);

@@ -10,7 +10,15 @@ import { RiskCalibrator } from '../../src/score';
 const RISKY: Record<string, number> = { cancel: 1, refund: 2, never: 3, bill: 4 };
 const tokenizer: EngineTokenizer = {
   async encodeBatch(texts) {
-    return texts.map((t) => ({ ids: Int32Array.from(t.toLowerCase().split(/[^a-z]+/).filter(Boolean).map((w) => RISKY[w] ?? 10 + (w.length % 50))) }));
+    return texts.map((t) => ({
+      ids: Int32Array.from(
+        t
+          .toLowerCase()
+          .split(/[^a-z]+/)
+          .filter(Boolean)
+          .map((w) => RISKY[w] ?? 10 + (w.length % 50)),
+      ),
+    }));
   },
 };
 

@@ -17,7 +17,13 @@ async function setup(opts: { delayMs?: number; dbFile?: string; jobsDir?: string
   const store = await SqliteStore.create({ path: opts.dbFile ?? ':memory:', logger: silentLogger() });
   const engine = fakeEngine(opts.delayMs ?? 0);
   const model = { version: 'fake-1', engine, calibrator: fakeCalibrator };
-  const runner = await JobRunner.create({ store, activeModel: () => model, jobsDir, chunkSize: 8, logger: silentLogger() });
+  const runner = await JobRunner.create({
+    store,
+    activeModel: () => model,
+    jobsDir,
+    chunkSize: 8,
+    logger: silentLogger(),
+  });
   const close = async () => {
     await runner.stop();
     await engine.dispose();
@@ -31,7 +37,18 @@ function specFor(jobsDir: string, id: string, n: number, extra: Partial<JobSpec>
   const inputPath = path.join(jobsDir, id, 'input.csv');
   fs.mkdirSync(path.dirname(inputPath), { recursive: true });
   fs.writeFileSync(inputPath, toCsv(reviewRows(n)));
-  return { textCol: 'text', idCol: 'id', storeTexts: false, source: 'review', output: 'csv', format: 'csv', inputPath, filename: null, bytes: 0, ...extra };
+  return {
+    textCol: 'text',
+    idCol: 'id',
+    storeTexts: false,
+    source: 'review',
+    output: 'csv',
+    format: 'csv',
+    inputPath,
+    filename: null,
+    bytes: 0,
+    ...extra,
+  };
 }
 
 async function until(check: () => Promise<boolean>): Promise<void> {
@@ -48,14 +65,18 @@ describe('JobRunner', () => {
     const a = await runner.submit({ id: 'a', spec: specFor(jobsDir, 'a', 4000) });
     const b = await runner.submit({ id: 'b', spec: specFor(jobsDir, 'b', 10) });
     expect((await runner.cancel(b.id)).state).toBe('cancelled');
-    await until(async () => (((await store.jobs.get(a.id))?.counts as { rowsDone?: number } | null)?.rowsDone ?? 0) > 0);
+    await until(
+      async () => (((await store.jobs.get(a.id))?.counts as { rowsDone?: number } | null)?.rowsDone ?? 0) > 0,
+    );
     const cancelled = await runner.cancel(a.id);
     expect(cancelled.state).toBe('cancelled');
     const done = (cancelled.counts as { rowsDone: number }).rowsDone;
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(4000);
     // The results hold exactly the rows the job reports, in order.
-    const out = parse(fs.readFileSync(jobFiles(jobsDir, 'a', { output: 'csv' }).results, 'utf8'), { columns: true }) as { id: string }[];
+    const out = parse(fs.readFileSync(jobFiles(jobsDir, 'a', { output: 'csv' }).results, 'utf8'), {
+      columns: true,
+    }) as { id: string }[];
     expect(out.map((r) => r.id)).toEqual(reviewRows(done).map((r) => r.id));
   });
 
@@ -64,7 +85,9 @@ describe('JobRunner', () => {
     const first = await setup({ delayMs: 5, dbFile });
     const spec = specFor(first.jobsDir, 'j', 3000, { storeTexts: true });
     await first.runner.submit({ id: 'j', spec });
-    await until(async () => (((await first.store.jobs.get('j'))?.counts as { rowsDone?: number } | null)?.rowsDone ?? 0) >= 16);
+    await until(
+      async () => (((await first.store.jobs.get('j'))?.counts as { rowsDone?: number } | null)?.rowsDone ?? 0) >= 16,
+    );
     await first.close();
     const paused = await (async () => {
       const s = await SqliteStore.create({ path: dbFile, logger: silentLogger() });
@@ -76,9 +99,16 @@ describe('JobRunner', () => {
 
     const second = await setup({ dbFile, jobsDir: first.jobsDir });
     await until(async () => (await second.store.jobs.get('j'))?.state === 'succeeded');
-    const out = parse(fs.readFileSync(jobFiles(first.jobsDir, 'j', spec).results, 'utf8'), { columns: true }) as { id: string }[];
+    const out = parse(fs.readFileSync(jobFiles(first.jobsDir, 'j', spec).results, 'utf8'), { columns: true }) as {
+      id: string;
+    }[];
     expect(out.map((r) => r.id)).toEqual(reviewRows(3000).map((r) => r.id));
-    expect((await second.store.jobs.get('j'))?.counts).toMatchObject({ rowsDone: 3000, rowsTotal: 3000, scored: 3000, errors: 0 });
+    expect((await second.store.jobs.get('j'))?.counts).toMatchObject({
+      rowsDone: 3000,
+      rowsTotal: 3000,
+      scored: 3000,
+      errors: 0,
+    });
     for (const line of [2, 1500, 3001]) expect(await second.store.texts.get(`job-j-${line}`)).not.toBeNull();
   });
 
@@ -89,7 +119,10 @@ describe('JobRunner', () => {
     await runner.submit({ id: 'gone', spec: gone });
     await runner.submit({ id: 'next', spec: specFor(jobsDir, 'next', 5) });
     await until(async () => (await store.jobs.get('next'))?.state === 'succeeded');
-    expect(await store.jobs.get('gone')).toMatchObject({ state: 'failed', error: expect.stringMatching(/input\.csv: file not found/) });
+    expect(await store.jobs.get('gone')).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/input\.csv: file not found/),
+    });
   });
 
   it('purges finished jobs older than the cutoff, files and row, and leaves newer ones', async () => {

@@ -14,17 +14,30 @@ describe('churnscope score (CLI)', () => {
     // The fixture has no multi-line records at its head, so its first 51 lines are the header and 50 rows.
     fs.writeFileSync(input, `${lines.slice(0, 51).join('\n')}\n`);
     const output = path.join(dir, 'scored.csv');
-    const stdout = execFileSync('node', ['bin/churnscope.js', 'score', '--in', input, '--out', output, '--text-col', 'review', '--id-col', 'product'], {
-      encoding: 'utf8',
-      env: { ...process.env, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const stdout = execFileSync(
+      'node',
+      ['bin/churnscope.js', 'score', '--in', input, '--out', output, '--text-col', 'review', '--id-col', 'product'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ rows: 50, scored: 50, errors: 0, aborted: false });
     expect(Object.values(summary.distribution.bands as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(50);
     const rows = parse(fs.readFileSync(output), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(50);
-    expect(Object.keys(rows[0])).toEqual(['product', 'review', 'score', 'risk', 'band', 'textRisk', 'rawProbability', 'phrases']);
+    expect(Object.keys(rows[0])).toEqual([
+      'product',
+      'review',
+      'score',
+      'risk',
+      'band',
+      'textRisk',
+      'rawProbability',
+      'phrases',
+    ]);
     for (const r of rows) expect(Number(r.risk)).toBeGreaterThanOrEqual(0);
   });
 });

@@ -14,7 +14,11 @@ const dir = tempDir();
 const run = (o: Partial<ScoreFileOptions> & { input: string; output: string }) =>
   scoreFile({ textColumn: 'text', idColumn: 'id', engine, calibrator: fakeCalibrator, chunkSize: 16, ...o });
 const errorsOf = (out: string) =>
-  fs.readFileSync(`${out}.errors.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { line: number; reason: string });
+  fs
+    .readFileSync(`${out}.errors.jsonl`, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { line: number; reason: string });
 
 describe('scoreFile', () => {
   it('CSV in, CSV out: every column kept, quotes and commas preserved, scores appended in input order', async () => {
@@ -25,14 +29,27 @@ describe('scoreFile', () => {
     const s = await run({ input, output });
     expect(s).toMatchObject({ rows: 100, scored: 100, errors: 0, skipped: 0, aborted: false });
     const out = parse(fs.readFileSync(output), { columns: true }) as Record<string, string>[];
-    expect(Object.keys(out[0])).toEqual(['id', 'text', 'stars', 'risk', 'band', 'textRisk', 'rawProbability', 'phrases']);
+    expect(Object.keys(out[0])).toEqual([
+      'id',
+      'text',
+      'stars',
+      'risk',
+      'band',
+      'textRisk',
+      'rawProbability',
+      'phrases',
+    ]);
     expect(out.map((r) => ({ id: r.id, text: r.text, stars: r.stars }))).toEqual(rows);
     const risky = out[0];
     expect(Number(risky.risk)).toBeGreaterThan(Number(out[1].risk));
     expect(risky.phrases).toBe('');
     expect(Object.values(s.distribution.bands).reduce((a, b) => a + b, 0)).toBe(100);
     expect(s.distribution.deciles.reduce((a, b) => a + b, 0)).toBe(100);
-    expect(JSON.parse(fs.readFileSync(`${output}.progress.json`, 'utf8'))).toMatchObject({ done: true, written: 100, lastId: 'r100' });
+    expect(JSON.parse(fs.readFileSync(`${output}.progress.json`, 'utf8'))).toMatchObject({
+      done: true,
+      written: 100,
+      lastId: 'r100',
+    });
   });
 
   it('JSONL in (gzipped), JSONL out, with phrases on request', async () => {
@@ -42,7 +59,11 @@ describe('scoreFile', () => {
     const output = path.join(dir, 'out.jsonl');
     const s = await run({ input, output, phrases: true });
     expect(s.scored).toBe(20);
-    const out = fs.readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const out = fs
+      .readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out[0]).toMatchObject({ id: 'r1', n: 1, band: expect.any(String), rawProbability: expect.any(Number) });
     expect(JSON.parse(out[0].phrases)[0].text).toMatch(/cancel|never/);
   });
@@ -62,7 +83,10 @@ describe('scoreFile', () => {
     ];
     const bytes = Buffer.from(lines.join('\n'), 'utf8');
     const at = bytes.indexOf('@@BYTE@@'); // replaced by a byte that is not UTF-8
-    fs.writeFileSync(input, Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff]), bytes.subarray(at + '@@BYTE@@'.length)]));
+    fs.writeFileSync(
+      input,
+      Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff]), bytes.subarray(at + '@@BYTE@@'.length)]),
+    );
     const output = path.join(dir, 'bad-out.jsonl');
     const s = await run({ input, output });
     expect(s).toMatchObject({ rows: 8, scored: 3, errors: 5 });
@@ -101,7 +125,12 @@ describe('scoreFile', () => {
       await run({ input, output: whole });
       const part = path.join(dir, `part.${ext}`);
       const ctl = new AbortController();
-      const first = await run({ input, output: part, signal: ctl.signal, onProgress: (p) => p.records >= 100 && ctl.abort() });
+      const first = await run({
+        input,
+        output: part,
+        signal: ctl.signal,
+        onProgress: (p) => p.records >= 100 && ctl.abort(),
+      });
       expect(first.aborted).toBe(true);
       expect(first.rows).toBeLessThan(300);
       const second = await run({ input, output: part, resume: true });
@@ -131,7 +160,9 @@ describe('scoreFile', () => {
     const output = path.join(dir, 'tampered.csv');
     await run({ input, output });
     fs.truncateSync(output, fs.statSync(output).size - 5);
-    await expect(run({ input, output, resume: true })).rejects.toThrow(/cannot resume, it holds \d+ bytes but the progress file records/);
+    await expect(run({ input, output, resume: true })).rejects.toThrow(
+      /cannot resume, it holds \d+ bytes but the progress file records/,
+    );
   });
 
   it('fails with a DataFileError naming the file when the input is unreadable', async () => {

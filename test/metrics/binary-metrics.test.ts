@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { atThreshold, averagePrecision, brierScore, calibrationBins, expectedCalibrationError, rocAuc } from '../../src/metrics';
+import {
+  atThreshold,
+  averagePrecision,
+  brierScore,
+  calibrationBins,
+  expectedCalibrationError,
+  rocAuc,
+} from '../../src/metrics';
 
 /** Mann-Whitney: the share of (positive, negative) pairs ranked correctly, ties counting one half. */
 function pairwiseAuc(s: number[], y: number[]): number {
@@ -16,7 +23,7 @@ function pairwiseAuc(s: number[], y: number[]): number {
 
 function lcg(seed: number) {
   let x = seed;
-  return () => ((x = (x * 1664525 + 1013904223) % 4294967296) / 4294967296);
+  return () => (x = (x * 1664525 + 1013904223) % 4294967296) / 4294967296;
 }
 
 describe('rocAuc', () => {

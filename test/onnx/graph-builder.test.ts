@@ -30,13 +30,23 @@ describe('GraphBuilder', () => {
     expect(model.producerName).toBe('churnscope');
     expect(model.metadataProps.map((p) => [p.key, p.value])).toEqual([['purpose', 'test']]);
     const graph = model.graph as OnnxTypes.GraphProto;
-    const dims = (graph.input[0] as OnnxTypes.ValueInfoProto).type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    const dims = (graph.input[0] as OnnxTypes.ValueInfoProto).type!.tensorType!.shape!.dim!.map(
+      (d) => d.dimParam || Number(d.dimValue),
+    );
     expect(dims).toEqual(['batch', 3]);
     const w = graph.initializer.find((t) => t.name === 'w') as OnnxTypes.TensorProto;
     expect(w.dataType).toBe(DataType.FLOAT);
     expect(w.dims.map(Number)).toEqual([3, 2]);
     expect(new DataView(w.rawData.buffer, w.rawData.byteOffset).getFloat32(4, true)).toBe(2);
-    expect(graph.node.map((n) => n.opType)).toEqual(['MatMul', 'Add', 'Transpose', 'Mul', 'Shape', 'Identity', 'Identity']);
+    expect(graph.node.map((n) => n.opType)).toEqual([
+      'MatMul',
+      'Add',
+      'Transpose',
+      'Mul',
+      'Shape',
+      'Identity',
+      'Identity',
+    ]);
   });
 
   it('runs in onnxruntime-node for two batch sizes', async () => {

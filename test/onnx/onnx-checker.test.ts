@@ -24,20 +24,26 @@ describe('ONNX checker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'churnscope-onnx-check-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const [label, head] of [['linear', TEST_HEAD], ['hybrid', TEST_HYBRID_HEAD]] as const) {
-    it.skipIf(!python)(python ? `accepts the exported USE-lite model with the ${label} head (full_check)` : SKIP_MESSAGE, async () => {
-      const file = join(dir, `model-${label}.onnx`);
-      writeFileSync(file, (await exportTestModel(head)).bytes);
-      const script = [
-        'import sys, onnx',
-        'onnx.checker.check_model(sys.argv[1], full_check=True)',
-        'm = onnx.load(sys.argv[1])',
-        'print("onnx", onnx.__version__, "ir", m.ir_version, "opset", m.opset_import[0].version, "nodes", len(m.graph.node))',
-      ].join('\n');
-      const res = spawnSync(python!, ['-I', '-c', script, file], { cwd: tmpdir(), encoding: 'utf8' });
-      console.info(`[onnx-checker] ${label}: ${python}: ${res.stdout.trim()} ${res.stderr.trim()}`);
-      expect(res.status, res.stderr).toBe(0);
-      expect(res.stdout).toMatch(/ir 8 opset 17/);
-    });
+  for (const [label, head] of [
+    ['linear', TEST_HEAD],
+    ['hybrid', TEST_HYBRID_HEAD],
+  ] as const) {
+    it.skipIf(!python)(
+      python ? `accepts the exported USE-lite model with the ${label} head (full_check)` : SKIP_MESSAGE,
+      async () => {
+        const file = join(dir, `model-${label}.onnx`);
+        writeFileSync(file, (await exportTestModel(head)).bytes);
+        const script = [
+          'import sys, onnx',
+          'onnx.checker.check_model(sys.argv[1], full_check=True)',
+          'm = onnx.load(sys.argv[1])',
+          'print("onnx", onnx.__version__, "ir", m.ir_version, "opset", m.opset_import[0].version, "nodes", len(m.graph.node))',
+        ].join('\n');
+        const res = spawnSync(python!, ['-I', '-c', script, file], { cwd: tmpdir(), encoding: 'utf8' });
+        console.info(`[onnx-checker] ${label}: ${python}: ${res.stdout.trim()} ${res.stderr.trim()}`);
+        expect(res.status, res.stderr).toBe(0);
+        expect(res.stdout).toMatch(/ir 8 opset 17/);
+      },
+    );
   }
 });

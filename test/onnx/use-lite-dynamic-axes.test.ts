@@ -25,7 +25,10 @@ describe('USE-lite ONNX export: dynamic axes and padding', () => {
     const all = (await readReviews(200)).map((r) => tokenize(r, 128));
     // Seven rows of clearly different lengths, from a single token to the 128 cap.
     const byLength = [...all].sort((a, b) => a.length - b.length);
-    seven = [[43], ...[8, 20, 40, 70, 100, 128].map((n) => byLength.find((r) => r.length >= n) ?? byLength[byLength.length - 1])];
+    seven = [
+      [43],
+      ...[8, 20, 40, 70, 100, 128].map((n) => byLength.find((r) => r.length >= n) ?? byLength[byLength.length - 1]),
+    ];
     session = await createSession((await exportTestModel()).bytes);
     singles = [];
     for (const row of seven) singles.push(await runOrt(session, [row]));

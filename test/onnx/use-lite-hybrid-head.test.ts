@@ -45,7 +45,12 @@ describe('USE-lite export with the hybrid head', () => {
     const diff = maxAbsDiff(out.logits, expected);
     console.info(`[hybrid] max |logit - JS| = ${diff.toExponential(3)}`);
     expect(diff).toBeLessThanOrEqual(1e-5);
-    expect(maxAbsDiff(out.probability, expected.map((l) => 1 / (1 + Math.exp(-l))))).toBeLessThanOrEqual(1e-6);
+    expect(
+      maxAbsDiff(
+        out.probability,
+        expected.map((l) => 1 / (1 + Math.exp(-l))),
+      ),
+    ).toBeLessThanOrEqual(1e-6);
   });
 
   it('exports the zero head (bare encoder): logits 0, probability 0.5', async () => {

@@ -4,7 +4,14 @@ import '@tensorflow/tfjs-backend-wasm';
 import type * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadUseGraphModel, runUseGraph } from '../helpers/load-use-graph';
-import { createSession, exportTestModel, maxAbsDiff, runOrt, TEST_HEAD, type OrtResult } from './helpers/exported-model';
+import {
+  createSession,
+  exportTestModel,
+  maxAbsDiff,
+  runOrt,
+  TEST_HEAD,
+  type OrtResult,
+} from './helpers/exported-model';
 import { reviewTexts as readReviews } from '../helpers/reviews';
 import { referenceTokenizer } from '../helpers/use-reference-tokens';
 
@@ -40,7 +47,9 @@ describe('USE-lite ONNX export vs the original TF.js graph', () => {
     const worst = Math.max(...diffs);
     const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
     const tokens = ids.flat().length;
-    console.info(`[parity] ${ids.length} reviews, ${tokens} tokens: max |ORT - TF| = ${worst.toExponential(3)}, mean per-review max = ${mean.toExponential(3)}`);
+    console.info(
+      `[parity] ${ids.length} reviews, ${tokens} tokens: max |ORT - TF| = ${worst.toExponential(3)}, mean per-review max = ${mean.toExponential(3)}`,
+    );
     expect(ours).toHaveLength(REVIEWS);
     expect(worst).toBeLessThanOrEqual(1e-4);
   });
@@ -59,7 +68,9 @@ describe('USE-lite ONNX export vs the original TF.js graph', () => {
         probDiff = Math.max(probDiff, Math.abs(out.probability[b] - 1 / (1 + Math.exp(-logit))));
       });
     }
-    console.info(`[head] max |logit - JS| = ${logitDiff.toExponential(3)}, max |probability - JS| = ${probDiff.toExponential(3)}`);
+    console.info(
+      `[head] max |logit - JS| = ${logitDiff.toExponential(3)}, max |probability - JS| = ${probDiff.toExponential(3)}`,
+    );
     expect(logitDiff).toBeLessThanOrEqual(1e-5);
     expect(probDiff).toBeLessThanOrEqual(1e-6);
   });

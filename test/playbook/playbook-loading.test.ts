@@ -20,9 +20,13 @@ function loadError(raw: unknown): ConfigError {
 
 describe('Playbook loading', () => {
   it('names the rule index and field of a bad regex, with the rule id', () => {
-    const err = loadError({ rules: [rule({ bandAtLeast: 'high' }), { ...rule({ driverMatches: ['ok', 'bill(('] }), id: 'price' }] });
+    const err = loadError({
+      rules: [rule({ bandAtLeast: 'high' }), { ...rule({ driverMatches: ['ok', 'bill(('] }), id: 'price' }],
+    });
     expect(err.field).toBe('rules[1].when.driverMatches[1]');
-    expect(err.message).toMatch(/rules\[1\]\.when\.driverMatches\[1\]: Invalid regular expression: \/bill\(\(\/i.*\(rule "price"\)/);
+    expect(err.message).toMatch(
+      /rules\[1\]\.when\.driverMatches\[1\]: Invalid regular expression: \/bill\(\(\/i.*\(rule "price"\)/,
+    );
   });
 
   it('rejects an unknown band and lists the valid ones', () => {
@@ -34,7 +38,10 @@ describe('Playbook loading', () => {
   it.each([
     [{ rules: [{ id: 'r', when: { bandAtLeast: 'high' } }] }, 'rules[0].action'],
     [{ rules: [rule({ bandAtLeast: 'high' }, { action: { ...action, title: undefined } })] }, 'rules[0].action.title'],
-    [{ rules: [rule({ bandAtLeast: 'high' }, { action: { ...action, priority: 'high' } })] }, 'rules[0].action.priority'],
+    [
+      { rules: [rule({ bandAtLeast: 'high' }, { action: { ...action, priority: 'high' } })] },
+      'rules[0].action.priority',
+    ],
     [{ rules: [rule({ bandAtLeast: 'high' }, { action: { ...action, channel: 'sms' } })] }, 'rules[0].action.channel'],
     [{ rules: [rule({})] }, 'rules[0].when'],
     [{ rules: [rule({ bandAtleast: 'high' })] }, 'rules[0].when'],

@@ -5,9 +5,21 @@ import { DEFAULT_PRIVACY_POLICY, prepareForStorage, type PrivacyPolicy } from '.
 
 const text = 'Cancel now. Reach me at jo@ex.com or +44 20 7946 0958, I want a refund to GB82WEST12345698765432.';
 const sha = createHash('sha256').update(text).digest('hex');
-const phrase = (s: string, weight: number) => ({ text: s, start: text.indexOf(s), end: text.indexOf(s) + s.length, weight });
-const phrases = [phrase('Cancel now.', 0.4), phrase('Reach me at jo@ex.com or +44 20 7946 0958,', 0.1), phrase('me at jo@ex', -0.01)];
-const policy = (storeText: PrivacyPolicy['storeText'], snippetChars = 40): PrivacyPolicy => ({ storeText, snippetChars });
+const phrase = (s: string, weight: number) => ({
+  text: s,
+  start: text.indexOf(s),
+  end: text.indexOf(s) + s.length,
+  weight,
+});
+const phrases = [
+  phrase('Cancel now.', 0.4),
+  phrase('Reach me at jo@ex.com or +44 20 7946 0958,', 0.1),
+  phrase('me at jo@ex', -0.01),
+];
+const policy = (storeText: PrivacyPolicy['storeText'], snippetChars = 40): PrivacyPolicy => ({
+  storeText,
+  snippetChars,
+});
 
 describe('prepareForStorage', () => {
   it('redacts by default, hashing the original text', () => {
@@ -40,7 +52,11 @@ describe('prepareForStorage', () => {
     expect(kept.text).toBeNull();
     expect(kept.hash).toBe(sha);
     expect(kept.snippet).toBe('Cancel now. Reach me at…');
-    expect(kept.spans.map((p) => [p.text, p.weight])).toEqual([[null, 0.4], [null, 0.1], [null, -0.01]]);
+    expect(kept.spans.map((p) => [p.text, p.weight])).toEqual([
+      [null, 0.4],
+      [null, 0.1],
+      [null, -0.01],
+    ]);
     expect(JSON.stringify(kept)).not.toMatch(/jo@ex|7946|GB82|refund/);
   });
 
@@ -57,6 +73,8 @@ describe('prepareForStorage', () => {
   });
 
   it('refuses an unknown mode naming the setting and its values', () => {
-    expect(() => prepareForStorage('x', { storeText: 'some' as 'none', snippetChars: 10 })).toThrow(/privacy\.storeText must be one of full, redacted, none/);
+    expect(() => prepareForStorage('x', { storeText: 'some' as 'none', snippetChars: 10 })).toThrow(
+      /privacy\.storeText must be one of full, redacted, none/,
+    );
   });
 });

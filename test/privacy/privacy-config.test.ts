@@ -4,13 +4,30 @@ import { loadConfig } from '../../src/config';
 
 describe('privacy configuration', () => {
   it('defaults to redacted storage, 80-character snippets and no retention', () => {
-    expect(loadConfig({ env: {} }).privacy).toEqual({ storeText: 'redacted', snippetChars: 80, retentionIntervalMinutes: 60 });
+    expect(loadConfig({ env: {} }).privacy).toEqual({
+      storeText: 'redacted',
+      snippetChars: 80,
+      retentionIntervalMinutes: 60,
+    });
   });
 
   it('reads CHURNSCOPE_* variables, with flags taking precedence', () => {
-    const env = { CHURNSCOPE_STORE_TEXT: 'none', CHURNSCOPE_RETENTION_DAYS: '30', CHURNSCOPE_SNIPPET_CHARS: '40', CHURNSCOPE_RETENTION_INTERVAL_MINUTES: '15' };
-    expect(loadConfig({ env }).privacy).toEqual({ storeText: 'none', snippetChars: 40, retentionDays: 30, retentionIntervalMinutes: 15 });
-    expect(loadConfig({ env, flags: { storeText: 'full', retentionDays: 7 } }).privacy).toMatchObject({ storeText: 'full', retentionDays: 7 });
+    const env = {
+      CHURNSCOPE_STORE_TEXT: 'none',
+      CHURNSCOPE_RETENTION_DAYS: '30',
+      CHURNSCOPE_SNIPPET_CHARS: '40',
+      CHURNSCOPE_RETENTION_INTERVAL_MINUTES: '15',
+    };
+    expect(loadConfig({ env }).privacy).toEqual({
+      storeText: 'none',
+      snippetChars: 40,
+      retentionDays: 30,
+      retentionIntervalMinutes: 15,
+    });
+    expect(loadConfig({ env, flags: { storeText: 'full', retentionDays: 7 } }).privacy).toMatchObject({
+      storeText: 'full',
+      retentionDays: 7,
+    });
   });
 
   it.each([

@@ -29,7 +29,13 @@ describe('RetentionJob', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     let now = new Date('2025-06-10T00:00:00Z');
     const store = fakeStore();
-    const job = await RetentionJob.create({ store, retentionDays: 7, intervalMs: 3_600_000, logger: silentLogger(), clock: () => now });
+    const job = await RetentionJob.create({
+      store,
+      retentionDays: 7,
+      intervalMs: 3_600_000,
+      logger: silentLogger(),
+      clock: () => now,
+    });
     expect(store.cutoffs).toEqual(['2025-06-03T00:00:00.000Z']);
     now = new Date('2025-06-10T01:00:00Z');
     await vi.advanceTimersByTimeAsync(3_600_000);
@@ -76,8 +82,12 @@ describe('RetentionJob', () => {
 
   it('refuses a retention below one day or a sub-second interval', async () => {
     const store = fakeStore();
-    await expect(RetentionJob.create({ store, retentionDays: 0, intervalMs: 60_000, logger: silentLogger() })).rejects.toMatchObject({ field: 'privacy.retentionDays' });
-    await expect(RetentionJob.create({ store, retentionDays: 3, intervalMs: 10, logger: silentLogger() })).rejects.toMatchObject({ field: 'privacy.retentionIntervalMinutes' });
+    await expect(
+      RetentionJob.create({ store, retentionDays: 0, intervalMs: 60_000, logger: silentLogger() }),
+    ).rejects.toMatchObject({ field: 'privacy.retentionDays' });
+    await expect(
+      RetentionJob.create({ store, retentionDays: 3, intervalMs: 10, logger: silentLogger() }),
+    ).rejects.toMatchObject({ field: 'privacy.retentionIntervalMinutes' });
     expect(store.cutoffs).toEqual([]);
   });
 });

@@ -15,13 +15,21 @@ describe('chooseBands', () => {
   });
 
   it('flags a target no cut reaches and keeps the band empty on validation', () => {
-    const { thresholds, achieved } = chooseBands([0.9, 0.8], [0, 1], bandTargetsSchema.parse({ critical: 0.99, high: 0.9 }));
+    const { thresholds, achieved } = chooseBands(
+      [0.9, 0.8],
+      [0, 1],
+      bandTargetsSchema.parse({ critical: 0.99, high: 0.9 }),
+    );
     expect(achieved.critical.reached).toBe(false);
     expect(thresholds.critical).toBeGreaterThan(0.9);
   });
 
   it('keeps thresholds ordered', () => {
-    const { thresholds } = chooseBands(probs, labels, bandTargetsSchema.parse({ medium: 0.7, high: 0.75, critical: 0.9 }));
+    const { thresholds } = chooseBands(
+      probs,
+      labels,
+      bandTargetsSchema.parse({ medium: 0.7, high: 0.75, critical: 0.9 }),
+    );
     expect(thresholds.medium).toBeLessThanOrEqual(thresholds.high);
     expect(thresholds.high).toBeLessThanOrEqual(thresholds.critical);
   });
@@ -30,6 +38,12 @@ describe('chooseBands', () => {
 describe('bandOf', () => {
   it('maps risks to bands at the edges', () => {
     const t = { medium: 0.3, high: 0.6, critical: 0.9 };
-    expect([0.1, 0.3, 0.59, 0.6, 0.95].map((r) => bandOf(r, t))).toEqual(['low', 'medium', 'medium', 'high', 'critical']);
+    expect([0.1, 0.3, 0.59, 0.6, 0.95].map((r) => bandOf(r, t))).toEqual([
+      'low',
+      'medium',
+      'medium',
+      'high',
+      'critical',
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { brierScore } from '../../src/metrics';
 
 function lcg(seed: number) {
   let x = seed;
-  return () => ((x = (x * 1664525 + 1013904223) % 4294967296) / 4294967296);
+  return () => (x = (x * 1664525 + 1013904223) % 4294967296) / 4294967296;
 }
 
 /** Scores that are systematically overconfident: the true probability is sigmoid(0.5·logit(p) − 0.3). */

@@ -21,7 +21,13 @@ describe('alert rules', () => {
     await store.alertRules.create({ ...rule, name: 'another', enabled: false });
     expect((await store.alertRules.list()).map((r) => r.name)).toEqual(['another', 'critical']);
     const updated = await store.alertRules.update(created.id, { enabled: false, condition: { minRisk: 0.9 } });
-    expect(updated).toMatchObject({ name: 'critical', enabled: false, condition: { minRisk: 0.9 }, action: rule.action, createdAt: created.createdAt });
+    expect(updated).toMatchObject({
+      name: 'critical',
+      enabled: false,
+      condition: { minRisk: 0.9 },
+      action: rule.action,
+      createdAt: created.createdAt,
+    });
     expect(await store.alertRules.get(created.id)).toEqual(updated);
     await store.alertRules.delete(created.id);
     expect(await store.alertRules.get(created.id)).toBeNull();
@@ -30,8 +36,12 @@ describe('alert rules', () => {
   it('refuses duplicates, bad fields and unknown ids', async () => {
     const created = await store.alertRules.create(rule);
     await expect(store.alertRules.create(rule)).rejects.toMatchObject({ field: 'name', status: 409 });
-    await expect(store.alertRules.create({ ...rule, name: 'x', enabled: 'yes' as unknown as boolean })).rejects.toMatchObject({ field: 'enabled' });
-    await expect(store.alertRules.create({ ...rule, name: 'y', condition: undefined })).rejects.toMatchObject({ field: 'condition' });
+    await expect(
+      store.alertRules.create({ ...rule, name: 'x', enabled: 'yes' as unknown as boolean }),
+    ).rejects.toMatchObject({ field: 'enabled' });
+    await expect(store.alertRules.create({ ...rule, name: 'y', condition: undefined })).rejects.toMatchObject({
+      field: 'condition',
+    });
     await expect(store.alertRules.update(created.id, { name: '' })).rejects.toBeInstanceOf(ValidationError);
     await expect(store.alertRules.update('nope', { enabled: false })).rejects.toBeInstanceOf(NotFoundError);
     await expect(store.alertRules.delete('nope')).rejects.toBeInstanceOf(NotFoundError);
@@ -42,11 +52,25 @@ describe('alert log', () => {
   it('records deliveries, updates attempts and lists newest first per rule', async () => {
     const r1 = await store.alertRules.create(rule);
     const r2 = await store.alertRules.create({ ...rule, name: 'other' });
-    const first = await store.alertLog.record({ ruleId: r1.id, customerId: 'c', status: 'pending', attempts: 0, payload: { risk: 0.97 } });
+    const first = await store.alertLog.record({
+      ruleId: r1.id,
+      customerId: 'c',
+      status: 'pending',
+      attempts: 0,
+      payload: { risk: 0.97 },
+    });
     await store.alertLog.record({ ruleId: r2.id, status: 'delivered', attempts: 1, payload: null });
     const second = await store.alertLog.record({ ruleId: r1.id, status: 'pending', attempts: 0, payload: {} });
     const failed = await store.alertLog.update(first, { status: 'failed', attempts: 3, lastError: 'HTTP 502' });
-    expect(failed).toMatchObject({ id: first, ruleId: r1.id, customerId: 'c', status: 'failed', attempts: 3, lastError: 'HTTP 502', payload: { risk: 0.97 } });
+    expect(failed).toMatchObject({
+      id: first,
+      ruleId: r1.id,
+      customerId: 'c',
+      status: 'failed',
+      attempts: 3,
+      lastError: 'HTTP 502',
+      payload: { risk: 0.97 },
+    });
     expect((await store.alertLog.list({ ruleId: r1.id, limit: 10 })).map((d) => d.id)).toEqual([second, first]);
     expect(await store.alertLog.list({ limit: 10 })).toHaveLength(3);
     // Deleting a rule takes its log with it.
@@ -56,9 +80,15 @@ describe('alert log', () => {
 
   it('refuses unknown rules and ids and bad fields', async () => {
     const r = await store.alertRules.create(rule);
-    await expect(store.alertLog.record({ ruleId: 'nope', status: 'pending', attempts: 0, payload: {} })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(store.alertLog.record({ ruleId: r.id, status: 'sent' as 'delivered', attempts: 0, payload: {} })).rejects.toMatchObject({ field: 'status' });
-    await expect(store.alertLog.record({ ruleId: r.id, status: 'pending', attempts: -1, payload: {} })).rejects.toMatchObject({ field: 'attempts' });
+    await expect(
+      store.alertLog.record({ ruleId: 'nope', status: 'pending', attempts: 0, payload: {} }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      store.alertLog.record({ ruleId: r.id, status: 'sent' as 'delivered', attempts: 0, payload: {} }),
+    ).rejects.toMatchObject({ field: 'status' });
+    await expect(
+      store.alertLog.record({ ruleId: r.id, status: 'pending', attempts: -1, payload: {} }),
+    ).rejects.toMatchObject({ field: 'attempts' });
     await expect(store.alertLog.update('nope', { attempts: 1 })).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -19,8 +19,22 @@ describe('API keys repository', () => {
   it('creates and lists keys without their hashes; the credential carries the hash', async () => {
     expect(await store.apiKeys.any()).toBe(false);
     const created = await store.apiKeys.create({ ...key, createdAt: '2025-01-01T00:00:00Z' });
-    expect(created).toEqual({ id: key.id, name: 'ci', scopes: ['score', 'read'], rateLimit: null, createdAt: '2025-01-01T00:00:00.000Z', revokedAt: null });
-    await store.apiKeys.create({ id: 'fedcba9876543210', name: 'ops', scopes: ['admin'], hash: hash('b'), rateLimit: 10, createdAt: '2025-02-01T00:00:00Z' });
+    expect(created).toEqual({
+      id: key.id,
+      name: 'ci',
+      scopes: ['score', 'read'],
+      rateLimit: null,
+      createdAt: '2025-01-01T00:00:00.000Z',
+      revokedAt: null,
+    });
+    await store.apiKeys.create({
+      id: 'fedcba9876543210',
+      name: 'ops',
+      scopes: ['admin'],
+      hash: hash('b'),
+      rateLimit: 10,
+      createdAt: '2025-02-01T00:00:00Z',
+    });
     const listed = await store.apiKeys.list();
     expect(listed.map((k) => k.name)).toEqual(['ci', 'ops']);
     expect(JSON.stringify(listed)).not.toContain(hash('a'));
@@ -51,10 +65,14 @@ describe('API keys repository', () => {
     await store.apiKeys.create(key);
     await expect(store.apiKeys.create({ ...key, hash: hash('c') })).rejects.toThrow(ConflictError);
     await expect(store.apiKeys.create({ ...key, id: 'x1', hash: hash('a') })).rejects.toThrow(ConflictError);
-    await expect(store.apiKeys.create({ ...key, id: 'x2', scopes: ['write' as ApiKeyScope] })).rejects.toThrow(/scopes\[0\] must be one of score, read, admin/);
+    await expect(store.apiKeys.create({ ...key, id: 'x2', scopes: ['write' as ApiKeyScope] })).rejects.toThrow(
+      /scopes\[0\] must be one of score, read, admin/,
+    );
     await expect(store.apiKeys.create({ ...key, id: 'x3', scopes: [] })).rejects.toThrow(ValidationError);
     await expect(store.apiKeys.create({ ...key, id: 'x4', hash: 'secret' })).rejects.toThrow(/hash must be a SHA-256/);
-    await expect(store.apiKeys.create({ ...key, id: 'x5', hash: hash('d'), rateLimit: 0 })).rejects.toThrow(/rateLimit/);
+    await expect(store.apiKeys.create({ ...key, id: 'x5', hash: hash('d'), rateLimit: 0 })).rejects.toThrow(
+      /rateLimit/,
+    );
     await expect(store.apiKeys.create({ ...key, id: 'x6', hash: hash('e'), name: '' })).rejects.toThrow(/name/);
     expect((await store.apiKeys.list()).map((k) => k.id)).toEqual([key.id]);
   });

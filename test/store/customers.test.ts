@@ -27,26 +27,44 @@ describe('customers', () => {
 
   it('refuses malformed input with a ValidationError naming the field', async () => {
     await expect(t.store.customers.upsert({ id: '', features: {} })).rejects.toMatchObject({ field: 'id' });
-    await expect(t.store.customers.upsert({ id: 'x', features: [] as unknown as Record<string, unknown> })).rejects.toMatchObject({ field: 'features' });
+    await expect(
+      t.store.customers.upsert({ id: 'x', features: [] as unknown as Record<string, unknown> }),
+    ).rejects.toMatchObject({ field: 'features' });
     await expect(t.store.customers.list({ limit: 0 })).rejects.toBeInstanceOf(ValidationError);
     await expect(t.store.customers.list({ limit: 10, offset: -1 })).rejects.toMatchObject({ field: 'offset' });
   });
 
   it('imports all rows or none, naming the bad row', async () => {
-    expect(await t.store.customers.importMany([{ id: 'a', features: { n: 1 } }, { id: 'b', features: { n: 2 } }])).toBe(2);
-    const bad = [{ id: 'c', features: {} }, { id: 'd', features: null as unknown as Record<string, unknown> }];
+    expect(
+      await t.store.customers.importMany([
+        { id: 'a', features: { n: 1 } },
+        { id: 'b', features: { n: 2 } },
+      ]),
+    ).toBe(2);
+    const bad = [
+      { id: 'c', features: {} },
+      { id: 'd', features: null as unknown as Record<string, unknown> },
+    ];
     await expect(t.store.customers.importMany(bad)).rejects.toMatchObject({ row: 1, field: 'features' });
     expect(await t.store.customers.get('c')).toBeNull();
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    await expect(t.store.customers.importMany([{ id: 'e', features: {} }, { id: 'f', features: cyclic }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      t.store.customers.importMany([
+        { id: 'e', features: {} },
+        { id: 'f', features: cyclic },
+      ]),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(await t.store.customers.get('e')).toBeNull();
   });
 
   it('rolls back a whole import when the write itself fails half-way', async () => {
     await t.store.customers.upsert({ id: 'keep', features: { v: 1 } });
     const failing = t.store.transaction(async (tx) => {
-      await tx.customers.importMany([{ id: 'new', features: {} }, { id: 'keep', features: { v: 2 } }]);
+      await tx.customers.importMany([
+        { id: 'new', features: {} },
+        { id: 'keep', features: { v: 2 } },
+      ]);
       throw new Error('abort after the import');
     });
     await expect(failing).rejects.toThrow('abort after the import');
@@ -59,17 +77,41 @@ describe('customers', () => {
     const s = t.store;
     await s.customers.upsert({ id: 'gone', features: { plan: 'pro' } });
     await s.customers.upsert({ id: 'stays', features: {} });
-    const rule = await s.alertRules.create({ name: 'high risk', condition: { minRisk: 0.8 }, action: { webhook: 'x' }, enabled: true });
+    const rule = await s.alertRules.create({
+      name: 'high risk',
+      condition: { minRisk: 0.8 },
+      action: { webhook: 'x' },
+      enabled: true,
+    });
     const textIds: string[] = [];
     for (let i = 0; i < 30; i++) {
-      const textId = await s.texts.insert({ customerId: 'gone', source: 'ticket', text: `${marker} #${i} ${'please '.repeat(40)}`, hash: `h${i}` });
+      const textId = await s.texts.insert({
+        customerId: 'gone',
+        source: 'ticket',
+        text: `${marker} #${i} ${'please '.repeat(40)}`,
+        hash: `h${i}`,
+      });
       textIds.push(textId);
-      await s.scores.insert({ textId, modelVersion: 'm1', risk: 0.9, textRisk: 0.9, tabularRisk: null, band: 'critical', drivers: { phrase: marker } });
+      await s.scores.insert({
+        textId,
+        modelVersion: 'm1',
+        risk: 0.9,
+        textRisk: 0.9,
+        tabularRisk: null,
+        band: 'critical',
+        drivers: { phrase: marker },
+      });
       await s.alertLog.record({ ruleId: rule.id, textId, status: 'delivered', attempts: 1, payload: { text: marker } });
     }
     await s.feedback.insert({ textId: textIds[0], outcome: 'churned' });
     await s.feedback.insert({ customerId: 'gone', outcome: 'override', overrideRisk: 0.1, note: marker });
-    await s.alertLog.record({ ruleId: rule.id, customerId: 'gone', status: 'pending', attempts: 0, payload: { note: marker } });
+    await s.alertLog.record({
+      ruleId: rule.id,
+      customerId: 'gone',
+      status: 'pending',
+      attempts: 0,
+      payload: { note: marker },
+    });
     const kept = await s.texts.insert({ customerId: 'stays', source: 'chat', text: 'hello there', hash: 'k' });
 
     expect(await fileContains(t.file, marker)).toBe(true);

@@ -29,11 +29,28 @@ async function startFileApp(privacy: PrivacyPolicy) {
   const file = path.join(dir, 'churnscope.db');
   const logger = silentLogger();
   const store = await SqliteStore.create({ path: file, logger });
-  const models = new ModelRegistry({ initial: fakeServingModel('v1'), open: async () => fakeServingModel('v1'), known: () => [], logger });
+  const models = new ModelRegistry({
+    initial: fakeServingModel('v1'),
+    open: async () => fakeServingModel('v1'),
+    known: () => [],
+    logger,
+  });
   const metrics = new ServiceMetrics({ queueDepth: () => 0, activeModel: () => 'v1' });
   const delivered = async () => new Response('ok', { status: 200 });
-  const alerts = new AlertService({ store, sender: new WebhookSender({ fetch: delivered as typeof fetch, backoffMs: 1, maxAttempts: 1 }), logger });
-  const app = createApp({ models, store, playbook: await Playbook.fromFile(DEFAULT_PLAYBOOK), metrics, logger, alerts, privacy });
+  const alerts = new AlertService({
+    store,
+    sender: new WebhookSender({ fetch: delivered as typeof fetch, backoffMs: 1, maxAttempts: 1 }),
+    logger,
+  });
+  const app = createApp({
+    models,
+    store,
+    playbook: await Playbook.fromFile(DEFAULT_PLAYBOOK),
+    metrics,
+    logger,
+    alerts,
+    privacy,
+  });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   cleanups.push(async () => {
@@ -47,7 +64,9 @@ async function startFileApp(privacy: PrivacyPolicy) {
 
 /** Which of the markers occur, as UTF-8 bytes, in the database file or its -wal / -shm companions. */
 async function markersOnDisk(file: string, markers: readonly string[]): Promise<string[]> {
-  const bytes = await Promise.all(['', '-wal', '-shm'].map(async (suffix) => (existsSync(file + suffix) ? readFile(file + suffix) : Buffer.alloc(0))));
+  const bytes = await Promise.all(
+    ['', '-wal', '-shm'].map(async (suffix) => (existsSync(file + suffix) ? readFile(file + suffix) : Buffer.alloc(0))),
+  );
   return markers.filter((m) => bytes.some((b) => b.includes(Buffer.from(m, 'utf8'))));
 }
 
@@ -58,23 +77,46 @@ describe.each(['full', 'redacted', 'none'] as const)('erasing a customer (privac
     const words = ['QUOKKAZEPHYR', 'PLINTHBORSCHT', 'WOMBATFJORD'];
     const email = 'zelda.quokka@erase-me.example';
     // The rule fires on every text, so alert deliveries about the customer are logged too.
-    const rule = await call(app.base, 'POST', '/v1/alerts/rules', { name: 'all', condition: { type: 'risk_above', threshold: 0 }, action: { type: 'webhook', url: 'http://hooks.invalid/x', secret: 'a-secret-of-16-chars' }, enabled: true });
+    const rule = await call(app.base, 'POST', '/v1/alerts/rules', {
+      name: 'all',
+      condition: { type: 'risk_above', threshold: 0 },
+      action: { type: 'webhook', url: 'http://hooks.invalid/x', secret: 'a-secret-of-16-chars' },
+      enabled: true,
+    });
     expect(rule.status).toBe(201);
     const textIds: string[] = [];
     for (const word of words) {
-      const scored = await call(app.base, 'POST', '/v1/score', { text: `Nice start. ${word} cancel refund never bill. Mail ${email} now.`, customerId: gone, explain: true });
+      const scored = await call(app.base, 'POST', '/v1/score', {
+        text: `Nice start. ${word} cancel refund never bill. Mail ${email} now.`,
+        customerId: gone,
+        explain: true,
+      });
       expect(scored.status).toBe(200);
       expect(scored.json.drivers.phrases.length).toBeGreaterThan(0);
       textIds.push(scored.json.textId);
     }
-    const kept = await call(app.base, 'POST', '/v1/score', { text: 'KEEPMARKERVOLE cancel please', customerId: 'cust-stays' });
-    expect((await call(app.base, 'POST', '/v1/feedback', { customerId: gone, outcome: 'churned', note: 'NOTEMARKERIBIS' })).status).toBe(201);
-    expect((await call(app.base, 'POST', '/v1/feedback', { textId: textIds[0], outcome: 'override', overrideRisk: 0.2 })).status).toBe(201);
+    const kept = await call(app.base, 'POST', '/v1/score', {
+      text: 'KEEPMARKERVOLE cancel please',
+      customerId: 'cust-stays',
+    });
+    expect(
+      (await call(app.base, 'POST', '/v1/feedback', { customerId: gone, outcome: 'churned', note: 'NOTEMARKERIBIS' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await call(app.base, 'POST', '/v1/feedback', { textId: textIds[0], outcome: 'override', overrideRisk: 0.2 }))
+        .status,
+    ).toBe(201);
     await app.alerts.drain();
     expect((await app.store.alertLog.list({ limit: 100 })).some((d) => d.customerId === gone)).toBe(true);
 
     // The controls: what is about to be erased is on disk now (in the WAL or the file), and so is the other customer.
-    const before = await markersOnDisk(app.file, [...(storeText === 'none' ? [] : words), 'NOTEMARKERIBIS', gone, 'KEEPMARKERVOLE'].filter((m) => storeText !== 'none' || m !== 'KEEPMARKERVOLE'));
+    const before = await markersOnDisk(
+      app.file,
+      [...(storeText === 'none' ? [] : words), 'NOTEMARKERIBIS', gone, 'KEEPMARKERVOLE'].filter(
+        (m) => storeText !== 'none' || m !== 'KEEPMARKERVOLE',
+      ),
+    );
     expect(before).toContain('NOTEMARKERIBIS');
     expect(before).toContain(gone);
     if (storeText !== 'none') expect(before).toEqual(expect.arrayContaining(words));
@@ -103,7 +145,9 @@ describe('what is stored of a scored text', () => {
       // Scoring and the response see the raw text whatever is stored.
       expect(scored.json.drivers.phrases.map((p: { text: string }) => p.text).join(' ')).toContain('jo@ex.com');
       const stored = await app.store.texts.get(scored.json.textId);
-      const drivers = (await app.store.scores.latestForCustomer('c1'))!.drivers as { phrases: Array<{ text: string | null }> };
+      const drivers = (await app.store.scores.latestForCustomer('c1'))!.drivers as {
+        phrases: Array<{ text: string | null }>;
+      };
       const history = await app.store.scores.history('c1', { limit: 1 });
       if (storeText === 'full') {
         expect(stored?.text).toBe(text);
@@ -118,7 +162,9 @@ describe('what is stored of a scored text', () => {
         expect(history[0].snippet).toBe('Fine weather today. Cancel refund never…');
       }
       expect(stored?.snippet).toBe('Fine weather today. Cancel refund never…');
-      expect(await markersOnDisk(app.file, ['jo@ex.com', '7946 0958'])).toEqual(storeText === 'full' ? ['jo@ex.com', '7946 0958'] : []);
+      expect(await markersOnDisk(app.file, ['jo@ex.com', '7946 0958'])).toEqual(
+        storeText === 'full' ? ['jo@ex.com', '7946 0958'] : [],
+      );
     }
   });
 });

@@ -15,9 +15,24 @@ afterEach(async () => {
 const at = (day: number) => new Date(Date.UTC(2025, 0, 1 + day)).toISOString();
 
 async function scoredText(customerId: string, day: number, ...risks: number[]): Promise<string> {
-  const textId = await store.texts.insert({ customerId, source: 'ticket', text: `t${day}`, hash: `${customerId}${day}`, createdAt: at(day) });
+  const textId = await store.texts.insert({
+    customerId,
+    source: 'ticket',
+    text: `t${day}`,
+    hash: `${customerId}${day}`,
+    createdAt: at(day),
+  });
   for (const [i, risk] of risks.entries()) {
-    await store.scores.insert({ textId, modelVersion: `m${i}`, risk, textRisk: risk, tabularRisk: null, band: 'low', drivers: null, createdAt: at(day + i) });
+    await store.scores.insert({
+      textId,
+      modelVersion: `m${i}`,
+      risk,
+      textRisk: risk,
+      tabularRisk: null,
+      band: 'low',
+      drivers: null,
+      createdAt: at(day + i),
+    });
   }
   return textId;
 }
@@ -25,17 +40,29 @@ async function scoredText(customerId: string, day: number, ...risks: number[]): 
 describe('feedback', () => {
   it('needs a customer or a text, and an overrideRisk exactly for overrides', async () => {
     await expect(store.feedback.insert({ outcome: 'churned' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(store.feedback.insert({ customerId: 'c', outcome: 'override' })).rejects.toMatchObject({ field: 'overrideRisk' });
-    await expect(store.feedback.insert({ customerId: 'c', outcome: 'retained', overrideRisk: 0.2 })).rejects.toMatchObject({ field: 'overrideRisk' });
-    await expect(store.feedback.insert({ customerId: 'c', outcome: 'override', overrideRisk: 2 })).rejects.toMatchObject({ field: 'overrideRisk' });
-    await expect(store.feedback.insert({ customerId: 'c', outcome: 'lost' as 'churned' })).rejects.toMatchObject({ field: 'outcome' });
-    expect(await store.feedback.insert({ customerId: 'c', outcome: 'override', overrideRisk: 0.3, note: 'renewed' })).toMatch(/^[0-9a-f-]{36}$/);
+    await expect(store.feedback.insert({ customerId: 'c', outcome: 'override' })).rejects.toMatchObject({
+      field: 'overrideRisk',
+    });
+    await expect(
+      store.feedback.insert({ customerId: 'c', outcome: 'retained', overrideRisk: 0.2 }),
+    ).rejects.toMatchObject({ field: 'overrideRisk' });
+    await expect(
+      store.feedback.insert({ customerId: 'c', outcome: 'override', overrideRisk: 2 }),
+    ).rejects.toMatchObject({ field: 'overrideRisk' });
+    await expect(store.feedback.insert({ customerId: 'c', outcome: 'lost' as 'churned' })).rejects.toMatchObject({
+      field: 'outcome',
+    });
+    expect(
+      await store.feedback.insert({ customerId: 'c', outcome: 'override', overrideRisk: 0.3, note: 'renewed' }),
+    ).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('refuses an unknown text and a text of another customer', async () => {
     const textId = await scoredText('a', 0, 0.5);
     await expect(store.feedback.insert({ textId: 'nope', outcome: 'churned' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(store.feedback.insert({ textId, customerId: 'b', outcome: 'churned' })).rejects.toMatchObject({ field: 'customerId' });
+    await expect(store.feedback.insert({ textId, customerId: 'b', outcome: 'churned' })).rejects.toMatchObject({
+      field: 'customerId',
+    });
   });
 
   it('pairs each outcome with the newest score of its text, or of the customer newest scored text', async () => {
@@ -54,6 +81,11 @@ describe('feedback', () => {
 
     const points = await store.feedback.labelledScores();
     expect(points).toHaveLength(2);
-    expect(points).toEqual(expect.arrayContaining([{ risk: 0.35, label: 1 }, { risk: 0.15, label: 0 }]));
+    expect(points).toEqual(
+      expect.arrayContaining([
+        { risk: 0.35, label: 1 },
+        { risk: 0.15, label: 0 },
+      ]),
+    );
   });
 });

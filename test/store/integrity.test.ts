@@ -19,12 +19,16 @@ async function populatedFile(): Promise<{ file: string; leafPage: number }> {
   cleanups.push(cleanup);
   const file = path.join(dir, 'shop.db');
   const store = await SqliteStore.create({ path: file, logger: silentLogger() });
-  await store.customers.importMany(Array.from({ length: 300 }, (_, i) => ({ id: `c${i}`, features: { n: i, pad: 'x'.repeat(200) } })));
+  await store.customers.importMany(
+    Array.from({ length: 300 }, (_, i) => ({ id: `c${i}`, features: { n: i, pad: 'x'.repeat(200) } })),
+  );
   await store.dispose();
   const db = new Database(file);
   // Fold the WAL into the main file, so the bytes edited below are the ones SQLite reads.
   db.pragma('wal_checkpoint(TRUNCATE)');
-  const leaves = db.prepare("SELECT pageno FROM dbstat WHERE name = 'customers' AND pagetype = 'leaf' ORDER BY pageno").all() as Array<{ pageno: number }>;
+  const leaves = db
+    .prepare("SELECT pageno FROM dbstat WHERE name = 'customers' AND pagetype = 'leaf' ORDER BY pageno")
+    .all() as Array<{ pageno: number }>;
   db.close();
   expect(leaves.length).toBeGreaterThan(2);
   return { file, leafPage: leaves[1].pageno };
@@ -57,7 +61,9 @@ describe('start-up integrity check', () => {
     expect((err as ConfigError).field).toBe('dbPath');
     // quick_check either lists the damage (the usual case: tree, page, cell) or stops at it with SQLITE_CORRUPT.
     expect((err as Error).message).toMatch(
-      new RegExp(`^database ${escape(file)} is corrupt (\\(Tree \\d+ page ${leafPage} cell 0: Offset \\d+ out of range|or not a SQLite database)`),
+      new RegExp(
+        `^database ${escape(file)} is corrupt (\\(Tree \\d+ page ${leafPage} cell 0: Offset \\d+ out of range|or not a SQLite database)`,
+      ),
     );
     expect((err as Error).message).toMatch(/restore it from a backup/);
   });

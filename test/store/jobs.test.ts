@@ -15,8 +15,18 @@ afterEach(async () => {
 describe('jobs', () => {
   it('creates queued jobs and tracks cursor, counts and state', async () => {
     const job = await store.jobs.create({ input: { file: 'batch.csv' } });
-    expect(job).toMatchObject({ state: 'queued', input: { file: 'batch.csv' }, cursor: null, counts: null, error: null });
-    const running = await store.jobs.update(job.id, { state: 'running', cursor: { row: 500 }, counts: { scored: 500 } });
+    expect(job).toMatchObject({
+      state: 'queued',
+      input: { file: 'batch.csv' },
+      cursor: null,
+      counts: null,
+      error: null,
+    });
+    const running = await store.jobs.update(job.id, {
+      state: 'running',
+      cursor: { row: 500 },
+      counts: { scored: 500 },
+    });
     expect(running).toMatchObject({ state: 'running', cursor: { row: 500 }, counts: { scored: 500 } });
     const failed = await store.jobs.update(job.id, { state: 'failed', error: 'disk full' });
     expect(failed).toMatchObject({ state: 'failed', cursor: { row: 500 }, error: 'disk full' });
@@ -28,7 +38,9 @@ describe('jobs', () => {
 
   it('refuses unknown jobs and states', async () => {
     await expect(store.jobs.update('nope', { state: 'running' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(store.jobs.create({ input: {}, state: 'paused' as 'queued' })).rejects.toMatchObject({ field: 'state' });
+    await expect(store.jobs.create({ input: {}, state: 'paused' as 'queued' })).rejects.toMatchObject({
+      field: 'state',
+    });
     expect(await store.jobs.get('nope')).toBeNull();
   });
 });

@@ -24,7 +24,9 @@ async function dbFile(): Promise<string> {
 function versions(file: string): number[] {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version);
+    return (
+      db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>
+    ).map((r) => r.version);
   } finally {
     db.close();
   }
@@ -37,10 +39,25 @@ describe('migrations', () => {
     await store.dispose();
     expect(versions(file)).toEqual(migrations.map((m) => m.version));
     const db = new Database(file, { readonly: true });
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>
+    ).map((r) => r.name);
     const applied = db.prepare('SELECT applied_at FROM schema_migrations').get() as { applied_at: string };
     db.close();
-    expect(tables).toEqual(expect.arrayContaining(['customers', 'texts', 'scores', 'feedback', 'models', 'alert_rules', 'alert_log', 'jobs', 'api_keys', 'schema_migrations']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'customers',
+        'texts',
+        'scores',
+        'feedback',
+        'models',
+        'alert_rules',
+        'alert_log',
+        'jobs',
+        'api_keys',
+        'schema_migrations',
+      ]),
+    );
     expect(new Date(applied.applied_at).toISOString()).toBe(applied.applied_at);
   });
 
@@ -59,11 +76,17 @@ describe('migrations', () => {
     const file = await dbFile();
     await (await SqliteStore.create({ path: file, logger: silentLogger() })).dispose();
     const db = new Database(file);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(latest + 1, 'from the future', new Date().toISOString());
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      latest + 1,
+      'from the future',
+      new Date().toISOString(),
+    );
     db.close();
     const opening = SqliteStore.create({ path: file, logger: silentLogger() });
     await expect(opening).rejects.toBeInstanceOf(ConfigError);
-    await expect(opening).rejects.toThrow(`schema is version ${latest + 1}, newer than the ${latest} this churnscope knows`);
+    await expect(opening).rejects.toThrow(
+      `schema is version ${latest + 1}, newer than the ${latest} this churnscope knows`,
+    );
   });
 
   it('applies pending migrations in order, each atomically: a failing one leaves the earlier ones applied', () => {
@@ -73,7 +96,9 @@ describe('migrations', () => {
       { version: 2, name: 'two', sql: 'CREATE TABLE b (x); CREATE TABLE oops (' },
     ];
     expect(() => migrate(db, list, silentLogger())).toThrow(/migration 2 \(two\) failed/);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>
+    ).map((r) => r.name);
     expect(tables).toContain('a');
     expect(tables).not.toContain('b');
     list[1] = { version: 2, name: 'two', sql: 'CREATE TABLE b (x)' };

@@ -34,6 +34,8 @@ describe('models', () => {
     await expect(store.models.register({ version: 'v1', path: 'q', metrics: {} })).rejects.toThrow(ConflictError);
     await expect(store.models.activate('v9')).rejects.toBeInstanceOf(NotFoundError);
     expect((await store.models.active())?.version).toBe('v1');
-    await expect(store.models.register({ version: 'v2', path: '', metrics: {} })).rejects.toMatchObject({ field: 'path' });
+    await expect(store.models.register({ version: 'v2', path: '', metrics: {} })).rejects.toMatchObject({
+      field: 'path',
+    });
   });
 });

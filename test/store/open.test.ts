@@ -27,7 +27,17 @@ describe('opening the store', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     // A dangling reference is refused, which only happens with foreign_keys = ON.
-    await expect(store.scores.insert({ textId: 'nope', modelVersion: 'm', risk: 0.5, textRisk: 0.5, tabularRisk: null, band: 'medium', drivers: [] })).rejects.toThrow(/text nope does not exist/);
+    await expect(
+      store.scores.insert({
+        textId: 'nope',
+        modelVersion: 'm',
+        risk: 0.5,
+        textRisk: 0.5,
+        tabularRisk: null,
+        band: 'medium',
+        drivers: [],
+      }),
+    ).rejects.toThrow(/text nope does not exist/);
     await store.dispose();
     await store.dispose();
   });
@@ -43,7 +53,9 @@ describe('opening the store', () => {
   it('refuses a database whose pages were damaged', async () => {
     const file = path.join(await folder(), 'damaged.db');
     const store = await SqliteStore.create({ path: file, logger: silentLogger() });
-    await store.customers.importMany(Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, features: { n: i, pad: 'x'.repeat(200) } })));
+    await store.customers.importMany(
+      Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, features: { n: i, pad: 'x'.repeat(200) } })),
+    );
     await store.dispose();
     const bytes = await readFile(file);
     const pageSize = bytes.readUInt16BE(16);

@@ -16,13 +16,46 @@ const day = (n: number) => new Date(Date.UTC(2025, 0, 1 + n)).toISOString();
 describe('texts.deleteOlderThan', () => {
   it('deletes old texts with everything tied to them, keeps newer ones and customer-level records', async () => {
     const s = t.store;
-    const rule = await s.alertRules.create({ name: 'r', condition: { type: 'risk_above', threshold: 0 }, action: {}, enabled: true });
+    const rule = await s.alertRules.create({
+      name: 'r',
+      condition: { type: 'risk_above', threshold: 0 },
+      action: {},
+      enabled: true,
+    });
     const ids: Record<string, string> = {};
-    for (const [name, at] of [['old1', 1], ['old2', 2], ['old3', 3], ['edge', 10], ['new', 20]] as const) {
-      ids[name] = await s.texts.insert({ customerId: 'c', source: 'chat', text: `RETAINMARKER-${name}`, hash: name, createdAt: day(at) });
-      await s.scores.insert({ textId: ids[name], modelVersion: 'm', risk: 0.5, textRisk: 0.5, tabularRisk: null, band: 'medium', drivers: { phrases: [{ text: `RETAINMARKER-${name}` }] }, createdAt: day(at) });
+    for (const [name, at] of [
+      ['old1', 1],
+      ['old2', 2],
+      ['old3', 3],
+      ['edge', 10],
+      ['new', 20],
+    ] as const) {
+      ids[name] = await s.texts.insert({
+        customerId: 'c',
+        source: 'chat',
+        text: `RETAINMARKER-${name}`,
+        hash: name,
+        createdAt: day(at),
+      });
+      await s.scores.insert({
+        textId: ids[name],
+        modelVersion: 'm',
+        risk: 0.5,
+        textRisk: 0.5,
+        tabularRisk: null,
+        band: 'medium',
+        drivers: { phrases: [{ text: `RETAINMARKER-${name}` }] },
+        createdAt: day(at),
+      });
       await s.feedback.insert({ textId: ids[name], outcome: 'churned', at: day(at) });
-      await s.alertLog.record({ ruleId: rule.id, textId: ids[name], customerId: 'c', status: 'delivered', attempts: 1, payload: { n: name } });
+      await s.alertLog.record({
+        ruleId: rule.id,
+        textId: ids[name],
+        customerId: 'c',
+        status: 'delivered',
+        attempts: 1,
+        payload: { n: name },
+      });
     }
     await s.feedback.insert({ customerId: 'c', outcome: 'retained', at: day(0) });
     await s.alertLog.record({ ruleId: rule.id, customerId: 'c', status: 'delivered', attempts: 1, payload: {} });
@@ -52,7 +85,9 @@ describe('texts.deleteOlderThan', () => {
 
   it('refuses a cutoff that is not a date and a batch size below 1', async () => {
     await expect(t.store.texts.deleteOlderThan(new Date('nope'))).rejects.toMatchObject({ field: 'cutoff' });
-    await expect(t.store.texts.deleteOlderThan(new Date(), { batchSize: 0 })).rejects.toMatchObject({ field: 'batchSize' });
+    await expect(t.store.texts.deleteOlderThan(new Date(), { batchSize: 0 })).rejects.toMatchObject({
+      field: 'batchSize',
+    });
   });
 
   it('stores and returns the redacted snippet beside the text', async () => {

@@ -25,17 +25,36 @@ describe('texts', () => {
     const id = await store.texts.insert({ customerId: 'c', source: 'chat', text: 'hi', hash: 'h1' });
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await store.texts.get(id)).toMatchObject({ id, customerId: 'c', source: 'chat', text: 'hi', hash: 'h1' });
-    await store.texts.insert({ id: 'fixed', source: 'review', text: null, hash: 'h2', createdAt: '2025-01-02T03:04:05+02:00' });
-    expect(await store.texts.get('fixed')).toEqual({ id: 'fixed', customerId: null, source: 'review', text: null, hash: 'h2', createdAt: '2025-01-02T01:04:05.000Z' });
+    await store.texts.insert({
+      id: 'fixed',
+      source: 'review',
+      text: null,
+      hash: 'h2',
+      createdAt: '2025-01-02T03:04:05+02:00',
+    });
+    expect(await store.texts.get('fixed')).toEqual({
+      id: 'fixed',
+      customerId: null,
+      source: 'review',
+      text: null,
+      hash: 'h2',
+      createdAt: '2025-01-02T01:04:05.000Z',
+    });
     expect(await store.texts.get('missing')).toBeNull();
   });
 
   it('refuses bad input and duplicate ids', async () => {
-    await expect(store.texts.insert({ source: 'email' as 'chat', text: 'x', hash: 'h' })).rejects.toMatchObject({ field: 'source' });
+    await expect(store.texts.insert({ source: 'email' as 'chat', text: 'x', hash: 'h' })).rejects.toMatchObject({
+      field: 'source',
+    });
     await expect(store.texts.insert({ source: 'chat', text: 'x', hash: '' })).rejects.toMatchObject({ field: 'hash' });
-    await expect(store.texts.insert({ source: 'chat', text: 'x', hash: 'h', createdAt: 'yesterday' })).rejects.toMatchObject({ field: 'createdAt' });
+    await expect(
+      store.texts.insert({ source: 'chat', text: 'x', hash: 'h', createdAt: 'yesterday' }),
+    ).rejects.toMatchObject({ field: 'createdAt' });
     await store.texts.insert({ id: 'dup', source: 'chat', text: 'x', hash: 'h' });
-    await expect(store.texts.insert({ id: 'dup', source: 'chat', text: 'y', hash: 'h' })).rejects.toThrow(ConflictError);
+    await expect(store.texts.insert({ id: 'dup', source: 'chat', text: 'y', hash: 'h' })).rejects.toThrow(
+      ConflictError,
+    );
   });
 });
 
@@ -44,9 +63,20 @@ describe('scores', () => {
     const textId = await store.texts.insert({ customerId: 'c', source: 'ticket', text: 'cancel', hash: 'h' });
     const embedding = new Float32Array([0.25, -1.5, 3e-8]);
     const drivers = { tokens: [{ token: 'cancel', weight: 0.4 }], tabular: null };
-    await store.scores.insert(score(textId, 0.8, { textRisk: 0.7, tabularRisk: 0.9, band: 'high', drivers, embedding, createdAt: at(1) }));
+    await store.scores.insert(
+      score(textId, 0.8, { textRisk: 0.7, tabularRisk: 0.9, band: 'high', drivers, embedding, createdAt: at(1) }),
+    );
     const latest = await store.scores.latestForCustomer('c');
-    expect(latest).toMatchObject({ textId, modelVersion: 'm1', risk: 0.8, textRisk: 0.7, tabularRisk: 0.9, band: 'high', drivers, createdAt: at(1) });
+    expect(latest).toMatchObject({
+      textId,
+      modelVersion: 'm1',
+      risk: 0.8,
+      textRisk: 0.7,
+      tabularRisk: 0.9,
+      band: 'high',
+      drivers,
+      createdAt: at(1),
+    });
     expect(Array.from(latest!.embedding!)).toEqual(Array.from(embedding));
     expect(await store.scores.latestForCustomer('nobody')).toBeNull();
   });
@@ -54,15 +84,37 @@ describe('scores', () => {
   it('refuses out-of-range risks, unknown bands and unknown texts', async () => {
     const textId = await store.texts.insert({ source: 'chat', text: 'x', hash: 'h' });
     await expect(store.scores.insert(score(textId, 1.2))).rejects.toMatchObject({ field: 'risk' });
-    await expect(store.scores.insert(score(textId, 0.5, { band: 'severe' as 'high' }))).rejects.toMatchObject({ field: 'band' });
-    await expect(store.scores.insert(score(textId, 0.5, { tabularRisk: Number.NaN }))).rejects.toMatchObject({ field: 'tabularRisk' });
+    await expect(store.scores.insert(score(textId, 0.5, { band: 'severe' as 'high' }))).rejects.toMatchObject({
+      field: 'band',
+    });
+    await expect(store.scores.insert(score(textId, 0.5, { tabularRisk: Number.NaN }))).rejects.toMatchObject({
+      field: 'tabularRisk',
+    });
     await expect(store.scores.insert(score('no-such-text', 0.5))).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('lists history newest text first, once per score, with snippets', async () => {
-    const older = await store.texts.insert({ customerId: 'c', source: 'review', text: 'short', hash: 'a', createdAt: at(0) });
-    const newer = await store.texts.insert({ customerId: 'c', source: 'ticket', text: 'x'.repeat(300), hash: 'b', createdAt: at(5) });
-    const hidden = await store.texts.insert({ customerId: 'c', source: 'chat', text: null, hash: 'c', createdAt: at(2) });
+    const older = await store.texts.insert({
+      customerId: 'c',
+      source: 'review',
+      text: 'short',
+      hash: 'a',
+      createdAt: at(0),
+    });
+    const newer = await store.texts.insert({
+      customerId: 'c',
+      source: 'ticket',
+      text: 'x'.repeat(300),
+      hash: 'b',
+      createdAt: at(5),
+    });
+    const hidden = await store.texts.insert({
+      customerId: 'c',
+      source: 'chat',
+      text: null,
+      hash: 'c',
+      createdAt: at(2),
+    });
     await store.texts.insert({ customerId: 'other', source: 'chat', text: 'not mine', hash: 'd', createdAt: at(9) });
     await store.scores.insert(score(older, 0.2, { createdAt: at(0) }));
     await store.scores.insert(score(newer, 0.6, { createdAt: at(5) }));
@@ -109,6 +161,8 @@ describe('textRiskAggregates', () => {
   it('is null for a customer without scored texts, and refuses a non-positive half-life', async () => {
     await store.texts.insert({ customerId: 'c', source: 'chat', text: 'unscored', hash: 'h' });
     expect(await store.scores.textRiskAggregates('c', { now: new Date(), halfLifeDays: 30 })).toBeNull();
-    await expect(store.scores.textRiskAggregates('c', { now: new Date(), halfLifeDays: 0 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(store.scores.textRiskAggregates('c', { now: new Date(), halfLifeDays: 0 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });

@@ -12,22 +12,80 @@ afterEach(() => store.dispose());
 
 const emb = (...x: number[]) => Float32Array.from(x);
 
-async function scored(opts: { id: string; customerId?: string; source?: 'review' | 'ticket'; at: string; textRisk: number; embedding?: Float32Array }) {
-  await store.texts.insert({ id: opts.id, customerId: opts.customerId ?? null, source: opts.source ?? 'review', text: `text ${opts.id}`, hash: opts.id, createdAt: opts.at });
-  return store.scores.insert({ textId: opts.id, modelVersion: 'v1', risk: opts.textRisk, textRisk: opts.textRisk, tabularRisk: null, band: 'low', drivers: null, embedding: opts.embedding ?? emb(1, 0), createdAt: opts.at });
+async function scored(opts: {
+  id: string;
+  customerId?: string;
+  source?: 'review' | 'ticket';
+  at: string;
+  textRisk: number;
+  embedding?: Float32Array;
+}) {
+  await store.texts.insert({
+    id: opts.id,
+    customerId: opts.customerId ?? null,
+    source: opts.source ?? 'review',
+    text: `text ${opts.id}`,
+    hash: opts.id,
+    createdAt: opts.at,
+  });
+  return store.scores.insert({
+    textId: opts.id,
+    modelVersion: 'v1',
+    risk: opts.textRisk,
+    textRisk: opts.textRisk,
+    tabularRisk: null,
+    band: 'low',
+    drivers: null,
+    embedding: opts.embedding ?? emb(1, 0),
+    createdAt: opts.at,
+  });
 }
 
 describe('scoredTexts.list', () => {
   it('lists each text once with its newest score, oldest first, and skips texts whose newest score has no embedding', async () => {
     await scored({ id: 't2', at: '2024-02-01T00:00:00Z', textRisk: 0.2 });
     await scored({ id: 't1', at: '2024-01-01T00:00:00Z', textRisk: 0.1 });
-    await store.scores.insert({ textId: 't1', modelVersion: 'v2', risk: 0.7, textRisk: 0.7, tabularRisk: null, band: 'high', drivers: null, embedding: emb(0, 1), createdAt: '2024-03-01T00:00:00Z' });
-    await store.texts.insert({ id: 't3', source: 'review', text: 'no embedding', hash: 'h3', createdAt: '2024-01-15T00:00:00Z' });
-    await store.scores.insert({ textId: 't3', modelVersion: 'v1', risk: 0.5, textRisk: 0.5, tabularRisk: null, band: 'low', drivers: null, createdAt: '2024-01-15T00:00:00Z' });
+    await store.scores.insert({
+      textId: 't1',
+      modelVersion: 'v2',
+      risk: 0.7,
+      textRisk: 0.7,
+      tabularRisk: null,
+      band: 'high',
+      drivers: null,
+      embedding: emb(0, 1),
+      createdAt: '2024-03-01T00:00:00Z',
+    });
+    await store.texts.insert({
+      id: 't3',
+      source: 'review',
+      text: 'no embedding',
+      hash: 'h3',
+      createdAt: '2024-01-15T00:00:00Z',
+    });
+    await store.scores.insert({
+      textId: 't3',
+      modelVersion: 'v1',
+      risk: 0.5,
+      textRisk: 0.5,
+      tabularRisk: null,
+      band: 'low',
+      drivers: null,
+      createdAt: '2024-01-15T00:00:00Z',
+    });
     const rows = await store.scoredTexts.list();
-    expect(rows.map((r) => [r.textId, r.textRisk])).toEqual([['t1', 0.7], ['t2', 0.2]]);
+    expect(rows.map((r) => [r.textId, r.textRisk])).toEqual([
+      ['t1', 0.7],
+      ['t2', 0.2],
+    ]);
     expect(Array.from(rows[0].embedding)).toEqual([0, 1]);
-    expect(rows[0]).toMatchObject({ source: 'review', text: 'text t1', customerId: null, segment: null, createdAt: '2024-01-01T00:00:00.000Z' });
+    expect(rows[0]).toMatchObject({
+      source: 'review',
+      text: 'text t1',
+      customerId: null,
+      segment: null,
+      createdAt: '2024-01-01T00:00:00.000Z',
+    });
   });
 
   it('filters by time (to exclusive), source and customer segment', async () => {
@@ -36,7 +94,8 @@ describe('scoredTexts.list', () => {
     await scored({ id: 'a', customerId: 'c1', at: '2024-01-01T00:00:00Z', textRisk: 0.5 });
     await scored({ id: 'b', customerId: 'c2', source: 'ticket', at: '2024-01-10T00:00:00Z', textRisk: 0.5 });
     await scored({ id: 'c', at: '2024-01-20T00:00:00Z', textRisk: 0.5 });
-    const ids = async (q: Parameters<typeof store.scoredTexts.list>[0]) => (await store.scoredTexts.list(q)).map((r) => r.textId);
+    const ids = async (q: Parameters<typeof store.scoredTexts.list>[0]) =>
+      (await store.scoredTexts.list(q)).map((r) => r.textId);
     expect(await ids({ from: '2024-01-10T00:00:00Z' })).toEqual(['b', 'c']);
     expect(await ids({ to: '2024-01-10T00:00:00Z' })).toEqual(['a']);
     expect(await ids({ source: 'ticket' })).toEqual(['b']);
@@ -45,7 +104,9 @@ describe('scoredTexts.list', () => {
   });
 
   it('refuses malformed filters naming the field', async () => {
-    await expect(store.scoredTexts.list({ from: 'yesterday' })).rejects.toThrow(expect.objectContaining({ field: 'from' }));
+    await expect(store.scoredTexts.list({ from: 'yesterday' })).rejects.toThrow(
+      expect.objectContaining({ field: 'from' }),
+    );
     await expect(store.scoredTexts.list({ source: 'email' as 'review' })).rejects.toBeInstanceOf(ValidationError);
   });
 });
@@ -65,7 +126,12 @@ describe('scoredTexts.revision and outcomes', () => {
     await store.feedback.insert({ customerId: 'c1', outcome: 'retained', at: '2024-01-02T00:00:00Z' });
     await store.feedback.insert({ textId: 'a', outcome: 'churned', at: '2024-01-03T00:00:00Z' });
     await store.feedback.insert({ customerId: 'c2', outcome: 'retained', at: '2024-01-02T00:00:00Z' });
-    await store.feedback.insert({ customerId: 'c2', outcome: 'override', overrideRisk: 0.9, at: '2024-01-04T00:00:00Z' });
+    await store.feedback.insert({
+      customerId: 'c2',
+      outcome: 'override',
+      overrideRisk: 0.9,
+      at: '2024-01-04T00:00:00Z',
+    });
     const outcomes = await store.scoredTexts.outcomes();
     expect(outcomes.sort((x, y) => x.customerId.localeCompare(y.customerId))).toEqual([
       { customerId: 'c1', churned: true },
@@ -76,7 +142,10 @@ describe('scoredTexts.revision and outcomes', () => {
 
 describe('themes', () => {
   it('inserts new themes and updates known ones, keeping when each was first seen', async () => {
-    await store.themes.saveAll([{ id: 'th1', centroid: emb(1, 0), label: 'a', keywords: ['x'] }], '2024-01-01T00:00:00Z');
+    await store.themes.saveAll(
+      [{ id: 'th1', centroid: emb(1, 0), label: 'a', keywords: ['x'] }],
+      '2024-01-01T00:00:00Z',
+    );
     await store.themes.saveAll(
       [
         { id: 'th1', centroid: emb(0.9, 0.1), label: 'a2', keywords: ['y'] },
@@ -93,7 +162,12 @@ describe('themes', () => {
   });
 
   it('writes nothing when one theme is malformed', async () => {
-    await expect(store.themes.saveAll([{ id: 'ok', centroid: emb(1), label: 'a', keywords: [] }, { id: '', centroid: emb(1), label: 'b', keywords: [] }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      store.themes.saveAll([
+        { id: 'ok', centroid: emb(1), label: 'a', keywords: [] },
+        { id: '', centroid: emb(1), label: 'b', keywords: [] },
+      ]),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(await store.themes.list()).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseTranscript, transcriptText } from '../../src/text/chat-transcript';
 
 describe('chat transcripts', () => {
-  const prefixed = 'Agent: Hello, how can I help?\nCustomer: My bill doubled again.\nI want to cancel.\nAgent: I am sorry to hear that.';
+  const prefixed =
+    'Agent: Hello, how can I help?\nCustomer: My bill doubled again.\nI want to cancel.\nAgent: I am sorry to hear that.';
 
   it('parses turn prefixes, folding continuation lines into the turn', () => {
     expect(parseTranscript(prefixed)).toEqual([
@@ -18,7 +19,10 @@ describe('chat transcripts', () => {
   });
 
   it('reads JSON arrays of {role, text}', () => {
-    const json = JSON.stringify([{ role: 'user', text: 'Where is my refund?' }, { role: 'support', text: 'Checking.' }]);
+    const json = JSON.stringify([
+      { role: 'user', text: 'Where is my refund?' },
+      { role: 'support', text: 'Checking.' },
+    ]);
     expect(transcriptText(json, 'drop')).toBe('Where is my refund?');
   });
 

@@ -13,12 +13,17 @@ import { cosine, normalizeInPlace } from '../../src/themes/vector-math';
 function blobs(k: number, perCluster: number, dims: number, noise: number, seed = 1) {
   const random = rng(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = Array.from({ length: k }, () => normalizeInPlace(Float32Array.from({ length: dims }, gauss)) as Float32Array);
+  const centres = Array.from(
+    { length: k },
+    () => normalizeInPlace(Float32Array.from({ length: dims }, gauss)) as Float32Array,
+  );
   const rows: Float32Array[] = [];
   const truth: number[] = [];
   for (let c = 0; c < k; c++) {
     for (let i = 0; i < perCluster; i++) {
-      rows.push(normalizeInPlace(Float32Array.from(centres[c], (v) => v + (noise * gauss()) / Math.sqrt(dims))) as Float32Array);
+      rows.push(
+        normalizeInPlace(Float32Array.from(centres[c], (v) => v + (noise * gauss()) / Math.sqrt(dims))) as Float32Array,
+      );
       truth.push(c);
     }
   }
@@ -28,7 +33,10 @@ function blobs(k: number, perCluster: number, dims: number, noise: number, seed 
 /** Whether two labelings group the rows identically (up to renaming). */
 function samePartition(a: readonly number[], b: readonly number[]): boolean {
   const map = new Map<number, number>();
-  return a.every((x, i) => (map.has(x) ? map.get(x) === b[i] : (map.set(x, b[i]), true))) && new Set(map.values()).size === map.size;
+  return (
+    a.every((x, i) => (map.has(x) ? map.get(x) === b[i] : (map.set(x, b[i]), true))) &&
+    new Set(map.values()).size === map.size
+  );
 }
 
 describe('sphericalKMeans', () => {
@@ -61,10 +69,16 @@ describe('reduceDimensions', () => {
     // Six blobs span five directions around their mean: those five components stand far above the noise.
     const { rows } = blobs(6, 50, 64, 0.8, 4);
     const reduced = reduceDimensions(rows, { components: 5, seed: 1 });
-    const full = new PCA(rows.map((r) => Array.from(r))).predict(rows.map((r) => Array.from(r)), { nComponents: 5 }).to2DArray();
+    const full = new PCA(rows.map((r) => Array.from(r)))
+      .predict(
+        rows.map((r) => Array.from(r)),
+        { nComponents: 5 },
+      )
+      .to2DArray();
     expect(reduced[0]).toHaveLength(5);
     for (let i = 0; i < rows.length; i += 7) {
-      for (let j = i + 1; j < rows.length; j += 11) expect(cosine(reduced[i], reduced[j])).toBeCloseTo(cosine(full[i], full[j]), 3);
+      for (let j = i + 1; j < rows.length; j += 11)
+        expect(cosine(reduced[i], reduced[j])).toBeCloseTo(cosine(full[i], full[j]), 3);
     }
   });
 
@@ -91,7 +105,13 @@ describe('clusterEmbeddings', () => {
   it('dissolves clusters below the minimum size into their neighbours', () => {
     const big = blobs(2, 40, 16, 0.3, 6);
     const tiny = blobs(1, 3, 16, 0.3, 9);
-    const got = clusterEmbeddings([...big.rows, ...tiny.rows], { ...opts, minK: 3, maxK: 3, minThemeSize: 5, assignThreshold: -1 });
+    const got = clusterEmbeddings([...big.rows, ...tiny.rows], {
+      ...opts,
+      minK: 3,
+      maxK: 3,
+      minThemeSize: 5,
+      assignThreshold: -1,
+    });
     expect(got.centroids).toHaveLength(2);
     expect(got.labels.every((l) => l >= 0)).toBe(true);
   });

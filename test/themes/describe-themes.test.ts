@@ -9,7 +9,9 @@ import { weeklyCounts, weekStart } from '../../src/themes/weekly-counts';
 
 describe('textTerms', () => {
   it('keeps lowercase content words and bigrams of adjacent ones, without markup or stop words', () => {
-    expect([...textTerms("The DOG food<br />wasn't fresh; lack of flavor")].sort()).toEqual(['dog', 'dog food', 'flavor', 'food', 'fresh', 'lack'].sort());
+    expect([...textTerms("The DOG food<br />wasn't fresh; lack of flavor")].sort()).toEqual(
+      ['dog', 'dog food', 'flavor', 'food', 'fresh', 'lack'].sort(),
+    );
   });
 });
 
@@ -72,7 +74,14 @@ describe('weeklyCounts', () => {
 });
 
 describe('churn lift', () => {
-  const outcomes = new Map([['a', true], ['b', true], ['c', false], ['d', false], ['e', false], ['f', false]]);
+  const outcomes = new Map([
+    ['a', true],
+    ['b', true],
+    ['c', false],
+    ['d', false],
+    ['e', false],
+    ['f', false],
+  ]);
 
   it('is the churn rate of the theme customers with an outcome over the overall rate', () => {
     expect(churnRate(['a', 'a', 'c', 'x'], outcomes)).toEqual({ known: 2, rate: 0.5 });
@@ -89,7 +98,11 @@ describe('matchThemeIds', () => {
   const v = (...x: number[]) => Float32Array.from(x);
 
   it('gives each new centroid the most similar known id, one-to-one, above the threshold', () => {
-    const known = [{ id: 'old-a', centroid: v(1, 0, 0) }, { id: 'old-b', centroid: v(0, 1, 0) }, { id: 'other-size', centroid: v(1, 0) }];
+    const known = [
+      { id: 'old-a', centroid: v(1, 0, 0) },
+      { id: 'old-b', centroid: v(0, 1, 0) },
+      { id: 'other-size', centroid: v(1, 0) },
+    ];
     const ids = matchThemeIds([v(0.1, 1, 0), v(1, 0.05, 0), v(0.98, 0.2, 0), v(0, 0, 1)], known, 0.9);
     expect(ids).toEqual(['old-b', 'old-a', null, null]);
   });

@@ -20,7 +20,11 @@ describe('themes of the real `other` reviews', () => {
 
   beforeAll(async () => {
     const texts = (await loadReviews()).filter((r) => r.score === 'other').map((r) => r.review);
-    const engine = await createEngine({ bundleDir: DEFAULT_MODEL_DIR, config: engineDefaults({ providers: ['cpu'] }), logger: silentLogger() });
+    const engine = await createEngine({
+      bundleDir: DEFAULT_MODEL_DIR,
+      config: engineDefaults({ providers: ['cpu'] }),
+      logger: silentLogger(),
+    });
     const scores = await engine.score(texts).finally(() => engine.dispose());
     temp = await tempStore();
     const start = Date.UTC(2024, 0, 1);
@@ -28,19 +32,35 @@ describe('themes of the real `other` reviews', () => {
       for (let i = 0; i < texts.length; i++) {
         const createdAt = new Date(start + (i % 84) * 86_400_000);
         const textId = await tx.texts.insert({ text: texts[i], source: 'review', hash: `h${i}`, createdAt });
-        await tx.scores.insert({ textId, modelVersion: 'default', risk: 0.9, textRisk: 0.9, tabularRisk: null, band: 'high', drivers: null, embedding: scores[i].embedding, createdAt });
+        await tx.scores.insert({
+          textId,
+          modelVersion: 'default',
+          risk: 0.9,
+          textRisk: 0.9,
+          tabularRisk: null,
+          band: 'high',
+          drivers: null,
+          embedding: scores[i].embedding,
+          createdAt,
+        });
       }
     });
     // The label already says these reviews are dissatisfied: every one of them is clustered.
-    fitted = await new ThemesService({ store: temp.store, logger: silentLogger(), defaultMinRisk: () => 0.5 }).fit({ minRisk: 0 });
+    fitted = await new ThemesService({ store: temp.store, logger: silentLogger(), defaultMinRisk: () => 0.5 }).fit({
+      minRisk: 0,
+    });
   });
   afterAll(() => temp?.cleanup());
 
   it('finds several themes, leaves few reviews unassigned, and the largest ones share few keywords', () => {
     const { result } = fitted;
     const top = result.themes.slice(0, 5);
-    const pairs = top.flatMap((a, i) => top.slice(i + 1).map((b) => ({ a: a.label, b: b.label, jaccard: jaccard(a.keywords, b.keywords) })));
-    process.stdout.write(`themes of ${result.dissatisfiedTexts} other reviews: ${JSON.stringify({ themes: result.themes.map((t) => ({ size: t.size, keywords: t.keywords.join(', ') })), unassignedShare: result.unassignedShare, maxJaccard: Math.max(...pairs.map((p) => p.jaccard)) })}\n`);
+    const pairs = top.flatMap((a, i) =>
+      top.slice(i + 1).map((b) => ({ a: a.label, b: b.label, jaccard: jaccard(a.keywords, b.keywords) })),
+    );
+    process.stdout.write(
+      `themes of ${result.dissatisfiedTexts} other reviews: ${JSON.stringify({ themes: result.themes.map((t) => ({ size: t.size, keywords: t.keywords.join(', ') })), unassignedShare: result.unassignedShare, maxJaccard: Math.max(...pairs.map((p) => p.jaccard)) })}\n`,
+    );
     expect(result.dissatisfiedTexts).toBeGreaterThan(1300);
     expect(result.themes.length).toBeGreaterThanOrEqual(5);
     expect(result.unassignedShare).toBeLessThan(0.05);
@@ -52,7 +72,12 @@ describe('themes of the real `other` reviews', () => {
     const { result, fit } = fitted;
     const byId = new Map(fit.dissatisfied.map((t) => [t.textId, t.embedding]));
     // Centroids recomputed here from the members, independently of the engine's own.
-    const centroids = fit.themes.map((_, c) => meanDirection(fit.dissatisfied.filter((_, i) => fit.assignments[i] === c).map((t) => t.embedding), 512));
+    const centroids = fit.themes.map((_, c) =>
+      meanDirection(
+        fit.dissatisfied.filter((_, i) => fit.assignments[i] === c).map((t) => t.embedding),
+        512,
+      ),
+    );
     result.themes.forEach((theme, c) => {
       expect(theme.quotes).toHaveLength(3);
       expect(new Set(theme.quotes.map((q) => q.textId)).size).toBe(3);

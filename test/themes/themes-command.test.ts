@@ -37,8 +37,24 @@ async function seededDb(dir: string): Promise<string> {
     const group = i % 2;
     const embedding = Float32Array.from([group ? 0 : 1, group ? 1 : 0, 0.05 * (i % 3), 0.05 * (i % 5)]);
     const norm = Math.hypot(...embedding);
-    await store.texts.insert({ id: `t${i}`, source: 'ticket', text: group ? `parcel arrived damaged box crushed ${i}` : `invoice charged twice refund missing ${i}`, hash: `h${i}`, createdAt: '2024-05-06T10:00:00Z' });
-    await store.scores.insert({ textId: `t${i}`, modelVersion: 'v', risk: 0.9, textRisk: 0.9, tabularRisk: null, band: 'critical', drivers: null, embedding: embedding.map((v) => v / norm), createdAt: '2024-05-06T10:00:00Z' });
+    await store.texts.insert({
+      id: `t${i}`,
+      source: 'ticket',
+      text: group ? `parcel arrived damaged box crushed ${i}` : `invoice charged twice refund missing ${i}`,
+      hash: `h${i}`,
+      createdAt: '2024-05-06T10:00:00Z',
+    });
+    await store.scores.insert({
+      textId: `t${i}`,
+      modelVersion: 'v',
+      risk: 0.9,
+      textRisk: 0.9,
+      tabularRisk: null,
+      band: 'critical',
+      drivers: null,
+      embedding: embedding.map((v) => v / norm),
+      createdAt: '2024-05-06T10:00:00Z',
+    });
   }
   await store.dispose();
   return file;
@@ -67,7 +83,10 @@ describe('churnscope themes', () => {
     const csv = path.join(dir, 'scored.csv');
     await writeFile(csv, `review\n${reviews.map((r) => `"${r.review.replaceAll('"', '""')}"`).join('\n')}\n`);
     const out = path.join(dir, 'themes.json');
-    await themesCommand(flags({ in: csv, textCol: 'review', minRisk: 0, out }), { stdout: capture().stream, logger: silentLogger() });
+    await themesCommand(flags({ in: csv, textCol: 'review', minRisk: 0, out }), {
+      stdout: capture().stream,
+      logger: silentLogger(),
+    });
     const written = JSON.parse(await readFile(out, 'utf8')) as ThemesResult;
     expect(written).toMatchObject({ totalTexts: 60, dissatisfiedTexts: 60, filters: { minRisk: 0 } });
     expect(written.themes.length).toBeGreaterThanOrEqual(2);

@@ -36,7 +36,10 @@ let reference: PreTrainedTokenizer;
 beforeAll(async () => {
   tokenizer = await TextTokenizer.create({ tokenizerJson: FILE, maxLength: 4096 });
   const raw = JSON.parse(fs.readFileSync(FILE, 'utf8'));
-  bundleTokenizer = await TextTokenizer.create({ tokenizerJson: inspectHfTokenizer(raw, FILE).bundleJson, maxLength: 4096 });
+  bundleTokenizer = await TextTokenizer.create({
+    tokenizerJson: inspectHfTokenizer(raw, FILE).bundleJson,
+    maxLength: 4096,
+  });
   const { AutoTokenizer, env } = await import('@huggingface/transformers');
   env.allowRemoteModels = false;
   reference = await AutoTokenizer.from_pretrained(DIR, { local_files_only: true });
@@ -56,7 +59,16 @@ describe('bert-base-uncased WordPiece', () => {
     const [cls, sep, unk] = [id('[CLS]'), id('[SEP]'), id('[UNK]')];
     expect([cls, sep, unk]).toEqual([101, 102, 100]);
     // Accents stripped and lower-cased, then longest-match-first pieces.
-    expect(await ids('Crème brûlée!')).toEqual([cls, id('cr'), id('##eme'), id('br'), id('##ule'), id('##e'), id('!'), sep]);
+    expect(await ids('Crème brûlée!')).toEqual([
+      cls,
+      id('cr'),
+      id('##eme'),
+      id('br'),
+      id('##ule'),
+      id('##e'),
+      id('!'),
+      sep,
+    ]);
     expect(await ids(`${'a'.repeat(101)} ok`)).toEqual([cls, unk, id('ok'), sep]);
     expect(await ids('😀 hello')).toEqual([cls, unk, id('hello'), sep]);
     expect(await ids("don't")).toEqual([cls, id('don'), id("'"), id('t'), sep]);
@@ -67,7 +79,7 @@ describe('bert-base-uncased WordPiece', () => {
     // WordPiece by its definition: at each position take the longest vocabulary entry ("##" after the first); none → [UNK].
     const greedy = (word: string): number[] => {
       const out: number[] = [];
-      for (let start = 0; start < word.length; ) {
+      for (let start = 0; start < word.length;) {
         let end = word.length;
         while (end > start && !pieces.has((start > 0 ? '##' : '') + word.slice(start, end))) end--;
         if (end === start) return [id('[UNK]')];
@@ -76,7 +88,14 @@ describe('bert-base-uncased WordPiece', () => {
       }
       return out;
     };
-    for (const word of ['unaffable', 'xylophonist', 'supercalifragilisticexpialidocious', 'churnscope', 'unsubscribed', 'refundable']) {
+    for (const word of [
+      'unaffable',
+      'xylophonist',
+      'supercalifragilisticexpialidocious',
+      'churnscope',
+      'unsubscribed',
+      'refundable',
+    ]) {
       expect([...(await tokenizer.encode(word)).ids], word).toEqual([101, ...greedy(word), 102]);
     }
   });

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError, ValidationError } from '../../src/errors';
-import { buildUseLiteTokenizerJson, DEFAULT_MAX_LENGTH, readUseLiteVocab, TextTokenizer, type HfTokenizerJson } from '../../src/tokenize';
+import {
+  buildUseLiteTokenizerJson,
+  DEFAULT_MAX_LENGTH,
+  readUseLiteVocab,
+  TextTokenizer,
+  type HfTokenizerJson,
+} from '../../src/tokenize';
 
 let json: HfTokenizerJson;
 let tokenizer: TextTokenizer;
@@ -121,6 +127,11 @@ describe('buildUseLiteTokenizerJson', () => {
   });
 
   it('isolates a leading ▁ only before ":", the one start where the reference avoids its zero-score pieces', () => {
-    expect(json.pre_tokenizer).toEqual({ type: 'Split', pattern: { Regex: '\\A\u2581(?=:)' }, behavior: 'Isolated', invert: false });
+    expect(json.pre_tokenizer).toEqual({
+      type: 'Split',
+      pattern: { Regex: '\\A\u2581(?=:)' },
+      behavior: 'Isolated',
+      invert: false,
+    });
   });
 });

@@ -8,7 +8,10 @@ import { compareAll, describeMismatch, ReferenceTokenizer, type Mismatch } from 
 // Far above any text here (the 10,000-character case is ~2,500 ids): parity compares whole sequences.
 const UNTRUNCATED = 1_000_000;
 
-const LONG_TEXT = Array.from({ length: 400 }, (_, i) => `Order ${i}: the coffee was stale, and support never answered. `)
+const LONG_TEXT = Array.from(
+  { length: 400 },
+  (_, i) => `Order ${i}: the coffee was stale, and support never answered. `,
+)
   .join('')
   .slice(0, 10_000);
 
@@ -47,7 +50,12 @@ async function compare(texts: string[]): Promise<Mismatch[]> {
   // On sanitised text: TextTokenizer always sanitises, and for control characters the reference would give the
   // unknown id where we give a space (see sanitizeText); for lone surrogates sanitising changes no reference id.
   const referenceIds = texts.map((t) => reference.encode(sanitizeText(t)));
-  return compareAll(texts, encoded.map((e) => [...e.ids]), referenceIds, vocab);
+  return compareAll(
+    texts,
+    encoded.map((e) => [...e.ids]),
+    referenceIds,
+    vocab,
+  );
 }
 
 function report(mismatches: Mismatch[], total: number, kind: Mismatch['kind']): string {

@@ -46,7 +46,11 @@ describe('selectBackend', () => {
     const { lines, logger } = capture();
     // TF.js's stock gather gradient needs UnsortedSegmentSum, a kernel wasm lacks: such a model cannot train there.
     const stockGatherProbe = async () => {
-      const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+      const table = tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
       const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.gather(t, tf.tensor1d([0, 2, 2], 'int32'))))(table);
       const data = (await grad.data()) as Float32Array;
       tf.dispose([table, grad]);

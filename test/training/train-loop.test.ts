@@ -27,7 +27,15 @@ function synthetic(n: number, seed: number): HeadModeData {
 }
 
 const options: TrainLoopOptions = {
-  epochs: 4, batchSize: 32, learningRate: 0.05, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, imbalance: 'weight', patience: 10, seed: 3,
+  epochs: 4,
+  batchSize: 32,
+  learningRate: 0.05,
+  warmupFraction: 0.1,
+  weightDecay: 0.01,
+  clipNorm: 1,
+  imbalance: 'weight',
+  patience: 10,
+  seed: 3,
 };
 const headConfig = { embeddingDim: 16, vocabSize: 64, bigramBuckets: 128, unigrams: true };
 
@@ -35,13 +43,27 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-async function run(data: HeadModeData, opts: TrainLoopOptions, checkpoint?: { store: CheckpointStore; fingerprint: string }, stopAfterEpoch?: number) {
+async function run(
+  data: HeadModeData,
+  opts: TrainLoopOptions,
+  checkpoint?: { store: CheckpointStore; fingerprint: string },
+  stopAfterEpoch?: number,
+) {
   const head = new HybridHead(headConfig);
   const { train, valid } = stratifiedSplit(data.labels, 0.2, 1);
   const abort = new AbortController();
   const onEpoch = (r: { epoch: number }) => (r.epoch === stopAfterEpoch ? abort.abort() : undefined);
   try {
-    const result = await trainLoop({ spec: headModeSpec(head, data), labels: data.labels, train, valid, options: opts, checkpoint, onEpoch, signal: abort.signal });
+    const result = await trainLoop({
+      spec: headModeSpec(head, data),
+      labels: data.labels,
+      train,
+      valid,
+      options: opts,
+      checkpoint,
+      onEpoch,
+      signal: abort.signal,
+    });
     return { result, params: await head.toParams() };
   } finally {
     head.dispose();
@@ -65,7 +87,9 @@ describe('trainLoop in head mode', () => {
     const resumed = await run(data, options, { store, fingerprint: 'x' });
     const straight = await run(data, options);
     expect(resumed.result.history.map((h) => h.epoch)).toEqual([0, 1, 2, 3]);
-    const diff = Math.max(...resumed.params.embeddingWeight.data.map((v, i) => Math.abs(v - straight.params.embeddingWeight.data[i])));
+    const diff = Math.max(
+      ...resumed.params.embeddingWeight.data.map((v, i) => Math.abs(v - straight.params.embeddingWeight.data[i])),
+    );
     expect(diff).toBeLessThan(1e-5);
     await expect(run(data, options, { store, fingerprint: 'other' })).rejects.toThrow(/other data or options/);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,15 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const spec = () => [{ file: csv, textCol: 'review', labelCol: 'score', positive: ['other'] }];
 const opts = (out: string, extra: Record<string, unknown> = {}) =>
-  trainOptionsSchema.parse({ out: path.join(dir, out), cacheDir, epochs: 4, seed: 1, backend: 'wasm', head: { bigramBuckets: 4096 }, ...extra });
+  trainOptionsSchema.parse({
+    out: path.join(dir, out),
+    cacheDir,
+    epochs: 4,
+    seed: 1,
+    backend: 'wasm',
+    head: { bigramBuckets: 4096 },
+    ...extra,
+  });
 
 describe('trainTextModel (head mode)', () => {
   it('writes a complete, servable bundle whose ONNX outputs match TF.js', async () => {
@@ -45,8 +53,15 @@ describe('trainTextModel (head mode)', () => {
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
     expect(fs.existsSync(`${out}.checkpoint`)).toBe(false);
 
-    const engine = await createEngine({ bundleDir: out, config: engineDefaults({ providers: ['cpu'] }), logger: silentLogger() });
-    const [bad, good] = await engine.score(['Stale, tasteless and overpriced. I want a refund.', 'Delicious, my kids love it, will buy again!']);
+    const engine = await createEngine({
+      bundleDir: out,
+      config: engineDefaults({ providers: ['cpu'] }),
+      logger: silentLogger(),
+    });
+    const [bad, good] = await engine.score([
+      'Stale, tasteless and overpriced. I want a refund.',
+      'Delicious, my kids love it, will buy again!',
+    ]);
     await engine.dispose();
     expect(bad.probability).toBeGreaterThan(good.probability);
   });
@@ -55,7 +70,9 @@ describe('trainTextModel (head mode)', () => {
     const out = path.join(dir, 'exists');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'keep.txt'), 'x');
-    await expect(trainTextModel({ data: spec(), options: opts('exists'), logger: silentLogger() })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      trainTextModel({ data: spec(), options: opts('exists'), logger: silentLogger() }),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(fs.readdirSync(out)).toEqual(['keep.txt']);
   });
 
@@ -69,14 +86,27 @@ describe('trainTextModel (head mode)', () => {
   it('resumes an interrupted run from its epoch checkpoint', async () => {
     const abort = new AbortController();
     const options = opts('resumed', { epochs: 6, patience: 10 });
-    const run = trainTextModel({ data: spec(), options, logger: silentLogger(), signal: abort.signal, onEpoch: (r) => (r.epoch === 1 ? abort.abort() : undefined) });
+    const run = trainTextModel({
+      data: spec(),
+      options,
+      logger: silentLogger(),
+      signal: abort.signal,
+      onEpoch: (r) => (r.epoch === 1 ? abort.abort() : undefined),
+    });
     await expect(run).rejects.toBeInstanceOf(TrainingInterruptedError);
     expect(fs.existsSync(path.join(dir, 'resumed'))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'resumed.checkpoint'))).toBe(true);
     await expect(trainTextModel({ data: spec(), options, logger: silentLogger() })).rejects.toThrow(/--resume/);
     const epochs: number[] = [];
-    const card = await trainTextModel({ data: spec(), options: { ...options, resume: true }, logger: silentLogger(), onEpoch: (r) => epochs.push(r.epoch) });
+    const card = await trainTextModel({
+      data: spec(),
+      options: { ...options, resume: true },
+      logger: silentLogger(),
+      onEpoch: (r) => epochs.push(r.epoch),
+    });
     expect(epochs[0]).toBe(2);
-    expect(card.training.history.map((h) => h.epoch)).toEqual([0, 1, 2, 3, 4, 5].slice(0, card.training.history.length));
+    expect(card.training.history.map((h) => h.epoch)).toEqual(
+      [0, 1, 2, 3, 4, 5].slice(0, card.training.history.length),
+    );
   });
 });

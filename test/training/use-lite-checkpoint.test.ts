@@ -10,11 +10,14 @@ const TANH_BIAS = 'module/Encoder_en/hidden_layers/tanh_layer_0/bias';
 const temps: string[] = [];
 
 /** A copy of the checkpoint folder (shards linked) whose model.json went through `edit`. */
-async function editedCheckpoint(edit: (json: { weightsManifest: { weights: { name: string; shape: number[] }[] }[] }) => void) {
+async function editedCheckpoint(
+  edit: (json: { weightsManifest: { weights: { name: string; shape: number[] }[] }[] }) => void,
+) {
   const src = defaultUseLiteDir();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'use-lite-ckpt-'));
   temps.push(dir);
-  for (const f of await readdir(src)) if (f.startsWith('group1-shard')) await symlink(path.join(src, f), path.join(dir, f));
+  for (const f of await readdir(src))
+    if (f.startsWith('group1-shard')) await symlink(path.join(src, f), path.join(dir, f));
   const json = JSON.parse(await readFile(path.join(src, 'model.json'), 'utf8'));
   edit(json);
   await writeFile(path.join(dir, 'model.json'), JSON.stringify(json));

@@ -39,15 +39,24 @@ describe('training surface', () => {
   it('sends non-zero finite gradients to every trainable variable, none to padding', async () => {
     const rows = tokenIds.filter((r) => r.length < 24 && !r.includes(0)).slice(0, 3);
     const { ids, mask } = padBatch(rows, 0);
-    const direction = tf.tensor2d(Float32Array.from({ length: rows.length * 512 }, (_, i) => Math.sin(i)), [rows.length, 512]);
+    const direction = tf.tensor2d(
+      Float32Array.from({ length: rows.length * 512 }, (_, i) => Math.sin(i)),
+      [rows.length, 512],
+    );
     const vars = encoder.trainableVariables();
     expect(vars).toHaveLength(29);
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(encoder.apply(ids, mask), direction)) as tf.Scalar, vars);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(encoder.apply(ids, mask), direction)) as tf.Scalar,
+      vars,
+    );
     expect(Number.isFinite((await value.data())[0])).toBe(true);
     for (const v of vars) {
       const g = (await grads[v.name].data()) as Float32Array;
       expect(g.every(Number.isFinite), v.name).toBe(true);
-      expect(g.some((x) => x !== 0), v.name).toBe(true);
+      expect(
+        g.some((x) => x !== 0),
+        v.name,
+      ).toBe(true);
     }
     // Padded slots look up row 0 and are masked: that row must get nothing.
     const embGrad = (await grads[encoder.namedVariables().get('tokenEmbedding')!.name].data()) as Float32Array;

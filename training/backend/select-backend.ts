@@ -68,7 +68,10 @@ async function cpuReference(probe: BackendProbe, logger: Logger): Promise<Float3
     await activate('cpu');
     return await probe();
   } catch (err) {
-    logger.warn({ reason: firstLine(err) }, `TF.js backend probe fails on cpu, backends are not checked: ${firstLine(err)}`);
+    logger.warn(
+      { reason: firstLine(err) },
+      `TF.js backend probe fails on cpu, backends are not checked: ${firstLine(err)}`,
+    );
     return undefined;
   }
 }

@@ -12,14 +12,23 @@ export class HybridHead {
   readonly wUni?: tf.Variable;
   readonly wBi?: tf.Variable;
 
-  constructor(readonly config: HybridHeadConfig, init?: HybridHeadParams) {
+  constructor(
+    readonly config: HybridHeadConfig,
+    init?: HybridHeadParams,
+  ) {
     this.wEmb = tf.variable(init ? tf.tensor1d(init.embeddingWeight.data) : tf.zeros([config.embeddingDim]), true);
     this.bias = tf.variable(tf.scalar(init?.bias ?? 0), true);
     if (config.unigrams) {
-      this.wUni = tf.variable(init?.unigramWeight ? tf.tensor1d(init.unigramWeight.data) : tf.zeros([config.vocabSize]), true);
+      this.wUni = tf.variable(
+        init?.unigramWeight ? tf.tensor1d(init.unigramWeight.data) : tf.zeros([config.vocabSize]),
+        true,
+      );
     }
     if (config.bigramBuckets > 0) {
-      this.wBi = tf.variable(init?.bigramWeight ? tf.tensor1d(init.bigramWeight.data) : tf.zeros([config.bigramBuckets]), true);
+      this.wBi = tf.variable(
+        init?.bigramWeight ? tf.tensor1d(init.bigramWeight.data) : tf.zeros([config.bigramBuckets]),
+        true,
+      );
     }
   }
 
@@ -35,7 +44,10 @@ export class HybridHead {
   /** logits [B] from embeddings [B,D] and the token ids [B,T] (int32) with mask [B,T] (1 = token). */
   apply(embedding: tf.Tensor2D, ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor1D {
     return tf.tidy(() => {
-      let logits = tf.add(tf.squeeze(tf.matMul(embedding, tf.reshape(this.wEmb, [-1, 1])), [1]), this.bias) as tf.Tensor1D;
+      let logits = tf.add(
+        tf.squeeze(tf.matMul(embedding, tf.reshape(this.wEmb, [-1, 1])), [1]),
+        this.bias,
+      ) as tf.Tensor1D;
       const m = tf.cast(mask, 'float32');
       const len = tf.sum(m, 1);
       if (this.wUni) {
@@ -56,7 +68,10 @@ export class HybridHead {
   }
 
   async toParams(): Promise<HybridHeadParams> {
-    const arr = async (v: tf.Variable): Promise<NamedArray> => ({ shape: v.shape.slice(), data: (await v.data()) as Float32Array });
+    const arr = async (v: tf.Variable): Promise<NamedArray> => ({
+      shape: v.shape.slice(),
+      data: (await v.data()) as Float32Array,
+    });
     return {
       config: { ...this.config },
       embeddingWeight: await arr(this.wEmb),

@@ -63,7 +63,9 @@ export class CheckpointStore {
   }
 
   load(): { state: CheckpointState; groups: Record<StoredTensor['group'], NamedTensor[]> } {
-    const raw = JSON.parse(fs.readFileSync(path.join(this.dir, 'state.json'), 'utf8')) as CheckpointState & { tensors: StoredTensor[] };
+    const raw = JSON.parse(fs.readFileSync(path.join(this.dir, 'state.json'), 'utf8')) as CheckpointState & {
+      tensors: StoredTensor[];
+    };
     const bin = fs.readFileSync(path.join(this.dir, 'tensors.bin'));
     const groups: Record<StoredTensor['group'], NamedTensor[]> = { current: [], best: [], optimizer: [] };
     for (const t of raw.tensors) {

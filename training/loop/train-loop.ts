@@ -77,7 +77,13 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
   const stepsPerEpoch = Math.ceil(train.length / o.batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const optimizer = new AdamW({ learningRate: o.learningRate, weightDecay: o.weightDecay });
-  let state: CheckpointState = { epochsDone: 0, bestEpoch: -1, bestAuc: -Infinity, history: [], fingerprint: args.checkpoint?.fingerprint ?? '' };
+  let state: CheckpointState = {
+    epochsDone: 0,
+    bestEpoch: -1,
+    bestAuc: -Infinity,
+    history: [],
+    fingerprint: args.checkpoint?.fingerprint ?? '',
+  };
   let best: tf.Tensor[] = spec.variables.map((v) => tf.keep(v.clone()));
   if (args.checkpoint?.store.exists()) state = await resume(args.checkpoint, spec, optimizer, (b) => (best = b), best);
 
@@ -90,9 +96,19 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
       const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
       if (idx.length === 0) break;
       if (args.signal?.aborted) throw new TrainingInterruptedError(state.epochsDone);
-      optimizer.setLearningRate(warmupLinearDecay(epoch * stepsPerEpoch + s, totalSteps, Math.round(totalSteps * o.warmupFraction), o.learningRate));
+      optimizer.setLearningRate(
+        warmupLinearDecay(
+          epoch * stepsPerEpoch + s,
+          totalSteps,
+          Math.round(totalSteps * o.warmupFraction),
+          o.learningRate,
+        ),
+      );
       const batch = spec.makeBatch(idx);
-      const { value, grads } = tf.variableGrads(() => weightedBce(spec.forward(batch.inputs), batch.labels, posWeight), spec.variables);
+      const { value, grads } = tf.variableGrads(
+        () => weightedBce(spec.forward(batch.inputs), batch.labels, posWeight),
+        spec.variables,
+      );
       const clipped = clipByGlobalNorm(grads, o.clipNorm);
       optimizer.step(clipped.grads, spec.decayed);
       const loss = (await value.data())[0];
@@ -100,12 +116,27 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
       batch.dispose();
       lossSum += loss * idx.length;
       seen += idx.length;
-      args.onStep?.({ epoch, step: s + 1, stepsPerEpoch, loss, examplesPerSecond: seen / ((performance.now() - started) / 1000) });
+      args.onStep?.({
+        epoch,
+        step: s + 1,
+        stepsPerEpoch,
+        loss,
+        examplesPerSecond: seen / ((performance.now() - started) / 1000),
+      });
     }
     const validProbs = await spec.predict(valid);
-    const validAuc = rocAuc(validProbs, valid.map((i) => labels[i]));
+    const validAuc = rocAuc(
+      validProbs,
+      valid.map((i) => labels[i]),
+    );
     const seconds = (performance.now() - started) / 1000;
-    const record: EpochRecord = { epoch, trainLoss: lossSum / Math.max(seen, 1), validAuc, seconds, examplesPerSecond: seen / seconds };
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: lossSum / Math.max(seen, 1),
+      validAuc,
+      seconds,
+      examplesPerSecond: seen / seconds,
+    };
     state.history.push(record);
     if (validAuc > state.bestAuc) {
       state.bestAuc = validAuc;
@@ -122,7 +153,12 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
   spec.variables.forEach((v, i) => v.assign(best[i]));
   tf.dispose(best);
   optimizer.dispose();
-  return { history: state.history, bestEpoch: state.bestEpoch, bestAuc: state.bestAuc, stoppedEarly: state.epochsDone < o.epochs };
+  return {
+    history: state.history,
+    bestEpoch: state.bestEpoch,
+    bestAuc: state.bestAuc,
+    stoppedEarly: state.epochsDone < o.epochs,
+  };
 }
 
 /** Mean of w·(softplus(z) − y·z): numerically stable BCE on logits, positives weighted by posWeight. */
@@ -145,7 +181,13 @@ function epochOrder(train: number[], labels: readonly number[], o: TrainLoopOpti
   return shuffle([...draw(pos, half), ...draw(neg, train.length - half)], random);
 }
 
-async function saveCheckpoint<In>(store: CheckpointStore, state: CheckpointState, spec: TrainSpec<In>, optimizer: AdamW, best: tf.Tensor[]): Promise<void> {
+async function saveCheckpoint<In>(
+  store: CheckpointStore,
+  state: CheckpointState,
+  spec: TrainSpec<In>,
+  optimizer: AdamW,
+  best: tf.Tensor[],
+): Promise<void> {
   await store.save(state, {
     current: spec.variables.map((v, i) => ({ name: `${i}:${v.name}`, tensor: v })),
     best: best.map((t, i) => ({ name: String(i), tensor: t })),

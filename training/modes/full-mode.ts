@@ -15,7 +15,12 @@ export interface TokenInputs {
   mask: tf.Tensor2D;
 }
 
-export function fullModeSpec(encoder: TrainableEncoder, head: HybridHead, data: FullModeData, freeze: FreezeOptions): TrainSpec<TokenInputs> {
+export function fullModeSpec(
+  encoder: TrainableEncoder,
+  head: HybridHead,
+  data: FullModeData,
+  freeze: FreezeOptions,
+): TrainSpec<TokenInputs> {
   const encoderVars = encoder.trainableVariables(freeze);
   const forward = (x: TokenInputs) => head.apply(encoder.apply(x.ids, x.mask), x.ids, x.mask);
   return {

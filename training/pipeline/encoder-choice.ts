@@ -28,7 +28,11 @@ export interface PipelineEncoder {
   description: string;
   createTrainable(logger: Logger): TrainableEncoder;
   /** ONNX bytes of the pretrained encoder, or of `trained` (from createTrainable), with the head. */
-  buildModel(opts: { head: HybridHeadParams; trained?: TrainableEncoder; metadata?: Record<string, string> }): Promise<Uint8Array>;
+  buildModel(opts: {
+    head: HybridHeadParams;
+    trained?: TrainableEncoder;
+    metadata?: Record<string, string>;
+  }): Promise<Uint8Array>;
 }
 
 export interface OpenPipelineEncoderOptions {
@@ -40,7 +44,11 @@ export interface OpenPipelineEncoderOptions {
 
 export async function openPipelineEncoder(opts: OpenPipelineEncoderOptions): Promise<PipelineEncoder> {
   if (opts.encoder === DEFAULT_ENCODER) {
-    if (opts.pooling && opts.pooling !== 'mean') throw new ValidationError('--pooling applies to BERT-family encoders only; USE-lite has its own mean + tanh pooling', { field: 'pooling' });
+    if (opts.pooling && opts.pooling !== 'mean')
+      throw new ValidationError(
+        '--pooling applies to BERT-family encoders only; USE-lite has its own mean + tanh pooling',
+        { field: 'pooling' },
+      );
     return useLite();
   }
   return bertFolder(opts);
@@ -58,7 +66,8 @@ async function useLite(): Promise<PipelineEncoder> {
     description: 'Universal Sentence Encoder Lite (bundled)',
     createTrainable: (logger) => UseLiteEncoder.fromParams(params, { logger }),
     buildModel: async ({ head, trained, metadata }) => {
-      if (trained && !(trained instanceof UseLiteEncoder)) throw new ValidationError(`a ${trained.family} encoder cannot be exported as USE-lite`);
+      if (trained && !(trained instanceof UseLiteEncoder))
+        throw new ValidationError(`a ${trained.family} encoder cannot be exported as USE-lite`);
       return buildUseLiteModel({ params: trained ? await trained.toParams() : params, head, metadata });
     },
   };
@@ -82,7 +91,8 @@ async function bertFolder(opts: OpenPipelineEncoderOptions): Promise<PipelineEnc
     description,
     createTrainable: (logger) => BertEncoder.fromParams(params, { logger }),
     buildModel: async ({ head, trained, metadata }) => {
-      if (trained && !(trained instanceof BertEncoder)) throw new ValidationError(`a ${trained.family} encoder cannot be exported as BERT`);
+      if (trained && !(trained instanceof BertEncoder))
+        throw new ValidationError(`a ${trained.family} encoder cannot be exported as BERT`);
       return buildBertModel({ params: trained ? await trained.toParams() : params, head, metadata });
     },
   };

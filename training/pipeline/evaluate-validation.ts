@@ -1,7 +1,12 @@
 // Calibration, risk bands and validation metrics from the trained model's raw validation probabilities.
 import { evaluate, evaluateByGroup, type EvalMetrics } from '../../src/metrics';
 import { chooseBands, type BandTargets, type ChosenBands } from '../../src/score/bands';
-import { applyCalibration, fitCalibration, type Calibration, type CalibrationMethod } from '../../src/score/calibration';
+import {
+  applyCalibration,
+  fitCalibration,
+  type Calibration,
+  type CalibrationMethod,
+} from '../../src/score/calibration';
 import { stratifiedFolds } from '../../src/sampling/splits';
 
 export interface ValidationInput {
@@ -32,7 +37,11 @@ export function evaluateValidation(v: ValidationInput): ValidationResult {
   const folds = stratifiedFolds(v.labels, 2, v.seed);
   folds.forEach((fold, k) => {
     const other = folds[1 - k];
-    const cal = fitCalibration(v.method, other.map((i) => v.rawProbs[i]), other.map((i) => v.labels[i]));
+    const cal = fitCalibration(
+      v.method,
+      other.map((i) => v.rawProbs[i]),
+      other.map((i) => v.labels[i]),
+    );
     for (const i of fold) crossFitted[i] = applyCalibration(cal, v.rawProbs[i]);
   });
   const served = Float32Array.from(v.rawProbs, (p) => applyCalibration(calibration, p));

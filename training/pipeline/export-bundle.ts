@@ -36,14 +36,27 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
   const out = path.resolve(opts.out);
   const staging = path.join(path.dirname(out), `.${path.basename(out)}.staging-${randomUUID()}`);
   try {
-    const modelBytes = opts.modelBytes ?? buildUseLiteModel({ params: requireParams(opts.encoderParams), head: opts.head, metadata: { churnscope_version: opts.info.version } });
-    await writeHfBundle({ outDir: staging, modelBytes, tokenizerJson: opts.tokenizerJson, config: { ...opts.hfConfig, churnscope: opts.info }, logger: opts.logger });
+    const modelBytes =
+      opts.modelBytes ??
+      buildUseLiteModel({
+        params: requireParams(opts.encoderParams),
+        head: opts.head,
+        metadata: { churnscope_version: opts.info.version },
+      });
+    await writeHfBundle({
+      outDir: staging,
+      modelBytes,
+      tokenizerJson: opts.tokenizerJson,
+      config: { ...opts.hfConfig, churnscope: opts.info },
+      logger: opts.logger,
+    });
     const parity = await checkParity(staging, opts);
     const card: ModelCard = { ...opts.card, parity };
     fs.writeFileSync(path.join(staging, 'model-card.json'), `${JSON.stringify(card, null, 2)}\n`);
     fs.writeFileSync(path.join(staging, 'model-card.html'), renderModelCardHtml(card));
     if (fs.existsSync(out)) {
-      if (!opts.overwrite) throw new ModelLoadError(`output directory ${out} already exists; choose another --out or pass --overwrite`);
+      if (!opts.overwrite)
+        throw new ModelLoadError(`output directory ${out} already exists; choose another --out or pass --overwrite`);
       fs.rmSync(out, { recursive: true, force: true });
     }
     fs.renameSync(staging, out);
@@ -54,14 +67,20 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
 }
 
 async function checkParity(dir: string, opts: ExportBundleOptions): Promise<NonNullable<ModelCard['parity']>> {
-  const engine = await createEngine({ bundleDir: dir, config: engineDefaults({ providers: ['cpu'] }), logger: opts.logger });
+  const engine = await createEngine({
+    bundleDir: dir,
+    config: engineDefaults({ providers: ['cpu'] }),
+    logger: opts.logger,
+  });
   try {
     const { probabilities } = await engine.embedTokenized(opts.parity.ids);
     let maxAbsDiff = 0;
     probabilities.forEach((p, i) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(p - opts.parity.tfProbs[i]))));
     opts.logger.info({ maxAbsDiff, texts: probabilities.length }, 'export parity: TF.js vs ONNX Runtime');
     if (!(maxAbsDiff <= PARITY_TOLERANCE)) {
-      throw new ModelLoadError(`exported ONNX model disagrees with the trained TF.js model: max |Δp| ${maxAbsDiff} > ${PARITY_TOLERANCE}`);
+      throw new ModelLoadError(
+        `exported ONNX model disagrees with the trained TF.js model: max |Δp| ${maxAbsDiff} > ${PARITY_TOLERANCE}`,
+      );
     }
     return { maxAbsDiff, texts: probabilities.length, tolerance: PARITY_TOLERANCE };
   } finally {

@@ -20,37 +20,85 @@ export interface FrozenEncoderOptions {
 }
 
 /** The pretrained encoder with a zero head as a servable bundle; built on first use, reused afterwards. */
-export async function openFrozenEncoder(opts: FrozenEncoderOptions): Promise<{ engine: InferenceEngine; params: UseLiteParams; modelHash: string }> {
+export async function openFrozenEncoder(
+  opts: FrozenEncoderOptions,
+): Promise<{ engine: InferenceEngine; params: UseLiteParams; modelHash: string }> {
   const dir = path.join(opts.cacheDir, BASE_VERSION);
   const params = await readUseLiteCheckpoint();
   if (!fs.existsSync(path.join(dir, 'onnx', 'model.onnx'))) {
     opts.logger.info({ dir }, 'exporting the pretrained encoder to ONNX for frozen embeddings (once)');
-    const modelBytes = buildUseLiteModel({ params, head: zeroHead(USE_LITE_ARCHITECTURE.outputDim, USE_LITE_ARCHITECTURE.vocabSize) });
+    const modelBytes = buildUseLiteModel({
+      params,
+      head: zeroHead(USE_LITE_ARCHITECTURE.outputDim, USE_LITE_ARCHITECTURE.vocabSize),
+    });
     const tokenizerJson = buildUseLiteTokenizerJson(await readUseLiteVocab());
-    await writeHfBundle({ outDir: dir, modelBytes, tokenizerJson, config: { churnscope: { version: BASE_VERSION, encoder: 'use-lite', maxTokens: opts.maxTokens } }, overwrite: true });
+    await writeHfBundle({
+      outDir: dir,
+      modelBytes,
+      tokenizerJson,
+      config: { churnscope: { version: BASE_VERSION, encoder: 'use-lite', maxTokens: opts.maxTokens } },
+      overwrite: true,
+    });
   }
-  const modelHash = createHash('sha256').update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx'))).digest('hex').slice(0, 16);
-  const engine = await createEngine({ bundleDir: dir, config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'] }), logger: opts.logger });
+  const modelHash = createHash('sha256')
+    .update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx')))
+    .digest('hex')
+    .slice(0, 16);
+  const engine = await createEngine({
+    bundleDir: dir,
+    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'] }),
+    logger: opts.logger,
+  });
   return { engine, params, modelHash };
 }
 
 /** Any encoder family's pretrained export with a zero head, cached under its baseId (which changes with its weights). */
-export async function openFrozenPipelineEncoder(opts: FrozenEncoderOptions & { encoder: PipelineEncoder }): Promise<{ engine: InferenceEngine; modelHash: string }> {
+export async function openFrozenPipelineEncoder(
+  opts: FrozenEncoderOptions & { encoder: PipelineEncoder },
+): Promise<{ engine: InferenceEngine; modelHash: string }> {
   const { encoder } = opts;
   const dir = path.join(opts.cacheDir, encoder.baseId);
   if (!fs.existsSync(path.join(dir, 'onnx', 'model.onnx'))) {
-    opts.logger.info({ dir, encoder: encoder.description }, 'exporting the pretrained encoder to ONNX for frozen embeddings (once)');
+    opts.logger.info(
+      { dir, encoder: encoder.description },
+      'exporting the pretrained encoder to ONNX for frozen embeddings (once)',
+    );
     const modelBytes = await encoder.buildModel({ head: zeroHead(encoder.outputDim, encoder.vocabSize) });
-    const churnscope = { version: encoder.baseId, encoder: encoder.family, maxTokens: opts.maxTokens, ...(encoder.tokenLimit ? { tokenLimit: encoder.tokenLimit } : {}) };
-    await writeHfBundle({ outDir: dir, modelBytes, tokenizerJson: encoder.tokenizerJson, config: { ...encoder.hfConfig, churnscope }, overwrite: true });
+    const churnscope = {
+      version: encoder.baseId,
+      encoder: encoder.family,
+      maxTokens: opts.maxTokens,
+      ...(encoder.tokenLimit ? { tokenLimit: encoder.tokenLimit } : {}),
+    };
+    await writeHfBundle({
+      outDir: dir,
+      modelBytes,
+      tokenizerJson: encoder.tokenizerJson,
+      config: { ...encoder.hfConfig, churnscope },
+      overwrite: true,
+    });
   }
-  const modelHash = createHash('sha256').update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx'))).digest('hex').slice(0, 16);
-  const engine = await createEngine({ bundleDir: dir, config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'] }), logger: opts.logger });
+  const modelHash = createHash('sha256')
+    .update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx')))
+    .digest('hex')
+    .slice(0, 16);
+  const engine = await createEngine({
+    bundleDir: dir,
+    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'] }),
+    logger: opts.logger,
+  });
   return { engine, modelHash };
 }
 
 /** Embeddings of the given token sequences, from the cache when this model already embedded these exact sequences. */
-export async function cachedEmbeddings(opts: { engine: InferenceEngine; modelHash: string; ids: Int32Array[]; cacheDir: string; logger: Logger; dim?: number }): Promise<Float32Array> {
+export async function cachedEmbeddings(opts: {
+  engine: InferenceEngine;
+  modelHash: string;
+  ids: Int32Array[];
+  cacheDir: string;
+  logger: Logger;
+  dim?: number;
+}): Promise<Float32Array> {
   const h = createHash('sha256').update(opts.modelHash);
   for (const seq of opts.ids) h.update(Buffer.from(seq.buffer, seq.byteOffset, seq.byteLength)).update('|');
   const file = path.join(opts.cacheDir, 'embeddings', `${h.digest('hex').slice(0, 24)}.f32`);
@@ -69,6 +117,9 @@ export async function cachedEmbeddings(opts: { engine: InferenceEngine; modelHas
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(`${file}.tmp`, Buffer.from(flat.buffer));
   fs.renameSync(`${file}.tmp`, file);
-  opts.logger.info({ file, texts: opts.ids.length, seconds: (performance.now() - started) / 1000 }, 'frozen embeddings: computed with ONNX Runtime and cached');
+  opts.logger.info(
+    { file, texts: opts.ids.length, seconds: (performance.now() - started) / 1000 },
+    'frozen embeddings: computed with ONNX Runtime and cached',
+  );
   return flat;
 }

@@ -17,7 +17,15 @@ export const trainOptionsSchema = z.object({
   cacheDir: z.string().default('.cache/churnscope'),
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   head: z
-    .object({ unigrams: z.boolean().default(true), bigramBuckets: z.number().int().min(0).max(1 << 22).default(1 << 18) })
+    .object({
+      unigrams: z.boolean().default(true),
+      bigramBuckets: z
+        .number()
+        .int()
+        .min(0)
+        .max(1 << 22)
+        .default(1 << 18),
+    })
     .prefault({}),
   freezeEmbeddings: z.boolean().default(false),
   freezeLowerLayer: z.boolean().default(false),

@@ -41,48 +41,116 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
   const tokenizerJson = encoderChoice.tokenizerJson;
   const ids = await tokenize(tokenizerJson, data.rows, o.maxTokens);
   const backend = await selectBackend({ logger, prefer: o.backend });
-  const frozen = await openFrozenPipelineEncoder({ cacheDir: o.cacheDir, maxTokens: o.maxTokens, logger, encoder: encoderChoice });
-  const embeddings = await cachedEmbeddings({ engine: frozen.engine, modelHash: frozen.modelHash, ids, cacheDir: o.cacheDir, logger, dim: encoderChoice.outputDim });
+  const frozen = await openFrozenPipelineEncoder({
+    cacheDir: o.cacheDir,
+    maxTokens: o.maxTokens,
+    logger,
+    encoder: encoderChoice,
+  });
+  const embeddings = await cachedEmbeddings({
+    engine: frozen.engine,
+    modelHash: frozen.modelHash,
+    ids,
+    cacheDir: o.cacheDir,
+    logger,
+    dim: encoderChoice.outputDim,
+  });
   await frozen.engine.dispose();
 
-  const head = new HybridHead({ embeddingDim: encoderChoice.outputDim, vocabSize: encoderChoice.vocabSize, ...headOptions(o, encoderChoice, logger) });
+  const head = new HybridHead({
+    embeddingDim: encoderChoice.outputDim,
+    vocabSize: encoderChoice.vocabSize,
+    ...headOptions(o, encoderChoice, logger),
+  });
   const headSpec = headModeSpec(head, { embeddings, embeddingDim: encoderChoice.outputDim, ids, labels });
   const phases: { phase: string; result: TrainResult }[] = [];
   // In full mode the head phase is only the warm start: it keeps the head defaults, and the loop flags go to the full phase.
-  phases.push({ phase: 'head', result: await runPhase('head', headSpec, args, labels, split, loopDefaults('head'), o.mode === 'head') });
+  phases.push({
+    phase: 'head',
+    result: await runPhase('head', headSpec, args, labels, split, loopDefaults('head'), o.mode === 'head'),
+  });
   let encoder: TrainableEncoder | undefined;
   let validProbs = await headSpec.predict(split.valid);
   if (o.mode === 'full') {
     // Linear probe, then fine-tune: the head starts trained, so the encoder's first updates follow a useful gradient.
     encoder = encoderChoice.createTrainable(logger);
-    const spec = fullModeSpec(encoder, head, { ids, labels }, { freezeEmbeddings: o.freezeEmbeddings, freezeLowerLayer: o.freezeLowerLayer });
-    phases.push({ phase: 'full', result: await runPhase('full', spec, args, labels, split, loopDefaults('full'), true) });
+    const spec = fullModeSpec(
+      encoder,
+      head,
+      { ids, labels },
+      { freezeEmbeddings: o.freezeEmbeddings, freezeLowerLayer: o.freezeLowerLayer },
+    );
+    phases.push({
+      phase: 'full',
+      result: await runPhase('full', spec, args, labels, split, loopDefaults('full'), true),
+    });
     validProbs = await spec.predict(split.valid);
   }
 
   const validation = evaluateValidation({
-    rawProbs: validProbs, labels: split.valid.map((i) => labels[i]), sources: split.valid.map((i) => data.rows[i].source),
-    method: o.calibration, targets: o.bands, seed: o.seed,
+    rawProbs: validProbs,
+    labels: split.valid.map((i) => labels[i]),
+    sources: split.valid.map((i) => data.rows[i].source),
+    method: o.calibration,
+    targets: o.bands,
+    seed: o.seed,
   });
   const version = `${encoderChoice.family}-${o.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const parityRows = split.valid.slice(0, 64);
   const card: ModelCard = {
-    version, createdAt: new Date().toISOString(), encoder: { family: encoderChoice.family, maxTokens: o.maxTokens }, mode: o.mode,
+    version,
+    createdAt: new Date().toISOString(),
+    encoder: { family: encoderChoice.family, maxTokens: o.maxTokens },
+    mode: o.mode,
     head: { ...head.config },
-    data: { files: args.data.map((d) => d.file), rows: data.rows.length, positives: data.positives, skippedEmpty: data.skippedEmpty, bySource: countBy(data.rows.map((r) => r.source)), labelValues: data.labelValues },
+    data: {
+      files: args.data.map((d) => d.file),
+      rows: data.rows.length,
+      positives: data.positives,
+      skippedEmpty: data.skippedEmpty,
+      bySource: countBy(data.rows.map((r) => r.source)),
+      labelValues: data.labelValues,
+    },
     split: { train: split.train.length, valid: split.valid.length, seed: o.seed },
-    training: { options: { ...o }, history: phases.flatMap((p) => p.result.history), bestEpoch: phases[phases.length - 1].result.bestEpoch, seconds: (performance.now() - started) / 1000, backend: backend.name },
+    training: {
+      options: { ...o },
+      history: phases.flatMap((p) => p.result.history),
+      bestEpoch: phases[phases.length - 1].result.bestEpoch,
+      seconds: (performance.now() - started) / 1000,
+      backend: backend.name,
+    },
     calibration: { method: validation.calibration.method },
     bands: validation.bands,
     metrics: validation.metrics,
-    curves: curvesFor(validation.calibratedProbs, split.valid.map((i) => labels[i])),
+    curves: curvesFor(
+      validation.calibratedProbs,
+      split.valid.map((i) => labels[i]),
+    ),
     notes: [`Encoder: ${encoderChoice.description}.`, ...notesFor(phases, data.skippedEmpty)],
   };
   const finalCard = await exportTrainedBundle({
-    out: o.out, overwrite: o.overwrite, head: await head.toParams(), tokenizerJson, hfConfig: encoderChoice.hfConfig,
-    modelBytes: await encoderChoice.buildModel({ head: await head.toParams(), trained: encoder, metadata: { churnscope_version: version } }),
-    info: { version, encoder: encoderChoice.family, maxTokens: o.maxTokens, ...(encoderChoice.tokenLimit ? { tokenLimit: encoderChoice.tokenLimit } : {}), createdAt: card.createdAt, calibration: validation.calibration, bands: validation.bands.thresholds },
-    card, parity: { ids: parityRows.map((i) => ids[i]), tfProbs: validProbs.slice(0, parityRows.length) }, logger,
+    out: o.out,
+    overwrite: o.overwrite,
+    head: await head.toParams(),
+    tokenizerJson,
+    hfConfig: encoderChoice.hfConfig,
+    modelBytes: await encoderChoice.buildModel({
+      head: await head.toParams(),
+      trained: encoder,
+      metadata: { churnscope_version: version },
+    }),
+    info: {
+      version,
+      encoder: encoderChoice.family,
+      maxTokens: o.maxTokens,
+      ...(encoderChoice.tokenLimit ? { tokenLimit: encoderChoice.tokenLimit } : {}),
+      createdAt: card.createdAt,
+      calibration: validation.calibration,
+      bands: validation.bands.thresholds,
+    },
+    card,
+    parity: { ids: parityRows.map((i) => ids[i]), tfProbs: validProbs.slice(0, parityRows.length) },
+    logger,
   });
   encoder?.dispose();
   head.dispose();
@@ -102,14 +170,32 @@ async function runPhase<In>(
   const o = args.options;
   const pick = <T>(flag: T | undefined, fallback: T) => (userLoopFlags && flag !== undefined ? flag : fallback);
   const options = {
-    epochs: pick(o.epochs, defaults.epochs), batchSize: pick(o.batchSize, defaults.batchSize), learningRate: pick(o.learningRate, defaults.learningRate),
-    warmupFraction: o.warmupFraction, weightDecay: o.weightDecay, clipNorm: o.clipNorm, imbalance: o.imbalance, patience: o.patience, seed: o.seed,
+    epochs: pick(o.epochs, defaults.epochs),
+    batchSize: pick(o.batchSize, defaults.batchSize),
+    learningRate: pick(o.learningRate, defaults.learningRate),
+    warmupFraction: o.warmupFraction,
+    weightDecay: o.weightDecay,
+    clipNorm: o.clipNorm,
+    imbalance: o.imbalance,
+    patience: o.patience,
+    seed: o.seed,
   };
   const store = new CheckpointStore(path.join(checkpointDir(o), phase));
-  if (store.exists() && !o.resume) throw new ValidationError(`a checkpoint from an interrupted run exists in ${checkpointDir(o)}; pass --resume to continue it or remove it`);
+  if (store.exists() && !o.resume)
+    throw new ValidationError(
+      `a checkpoint from an interrupted run exists in ${checkpointDir(o)}; pass --resume to continue it or remove it`,
+    );
   return trainLoop({
-    spec, labels, train: split.train, valid: split.valid, options, signal: args.signal,
-    checkpoint: { store, fingerprint: JSON.stringify({ phase, options, n: labels.length, o: { ...o, resume: undefined } }) },
+    spec,
+    labels,
+    train: split.train,
+    valid: split.valid,
+    options,
+    signal: args.signal,
+    checkpoint: {
+      store,
+      fingerprint: JSON.stringify({ phase, options, n: labels.length, o: { ...o, resume: undefined } }),
+    },
     onStep: (p) => args.onStep?.({ ...p, phase }),
     onEpoch: (r) => args.onEpoch?.({ ...r, phase }),
   });
@@ -120,7 +206,10 @@ function checkpointDir(o: TrainOptions): string {
 }
 
 function refuseExistingOutput(o: TrainOptions): void {
-  if (fs.existsSync(o.out) && !o.overwrite) throw new ValidationError(`output directory ${o.out} already exists; choose another --out or pass --overwrite`, { field: 'out' });
+  if (fs.existsSync(o.out) && !o.overwrite)
+    throw new ValidationError(`output directory ${o.out} already exists; choose another --out or pass --overwrite`, {
+      field: 'out',
+    });
 }
 
 async function loadData(specs: LabelledTextOptions[]) {
@@ -130,7 +219,10 @@ async function loadData(specs: LabelledTextOptions[]) {
     rows,
     positives: sets.reduce((n, s) => n + s.positives, 0),
     skippedEmpty: sets.reduce((n, s) => n + s.skippedEmpty, 0),
-    labelValues: { positive: [...new Set(sets.flatMap((s) => s.labelValues.positive))], negative: [...new Set(sets.flatMap((s) => s.labelValues.negative))] },
+    labelValues: {
+      positive: [...new Set(sets.flatMap((s) => s.labelValues.positive))],
+      negative: [...new Set(sets.flatMap((s) => s.labelValues.negative))],
+    },
   };
 }
 
@@ -146,7 +238,10 @@ function countBy(values: string[]): Record<string, number> {
 }
 
 function notesFor(phases: { phase: string; result: TrainResult }[], skipped: number): string[] {
-  const notes = phases.map((p) => `${p.phase} phase: best validation ROC-AUC ${p.result.bestAuc.toFixed(4)} at epoch ${p.result.bestEpoch + 1}${p.result.stoppedEarly ? ' (stopped early)' : ''}`);
+  const notes = phases.map(
+    (p) =>
+      `${p.phase} phase: best validation ROC-AUC ${p.result.bestAuc.toFixed(4)} at epoch ${p.result.bestEpoch + 1}${p.result.stoppedEarly ? ' (stopped early)' : ''}`,
+  );
   if (skipped) notes.push(`${skipped} rows with empty text were skipped`);
   notes.push('Metrics are on the validation split, with calibration cross-fitted on its two halves.');
   return notes;
@@ -155,13 +250,19 @@ function notesFor(phases: { phase: string; result: TrainResult }[], skipped: num
 /** A window must fit the encoder's position table ([CLS] and [SEP] included for BERT). */
 function checkTokenLimit(o: TrainOptions, encoder: PipelineEncoder): void {
   if (encoder.tokenLimit !== undefined && o.maxTokens > encoder.tokenLimit) {
-    throw new ValidationError(`--max-tokens ${o.maxTokens} exceeds this encoder's limit of ${encoder.tokenLimit} tokens per window (${encoder.description})`, { field: 'maxTokens' });
+    throw new ValidationError(
+      `--max-tokens ${o.maxTokens} exceeds this encoder's limit of ${encoder.tokenLimit} tokens per window (${encoder.description})`,
+      { field: 'maxTokens' },
+    );
   }
 }
 
 /** Hashed bigrams compute a·V + b in int32: past V = 46340 that overflows, so large vocabularies train without them. */
 function headOptions(o: TrainOptions, encoder: PipelineEncoder, logger: Logger): TrainOptions['head'] {
   if (o.head.bigramBuckets === 0 || encoder.vocabSize <= 46340) return o.head;
-  logger.warn({ vocabSize: encoder.vocabSize }, 'vocabulary too large for hashed token-id bigrams in int32; the head uses the embedding and unigrams only');
+  logger.warn(
+    { vocabSize: encoder.vocabSize },
+    'vocabulary too large for hashed token-id bigrams in int32; the head uses the embedding and unigrams only',
+  );
   return { ...o.head, bigramBuckets: 0 };
 }

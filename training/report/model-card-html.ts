@@ -6,36 +6,70 @@ import { confusionMatrixSvg, escapeHtml, lineChart } from './svg';
 const pct = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
 
 function metricsRow(name: string, m: EvalMetrics): string {
-  return `<tr><td>${escapeHtml(name)}</td><td>${m.n}</td><td>${m.positives}</td><td>${pct(m.rocAuc)}</td><td>${pct(m.prAuc)}</td>` +
-    `<td>${m.precision.toFixed(3)}</td><td>${m.recall.toFixed(3)}</td><td>${m.f1.toFixed(3)}</td><td>${m.brier.toFixed(4)}</td><td>${m.ece.toFixed(4)}</td></tr>`;
+  return (
+    `<tr><td>${escapeHtml(name)}</td><td>${m.n}</td><td>${m.positives}</td><td>${pct(m.rocAuc)}</td><td>${pct(m.prAuc)}</td>` +
+    `<td>${m.precision.toFixed(3)}</td><td>${m.recall.toFixed(3)}</td><td>${m.f1.toFixed(3)}</td><td>${m.brier.toFixed(4)}</td><td>${m.ece.toFixed(4)}</td></tr>`
+  );
 }
 
 export function renderModelCardHtml(card: ModelCard): string {
   const { curves, metrics, training, bands } = card;
   const roc = lineChart({
-    title: `ROC (AUC ${pct(metrics.overall.rocAuc)})`, xLabel: 'false positive rate', yLabel: 'true positive rate', xDomain: [0, 1], yDomain: [0, 1],
-    series: [{ label: 'model', x: curves.roc.fpr, y: curves.roc.tpr }, { label: 'chance', x: [0, 1], y: [0, 1], dashed: true }],
+    title: `ROC (AUC ${pct(metrics.overall.rocAuc)})`,
+    xLabel: 'false positive rate',
+    yLabel: 'true positive rate',
+    xDomain: [0, 1],
+    yDomain: [0, 1],
+    series: [
+      { label: 'model', x: curves.roc.fpr, y: curves.roc.tpr },
+      { label: 'chance', x: [0, 1], y: [0, 1], dashed: true },
+    ],
   });
   const pr = lineChart({
-    title: `Precision-recall (AP ${pct(metrics.overall.prAuc)})`, xLabel: 'recall', yLabel: 'precision', xDomain: [0, 1], yDomain: [0, 1],
+    title: `Precision-recall (AP ${pct(metrics.overall.prAuc)})`,
+    xLabel: 'recall',
+    yLabel: 'precision',
+    xDomain: [0, 1],
+    yDomain: [0, 1],
     series: [{ label: 'model', x: curves.pr.recall, y: curves.pr.precision }],
   });
   const bins = curves.calibration.filter((b) => b.count > 0);
   const calibration = lineChart({
-    title: `Calibration (ECE ${metrics.overall.ece.toFixed(3)})`, xLabel: 'predicted risk', yLabel: 'observed rate', xDomain: [0, 1], yDomain: [0, 1],
-    series: [{ label: card.calibration.method, x: bins.map((b) => b.meanPredicted), y: bins.map((b) => b.fractionPositive) }, { label: 'perfect', x: [0, 1], y: [0, 1], dashed: true }],
-  });
-  const loss = lineChart({
-    title: 'Training', xLabel: 'epoch', yLabel: 'value',
+    title: `Calibration (ECE ${metrics.overall.ece.toFixed(3)})`,
+    xLabel: 'predicted risk',
+    yLabel: 'observed rate',
+    xDomain: [0, 1],
+    yDomain: [0, 1],
     series: [
-      { label: 'train loss', x: training.history.map((h) => h.epoch + 1), y: training.history.map((h) => h.trainLoss) },
-      { label: 'valid ROC-AUC', x: training.history.map((h) => h.epoch + 1), y: training.history.map((h) => h.validAuc) },
+      { label: card.calibration.method, x: bins.map((b) => b.meanPredicted), y: bins.map((b) => b.fractionPositive) },
+      { label: 'perfect', x: [0, 1], y: [0, 1], dashed: true },
     ],
   });
-  const confusion = confusionMatrixSvg(metrics.overall.confusion, `Confusion at risk ≥ ${metrics.overall.threshold.toFixed(3)}`);
-  const sourceRows = Object.entries(metrics.bySource).map(([s, m]) => metricsRow(s, m)).join('');
+  const loss = lineChart({
+    title: 'Training',
+    xLabel: 'epoch',
+    yLabel: 'value',
+    series: [
+      { label: 'train loss', x: training.history.map((h) => h.epoch + 1), y: training.history.map((h) => h.trainLoss) },
+      {
+        label: 'valid ROC-AUC',
+        x: training.history.map((h) => h.epoch + 1),
+        y: training.history.map((h) => h.validAuc),
+      },
+    ],
+  });
+  const confusion = confusionMatrixSvg(
+    metrics.overall.confusion,
+    `Confusion at risk ≥ ${metrics.overall.threshold.toFixed(3)}`,
+  );
+  const sourceRows = Object.entries(metrics.bySource)
+    .map(([s, m]) => metricsRow(s, m))
+    .join('');
   const bandRows = (['medium', 'high', 'critical'] as const)
-    .map((b) => `<tr><td>${b}</td><td>${bands.thresholds[b].toFixed(3)}</td><td>${bands.achieved[b].precision.toFixed(3)}</td><td>${bands.achieved[b].recall.toFixed(3)}</td><td>${bands.achieved[b].reached ? 'yes' : 'no'}</td></tr>`)
+    .map(
+      (b) =>
+        `<tr><td>${b}</td><td>${bands.thresholds[b].toFixed(3)}</td><td>${bands.achieved[b].precision.toFixed(3)}</td><td>${bands.achieved[b].recall.toFixed(3)}</td><td>${bands.achieved[b].reached ? 'yes' : 'no'}</td></tr>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>churnscope model ${escapeHtml(card.version)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:16px}code{background:#f4f4f4;padding:1px 4px}</style></head><body>

@@ -9,14 +9,31 @@ export interface ModelCard {
   encoder: { family: string; maxTokens: number };
   mode: 'head' | 'full';
   head: Record<string, unknown>;
-  data: { files: string[]; rows: number; positives: number; skippedEmpty: number; bySource: Record<string, number>; labelValues: { positive: string[]; negative: string[] } };
+  data: {
+    files: string[];
+    rows: number;
+    positives: number;
+    skippedEmpty: number;
+    bySource: Record<string, number>;
+    labelValues: { positive: string[]; negative: string[] };
+  };
   split: { train: number; valid: number; seed: number };
-  training: { options: Record<string, unknown>; history: EpochRecord[]; bestEpoch: number; seconds: number; backend: string };
+  training: {
+    options: Record<string, unknown>;
+    history: EpochRecord[];
+    bestEpoch: number;
+    seconds: number;
+    backend: string;
+  };
   calibration: { method: string };
   bands: ChosenBands;
   /** Validation metrics on calibrated probabilities, at the "high" band threshold. */
   metrics: { overall: EvalMetrics; bySource: Record<string, EvalMetrics>; uncalibrated: EvalMetrics };
-  curves: { roc: { fpr: number[]; tpr: number[] }; pr: { precision: number[]; recall: number[] }; calibration: CalibrationBin[] };
+  curves: {
+    roc: { fpr: number[]; tpr: number[] };
+    pr: { precision: number[]; recall: number[] };
+    calibration: CalibrationBin[];
+  };
   parity?: { maxAbsDiff: number; texts: number; tolerance: number };
   notes: string[];
 }
@@ -25,7 +42,8 @@ export interface ModelCard {
 export function curvesFor(probs: ArrayLike<number>, labels: ArrayLike<number>, points = 200): ModelCard['curves'] {
   const roc = rocCurve(probs, labels);
   const pr = prCurve(probs, labels);
-  const thin = <T>(a: T[]) => (a.length <= points ? a : a.filter((_, i) => i % Math.ceil(a.length / points) === 0 || i === a.length - 1));
+  const thin = <T>(a: T[]) =>
+    a.length <= points ? a : a.filter((_, i) => i % Math.ceil(a.length / points) === 0 || i === a.length - 1);
   return {
     roc: { fpr: thin(roc.fpr), tpr: thin(roc.tpr) },
     pr: { precision: thin(pr.precision), recall: thin(pr.recall) },

@@ -33,13 +33,20 @@ export function buildBertModel(opts: BuildBertOptions): Uint8Array {
   const inputIds = g.input('input_ids', DataType.INT64, ['batch', 'sequence']);
   const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', 'sequence']);
   const { embedding, maskFloat } = addBertEncoder(g, { inputIds, attentionMask, embeddingName: 'embedding' }, params);
-  const [logits] = g.node('Identity', [addHybridHead(g, { embedding, inputIds, maskFloat }, head)], { outputs: ['logits'] });
+  const [logits] = g.node('Identity', [addHybridHead(g, { embedding, inputIds, maskFloat }, head)], {
+    outputs: ['logits'],
+  });
   const [probability] = g.node('Sigmoid', [logits], { outputs: ['probability'] });
   g.output(embedding, DataType.FLOAT, ['batch', arch.hiddenSize]);
   g.output(logits, DataType.FLOAT, ['batch']);
   g.output(probability, DataType.FLOAT, ['batch']);
   return g.encode({
     docString: `${arch.modelType} encoder (${arch.numLayers} layers, hidden ${arch.hiddenSize}, ${arch.pooling} pooling) + churn head, exported by churnscope`,
-    metadata: { 'churnscope.encoder': 'bert', 'churnscope.model_type': arch.modelType, 'churnscope.embedding_dim': String(arch.hiddenSize), ...opts.metadata },
+    metadata: {
+      'churnscope.encoder': 'bert',
+      'churnscope.model_type': arch.modelType,
+      'churnscope.embedding_dim': String(arch.hiddenSize),
+      ...opts.metadata,
+    },
   });
 }

@@ -12,10 +12,12 @@ export function feedbackRouter(deps: { store: Store; privacy?: PrivacyPolicy }):
 
   router.post('/v1/feedback', async (req, res) => {
     const body = parseOr400(feedbackSchema, req.body);
-    if (body.textId && !(await deps.store.texts.get(body.textId))) throw new NotFoundError(`text "${body.textId}" not found`, { field: 'textId' });
+    if (body.textId && !(await deps.store.texts.get(body.textId)))
+      throw new NotFoundError(`text "${body.textId}" not found`, { field: 'textId' });
     if (body.customerId && !body.textId && !(await deps.store.customers.get(body.customerId))) {
       const history = await deps.store.scores.history(body.customerId, { limit: 1 });
-      if (history.length === 0) throw new NotFoundError(`customer "${body.customerId}" not found`, { field: 'customerId' });
+      if (history.length === 0)
+        throw new NotFoundError(`customer "${body.customerId}" not found`, { field: 'customerId' });
     }
     // An agent's note can quote the customer (an e-mail, a card number): it is kept under the texts' policy.
     const keepRaw = (deps.privacy ?? DEFAULT_PRIVACY_POLICY).storeText === 'full';

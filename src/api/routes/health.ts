@@ -5,7 +5,12 @@ import type { Store } from '../../store';
 import type { ServiceMetrics } from '../metrics';
 import { buildOpenApiDocument } from '../openapi';
 
-export function healthRouter(deps: { models: ModelRegistry; store: Store; metrics: ServiceMetrics; version: string }): Router {
+export function healthRouter(deps: {
+  models: ModelRegistry;
+  store: Store;
+  metrics: ServiceMetrics;
+  version: string;
+}): Router {
   const router = Router();
   const openapi = buildOpenApiDocument(deps.version);
   router.get('/healthz', (_req, res) => {
@@ -14,7 +19,12 @@ export function healthRouter(deps: { models: ModelRegistry; store: Store; metric
   router.get('/readyz', async (_req, res) => {
     const model = deps.models.active();
     await deps.store.models.list(); // a closed or broken database fails here, and readiness with it
-    res.json({ status: 'ready', model: model.version, provider: model.engine.provider, queueDepth: model.engine.queueDepth });
+    res.json({
+      status: 'ready',
+      model: model.version,
+      provider: model.engine.provider,
+      queueDepth: model.engine.queueDepth,
+    });
   });
   router.get('/metrics', deps.metrics.handler());
   router.get('/openapi.json', (_req, res) => {

@@ -5,7 +5,17 @@ import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ChurnscopeError, NotFoundError, ValidationError } from '../../errors';
-import { jobDir, jobFiles, jobOptionsSchema, parseJobSpec, readProgress, toJobStatus, uploadName, type JobRunner, type JobSpec } from '../../jobs';
+import {
+  jobDir,
+  jobFiles,
+  jobOptionsSchema,
+  parseJobSpec,
+  readProgress,
+  toJobStatus,
+  uploadName,
+  type JobRunner,
+  type JobSpec,
+} from '../../jobs';
 import { formatOf } from '../../ingest';
 import type { Store } from '../../store';
 import { mediaType, receiveUpload } from '../receive-upload';
@@ -26,10 +36,22 @@ export function jobsRouter(deps: JobsRouterDeps): Router {
   const router = Router();
   router.post('/v1/jobs', async (req, res) => {
     const id = randomUUID();
-    const spec = mediaType(req) === 'application/json' ? serverSideSpec(req.body, deps.inputDirs) : await uploadedSpec(req, res, id, deps);
+    const spec =
+      mediaType(req) === 'application/json'
+        ? serverSideSpec(req.body, deps.inputDirs)
+        : await uploadedSpec(req, res, id, deps);
     try {
       const rec = await deps.runner.submit({ id, spec });
-      res.status(202).location(`/v1/jobs/${id}`).json({ id, state: rec.state, status: `/v1/jobs/${id}`, results: `/v1/jobs/${id}/results`, errors: `/v1/jobs/${id}/errors` });
+      res
+        .status(202)
+        .location(`/v1/jobs/${id}`)
+        .json({
+          id,
+          state: rec.state,
+          status: `/v1/jobs/${id}`,
+          results: `/v1/jobs/${id}/results`,
+          errors: `/v1/jobs/${id}/errors`,
+        });
     } catch (e) {
       fs.rmSync(jobDir(deps.runner.jobsDir, id), { recursive: true, force: true });
       throw e;
@@ -60,7 +82,11 @@ async function uploadedSpec(req: Request, res: Response, id: string, deps: JobsR
   const format = typeof query.format === 'string' ? query.format : undefined;
   let upload;
   try {
-    upload = await receiveUpload(req, { stagingDir: path.join(deps.runner.jobsDir, '.staging'), maxBytes: deps.maxUploadBytes, format });
+    upload = await receiveUpload(req, {
+      stagingDir: path.join(deps.runner.jobsDir, '.staging'),
+      maxBytes: deps.maxUploadBytes,
+      format,
+    });
   } catch (e) {
     // The rest of a refused body is not worth reading: close the connection after the error response.
     if (e instanceof ChurnscopeError) res.setHeader('Connection', 'close');
@@ -74,7 +100,14 @@ async function uploadedSpec(req: Request, res: Response, id: string, deps: JobsR
     fs.mkdirSync(dir, { recursive: true });
     const inputPath = path.join(dir, uploadName(upload.format, upload.gzipped));
     fs.renameSync(upload.file, inputPath);
-    return { ...options, output: options.output ?? upload.format, format: upload.format, inputPath, filename: upload.filename, bytes: upload.bytes };
+    return {
+      ...options,
+      output: options.output ?? upload.format,
+      format: upload.format,
+      inputPath,
+      filename: upload.filename,
+      bytes: upload.bytes,
+    };
   } finally {
     fs.rmSync(upload.file, { force: true });
   }
@@ -83,12 +116,18 @@ async function uploadedSpec(req: Request, res: Response, id: string, deps: JobsR
 function serverSideSpec(body: unknown, inputDirs: readonly string[]): JobSpec {
   const { path: requested, ...options } = parseOr400(pathBody, body);
   if (inputDirs.length === 0) {
-    throw new ValidationError('server-side input paths are disabled on this server; upload the file instead (or set CHURNSCOPE_JOB_INPUT_DIRS)', { field: 'path' });
+    throw new ValidationError(
+      'server-side input paths are disabled on this server; upload the file instead (or set CHURNSCOPE_JOB_INPUT_DIRS)',
+      { field: 'path' },
+    );
   }
   const real = realpathOrNull(requested);
   const allowed = inputDirs.map((d) => realpathOrNull(d)).filter((d): d is string => d !== null);
   if (!real || !allowed.some((d) => real.startsWith(d + path.sep))) {
-    throw new ValidationError(`path must name an existing file inside one of the allowed input folders (${inputDirs.join(', ')})`, { field: 'path' });
+    throw new ValidationError(
+      `path must name an existing file inside one of the allowed input folders (${inputDirs.join(', ')})`,
+      { field: 'path' },
+    );
   }
   let format: JobSpec['format'];
   try {
@@ -96,7 +135,14 @@ function serverSideSpec(body: unknown, inputDirs: readonly string[]): JobSpec {
   } catch (e) {
     throw new ValidationError('path must end in .csv, .jsonl or .ndjson (optionally .gz)', { field: 'path', cause: e });
   }
-  return { ...options, output: options.output ?? format, format, inputPath: real, filename: path.basename(real), bytes: fs.statSync(real).size };
+  return {
+    ...options,
+    output: options.output ?? format,
+    format,
+    inputPath: real,
+    filename: path.basename(real),
+    bytes: fs.statSync(real).size,
+  };
 }
 
 function realpathOrNull(p: string): string | null {
@@ -117,7 +163,12 @@ async function jobOr404(store: Store, id: string) {
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8' };
 
 /** Streams only what the progress file claims, so a reader never sees a row the job may still rewrite after a crash. */
-async function sendJobFile(deps: JobsRouterDeps, id: string, res: Response, which: 'results' | 'errors'): Promise<void> {
+async function sendJobFile(
+  deps: JobsRouterDeps,
+  id: string,
+  res: Response,
+  which: 'results' | 'errors',
+): Promise<void> {
   const rec = await jobOr404(deps.store, id);
   const spec = parseJobSpec(id, rec.input);
   const files = jobFiles(deps.runner.jobsDir, id, spec);

@@ -33,7 +33,10 @@ async function readModelCard(model: { version: string; dir: string }): Promise<u
     text = await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NotFoundError(`the active model "${model.version}" has no ${MODEL_CARD_FILE} in its bundle (${model.dir}); bundles written by \`churnscope train\` have one`, { cause: e });
+      throw new NotFoundError(
+        `the active model "${model.version}" has no ${MODEL_CARD_FILE} in its bundle (${model.dir}); bundles written by \`churnscope train\` have one`,
+        { cause: e },
+      );
     }
     throw new ModelLoadError(`cannot read ${file}: ${(e as Error).message}`, { file, cause: e });
   }

@@ -28,29 +28,39 @@ function readFilters() {
 }
 
 async function loadModel() {
-  await runPanel($('model'), async (body) => {
-    const card = await api('/v1/models/active/card');
-    ctx.thresholds = card.bands?.thresholds ?? null;
-    $('model-version').textContent = `model ${card.version}`;
-    return renderModelCard(body, card);
-  }, { unavailable: 'This server does not publish model cards.' });
+  await runPanel(
+    $('model'),
+    async (body) => {
+      const card = await api('/v1/models/active/card');
+      ctx.thresholds = card.bands?.thresholds ?? null;
+      $('model-version').textContent = `model ${card.version}`;
+      return renderModelCard(body, card);
+    },
+    { unavailable: 'This server does not publish model cards.' },
+  );
 }
 
 async function loadJobsPanel() {
   clearTimeout(jobsTimer);
   let active = false;
-  await runPanel($('jobs'), async (body) => {
-    const r = await loadJobs(body);
-    active = r.active;
-    return r.state;
-  }, { unavailable: 'Batch jobs are not enabled on this server.' });
+  await runPanel(
+    $('jobs'),
+    async (body) => {
+      const r = await loadJobs(body);
+      active = r.active;
+      return r.state;
+    },
+    { unavailable: 'Batch jobs are not enabled on this server.' },
+  );
   if (active) jobsTimer = setTimeout(loadJobsPanel, JOBS_POLL_MS);
 }
 
 function probe() {
   const query = $('probe-query').value.trim();
   if (!query) return Promise.resolve();
-  return runPanel($('probe'), (body) => runProbe(body, query, ctx), { unavailable: 'Themes are not enabled on this server, so topics cannot be probed.' });
+  return runPanel($('probe'), (body) => runProbe(body, query, ctx), {
+    unavailable: 'Themes are not enabled on this server, so topics cannot be probed.',
+  });
 }
 
 function loadFiltered() {

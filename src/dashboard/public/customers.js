@@ -3,9 +3,18 @@ import { api } from './api.js';
 import { clear, excerpt, h, riskPill, shortDate } from './dom.js';
 
 function driver(d) {
-  if (d.kind === 'phrase') return h('span', { class: 'chip driver', title: `raises risk by ${(d.weight * 100).toFixed(1)} points` }, `“${excerpt(d.label, 60)}”`);
+  if (d.kind === 'phrase')
+    return h(
+      'span',
+      { class: 'chip driver', title: `raises risk by ${(d.weight * 100).toFixed(1)} points` },
+      `“${excerpt(d.label, 60)}”`,
+    );
   const value = d.value === null || d.value === undefined ? '' : ` = ${d.value}`;
-  return h('span', { class: 'chip driver feature', title: `adds ${d.weight.toFixed(2)} to the log-odds` }, `${d.label}${value}`);
+  return h(
+    'span',
+    { class: 'chip driver feature', title: `adds ${d.weight.toFixed(2)} to the log-odds` },
+    `${d.label}${value}`,
+  );
 }
 
 export async function loadCustomers(body) {
@@ -14,14 +23,37 @@ export async function loadCustomers(body) {
     clear(body, h('p', { class: 'muted' }, 'No customer has a scored text yet.'));
     return 'empty';
   }
-  const rows = customers.map((c) => h('tr', {},
-    h('td', {}, h('code', {}, c.id)),
-    h('td', {}, c.segment ?? h('span', { class: 'muted' }, '–')),
-    h('td', {}, riskPill(c.risk, c.band)),
-    h('td', {}, shortDate(c.lastTextAt)),
-    h('td', { class: 'drivers' }, c.drivers.length ? c.drivers.map(driver) : h('span', { class: 'muted small' }, 'not explained'))));
-  clear(body, h('table', { class: 'customers' },
-    h('thead', {}, h('tr', {}, ['Customer', 'Segment', 'Risk', 'Last text', 'Drivers'].map((c) => h('th', {}, c)))),
-    h('tbody', {}, rows)));
+  const rows = customers.map((c) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, h('code', {}, c.id)),
+      h('td', {}, c.segment ?? h('span', { class: 'muted' }, '–')),
+      h('td', {}, riskPill(c.risk, c.band)),
+      h('td', {}, shortDate(c.lastTextAt)),
+      h(
+        'td',
+        { class: 'drivers' },
+        c.drivers.length ? c.drivers.map(driver) : h('span', { class: 'muted small' }, 'not explained'),
+      ),
+    ),
+  );
+  clear(
+    body,
+    h(
+      'table',
+      { class: 'customers' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Customer', 'Segment', 'Risk', 'Last text', 'Drivers'].map((c) => h('th', {}, c)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
   return 'ready';
 }

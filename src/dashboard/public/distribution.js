@@ -12,8 +12,18 @@ export async function loadDistribution(body, ctx) {
   }
   const t = ctx.thresholds;
   const legend = t
-    ? h('p', { class: 'legend' }, ['low', 'medium', 'high', 'critical'].map((b) => h('span', { class: `key band-${b}` }, b)), h('span', { class: 'muted' }, ' bands as set by the active model'))
+    ? h(
+        'p',
+        { class: 'legend' },
+        ['low', 'medium', 'high', 'critical'].map((b) => h('span', { class: `key band-${b}` }, b)),
+        h('span', { class: 'muted' }, ' bands as set by the active model'),
+      )
     : null;
-  clear(body, h('p', { class: 'summary' }, h('strong', {}, num(data.total)), ' scored texts'), histogram(data.bins, { thresholds: t }), legend);
+  clear(
+    body,
+    h('p', { class: 'summary' }, h('strong', {}, num(data.total)), ' scored texts'),
+    histogram(data.bins, { thresholds: t }),
+    legend,
+  );
   return 'ready';
 }

@@ -34,14 +34,17 @@ export function clear(node, ...children) {
   return append(node, children);
 }
 
-export const pct = (x, digits = 0) => (x === null || x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(digits)}%`);
+export const pct = (x, digits = 0) =>
+  x === null || x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
 export const num = (x) => (x === null || x === undefined ? '–' : Number(x).toLocaleString('en-US'));
 export const fixed = (x, digits = 3) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
 
 export function shortDate(iso) {
   if (!iso) return '–';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
 export function dateTime(iso) {
@@ -54,7 +57,10 @@ export function dateTime(iso) {
 export function excerpt(text, max = 220) {
   if (typeof text !== 'string') return '';
   // Exported reviews carry HTML line breaks, sometimes cut in half by phrase boundaries.
-  const clean = text.replace(/<br\s*\/?>?|(^|\s)\/>/gi, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    .replace(/<br\s*\/?>?|(^|\s)\/>/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (clean.length <= max) return clean;
   const cut = clean.lastIndexOf(' ', max);
   return `${clean.slice(0, cut > max * 0.7 ? cut : max)}…`;

@@ -20,7 +20,15 @@ export async function runPanel(section, load, { unavailable = 'Not available on 
       clear(body, h('p', { class: 'muted' }, unavailable));
     } else if (err.needsKey) {
       section.dataset.state = 'needs-key';
-      clear(body, h('p', { class: 'notice' }, 'This panel needs an API key with read access: enter it at the top of the page. ', h('span', { class: 'muted' }, `(${err.message})`)));
+      clear(
+        body,
+        h(
+          'p',
+          { class: 'notice' },
+          'This panel needs an API key with read access: enter it at the top of the page. ',
+          h('span', { class: 'muted' }, `(${err.message})`),
+        ),
+      );
     } else {
       section.dataset.state = 'error';
       clear(body, h('p', { class: 'error' }, err.message));

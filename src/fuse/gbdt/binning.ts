@@ -21,7 +21,9 @@ export function binCount(bins: FeatureBins): number {
 
 /** Cut points between distinct values so each value bin holds about the same number of rows. */
 export function quantileThresholds(values: ArrayLike<number>, maxValueBins: number): Float64Array {
-  const sorted = Float64Array.from(values).filter((v) => !Number.isNaN(v)).sort();
+  const sorted = Float64Array.from(values)
+    .filter((v) => !Number.isNaN(v))
+    .sort();
   const distinct: number[] = [];
   const counts: number[] = [];
   for (const v of sorted) {
@@ -54,9 +56,14 @@ function midpoint(a: number, b: number): number {
   return a + (b - a) / 2;
 }
 
-export function fitBins(options: { columns: readonly ArrayLike<number>[]; kinds: readonly FeatureKind[]; maxBins: number }): FeatureBins[] {
+export function fitBins(options: {
+  columns: readonly ArrayLike<number>[];
+  kinds: readonly FeatureKind[];
+  maxBins: number;
+}): FeatureBins[] {
   return options.columns.map((col, f) => {
-    if (options.kinds[f] === 'numeric') return { kind: 'numeric', thresholds: quantileThresholds(col, options.maxBins - 1) };
+    if (options.kinds[f] === 'numeric')
+      return { kind: 'numeric', thresholds: quantileThresholds(col, options.maxBins - 1) };
     let maxCode = 0;
     for (let i = 0; i < col.length; i++) if (col[i] > maxCode && Number.isInteger(col[i])) maxCode = col[i];
     return { kind: 'categorical', nCodes: Math.min(maxCode + 1, options.maxBins) };

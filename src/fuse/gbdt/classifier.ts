@@ -22,7 +22,11 @@ export const gbdtJsonSchema = z
   .superRefine((m, ctx) => {
     m.trees.forEach((t, i) => {
       if (Math.max(...t.feature) >= m.kinds.length) {
-        ctx.addIssue({ code: 'custom', path: ['trees', i, 'feature'], message: `splits on a feature beyond the model's ${m.kinds.length}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trees', i, 'feature'],
+          message: `splits on a feature beyond the model's ${m.kinds.length}`,
+        });
       }
     });
   });
@@ -60,7 +64,8 @@ export class GradientBoostedClassifier {
   }
 
   private check(x: ArrayLike<number>): void {
-    if (x.length !== this.kinds.length) throw new ValidationError(`expected ${this.kinds.length} feature values, got ${x.length}`);
+    if (x.length !== this.kinds.length)
+      throw new ValidationError(`expected ${this.kinds.length} feature values, got ${x.length}`);
   }
 
   /** The log-odds of the positive class. */
@@ -85,7 +90,14 @@ export class GradientBoostedClassifier {
   }
 
   toJSON(): GbdtJson {
-    return { format: GBDT_FORMAT, version: 1, kinds: [...this.kinds], baseScore: this.baseScore, params: this.params, trees: this.trees.map((t) => t.toJSON()) };
+    return {
+      format: GBDT_FORMAT,
+      version: 1,
+      kinds: [...this.kinds],
+      baseScore: this.baseScore,
+      params: this.params,
+      trees: this.trees.map((t) => t.toJSON()),
+    };
   }
 
   static fromJSON(json: unknown, source = 'gbdt model'): GradientBoostedClassifier {
@@ -96,6 +108,11 @@ export class GradientBoostedClassifier {
       throw new ModelLoadError(`${source}: ${field || '(root)'}: ${issue.message}`, { field: field || undefined });
     }
     const m = parsed.data;
-    return new GradientBoostedClassifier(m.kinds, m.baseScore, m.trees.map((t) => new Tree(t)), m.params);
+    return new GradientBoostedClassifier(
+      m.kinds,
+      m.baseScore,
+      m.trees.map((t) => new Tree(t)),
+      m.params,
+    );
   }
 }

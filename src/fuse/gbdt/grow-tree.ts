@@ -53,7 +53,16 @@ function partition(rows: Uint32Array, col: Uint8Array, leftBins: Uint8Array): [U
 
 export function growTree(options: GrowOptions): TreeJson {
   const { binned, bins, layout, grad, hess, params } = options;
-  const tree: TreeJson = { feature: [], threshold: [], missingLeft: [], categories: [], left: [], right: [], value: [], count: [] };
+  const tree: TreeJson = {
+    feature: [],
+    threshold: [],
+    missingLeft: [],
+    categories: [],
+    left: [],
+    right: [],
+    value: [],
+    count: [],
+  };
   const addNode = (s: Sums): number => {
     tree.feature.push(-1);
     tree.threshold.push(0);
@@ -67,7 +76,9 @@ export function growTree(options: GrowOptions): TreeJson {
     return tree.value.length - 1;
   };
   const splitOf = (hist: Float64Array, totals: Sums, depth: number): SplitCandidate | null =>
-    depth < params.maxDepth && totals.c >= 2 * params.minSamplesLeaf ? findBestSplit({ hist, layout, bins, totals, constraints: params }) : null;
+    depth < params.maxDepth && totals.c >= 2 * params.minSamplesLeaf
+      ? findBestSplit({ hist, layout, bins, totals, constraints: params })
+      : null;
 
   const rootSums = sumRows(options.rows, grad, hess);
   addNode(rootSums);
@@ -91,7 +102,8 @@ export function growTree(options: GrowOptions): TreeJson {
     tree.right[node] = r;
     const fb = bins[f];
     if (fb.kind === 'numeric') {
-      tree.threshold[node] = split.binThreshold - 1 < fb.thresholds.length ? fb.thresholds[split.binThreshold - 1] : null;
+      tree.threshold[node] =
+        split.binThreshold - 1 < fb.thresholds.length ? fb.thresholds[split.binThreshold - 1] : null;
       tree.missingLeft[node] = split.missingLeft ? 1 : 0;
     } else {
       const codes: number[] = [];

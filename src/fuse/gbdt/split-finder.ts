@@ -95,7 +95,8 @@ function scanNumeric(search: Search, f: number, hist: Float64Array, base: number
 function scanCategorical(search: Search, f: number, hist: Float64Array, base: number, nBins: number): void {
   // Categories too small to judge are left out of the ordering and so go right (with unseen ones).
   const present: number[] = [];
-  for (let b = 0; b < nBins; b++) if (hist[base + 3 * b + 2] >= Math.max(1, search.limits.minCategorySamples)) present.push(b);
+  for (let b = 0; b < nBins; b++)
+    if (hist[base + 3 * b + 2] >= Math.max(1, search.limits.minCategorySamples)) present.push(b);
   const ratio = (b: number) => hist[base + 3 * b] / (hist[base + 3 * b + 1] + CAT_SMOOTH);
   present.sort((a, b) => ratio(a) - ratio(b) || a - b);
   let g = 0;

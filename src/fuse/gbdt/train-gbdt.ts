@@ -37,11 +37,14 @@ export interface TrainedBooster {
 }
 
 function check(rows: LabelledRows, width: number, what: string): void {
-  if (rows.x.length !== rows.y.length) throw new ValidationError(`${what}: ${rows.x.length} rows but ${rows.y.length} labels`);
+  if (rows.x.length !== rows.y.length)
+    throw new ValidationError(`${what}: ${rows.x.length} rows but ${rows.y.length} labels`);
   if (rows.x.length === 0) throw new ValidationError(`${what}: no rows`);
   for (let i = 0; i < rows.x.length; i++) {
-    if (rows.x[i].length !== width) throw new ValidationError(`${what} row ${i + 1}: ${rows.x[i].length} values, expected ${width}`, { row: i + 1 });
-    if (rows.y[i] !== 0 && rows.y[i] !== 1) throw new ValidationError(`${what} row ${i + 1}: label must be 0 or 1, got ${rows.y[i]}`, { row: i + 1 });
+    if (rows.x[i].length !== width)
+      throw new ValidationError(`${what} row ${i + 1}: ${rows.x[i].length} values, expected ${width}`, { row: i + 1 });
+    if (rows.y[i] !== 0 && rows.y[i] !== 1)
+      throw new ValidationError(`${what} row ${i + 1}: label must be 0 or 1, got ${rows.y[i]}`, { row: i + 1 });
   }
 }
 

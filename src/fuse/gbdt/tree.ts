@@ -21,11 +21,14 @@ export const treeJsonSchema = z
   .superRefine((t, ctx) => {
     const n = t.feature.length;
     const lengths = [t.threshold, t.missingLeft, t.categories, t.left, t.right, t.value, t.count].map((a) => a.length);
-    if (n === 0 || lengths.some((l) => l !== n)) ctx.addIssue({ code: 'custom', message: 'tree arrays must be non-empty and of equal length' });
+    if (n === 0 || lengths.some((l) => l !== n))
+      ctx.addIssue({ code: 'custom', message: 'tree arrays must be non-empty and of equal length' });
     for (let i = 0; i < n && i < Math.min(...lengths); i++) {
       const leaf = t.feature[i] < 0;
       // Children must come after their parent, which also rules out cycles.
-      const bad = leaf ? t.left[i] !== -1 || t.right[i] !== -1 : !(t.left[i] > i && t.left[i] < n && t.right[i] > i && t.right[i] < n);
+      const bad = leaf
+        ? t.left[i] !== -1 || t.right[i] !== -1
+        : !(t.left[i] > i && t.left[i] < n && t.right[i] > i && t.right[i] < n);
       if (bad) ctx.addIssue({ code: 'custom', path: ['left', i], message: `node ${i} has invalid children` });
     }
   });

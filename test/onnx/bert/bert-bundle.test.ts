@@ -18,11 +18,17 @@ describe('BERT bundle layout', () => {
     const { architectures: _a, ...hf } = toHfBertConfig(ckpt.params.arch);
     const dir = path.join(root, 'bundle');
     await writeHfBundle({
-      outDir: dir, modelBytes: buildBertModel({ params: ckpt.params, head: testHead(32, 30522) }), tokenizerJson: ckpt.tokenizerJson,
+      outDir: dir,
+      modelBytes: buildBertModel({ params: ckpt.params, head: testHead(32, 30522) }),
+      tokenizerJson: ckpt.tokenizerJson,
       config: { ...hf, churnscope: { version: 't', encoder: 'bert', maxTokens: 64, tokenLimit: 510 } },
     });
     const text = 'The refund never came and support stopped answering.';
-    const engine = await createEngine({ bundleDir: dir, config: engineDefaults({ providers: ['cpu'] }), logger: silentLogger() });
+    const engine = await createEngine({
+      bundleDir: dir,
+      config: engineDefaults({ providers: ['cpu'] }),
+      logger: silentLogger(),
+    });
     const [ours] = await engine.score([text]);
     await engine.dispose();
     const bundle = await loadBundleWithTransformers(dir);

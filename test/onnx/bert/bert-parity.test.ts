@@ -33,7 +33,10 @@ beforeAll(async () => {
 
 async function tfjsOutputs(params: BertParams, batch: Int32Array[]) {
   const encoder = BertEncoder.fromParams(params);
-  const head = new HybridHead(testHead(params.arch.hiddenSize, params.arch.vocabSize).config, testHead(params.arch.hiddenSize, params.arch.vocabSize));
+  const head = new HybridHead(
+    testHead(params.arch.hiddenSize, params.arch.vocabSize).config,
+    testHead(params.arch.hiddenSize, params.arch.vocabSize),
+  );
   const x = padIds(batch);
   const [emb, prob] = tf.tidy(() => {
     const e = encoder.apply(x.ids, x.mask);
@@ -58,7 +61,10 @@ async function ortOutputs(params: BertParams, batch: Int32Array[], extraPad = 0)
     ids2.set(inputIds.subarray(b * dims[1], (b + 1) * dims[1]), b * seq);
     mask2.set(mask.subarray(b * dims[1], (b + 1) * dims[1]), b * seq);
   }
-  const out = await session.run({ input_ids: new ort.Tensor('int64', ids2, [dims[0], seq]), attention_mask: new ort.Tensor('int64', mask2, [dims[0], seq]) });
+  const out = await session.run({
+    input_ids: new ort.Tensor('int64', ids2, [dims[0], seq]),
+    attention_mask: new ort.Tensor('int64', mask2, [dims[0], seq]),
+  });
   await session.release();
   return { embedding: out.embedding.data as Float32Array, probability: out.probability.data as Float32Array, dims };
 }
@@ -78,7 +84,9 @@ describe('BERT export parity (TF.js vs ONNX Runtime)', () => {
       const n = rows.length;
       const embDiff = maxDiff(tfOut.embedding, ortOut.embedding, n * 32);
       const probDiff = maxDiff(tfOut.probability, ortOut.probability, n);
-      console.info(`bert parity ${pooling}: max |Δembedding| ${embDiff.toExponential(2)}, max |Δp| ${probDiff.toExponential(2)}`);
+      console.info(
+        `bert parity ${pooling}: max |Δembedding| ${embDiff.toExponential(2)}, max |Δp| ${probDiff.toExponential(2)}`,
+      );
       expect(embDiff).toBeLessThanOrEqual(1e-4);
       expect(probDiff).toBeLessThanOrEqual(1e-4);
       // The probabilities are spread, so agreement is not a constant output agreeing with itself.

@@ -12,7 +12,8 @@ export const TEST_HEAD: LinearHeadParams = {
   bias: -0.25,
 };
 
-const wave = (n: number, k: number, scale: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k) * scale);
+const wave = (n: number, k: number, scale: number) =>
+  Float32Array.from({ length: n }, (_, i) => Math.sin(i * k) * scale);
 
 /** Hybrid head with every term on (embedding, unigram bag, 97 bigram buckets), fixed synthetic weights. */
 export const TEST_HYBRID_HEAD: HybridHeadParams = {
@@ -31,7 +32,11 @@ export async function exportTestModel(
 }
 
 export function createSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  return ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: 2,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
 }
 
 export interface OrtResult {
@@ -42,7 +47,11 @@ export interface OrtResult {
 }
 
 /** One batch, right-padded with `padId` to the longest row (or to `padTo` columns). */
-export async function runOrt(session: ort.InferenceSession, ids: number[][], opts: { padId?: number; padTo?: number } = {}): Promise<OrtResult> {
+export async function runOrt(
+  session: ort.InferenceSession,
+  ids: number[][],
+  opts: { padId?: number; padTo?: number } = {},
+): Promise<OrtResult> {
   const rows = opts.padTo === undefined ? ids : [...ids, new Array<number>(opts.padTo).fill(0)];
   const padded = padBatch(rows, opts.padId ?? 0);
   // The extra full-length row above only fixes the width; drop it again before running.

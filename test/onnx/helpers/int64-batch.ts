@@ -1,7 +1,10 @@
 // Right-padded int64 batches as the exported graph takes them.
 
 /** Right-padded int64 batch as the exported graph takes it. */
-export function padBatch(ids: number[][], padId = 0): { inputIds: BigInt64Array; mask: BigInt64Array; dims: [number, number] } {
+export function padBatch(
+  ids: number[][],
+  padId = 0,
+): { inputIds: BigInt64Array; mask: BigInt64Array; dims: [number, number] } {
   const seq = Math.max(1, ...ids.map((r) => r.length));
   const inputIds = new BigInt64Array(ids.length * seq).fill(BigInt(padId));
   const mask = new BigInt64Array(ids.length * seq);

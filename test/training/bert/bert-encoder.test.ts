@@ -16,8 +16,16 @@ describe('BertEncoder', () => {
   it('wraps every row in [CLS] … [SEP] whatever its padding', async () => {
     const x = padIds([Int32Array.from([7, 8, 9]), Int32Array.from([5]), Int32Array.from([])]);
     const full = withSpecialTokens(x.ids, x.mask, 101, 102);
-    expect(await full.ids.array()).toEqual([[101, 7, 8, 9, 102], [101, 5, 102, 0, 0], [101, 102, 0, 0, 0]]);
-    expect(await full.mask.array()).toEqual([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 0, 0, 0]]);
+    expect(await full.ids.array()).toEqual([
+      [101, 7, 8, 9, 102],
+      [101, 5, 102, 0, 0],
+      [101, 102, 0, 0, 0],
+    ]);
+    expect(await full.mask.array()).toEqual([
+      [1, 1, 1, 1, 1],
+      [1, 1, 1, 0, 0],
+      [1, 1, 0, 0, 0],
+    ]);
     tf.dispose([x.ids, x.mask, full.ids, full.mask]);
   });
 
@@ -27,12 +35,21 @@ describe('BertEncoder', () => {
     const vars = encoder.trainableVariables();
     expect(vars).toHaveLength(5 + 2 * 16 + 2);
     const x = padIds([Int32Array.from([2023, 2003, 1037]), Int32Array.from([3376])]);
-    const direction = tf.tensor2d(Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)), [2, 32]);
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(encoder.apply(x.ids, x.mask), direction)) as tf.Scalar, vars);
+    const direction = tf.tensor2d(
+      Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)),
+      [2, 32],
+    );
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(encoder.apply(x.ids, x.mask), direction)) as tf.Scalar,
+      vars,
+    );
     for (const v of vars) {
       const g = (await grads[v.name].data()) as Float32Array;
       expect(g.every(Number.isFinite), v.name).toBe(true);
-      expect(g.some((z) => z !== 0), v.name).toBe(true);
+      expect(
+        g.some((z) => z !== 0),
+        v.name,
+      ).toBe(true);
     }
     // The padding slot's id (0) is never looked up: [PAD]'s row gets no gradient.
     const word = (await grads[encoder.namedVariables().get('wordEmbeddings')!.name].data()) as Float32Array;
@@ -61,7 +78,16 @@ describe('BertEncoder', () => {
 
   it('refuses parameters that do not fit their architecture', () => {
     const params = tinyBert();
-    expect(() => BertEncoder.fromParams({ ...params, layers: params.layers.slice(1) })).toThrow(/has 1 layers, its config says 2/);
-    expect(() => BertEncoder.fromParams({ ...params, arch: { ...params.arch, pooling: 'pooler' }, poolerKernel: undefined, poolerBias: undefined })).toThrow(ModelLoadError);
+    expect(() => BertEncoder.fromParams({ ...params, layers: params.layers.slice(1) })).toThrow(
+      /has 1 layers, its config says 2/,
+    );
+    expect(() =>
+      BertEncoder.fromParams({
+        ...params,
+        arch: { ...params.arch, pooling: 'pooler' },
+        poolerKernel: undefined,
+        poolerBias: undefined,
+      }),
+    ).toThrow(ModelLoadError);
   });
 });

@@ -31,7 +31,9 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 async function cli(args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'error' } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'error' },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -40,23 +42,48 @@ async function cli(args: string[]) {
 }
 
 const trainArgs = (extra: string[]) => [
-  'train', '--data', csv, '--text-col', 'review', '--label-col', 'score', '--positive', 'other', '--encoder', encoderDir,
-  '--cache-dir', path.join(root, 'cache'), '--backend', 'wasm', '--seed', '1', ...extra,
+  'train',
+  '--data',
+  csv,
+  '--text-col',
+  'review',
+  '--label-col',
+  'score',
+  '--positive',
+  'other',
+  '--encoder',
+  encoderDir,
+  '--cache-dir',
+  path.join(root, 'cache'),
+  '--backend',
+  'wasm',
+  '--seed',
+  '1',
+  ...extra,
 ];
 
 describe('churnscope train --encoder <Hugging Face BERT folder>', () => {
   it('fine-tunes the BERT end to end and writes a bundle the engine serves', async () => {
     const started = performance.now();
-    const res = await cli(trainArgs(['--mode', 'full', '--epochs', '1', '--batch-size', '16', '--max-tokens', '48', '--out', out]));
+    const res = await cli(
+      trainArgs(['--mode', 'full', '--epochs', '1', '--batch-size', '16', '--max-tokens', '48', '--out', out]),
+    );
     const seconds = (performance.now() - started) / 1000;
     expect(res.code, res.stderr).toBe(0);
     const summary = JSON.parse(res.stdout);
-    console.info(`tiny BERT, full mode, 1 epoch over 128 rows: ${seconds.toFixed(1)} s wall (CLI); parity ${summary.parity.maxAbsDiff}`);
+    console.info(
+      `tiny BERT, full mode, 1 epoch over 128 rows: ${seconds.toFixed(1)} s wall (CLI); parity ${summary.parity.maxAbsDiff}`,
+    );
     expect(summary.parity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
     expect(summary.version).toMatch(/^bert-full-/);
 
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ model_type: 'bert', hidden_size: 32, num_hidden_layers: 2, churnscope: { encoder: 'bert', maxTokens: 48, tokenLimit: 510 } });
+    expect(config).toMatchObject({
+      model_type: 'bert',
+      hidden_size: 32,
+      num_hidden_layers: 2,
+      churnscope: { encoder: 'bert', maxTokens: 48, tokenLimit: 510 },
+    });
     expect(JSON.parse(fs.readFileSync(path.join(out, 'tokenizer.json'), 'utf8')).post_processor).toBeNull();
     const card = JSON.parse(fs.readFileSync(path.join(out, 'model-card.json'), 'utf8'));
     expect(card.mode).toBe('full');
@@ -64,24 +91,49 @@ describe('churnscope train --encoder <Hugging Face BERT folder>', () => {
     expect(card.notes[0]).toMatch(/^Encoder: bert from .*tiny-bert \(2 layers, hidden 32/);
 
     // Fine-tuning really moved the encoder: the exported embedding table differs from the checkpoint's.
-    const before = (await readOnnxInitializers(path.join(root, 'cache', fs.readdirSync(path.join(root, 'cache')).find((d) => d.startsWith('bert-base-'))!, 'onnx', 'model.onnx'))).get('embeddings.word_embeddings.weight')!;
-    const after = (await readOnnxInitializers(path.join(out, 'onnx', 'model.onnx'))).get('embeddings.word_embeddings.weight')!;
+    const before = (
+      await readOnnxInitializers(
+        path.join(
+          root,
+          'cache',
+          fs.readdirSync(path.join(root, 'cache')).find((d) => d.startsWith('bert-base-'))!,
+          'onnx',
+          'model.onnx',
+        ),
+      )
+    ).get('embeddings.word_embeddings.weight')!;
+    const after = (await readOnnxInitializers(path.join(out, 'onnx', 'model.onnx'))).get(
+      'embeddings.word_embeddings.weight',
+    )!;
     expect(after.shape).toEqual([30522, 32]);
     expect(after.data.some((v, i) => v !== before.data[i])).toBe(true);
 
     // Served by the unchanged engine: windows of ≤ 48 tokens, each wrapped in [CLS] … [SEP] by the graph.
-    const model = await openServingModel({ dir: out, engine: engineDefaults({ providers: ['cpu'], maxTokens: 48, windowOverlap: 8 }), logger: silentLogger() });
+    const model = await openServingModel({
+      dir: out,
+      engine: engineDefaults({ providers: ['cpu'], maxTokens: 48, windowOverlap: 8 }),
+      logger: silentLogger(),
+    });
     const long = Array.from({ length: 30 }, (_, i) => `The parcel number ${i} arrived late and broken.`).join(' ');
-    const [a, b, c] = await model.engine.score(['Stale and overpriced, I want a refund.', 'Delicious, will buy again!', long]);
+    const [a, b, c] = await model.engine.score([
+      'Stale and overpriced, I want a refund.',
+      'Delicious, will buy again!',
+      long,
+    ]);
     await model.engine.dispose();
-    for (const s of [a, b, c]) expect(Number.isFinite(s.probability) && s.probability > 0 && s.probability < 1).toBe(true);
+    for (const s of [a, b, c])
+      expect(Number.isFinite(s.probability) && s.probability > 0 && s.probability < 1).toBe(true);
     expect(a.probability).not.toBe(b.probability);
     expect(c.windows.count).toBeGreaterThan(1);
     expect(model.info.encoder).toBe('bert');
   });
 
   it('lowers an engine window that would not fit the position table', async () => {
-    const model = await openServingModel({ dir: out, engine: engineDefaults({ providers: ['cpu'], maxTokens: 4096, maxWindows: 2 }), logger: silentLogger() });
+    const model = await openServingModel({
+      dir: out,
+      engine: engineDefaults({ providers: ['cpu'], maxTokens: 4096, maxWindows: 2 }),
+      logger: silentLogger(),
+    });
     const [s] = await model.engine.score([Array.from({ length: 700 }, () => 'refund').join(' ')]);
     await model.engine.dispose();
     expect(s.windows.count).toBe(2);
@@ -89,12 +141,23 @@ describe('churnscope train --encoder <Hugging Face BERT folder>', () => {
   });
 
   it('refuses an unusable encoder folder or window size before writing anything', async () => {
-    const options = (extra: Record<string, unknown>) => trainOptionsSchema.parse({ out: path.join(root, 'x'), cacheDir: path.join(root, 'cache'), encoder: encoderDir, ...extra });
+    const options = (extra: Record<string, unknown>) =>
+      trainOptionsSchema.parse({
+        out: path.join(root, 'x'),
+        cacheDir: path.join(root, 'cache'),
+        encoder: encoderDir,
+        ...extra,
+      });
     const data = [{ file: csv, textCol: 'review', labelCol: 'score', positive: ['other'] }];
-    const train = (extra: Record<string, unknown>) => trainTextModel({ data, options: options(extra), logger: silentLogger() });
-    await expect(train({ encoder: path.join(root, 'nope') })).rejects.toThrow(/does not exist; --encoder takes use-lite or a local Hugging Face model folder/);
+    const train = (extra: Record<string, unknown>) =>
+      trainTextModel({ data, options: options(extra), logger: silentLogger() });
+    await expect(train({ encoder: path.join(root, 'nope') })).rejects.toThrow(
+      /does not exist; --encoder takes use-lite or a local Hugging Face model folder/,
+    );
     await expect(train({ maxTokens: 600 })).rejects.toThrow(/--max-tokens 600 exceeds this encoder's limit of 510/);
-    await expect(train({ encoder: 'use-lite', pooling: 'cls' })).rejects.toThrow(/--pooling applies to BERT-family encoders only/);
+    await expect(train({ encoder: 'use-lite', pooling: 'cls' })).rejects.toThrow(
+      /--pooling applies to BERT-family encoders only/,
+    );
     expect(fs.existsSync(path.join(root, 'x'))).toBe(false);
   });
 });

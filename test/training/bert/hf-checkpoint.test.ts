@@ -6,7 +6,14 @@ import { GraphBuilder, DataType } from '../../../onnx';
 import { ModelLoadError } from '../../../src/errors';
 import type { BertParams } from '../../../training/encoders/bert';
 import {
-  bertParamsToTensors, bfloat16ToFloat, encodeSafetensors, floatToBfloat16, floatToHalf, halfToFloat, parseSafetensors, readHfCheckpoint,
+  bertParamsToTensors,
+  bfloat16ToFloat,
+  encodeSafetensors,
+  floatToBfloat16,
+  floatToHalf,
+  halfToFloat,
+  parseSafetensors,
+  readHfCheckpoint,
 } from '../../../training/encoders/hf-checkpoint';
 import { tinyBert, tmpDir, writeTinyCheckpoint } from './helpers/tiny-bert';
 
@@ -15,11 +22,20 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const dir = (name: string) => path.join(root, name);
 
 const allArrays = (p: BertParams) => [...bertParamsToTensors(p).entries()];
-const sameBytes = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sameBytes = (a: Float32Array, b: Float32Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe('half floats', () => {
   it('widens fp16 and bf16 bit patterns exactly', () => {
-    expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x7c00, 0xfc00].map(halfToFloat)).toEqual([1, -2, 65504, 2 ** -24, 2 ** -14, Infinity, -Infinity]);
+    expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x7c00, 0xfc00].map(halfToFloat)).toEqual([
+      1,
+      -2,
+      65504,
+      2 ** -24,
+      2 ** -14,
+      Infinity,
+      -Infinity,
+    ]);
     expect(Number.isNaN(halfToFloat(0x7e00))).toBe(true);
     expect([0x3f80, 0xc040, 0x0000, 0x8000].map(bfloat16ToFloat)).toEqual([1, -3, 0, -0]);
     expect(floatToHalf(1 + 2 ** -11)).toBe(0x3c00); // tie rounds to even
@@ -36,19 +52,24 @@ describe('readHfCheckpoint', () => {
     const ckpt = await readHfCheckpoint({ dir: dir('f32') });
     expect(ckpt.params.arch).toEqual({ ...params.arch });
     expect(ckpt.params.layers[1].ffn1Kernel.shape).toEqual([32, 64]);
-    for (const [name, t] of allArrays(ckpt.params)) expect(sameBytes(t.data, bertParamsToTensors(params).get(name)!.data), name).toBe(true);
+    for (const [name, t] of allArrays(ckpt.params))
+      expect(sameBytes(t.data, bertParamsToTensors(params).get(name)!.data), name).toBe(true);
     expect(ckpt.tokenizerJson.post_processor).toBeNull();
   });
 
   it('reads fp16 and bf16 within their precision, and a "bert." prefix', async () => {
     writeTinyCheckpoint(dir('f16'), params, { dtype: 'F16', prefix: 'bert.' });
     writeTinyCheckpoint(dir('bf16'), params, { dtype: 'BF16' });
-    for (const [name, rel] of [['f16', 2 ** -11], ['bf16', 2 ** -8]] as const) {
+    for (const [name, rel] of [
+      ['f16', 2 ** -11],
+      ['bf16', 2 ** -8],
+    ] as const) {
       const read = await readHfCheckpoint({ dir: dir(name) });
       const a = read.params.layers[0].queryKernel.data;
       const b = params.layers[0].queryKernel.data;
       let worst = 0;
-      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 2 ** -14));
+      for (let i = 0; i < a.length; i++)
+        worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 2 ** -14));
       expect(worst, name).toBeLessThanOrEqual(rel);
       expect(worst, name).toBeGreaterThan(0);
     }
@@ -91,7 +112,8 @@ describe('readHfCheckpoint', () => {
     fs.writeFileSync(path.join(d, 'onnx', 'model.onnx'), g.encode());
     const read = await readHfCheckpoint({ dir: d });
     expect(read.weightsFile).toMatch(/onnx\/model\.onnx$/);
-    for (const [name, t] of allArrays(read.params)) expect(sameBytes(t.data, bertParamsToTensors(params).get(name)!.data), name).toBe(true);
+    for (const [name, t] of allArrays(read.params))
+      expect(sameBytes(t.data, bertParamsToTensors(params).get(name)!.data), name).toBe(true);
   });
 
   it('refuses what it cannot run, naming the file and what is wrong', async () => {
@@ -107,20 +129,38 @@ describe('readHfCheckpoint', () => {
       const file = path.join(d, 'config.json');
       fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), ...patch }));
     };
-    await refuse('roberta', (d) => patchConfig(d, { model_type: 'roberta' }), /model_type "roberta".*supported: bert, distilbert/);
+    await refuse(
+      'roberta',
+      (d) => patchConfig(d, { model_type: 'roberta' }),
+      /model_type "roberta".*supported: bert, distilbert/,
+    );
     await refuse('act', (d) => patchConfig(d, { hidden_act: 'swish' }), /hidden_act "swish".*gelu, relu/);
     await refuse('no-tokenizer', (d) => fs.rmSync(path.join(d, 'tokenizer.json')), /lacks tokenizer\.json/);
     await refuse('no-config', (d) => fs.rmSync(path.join(d, 'config.json')), /lacks config\.json/);
-    await refuse('pickle', (d) => fs.renameSync(path.join(d, 'model.safetensors'), path.join(d, 'pytorch_model.bin')), /no weights.*pytorch_model\.bin is not read/);
-    await refuse('shape', (d) => patchConfig(d, { intermediate_size: 48 }), /intermediate\.dense\.weight has shape \[64, 32\], config\.json implies \[48, 32\]/);
+    await refuse(
+      'pickle',
+      (d) => fs.renameSync(path.join(d, 'model.safetensors'), path.join(d, 'pytorch_model.bin')),
+      /no weights.*pytorch_model\.bin is not read/,
+    );
+    await refuse(
+      'shape',
+      (d) => patchConfig(d, { intermediate_size: 48 }),
+      /intermediate\.dense\.weight has shape \[64, 32\], config\.json implies \[48, 32\]/,
+    );
     await refuse('layers', (d) => patchConfig(d, { num_hidden_layers: 3 }), /encoder\.layer\.2\..* is missing/);
     await refuse('heads', (d) => patchConfig(d, { num_attention_heads: 5 }), /does not split into 5 heads/);
-    await refuse('truncated', (d) => {
-      const f = path.join(d, 'model.safetensors');
-      fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 5000));
-    }, /not a valid safetensors file/);
+    await refuse(
+      'truncated',
+      (d) => {
+        const f = path.join(d, 'model.safetensors');
+        fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 5000));
+      },
+      /not a valid safetensors file/,
+    );
     const small = tinyBert({ vocabSize: 1000 }, 7, 0.02);
-    await expect(readHfCheckpoint({ dir: writeTinyCheckpoint(dir('vocab'), small) })).rejects.toThrow(/ids up to 30521, but the embedding table has 1000 rows/);
+    await expect(readHfCheckpoint({ dir: writeTinyCheckpoint(dir('vocab'), small) })).rejects.toThrow(
+      /ids up to 30521, but the embedding table has 1000 rows/,
+    );
     await expect(readHfCheckpoint({ dir: dir('nowhere') })).rejects.toThrow(/does not exist/);
     await expect(readHfCheckpoint({ dir: dir('f32'), pooling: 'pooler' })).resolves.toBeTruthy();
   });
@@ -133,7 +173,9 @@ describe('readHfCheckpoint', () => {
     const parsed = parseSafetensors(raw);
     expect(parsed.size).toBe(0);
     expect(parsed.others?.get('embeddings.position_ids')).toBe('I64');
-    const f32 = parseSafetensors(encodeSafetensors(new Map([['w', { shape: [2], data: Float32Array.from([1.5, -2]) }]])));
+    const f32 = parseSafetensors(
+      encodeSafetensors(new Map([['w', { shape: [2], data: Float32Array.from([1.5, -2]) }]])),
+    );
     expect([...f32.get('w')!.data]).toEqual([1.5, -2]);
   });
 });

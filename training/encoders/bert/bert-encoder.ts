@@ -4,7 +4,15 @@ import { ValidationError } from '../../../src/errors';
 import { silentLogger, type Logger } from '../../../src/logging/index';
 import type { FreezeOptions, TrainableEncoder } from '../trainable-encoder';
 import { bertForward, type BertLayerTensors, type BertTensors } from './bert-forward';
-import { BERT_LAYER_KEYS, bertParamAt, bertParamShapes, type BertArchitecture, type BertLayerParams, type BertParams, type NamedArray } from './params';
+import {
+  BERT_LAYER_KEYS,
+  bertParamAt,
+  bertParamShapes,
+  type BertArchitecture,
+  type BertLayerParams,
+  type BertParams,
+  type NamedArray,
+} from './params';
 import { validateBertParams } from './validate-params';
 
 export interface BertEncoderOptions {
@@ -30,7 +38,10 @@ export class BertEncoder implements TrainableEncoder {
   static fromParams(params: BertParams, opts: BertEncoderOptions = {}): BertEncoder {
     validateBertParams(params);
     const prefix = freePrefix(opts.namePrefix ?? 'bert');
-    const shapes = bertParamShapes(params.arch, { tokenTypes: params.tokenTypeEmbeddings !== undefined, pooler: params.arch.pooling === 'pooler' });
+    const shapes = bertParamShapes(params.arch, {
+      tokenTypes: params.tokenTypeEmbeddings !== undefined,
+      pooler: params.arch.pooling === 'pooler',
+    });
     const vars = new Map<string, tf.Variable>();
     for (const path of shapes.keys()) {
       const a = bertParamAt(params, path) as NamedArray;
@@ -40,7 +51,10 @@ export class BertEncoder implements TrainableEncoder {
       init.dispose();
     }
     const v = (path: string) => vars.get(path) as tf.Variable;
-    const layers = params.layers.map((_, i) => Object.fromEntries(BERT_LAYER_KEYS.map((k) => [k, v(`layers.${i}.${k}`)])) as unknown as BertLayerTensors);
+    const layers = params.layers.map(
+      (_, i) =>
+        Object.fromEntries(BERT_LAYER_KEYS.map((k) => [k, v(`layers.${i}.${k}`)])) as unknown as BertLayerTensors,
+    );
     const tensors: BertTensors = {
       wordEmbeddings: v('wordEmbeddings') as tf.Variable<tf.Rank.R2>,
       positionEmbeddings: v('positionEmbeddings') as tf.Variable<tf.Rank.R2>,
@@ -58,7 +72,9 @@ export class BertEncoder implements TrainableEncoder {
 
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D): tf.Tensor2D {
     if (inputIds.rank !== 2 || attentionMask.shape.join() !== inputIds.shape.join()) {
-      throw new ValidationError(`inputIds [${inputIds.shape}] and attentionMask [${attentionMask.shape}] must both be [B, T]`);
+      throw new ValidationError(
+        `inputIds [${inputIds.shape}] and attentionMask [${attentionMask.shape}] must both be [B, T]`,
+      );
     }
     return bertForward(this.tensors, this.arch, inputIds, attentionMask);
   }

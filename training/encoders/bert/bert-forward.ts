@@ -26,7 +26,12 @@ const PADDING_BIAS = -1e9;
  * Row b becomes [CLS] ids[b, :len] [SEP] then padding, so [B, T + 2], exactly what a BERT tokenizer's
  * post-processor would have produced. Doing it here means every engine window is a well-formed sequence.
  */
-export function withSpecialTokens(ids: tf.Tensor2D, mask: tf.Tensor2D, clsId: number, sepId: number): { ids: tf.Tensor2D; mask: tf.Tensor2D } {
+export function withSpecialTokens(
+  ids: tf.Tensor2D,
+  mask: tf.Tensor2D,
+  clsId: number,
+  sepId: number,
+): { ids: tf.Tensor2D; mask: tf.Tensor2D } {
   return tf.tidy(() => {
     const m = tf.cast(tf.greater(mask, 0), 'int32');
     const column = tf.slice(m, [0, 0], [-1, 1]);
@@ -52,7 +57,10 @@ export function bertForward(w: BertTensors, arch: BertArchitecture, ids: tf.Tens
     const full = withSpecialTokens(ids, mask, arch.clsId, arch.sepId);
     const [b, t] = full.ids.shape;
     if (t > arch.maxPositions) {
-      throw new ValidationError(`${t - 2} tokens per row exceed this BERT's limit of ${arch.maxPositions - 2} (max_position_embeddings ${arch.maxPositions} less [CLS] and [SEP])`, { field: 'maxTokens' });
+      throw new ValidationError(
+        `${t - 2} tokens per row exceed this BERT's limit of ${arch.maxPositions - 2} (max_position_embeddings ${arch.maxPositions} less [CLS] and [SEP])`,
+        { field: 'maxTokens' },
+      );
     }
     const maskF = tf.cast(full.mask, 'float32');
     let x = tf.add(gatherRows(w.wordEmbeddings, full.ids), tf.slice(w.positionEmbeddings, [0, 0], [t, -1]));
@@ -90,7 +98,12 @@ function encoderLayer(x: tf.Tensor, p: BertLayerTensors, bias: tf.Tensor, arch: 
   const v = splitHeads(dense(x, p.valueKernel, p.valueBias));
   const scores = tf.add(tf.mul(plainMatMul(q, swapLastAxes(k)), 1 / Math.sqrt(depth)), bias);
   const context = tf.reshape(tf.transpose(plainMatMul(tf.softmax(scores), v), [0, 2, 1, 3]), [b, t, h]);
-  const y = layerNorm(tf.add(dense(context, p.attnOutKernel, p.attnOutBias), x), p.attnLnScale, p.attnLnBias, arch.layerNormEps);
+  const y = layerNorm(
+    tf.add(dense(context, p.attnOutKernel, p.attnOutBias), x),
+    p.attnLnScale,
+    p.attnLnBias,
+    arch.layerNormEps,
+  );
   const hidden = activate(dense(y, p.ffn1Kernel, p.ffn1Bias), arch.activation);
   return layerNorm(tf.add(dense(hidden, p.ffn2Kernel, p.ffn2Bias), y), p.outLnScale, p.outLnBias, arch.layerNormEps);
 }

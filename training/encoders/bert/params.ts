@@ -51,8 +51,22 @@ export interface BertLayerParams {
 }
 
 export const BERT_LAYER_KEYS = [
-  'queryKernel', 'queryBias', 'keyKernel', 'keyBias', 'valueKernel', 'valueBias', 'attnOutKernel', 'attnOutBias',
-  'attnLnScale', 'attnLnBias', 'ffn1Kernel', 'ffn1Bias', 'ffn2Kernel', 'ffn2Bias', 'outLnScale', 'outLnBias',
+  'queryKernel',
+  'queryBias',
+  'keyKernel',
+  'keyBias',
+  'valueKernel',
+  'valueBias',
+  'attnOutKernel',
+  'attnOutBias',
+  'attnLnScale',
+  'attnLnBias',
+  'ffn1Kernel',
+  'ffn1Bias',
+  'ffn2Kernel',
+  'ffn2Bias',
+  'outLnScale',
+  'outLnBias',
 ] as const satisfies readonly (keyof BertLayerParams)[];
 
 export interface BertParams {
@@ -75,17 +89,37 @@ export function bertTokenLimit(arch: BertArchitecture): number {
 }
 
 /** Every parameter by path ('layers.3.ffn1Kernel'), with the shape it must have. */
-export function bertParamShapes(arch: BertArchitecture, has: { tokenTypes: boolean; pooler: boolean }): Map<string, number[]> {
+export function bertParamShapes(
+  arch: BertArchitecture,
+  has: { tokenTypes: boolean; pooler: boolean },
+): Map<string, number[]> {
   const { vocabSize: v, hiddenSize: h, intermediateSize: i, maxPositions: p } = arch;
-  const shapes = new Map<string, number[]>([['wordEmbeddings', [v, h]], ['positionEmbeddings', [p, h]]]);
+  const shapes = new Map<string, number[]>([
+    ['wordEmbeddings', [v, h]],
+    ['positionEmbeddings', [p, h]],
+  ]);
   if (has.tokenTypes) shapes.set('tokenTypeEmbeddings', [arch.typeVocabSize, h]);
   shapes.set('embLnScale', [h]).set('embLnBias', [h]);
   const layer: Record<(typeof BERT_LAYER_KEYS)[number], number[]> = {
-    queryKernel: [h, h], queryBias: [h], keyKernel: [h, h], keyBias: [h], valueKernel: [h, h], valueBias: [h],
-    attnOutKernel: [h, h], attnOutBias: [h], attnLnScale: [h], attnLnBias: [h],
-    ffn1Kernel: [h, i], ffn1Bias: [i], ffn2Kernel: [i, h], ffn2Bias: [h], outLnScale: [h], outLnBias: [h],
+    queryKernel: [h, h],
+    queryBias: [h],
+    keyKernel: [h, h],
+    keyBias: [h],
+    valueKernel: [h, h],
+    valueBias: [h],
+    attnOutKernel: [h, h],
+    attnOutBias: [h],
+    attnLnScale: [h],
+    attnLnBias: [h],
+    ffn1Kernel: [h, i],
+    ffn1Bias: [i],
+    ffn2Kernel: [i, h],
+    ffn2Bias: [h],
+    outLnScale: [h],
+    outLnBias: [h],
   };
-  for (let n = 0; n < arch.numLayers; n++) for (const key of BERT_LAYER_KEYS) shapes.set(`layers.${n}.${key}`, layer[key]);
+  for (let n = 0; n < arch.numLayers; n++)
+    for (const key of BERT_LAYER_KEYS) shapes.set(`layers.${n}.${key}`, layer[key]);
   if (has.pooler) shapes.set('poolerKernel', [h, h]).set('poolerBias', [h]);
   return shapes;
 }

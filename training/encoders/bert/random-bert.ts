@@ -1,6 +1,12 @@
 // A randomly initialised BERT (BERT's own N(0, 0.02) init, seeded): for tests and benchmarks where no real weights are reachable.
 import { rng } from '../../../src/sampling';
-import { bertParamShapes, type BertArchitecture, type BertLayerParams, type BertParams, type NamedArray } from './params';
+import {
+  bertParamShapes,
+  type BertArchitecture,
+  type BertLayerParams,
+  type BertParams,
+  type NamedArray,
+} from './params';
 
 export interface RandomBertOptions {
   arch: BertArchitecture;
@@ -26,7 +32,9 @@ export function randomBertParams(opts: RandomBertOptions): BertParams {
   };
   const layers: BertLayerParams[] = [];
   for (let i = 0; i < arch.numLayers; i++) {
-    const entries = [...shapes.keys()].filter((p) => p.startsWith(`layers.${i}.`)).map((p) => [p.split('.')[2], make(p)]);
+    const entries = [...shapes.keys()]
+      .filter((p) => p.startsWith(`layers.${i}.`))
+      .map((p) => [p.split('.')[2], make(p)]);
     layers.push(Object.fromEntries(entries) as BertLayerParams);
   }
   return {

@@ -6,7 +6,11 @@ interface SpecialToken {
   ids?: number[];
 }
 type Processor =
-  | { type: 'TemplateProcessing'; single?: Record<string, { id: string }>[]; special_tokens?: Record<string, SpecialToken> }
+  | {
+      type: 'TemplateProcessing';
+      single?: Record<string, { id: string }>[];
+      special_tokens?: Record<string, SpecialToken>;
+    }
   | { type: 'BertProcessing' | 'RobertaProcessing'; cls?: [string, number]; sep?: [string, number] }
   | { type: 'Sequence'; processors?: Processor[] }
   | { type: string };
@@ -28,7 +32,8 @@ export interface HfTokenizerInfo {
 
 export function inspectHfTokenizer(raw: unknown, file: string): HfTokenizerInfo {
   const json = raw as TokenizerJsonShape;
-  if (!json || typeof json !== 'object' || !json.model) throw new ModelLoadError(`${file} is not a tokenizer.json (no "model" section)`, { file });
+  if (!json || typeof json !== 'object' || !json.model)
+    throw new ModelLoadError(`${file} is not a tokenizer.json (no "model" section)`, { file });
   const vocab = json.model.vocab;
   const ids = new Map<string, number>();
   if (Array.isArray(vocab)) vocab.forEach(([piece], i) => ids.set(piece, i));
@@ -40,7 +45,10 @@ export function inspectHfTokenizer(raw: unknown, file: string): HfTokenizerInfo 
   const clsId = fromProcessor?.cls ?? ids.get('[CLS]');
   const sepId = fromProcessor?.sep ?? ids.get('[SEP]');
   if (clsId === undefined || sepId === undefined) {
-    throw new ModelLoadError(`${file}: cannot tell the [CLS] and [SEP] ids: no BERT-style post-processor and no [CLS]/[SEP] tokens in the vocabulary`, { file, field: 'post_processor' });
+    throw new ModelLoadError(
+      `${file}: cannot tell the [CLS] and [SEP] ids: no BERT-style post-processor and no [CLS]/[SEP] tokens in the vocabulary`,
+      { file, field: 'post_processor' },
+    );
   }
   const bundleJson = { ...(raw as Record<string, unknown>), post_processor: null, truncation: null, padding: null };
   return { clsId, sepId, maxId, bundleJson };
@@ -66,7 +74,8 @@ function specialIds(p: Processor | undefined): { cls: number; sep: number } | un
     const idOf = (name: string | undefined) => (name === undefined ? undefined : t.special_tokens?.[name]?.ids?.[0]);
     const first = t.single?.[0];
     const last = t.single?.[t.single.length - 1];
-    if (!first || !last || !('SpecialToken' in first) || !('SpecialToken' in last) || specials.length !== 2) return undefined;
+    if (!first || !last || !('SpecialToken' in first) || !('SpecialToken' in last) || specials.length !== 2)
+      return undefined;
     const cls = idOf(first.SpecialToken.id);
     const sep = idOf(last.SpecialToken.id);
     return cls !== undefined && sep !== undefined ? { cls, sep } : undefined;

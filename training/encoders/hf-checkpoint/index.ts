@@ -3,6 +3,12 @@ export { readHfCheckpoint, HF_FILES, type HfCheckpoint, type ReadHfCheckpointOpt
 export { writeHfCheckpoint, type WriteHfCheckpointOptions } from './write-hf-checkpoint';
 export { parseBertConfig, toHfBertConfig, SUPPORTED_MODEL_TYPES, type HfBertConfig } from './bert-config';
 export { inspectHfTokenizer, type HfTokenizerInfo } from './hf-tokenizer';
-export { readSafetensors, parseSafetensors, encodeSafetensors, type SafetensorsDtype, type TensorMap } from './safetensors';
+export {
+  readSafetensors,
+  parseSafetensors,
+  encodeSafetensors,
+  type SafetensorsDtype,
+  type TensorMap,
+} from './safetensors';
 export { bertParamsFromTensors, bertParamsToTensors, hfWeightNames, findPrefix } from './weight-names';
 export { halfToFloat, bfloat16ToFloat, floatToHalf, floatToBfloat16 } from './half-float';

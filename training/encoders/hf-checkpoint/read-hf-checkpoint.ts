@@ -27,22 +27,35 @@ export interface HfCheckpoint {
   fingerprint: string;
 }
 
-export const HF_FILES = { config: 'config.json', tokenizer: 'tokenizer.json', safetensors: 'model.safetensors', onnx: path.join('onnx', 'model.onnx') } as const;
+export const HF_FILES = {
+  config: 'config.json',
+  tokenizer: 'tokenizer.json',
+  safetensors: 'model.safetensors',
+  onnx: path.join('onnx', 'model.onnx'),
+} as const;
 
 export async function readHfCheckpoint(opts: ReadHfCheckpointOptions): Promise<HfCheckpoint> {
   const dir = path.resolve(opts.dir);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new ModelLoadError(`encoder folder ${dir} does not exist; --encoder takes use-lite or a local Hugging Face model folder`, { file: dir, field: 'encoder' });
+    throw new ModelLoadError(
+      `encoder folder ${dir} does not exist; --encoder takes use-lite or a local Hugging Face model folder`,
+      { file: dir, field: 'encoder' },
+    );
   }
   const configFile = path.join(dir, HF_FILES.config);
   const tokenizerFile = path.join(dir, HF_FILES.tokenizer);
   const config = parseBertConfig(readJson(configFile, 'config.json (the model architecture)'), configFile);
   const tokenizer = inspectHfTokenizer(
-    readJson(tokenizerFile, 'tokenizer.json (a fast tokenizer: save it with tokenizer.save_pretrained; vocab.txt alone is not enough)'),
+    readJson(
+      tokenizerFile,
+      'tokenizer.json (a fast tokenizer: save it with tokenizer.save_pretrained; vocab.txt alone is not enough)',
+    ),
     tokenizerFile,
   );
   const weightsFile = pickWeights(dir);
-  const tensors: TensorMap = weightsFile.endsWith('.onnx') ? await readOnnxInitializers(weightsFile) : await readSafetensors(weightsFile);
+  const tensors: TensorMap = weightsFile.endsWith('.onnx')
+    ? await readOnnxInitializers(weightsFile)
+    : await readSafetensors(weightsFile);
   const arch = { ...config, clsId: tokenizer.clsId, sepId: tokenizer.sepId, pooling: opts.pooling ?? 'mean' };
   const params = bertParamsFromTensors(tensors, arch, weightsFile);
   if (tokenizer.maxId >= arch.vocabSize) {
@@ -74,9 +87,16 @@ function readJson(file: string, what: string): unknown {
 function pickWeights(dir: string): string {
   for (const f of [HF_FILES.safetensors, HF_FILES.onnx]) if (fs.existsSync(path.join(dir, f))) return path.join(dir, f);
   const hints: string[] = [];
-  if (fs.existsSync(path.join(dir, 'model.safetensors.index.json'))) hints.push('sharded safetensors (model.safetensors.index.json) are not supported: save with a larger max_shard_size');
-  if (fs.existsSync(path.join(dir, 'pytorch_model.bin'))) hints.push('pytorch_model.bin is not read (pickle); convert it with save_pretrained(..., safe_serialization=True)');
+  if (fs.existsSync(path.join(dir, 'model.safetensors.index.json')))
+    hints.push(
+      'sharded safetensors (model.safetensors.index.json) are not supported: save with a larger max_shard_size',
+    );
+  if (fs.existsSync(path.join(dir, 'pytorch_model.bin')))
+    hints.push('pytorch_model.bin is not read (pickle); convert it with save_pretrained(..., safe_serialization=True)');
   if (fs.existsSync(path.join(dir, 'tf_model.h5'))) hints.push('tf_model.h5 is not read');
   const why = hints.length ? ` (${hints.join('; ')})` : '';
-  throw new ModelLoadError(`encoder folder ${dir} has no weights: expected ${HF_FILES.safetensors} or ${HF_FILES.onnx}${why}`, { file: dir, field: 'encoder' });
+  throw new ModelLoadError(
+    `encoder folder ${dir} has no weights: expected ${HF_FILES.safetensors} or ${HF_FILES.onnx}${why}`,
+    { file: dir, field: 'encoder' },
+  );
 }

@@ -41,10 +41,13 @@ export function parseSafetensors(bytes: Uint8Array, file = 'safetensors'): Tenso
   if (bytes.byteLength < 8) fail('shorter than its 8-byte header length');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > MAX_HEADER || 8 + headerLength > bytes.byteLength) fail(`header length ${headerLength} does not fit the file's ${bytes.byteLength} bytes`);
+  if (headerLength > MAX_HEADER || 8 + headerLength > bytes.byteLength)
+    fail(`header length ${headerLength} does not fit the file's ${bytes.byteLength} bytes`);
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)),
+    ) as Record<string, unknown>;
   } catch (e) {
     return fail(`header is not JSON (${(e as Error).message})`);
   }
@@ -54,7 +57,8 @@ export function parseSafetensors(bytes: Uint8Array, file = 'safetensors'): Tenso
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const entry = raw as HeaderEntry;
-    if (!entry || !Array.isArray(entry.shape) || !Array.isArray(entry.data_offsets) || entry.data_offsets.length !== 2) fail(`entry ${name} lacks dtype, shape or data_offsets`, name);
+    if (!entry || !Array.isArray(entry.shape) || !Array.isArray(entry.data_offsets) || entry.data_offsets.length !== 2)
+      fail(`entry ${name} lacks dtype, shape or data_offsets`, name);
     if (!(entry.dtype in BYTES)) {
       (tensors.others ??= new Map()).set(name, String(entry.dtype));
       continue;
@@ -62,10 +66,20 @@ export function parseSafetensors(bytes: Uint8Array, file = 'safetensors'): Tenso
     const dtype = entry.dtype as SafetensorsDtype;
     const [begin, end] = entry.data_offsets;
     const count = entry.shape.reduce((a, b) => a * b, 1);
-    if (!(Number.isSafeInteger(begin) && Number.isSafeInteger(end) && begin >= 0 && begin <= end && end <= dataLength)) {
+    if (!(
+      Number.isSafeInteger(begin) &&
+      Number.isSafeInteger(end) &&
+      begin >= 0 &&
+      begin <= end &&
+      end <= dataLength
+    )) {
       fail(`tensor ${name} has data_offsets [${begin}, ${end}] outside the ${dataLength}-byte data section`, name);
     }
-    if (end - begin !== count * BYTES[dtype]) fail(`tensor ${name} holds ${end - begin} bytes, its shape [${entry.shape}] as ${dtype} needs ${count * BYTES[dtype]}`, name);
+    if (end - begin !== count * BYTES[dtype])
+      fail(
+        `tensor ${name} holds ${end - begin} bytes, its shape [${entry.shape}] as ${dtype} needs ${count * BYTES[dtype]}`,
+        name,
+      );
     const slice = bytes.subarray(dataStart + begin, dataStart + end);
     tensors.set(name, { dtype, shape: [...entry.shape], data: toFloat32(slice, dtype) });
   }
@@ -82,7 +96,11 @@ function toFloat32(slice: Uint8Array, dtype: SafetensorsDtype): Float32Array {
 }
 
 /** Serialises float tensors (as F32, F16 or BF16), header padded to 8 bytes as the reference writer does. */
-export function encodeSafetensors(tensors: ReadonlyMap<string, NamedArray>, dtype: SafetensorsDtype = 'F32', metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, NamedArray>,
+  dtype: SafetensorsDtype = 'F32',
+  metadata?: Record<string, string>,
+): Uint8Array {
   const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
   let offset = 0;
   for (const [name, t] of tensors) {

@@ -23,5 +23,8 @@ export function writeHfCheckpoint(opts: WriteHfCheckpointOptions): void {
   fs.writeFileSync(path.join(opts.dir, HF_FILES.config), `${JSON.stringify(toHfBertConfig(config), null, 2)}\n`);
   fs.copyFileSync(opts.tokenizerFile, path.join(opts.dir, HF_FILES.tokenizer));
   const tensors = bertParamsToTensors(opts.params, opts.prefix);
-  fs.writeFileSync(path.join(opts.dir, HF_FILES.safetensors), encodeSafetensors(tensors, opts.dtype ?? 'F32', { format: 'pt' }));
+  fs.writeFileSync(
+    path.join(opts.dir, HF_FILES.safetensors),
+    encodeSafetensors(tensors, opts.dtype ?? 'F32', { format: 'pt' }),
+  );
 }

@@ -61,7 +61,8 @@ function readLayer(
   const ln = (prefix: string, kind: 'scale' | 'bias', n: number) =>
     get(`${p}${prefix}layer_prepostprocess/layer_norm/layer_norm_${kind}${CONCAT}`, [n]);
   // The attention projections are 1×1 Conv2D kernels [1, 1, in, out]: a plain [in, out] matrix.
-  const conv = (name: string, out: number) => reshape(get(`${v}MultiheadAttention/${name}/kernel/part_0`, [1, 1, d, out]), [d, out]);
+  const conv = (name: string, out: number) =>
+    reshape(get(`${v}MultiheadAttention/${name}/kernel/part_0`, [1, 1, d, out]), [d, out]);
   const layer: UseLiteLayerParams = {
     attnLnScale: ln('', 'scale', d),
     attnLnBias: ln('', 'bias', d),
@@ -92,9 +93,22 @@ function checkArchitecture(weights: Weights, file: string): void {
     }
   };
   const stack = 'TransformerStack/Layer_1/TransformerLayer/';
-  expect('layer-norm epsilon', scalar(`${stack}FFN/layer_prepostprocess/layer_norm/Cast/x`), ARCH.layerNormEpsilon, 1e-12);
-  expect('head count', scalar(`${stack}MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/2`), ARCH.numHeads);
-  expect('head depth (layer 1)', scalar(`${stack}MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3`), ARCH.hiddenDim / ARCH.numHeads);
+  expect(
+    'layer-norm epsilon',
+    scalar(`${stack}FFN/layer_prepostprocess/layer_norm/Cast/x`),
+    ARCH.layerNormEpsilon,
+    1e-12,
+  );
+  expect(
+    'head count',
+    scalar(`${stack}MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/2`),
+    ARCH.numHeads,
+  );
+  expect(
+    'head depth (layer 1)',
+    scalar(`${stack}MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3`),
+    ARCH.hiddenDim / ARCH.numHeads,
+  );
   expect('max length', weights.get(`${KONA}ClipToMaxLength/Less/y`)?.data[0] ?? Number.NaN, ARCH.originalMaxLength);
 }
 
@@ -124,12 +138,17 @@ async function readGraphWeights(dir: string): Promise<Weights> {
         throw new ModelLoadError(`weight ${w.name} has unsupported encoding ${w.dtype}`, { file });
       }
       const size = w.shape.reduce((a, b) => a * b, 1);
-      if (offset + 4 * size > bytes.length) throw new ModelLoadError(`weight ${w.name} runs past the shards' end`, { file });
+      if (offset + 4 * size > bytes.length)
+        throw new ModelLoadError(`weight ${w.name} runs past the shards' end`, { file });
       const copy = new Uint8Array(bytes.subarray(offset, offset + 4 * size)).buffer;
-      weights.set(w.name, { shape: w.shape, data: w.dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy) });
+      weights.set(w.name, {
+        shape: w.shape,
+        data: w.dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy),
+      });
       offset += 4 * size;
     }
-    if (offset !== bytes.length) throw new ModelLoadError(`shards hold ${bytes.length} bytes, manifest ${offset}`, { file });
+    if (offset !== bytes.length)
+      throw new ModelLoadError(`shards hold ${bytes.length} bytes, manifest ${offset}`, { file });
   }
   return weights;
 }
@@ -138,7 +157,10 @@ function take(weights: Weights, name: string, shape: number[], file: string): Na
   const w = weights.get(name);
   if (!w) throw new ModelLoadError(`USE-lite checkpoint lacks weight ${name}`, { file, field: name });
   if (!(w.data instanceof Float32Array) || w.shape.join() !== shape.join()) {
-    throw new ModelLoadError(`USE-lite weight ${name} has shape [${w.shape}], expected [${shape}] float32`, { file, field: name });
+    throw new ModelLoadError(`USE-lite weight ${name} has shape [${w.shape}], expected [${shape}] float32`, {
+      file,
+      field: name,
+    });
   }
   return { shape: [...shape], data: w.data };
 }

@@ -16,8 +16,20 @@ export interface UseLiteEncoderOptions {
 }
 
 const LAYER_KEYS = [
-  'attnLnScale', 'attnLnBias', 'qkvKernel', 'qkvBias', 'outKernel', 'outBias', 'residualKernel', 'residualBias',
-  'ffnLnScale', 'ffnLnBias', 'ffn1Kernel', 'ffn1Bias', 'ffn2Kernel', 'ffn2Bias',
+  'attnLnScale',
+  'attnLnBias',
+  'qkvKernel',
+  'qkvBias',
+  'outKernel',
+  'outBias',
+  'residualKernel',
+  'residualBias',
+  'ffnLnScale',
+  'ffnLnBias',
+  'ffn1Kernel',
+  'ffn1Bias',
+  'ffn2Kernel',
+  'ffn2Bias',
 ] as const satisfies readonly (keyof UseLiteLayerParams)[];
 
 /** Every trainable parameter by its path in UseLiteParams ('layers.0.qkvKernel'), with the shape it must have. */
@@ -26,8 +38,18 @@ function expectedShapes(): Map<string, number[]> {
   const shapes = new Map<string, number[]>([['tokenEmbedding', [vocabSize, e]]]);
   [e, h].forEach((d, i) => {
     const layer: Record<string, number[]> = {
-      attnLnScale: [d], attnLnBias: [d], qkvKernel: [d, 3 * d], qkvBias: [3 * d], outKernel: [d, h], outBias: [h],
-      ffnLnScale: [h], ffnLnBias: [h], ffn1Kernel: [h, f], ffn1Bias: [f], ffn2Kernel: [f, h], ffn2Bias: [h],
+      attnLnScale: [d],
+      attnLnBias: [d],
+      qkvKernel: [d, 3 * d],
+      qkvBias: [3 * d],
+      outKernel: [d, h],
+      outBias: [h],
+      ffnLnScale: [h],
+      ffnLnBias: [h],
+      ffn1Kernel: [h, f],
+      ffn1Bias: [f],
+      ffn2Kernel: [f, h],
+      ffn2Bias: [h],
     };
     // Only a layer that widens its input needs the residual projection.
     if (d !== h) Object.assign(layer, { residualKernel: [d, h], residualBias: [h] });
@@ -61,7 +83,10 @@ export class UseLiteEncoder implements TrainableEncoder {
     for (const [path, shape] of shapes) {
       const a = paramAt(params, path);
       if (!a || a.shape.join() !== shape.join() || a.data.length !== shape.reduce((x, y) => x * y, 1)) {
-        throw new ModelLoadError(`USE-lite parameter ${path} is ${a ? `[${a.shape}]` : 'missing'}, expected [${shape}]`, { field: path });
+        throw new ModelLoadError(
+          `USE-lite parameter ${path} is ${a ? `[${a.shape}]` : 'missing'}, expected [${shape}]`,
+          { field: path },
+        );
       }
     }
     shapes.delete('invTimescales');
@@ -94,7 +119,9 @@ export class UseLiteEncoder implements TrainableEncoder {
 
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D): tf.Tensor2D {
     if (inputIds.rank !== 2 || attentionMask.shape.join() !== inputIds.shape.join()) {
-      throw new ValidationError(`inputIds [${inputIds.shape}] and attentionMask [${attentionMask.shape}] must both be [B, T]`);
+      throw new ValidationError(
+        `inputIds [${inputIds.shape}] and attentionMask [${attentionMask.shape}] must both be [B, T]`,
+      );
     }
     return useLiteForward(this.tensors, inputIds, attentionMask, ARCH);
   }
@@ -118,12 +145,16 @@ export class UseLiteEncoder implements TrainableEncoder {
     };
     const layer = async (i: number): Promise<UseLiteLayerParams> => {
       const out: Partial<UseLiteLayerParams> = {};
-      for (const key of LAYER_KEYS) if (this.vars.has(`layers.${i}.${key}`)) out[key] = await read(`layers.${i}.${key}`);
+      for (const key of LAYER_KEYS)
+        if (this.vars.has(`layers.${i}.${key}`)) out[key] = await read(`layers.${i}.${key}`);
       return out as UseLiteLayerParams;
     };
     return {
       tokenEmbedding: await read('tokenEmbedding'),
-      invTimescales: { shape: [...this.invTimescales.shape], data: ((await this.invTimescales.data()) as Float32Array).slice() },
+      invTimescales: {
+        shape: [...this.invTimescales.shape],
+        data: ((await this.invTimescales.data()) as Float32Array).slice(),
+      },
       layers: [await layer(0), await layer(1)],
       tanhKernel: await read('tanhKernel'),
       tanhBias: await read('tanhBias'),

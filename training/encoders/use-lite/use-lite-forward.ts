@@ -55,7 +55,10 @@ export function useLiteForward(
  */
 export function timingSignal(invTimescales: tf.Tensor1D, length: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const scaled = tf.mul(tf.reshape(tf.range(0, length, 1, 'float32'), [length, 1]), tf.reshape(invTimescales, [1, -1]));
+    const scaled = tf.mul(
+      tf.reshape(tf.range(0, length, 1, 'float32'), [length, 1]),
+      tf.reshape(invTimescales, [1, -1]),
+    );
     return tf.concat([tf.sin(scaled), tf.cos(scaled)], 1) as tf.Tensor2D;
   });
 }

@@ -10,8 +10,19 @@ import type { HybridHeadParams } from '../../../../training/heads/hybrid-head-pa
 export const BERT_TOKENIZER = path.resolve('fixtures/tokenizers/bert-base-uncased/tokenizer.json');
 
 export const TINY_ARCH: BertArchitecture = {
-  modelType: 'bert', vocabSize: 30522, hiddenSize: 32, numLayers: 2, numHeads: 2, intermediateSize: 64, maxPositions: 512,
-  typeVocabSize: 2, layerNormEps: 1e-12, activation: 'gelu', clsId: 101, sepId: 102, pooling: 'mean',
+  modelType: 'bert',
+  vocabSize: 30522,
+  hiddenSize: 32,
+  numLayers: 2,
+  numHeads: 2,
+  intermediateSize: 64,
+  maxPositions: 512,
+  typeVocabSize: 2,
+  layerNormEps: 1e-12,
+  activation: 'gelu',
+  clsId: 101,
+  sepId: 102,
+  pooling: 'mean',
 };
 
 /** std 0.2 rather than BERT's 0.02: larger activations make parity checks meaningful (differences are not hidden in noise). */
@@ -23,12 +34,17 @@ export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export function writeTinyCheckpoint(dir: string, params: BertParams, opts: { dtype?: SafetensorsDtype; prefix?: string } = {}): string {
+export function writeTinyCheckpoint(
+  dir: string,
+  params: BertParams,
+  opts: { dtype?: SafetensorsDtype; prefix?: string } = {},
+): string {
   writeHfCheckpoint({ dir, params, tokenizerFile: BERT_TOKENIZER, ...opts });
   return dir;
 }
 
-const wave = (n: number, k: number, scale: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * scale);
+const wave = (n: number, k: number, scale: number) =>
+  Float32Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * scale);
 
 /** A fixed synthetic hybrid head with every term on, so parity covers the bags as well as the embedding. */
 export function testHead(dim: number, vocabSize: number): HybridHeadParams {
