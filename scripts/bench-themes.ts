@@ -104,13 +104,11 @@ async function main(): Promise<void> {
       themes: result.themes.length,
       unassignedShare: Number(result.unassignedShare.toFixed(4)),
       silhouettes: fit.silhouettes.map((s) => ({ k: s.k, silhouette: Number(s.silhouette.toFixed(4)) })),
-      largest: result.themes
-        .slice(0, 5)
-        .map((t) => ({
-          size: t.size,
-          keywords: t.keywords.slice(0, 6).join(', '),
-          churnLift: t.churnLift === null ? null : Number(t.churnLift.toFixed(2)),
-        })),
+      largest: result.themes.slice(0, 5).map((t) => ({
+        size: t.size,
+        keywords: t.keywords.slice(0, 6).join(', '),
+        churnLift: t.churnLift === null ? null : Number(t.churnLift.toFixed(2)),
+      })),
       ms: {
         themesExcludingEmbedding: Math.round(themesMs),
         readStoredTexts: Math.round(readMs),
