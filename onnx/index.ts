@@ -1,7 +1,8 @@
 // The onnx/ contract: the only place that builds ONNX graphs (exporters) and writes/loads Hugging-Face-layout bundles.
 export { buildUseLiteModel, USE_LITE_ONNX_IO, type BuildUseLiteOptions } from './exporters/use-lite';
 export { addUseLiteEncoder, type UseLiteEncoderValues } from './exporters/use-lite-encoder';
-export { writeHfBundle, BUNDLE_FILES, type WriteHfBundleOptions } from './bundle/write-hf-bundle';
+export { BUNDLE_FILES } from '../src/bundle/bundle-layout';
+export { writeHfBundle, type WriteHfBundleOptions } from './bundle/write-hf-bundle';
 export { HF_CONFIG_DEFAULTS, defaultTokenizerConfig } from './bundle/hf-config';
 export {
   loadBundleWithTransformers,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { ModelLoadError, ValidationError } from '../../src/errors';
-import { BUNDLE_FILES } from './write-hf-bundle';
+import { BUNDLE_FILES } from '../../src/bundle/bundle-layout';
 
 export interface LoadWithTransformersOptions {
   /** Tokens kept per text; defaults to config.json churnscope.maxTokens, then tokenizer model_max_length, then 128. */
@@ -42,7 +42,7 @@ export async function loadBundleWithTransformers(
   opts: LoadWithTransformersOptions = {},
 ): Promise<TransformersBundle> {
   const root = resolve(dir);
-  for (const f of Object.values(BUNDLE_FILES)) {
+  for (const f of [BUNDLE_FILES.config, BUNDLE_FILES.tokenizer, BUNDLE_FILES.tokenizerConfig, BUNDLE_FILES.model]) {
     if (!existsSync(join(root, f)))
       throw new ModelLoadError(`model bundle ${root} lacks ${f}`, { file: join(root, f) });
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError } from '../../src/errors';
+import { BUNDLE_FILES } from '../../src/bundle/bundle-layout';
 import { silentLogger, type Logger } from '../../src/logging/index';
 import { defaultTokenizerConfig, HF_CONFIG_DEFAULTS } from './hf-config';
 
@@ -19,14 +20,6 @@ export interface WriteHfBundleOptions {
   overwrite?: boolean;
   logger?: Logger;
 }
-
-export const BUNDLE_FILES = {
-  config: 'config.json',
-  tokenizer: 'tokenizer.json',
-  tokenizerConfig: 'tokenizer_config.json',
-  /** transformers.js reads `onnx/model.onnx` for dtype 'fp32'. */
-  model: 'onnx/model.onnx',
-} as const;
 
 /** Write and fsync, so that the rename below never publishes a file whose bytes are still only in the page cache. */
 async function writeDurable(file: string, data: Uint8Array | string): Promise<void> {
@@ -88,5 +81,6 @@ export async function writeHfBundle(opts: WriteHfBundleOptions): Promise<{ dir: 
     throw e;
   }
   log.info({ dir, modelBytes: opts.modelBytes.byteLength }, 'wrote model bundle');
-  return { dir, files: Object.values(BUNDLE_FILES).map((f) => join(dir, f)) };
+  const written = [BUNDLE_FILES.config, BUNDLE_FILES.tokenizer, BUNDLE_FILES.tokenizerConfig, BUNDLE_FILES.model];
+  return { dir, files: written.map((f) => join(dir, f)) };
 }

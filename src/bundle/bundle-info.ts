@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ModelLoadError } from '../errors';
 import { bandThresholdsSchema } from '../score/bands';
 import { calibrationSchema } from '../score/calibration';
+import { BUNDLE_FILES } from './bundle-layout';
 
 export const bundleInfoSchema = z.object({
   /** Shown in every response and log line; unique per trained bundle. */
@@ -23,7 +24,7 @@ export const bundleInfoSchema = z.object({
 
 export type BundleInfo = z.infer<typeof bundleInfoSchema>;
 
-export const BUNDLE_CONFIG_FILE = 'config.json';
+export const BUNDLE_CONFIG_FILE = BUNDLE_FILES.config;
 
 export function readBundleInfo(bundleDir: string): BundleInfo {
   const file = path.join(bundleDir, BUNDLE_CONFIG_FILE);

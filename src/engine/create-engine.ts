@@ -1,7 +1,7 @@
 // Opens a model bundle (HF layout: onnx/model.onnx + tokenizer.json) into a ready InferenceEngine.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readTokenLimit } from '../bundle';
+import { BUNDLE_FILES, readTokenLimit } from '../bundle';
 import type { EngineConfig } from '../config';
 import { ModelLoadError } from '../errors';
 import type { Logger } from '../logging';
@@ -17,8 +17,8 @@ export interface CreateEngineOptions {
   onBatch?: (stats: BatchStats) => void;
 }
 
-export const BUNDLE_MODEL_FILE = path.join('onnx', 'model.onnx');
-export const BUNDLE_TOKENIZER_FILE = 'tokenizer.json';
+export const BUNDLE_MODEL_FILE = BUNDLE_FILES.model;
+export const BUNDLE_TOKENIZER_FILE = BUNDLE_FILES.tokenizer;
 
 export async function createEngine(opts: CreateEngineOptions): Promise<InferenceEngine> {
   const modelPath = path.join(opts.bundleDir, BUNDLE_MODEL_FILE);

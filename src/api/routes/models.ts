@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router } from 'express';
+import { BUNDLE_FILES } from '../../bundle';
 import { ModelLoadError, NotFoundError } from '../../errors';
 import type { ModelRegistry } from '../../models';
 import type { Store } from '../../store';
@@ -23,7 +24,7 @@ export function modelsRouter(deps: { models: ModelRegistry; store: Store }): Rou
   return router;
 }
 
-const MODEL_CARD_FILE = 'model-card.json';
+const MODEL_CARD_FILE = BUNDLE_FILES.modelCard;
 
 /** Read per request, so a hot swap shows the new model's card at once. */
 async function readModelCard(model: { version: string; dir: string }): Promise<unknown> {

@@ -1,0 +1,15 @@
+// The one list of a model bundle's file names (Hugging Face layout plus churnscope's own files), relative to the bundle folder.
+export const BUNDLE_FILES = {
+  config: 'config.json',
+  tokenizer: 'tokenizer.json',
+  tokenizerConfig: 'tokenizer_config.json',
+  /** transformers.js reads `onnx/model.onnx` for dtype 'fp32'. */
+  model: 'onnx/model.onnx',
+  /** int8 weights, dynamic activations; transformers.js reads this name for dtype 'q8'. */
+  quantizedModel: 'onnx/model_quantized.onnx',
+  modelCard: 'model-card.json',
+  modelCardHtml: 'model-card.html',
+  fusion: 'fusion.json',
+} as const;
+
+export type BundleFile = keyof typeof BUNDLE_FILES;
