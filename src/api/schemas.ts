@@ -1,7 +1,7 @@
 // Request schemas of the HTTP API: the same zod objects validate requests and generate /openapi.json.
 import { z } from 'zod';
 import { alertActionSchema, alertConditionSchema } from '../alerts/alert-schemas';
-import { SOURCES } from '../ingest';
+import { textSourceSchema } from '../text/text-source';
 
 export const MAX_ITEMS = 256;
 
@@ -12,7 +12,7 @@ export const featuresSchema = z
 
 export const scoreItemSchema = z.object({
   text: z.string().describe('The text to score (ticket, review, chat transcript or feedback)'),
-  source: z.enum(SOURCES).optional(),
+  source: textSourceSchema.optional(),
   customerId: z.string().min(1).max(200).optional(),
   features: featuresSchema.optional(),
   /** Phrase drivers cost one extra model pass per clause; false skips them (default: on for single texts, high risk in batches). */

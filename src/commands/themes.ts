@@ -16,7 +16,7 @@ export interface ThemesFlags {
   textCol: string;
   customerCol?: string;
   sourceCol?: string;
-  timestampCol?: string;
+  timeCol?: string;
   model?: string;
   from?: string;
   to?: string;
@@ -79,7 +79,7 @@ async function loadFile(
       textColumn: flags.textCol,
       customerColumn: flags.customerCol,
       sourceColumn: flags.sourceCol,
-      timestampColumn: flags.timestampCol,
+      timeColumn: flags.timeCol,
       onProgress: (n) => process.stderr.write(`\rembedding texts: ${n}`),
     });
     process.stderr.write(`\rembedded ${stored} texts${skipped ? ` (${skipped} empty skipped)` : ''}\n`);

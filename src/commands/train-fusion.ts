@@ -7,21 +7,30 @@ import { createLogger } from '../logging';
 export interface TrainFusionFlags {
   customers: string;
   schema: string;
-  label: string;
-  id: string;
+  labelCol: string;
+  idCol: string;
   texts?: string;
   textCol?: string;
   customerCol?: string;
-  timestampCol?: string;
+  timeCol?: string;
   /** Text model bundle; the bundled default when absent. */
   model?: string;
   out: string;
   seed?: number | string;
 }
 
-function required(flags: TrainFusionFlags, name: 'customers' | 'schema' | 'label' | 'id' | 'out'): string {
+const FLAG_NAMES = {
+  customers: 'customers',
+  schema: 'schema',
+  labelCol: 'label-col',
+  idCol: 'id-col',
+  out: 'out',
+} as const;
+
+function required(flags: TrainFusionFlags, name: 'customers' | 'schema' | 'labelCol' | 'idCol' | 'out'): string {
   const v = flags[name];
-  if (typeof v !== 'string' || v.trim() === '') throw new ValidationError(`--${name} is required`, { field: name });
+  if (typeof v !== 'string' || v.trim() === '')
+    throw new ValidationError(`--${FLAG_NAMES[name]} is required`, { field: FLAG_NAMES[name] });
   return v;
 }
 
@@ -34,12 +43,12 @@ export async function trainFusionCommand(flags: TrainFusionFlags): Promise<void>
   const report = await trainFusion({
     customersFile: required(flags, 'customers'),
     schemaFile: required(flags, 'schema'),
-    labelColumn: required(flags, 'label'),
-    idColumn: required(flags, 'id'),
+    labelColumn: required(flags, 'labelCol'),
+    idColumn: required(flags, 'idCol'),
     textsFile: flags.texts,
     textColumn: flags.textCol,
     customerColumn: flags.customerCol,
-    timestampColumn: flags.timestampCol,
+    timeColumn: flags.timeCol,
     bundleDir: config.modelDir,
     engineConfig: config.engine,
     out: required(flags, 'out'),

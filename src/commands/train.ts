@@ -2,7 +2,7 @@
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { SOURCES, type TextSource } from '../ingest';
+import { TEXT_SOURCES, textSourceSchema } from '../text/text-source';
 import { createLogger } from '../logging';
 import { labelledDataSpec, type LabelledDataFlags } from './labelled-data-flags';
 
@@ -77,9 +77,11 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
       { field: flag },
     );
   }
-  const defaultSource = z.enum(SOURCES).optional().safeParse(flags.defaultSource);
+  const defaultSource = textSourceSchema.optional().safeParse(flags.defaultSource);
   if (!defaultSource.success)
-    throw new ValidationError(`--default-source must be one of ${SOURCES.join(', ')}`, { field: 'default-source' });
+    throw new ValidationError(`--default-source must be one of ${TEXT_SOURCES.join(', ')}`, {
+      field: 'default-source',
+    });
   const agentTurns = z.enum(['drop', 'keep']).safeParse(flags.agentTurns);
   if (!agentTurns.success) throw new ValidationError('--agent-turns must be drop or keep', { field: 'agent-turns' });
 
@@ -99,7 +101,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     data: [
       {
         ...labelledDataSpec(flags),
-        defaultSource: defaultSource.data as TextSource | undefined,
+        defaultSource: defaultSource.data,
         agentTurns: agentTurns.data,
       },
     ],

@@ -1,6 +1,6 @@
 // Reads fusion training inputs, a labelled customer table and an optional file of customers' texts, refusing bad cells with file, row and column named.
 import { DataFileError, ValidationError } from '../errors';
-import { readRecords } from '../ingest/read-records';
+import { parseTimestampCell, readRecords, TIMESTAMP_FORMATS } from '../ingest';
 import type { FeatureSchema } from './feature-schema';
 import { categoryKey, isMissing, parseNumeric } from './parse-value';
 
@@ -63,16 +63,6 @@ function text(value: unknown): string {
   return value === undefined || value === null ? '' : String(value).trim();
 }
 
-/** Epoch ms from epoch-ms numbers (or digit strings, as CSV gives them) and ISO-8601 strings; NaN otherwise. */
-function parseTimestamp(stamp: unknown): number {
-  if (typeof stamp === 'number') return stamp;
-  if (typeof stamp !== 'string') return Number.NaN;
-  const s = stamp.trim();
-  if (/^\d+$/.test(s)) return Number(s);
-  // ISO-8601 only: Date.parse would also read "03/04/2025", guessing the day/month order by locale.
-  return /^\d{4}-\d{2}-\d{2}/.test(s) ? Date.parse(s) : Number.NaN;
-}
-
 export async function readCustomers(opts: {
   file: string;
   schema: FeatureSchema;
@@ -127,10 +117,10 @@ export async function readCustomerTexts(opts: {
   file: string;
   textColumn: string;
   customerColumn: string;
-  timestampColumn: string;
+  timeColumn: string;
   known: ReadonlyMap<string, number>;
 }): Promise<CustomerTexts> {
-  const { file, textColumn, customerColumn, timestampColumn } = opts;
+  const { file, textColumn, customerColumn, timeColumn } = opts;
   const out: CustomerTexts = {
     file,
     texts: [],
@@ -140,7 +130,7 @@ export async function readCustomerTexts(opts: {
     unknownCustomerExamples: [],
   };
   for await (const { line, values } of readRecords(file)) {
-    if (out.rows++ === 0) requireColumns(file, values, [textColumn, customerColumn, timestampColumn]);
+    if (out.rows++ === 0) requireColumns(file, values, [textColumn, customerColumn, timeColumn]);
     const body = text(values[textColumn]);
     if (!body) {
       out.skippedEmpty++;
@@ -152,18 +142,15 @@ export async function readCustomerTexts(opts: {
       if (out.unknownCustomerExamples.length < 5) out.unknownCustomerExamples.push(customerId);
       continue;
     }
-    const stamp = values[timestampColumn];
-    const createdAt = parseTimestamp(stamp);
-    if (!Number.isFinite(createdAt)) {
-      throw new DataFileError(
-        `${file} line ${line}: column "${timestampColumn}" is not a timestamp (ISO-8601 or epoch ms): ${JSON.stringify(stamp ?? null)}`,
-        {
-          file,
-          row: line,
-          field: timestampColumn,
-        },
-      );
-    }
+    const stamp = values[timeColumn];
+    const time = parseTimestampCell(stamp, { file, row: line, column: timeColumn });
+    if (!time)
+      throw new DataFileError(`${file} line ${line}: column "${timeColumn}" is empty (${TIMESTAMP_FORMATS})`, {
+        file,
+        row: line,
+        field: timeColumn,
+      });
+    const createdAt = time.getTime();
     out.texts.push({ customerId, text: body, createdAt, line });
   }
   if (out.rows === 0) throw new DataFileError(`${file}: no text rows`, { file });

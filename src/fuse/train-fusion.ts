@@ -22,7 +22,7 @@ export interface TrainFusionOptions {
   textsFile?: string;
   textColumn?: string;
   customerColumn?: string;
-  timestampColumn?: string;
+  timeColumn?: string;
   /** Text model bundle; needed when there are texts and no `scoreTexts`. */
   bundleDir?: string;
   /** Where fusion.json is written. */
@@ -138,7 +138,7 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
       file: opts.textsFile,
       textColumn: opts.textColumn ?? 'text',
       customerColumn: opts.customerColumn ?? 'customer_id',
-      timestampColumn: opts.timestampColumn ?? 'timestamp',
+      timeColumn: opts.timeColumn ?? 'timestamp',
       known: customers.byId,
     });
     let score = opts.scoreTexts;

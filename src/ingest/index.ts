@@ -1,10 +1,17 @@
 // Ingest contract: reading data files (CSV, JSON Lines, gzipped) into records and labelled texts.
 export { readRecords, formatOf, type SourceRecord, type RecordFormat } from './read-records';
 export {
+  toTimestamp,
+  parseTimestampCell,
+  timestampProblem,
+  isBlankCell,
+  TIMESTAMP_FORMATS,
+  EPOCH_SECONDS_BELOW,
+  type TimestampPlace,
+} from './parse-timestamp';
+export {
   readLabelledTexts,
-  SOURCES,
   type LabelledText,
   type LabelledDataset,
   type LabelledTextOptions,
-  type TextSource,
 } from './read-labelled-texts';

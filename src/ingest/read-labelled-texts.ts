@@ -1,10 +1,8 @@
 // Loads a labelled training/evaluation file into clean rows, refusing bad files with file, row and column named.
 import { DataFileError } from '../errors';
 import { transcriptText, type AgentTurnPolicy } from '../text/chat-transcript';
+import { DEFAULT_TEXT_SOURCE, isTextSource, TEXT_SOURCES, type TextSource } from '../text/text-source';
 import { readRecords } from './read-records';
-
-export const SOURCES = ['feedback', 'review', 'chat', 'ticket'] as const;
-export type TextSource = (typeof SOURCES)[number];
 
 export interface LabelledTextOptions {
   file: string;
@@ -90,10 +88,12 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
     }
     const src = values[sourceCol];
     const source =
-      src === undefined || src === null || src === '' ? (opts.defaultSource ?? 'review') : String(src).toLowerCase();
-    if (!(SOURCES as readonly string[]).includes(source)) {
+      src === undefined || src === null || src === ''
+        ? (opts.defaultSource ?? DEFAULT_TEXT_SOURCE)
+        : String(src).toLowerCase();
+    if (!isTextSource(source)) {
       throw new DataFileError(
-        `${file} line ${line}: column "${sourceCol}" is "${String(src)}"; valid values: ${SOURCES.join(', ')}`,
+        `${file} line ${line}: column "${sourceCol}" is "${String(src)}"; valid values: ${TEXT_SOURCES.join(', ')}`,
         {
           file,
           row: line,

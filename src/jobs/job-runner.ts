@@ -141,6 +141,7 @@ export class JobRunner {
         output: files.results,
         textColumn: spec.textCol,
         idColumn: spec.idCol,
+        timeColumn: spec.timeCol,
         engine: model.engine,
         calibrator: model.calibrator,
         resume: fs.existsSync(files.progress),

@@ -1,9 +1,9 @@
 // What a batch job was asked to do, as stored in its row: validated on the way in and again when a restarted server reads it back.
 import { z } from 'zod';
 import { DataFileError } from '../errors';
+import { DEFAULT_TEXT_SOURCE, textSourceSchema } from '../text/text-source';
 
 export const jobFormatSchema = z.enum(['csv', 'jsonl']);
-export const jobSourceSchema = z.enum(['feedback', 'review', 'chat', 'ticket']);
 
 /** Options a client may set on POST /v1/jobs (query string, form fields or JSON body). */
 export const jobOptionsSchema = z.strictObject({
@@ -14,7 +14,7 @@ export const jobOptionsSchema = z.strictObject({
   /** Also store each scored text (and its embedding) for the themes engine and customer histories. */
   storeTexts: z.stringbool().or(z.boolean()).default(false),
   /** Source recorded for stored texts. */
-  source: jobSourceSchema.default('review'),
+  source: textSourceSchema.default(DEFAULT_TEXT_SOURCE),
   /** Column naming the customer of each stored text. */
   customerCol: z.string().min(1).max(200).optional(),
   /** Column holding each text's ISO-8601 time (stored texts are dated by it, so theme trends follow the data, not the upload). */

@@ -1,6 +1,7 @@
 // Scores one chunk of rows: one engine call for the chunk, row-by-row only when the engine refuses one of them.
 import { isChurnscopeError } from '../errors';
 import { explainText } from '../explain';
+import { timestampProblem } from '../ingest';
 import type { RowItem } from './read-rows';
 import { textProblem } from './read-rows';
 import type { OutputRow } from './row-writer';
@@ -15,7 +16,7 @@ export interface ScoredRow {
   embedding: Float32Array;
 }
 
-type ChunkOptions = Pick<ScoreFileOptions, 'engine' | 'calibrator' | 'textColumn' | 'phrases'>;
+type ChunkOptions = Pick<ScoreFileOptions, 'engine' | 'calibrator' | 'textColumn' | 'timeColumn' | 'phrases'>;
 
 /** Batch rows yield the model to online requests (see MicroBatcher). */
 const BULK = { bulk: true } as const;
@@ -23,7 +24,7 @@ const BULK = { bulk: true } as const;
 /** Scores a chunk; one row the engine refuses must not sink the rest, so a refused chunk is retried row by row. */
 export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<(ScoredRow | string)[]> {
   const out: (ScoredRow | string)[] = items.map((it) =>
-    it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? ''),
+    it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? timeProblem(it.values, opts) ?? ''),
   );
   const todo = items.map((_, i) => i).filter((i) => out[i] === '');
   const textOf = (i: number) => (items[i] as Extract<RowItem, { kind: 'row' }>).values[opts.textColumn] as string;
@@ -69,6 +70,11 @@ export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<
 async function rowPhrases(text: string, opts: ChunkOptions): Promise<string> {
   const ex = await explainText({ engine: opts.engine, text, calibrator: opts.calibrator });
   return JSON.stringify(ex.phrases.map((p) => ({ text: p.text, weight: round(p.weight) })));
+}
+
+/** A time column that is named must hold times: a bad cell is this row's error, never silently the job's time. */
+function timeProblem(values: Record<string, unknown>, opts: ChunkOptions): string | undefined {
+  return opts.timeColumn ? timestampProblem(values[opts.timeColumn], opts.timeColumn) : undefined;
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -16,6 +16,8 @@ export interface ScoreFileOptions {
   output: string;
   textColumn: string;
   idColumn?: string;
+  /** Column holding each row's time (ISO-8601 or epoch); a cell that is not a time is that row's error. */
+  timeColumn?: string;
   engine: Pick<InferenceEngine, 'score'>;
   calibrator: Pick<RiskCalibrator, 'risk' | 'band'>;
   resume?: boolean;

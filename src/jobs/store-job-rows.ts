@@ -1,6 +1,7 @@
 // Stores a job's scored rows as texts + scores (with embeddings) for the themes engine; idempotent per input line, so a resumed chunk is stored once.
+import { toTimestamp } from '../ingest';
 import { prepareForStorage, type PrivacyPolicy } from '../privacy';
-import type { RiskBand, Store } from '../store';
+import type { Band, Store } from '../store';
 import type { JobSpec } from './job-spec';
 import type { ScoredRow } from './score-chunk';
 
@@ -42,7 +43,7 @@ export async function storeJobRows(ctx: StoreJobRowsContext, rows: readonly Scor
         risk: row.risk,
         textRisk: row.risk,
         tabularRisk: null,
-        band: row.output.band as RiskBand,
+        band: row.output.band as Band,
         drivers: { phrases: [], features: [] },
         embedding: row.embedding,
         createdAt,
@@ -57,11 +58,7 @@ function customerOf(values: Record<string, unknown>, column: string | undefined)
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
 }
 
-/** A row's own time when it has a valid one; otherwise the job's time (a bad date is not worth failing the row). */
+/** A row's own time when it names one (score-chunk already refused rows whose time cell is not a time); else the job's. */
 function timeOf(values: Record<string, unknown>, column: string | undefined): Date | undefined {
-  if (!column) return undefined;
-  const v = values[column];
-  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
-  const d = new Date(typeof v === 'number' && v < 1e11 ? v * 1000 : v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  return column ? toTimestamp(values[column]) : undefined;
 }

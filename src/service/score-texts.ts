@@ -8,6 +8,7 @@ import type { Playbook, Recommendation } from '../playbook';
 import { prepareForStorage, type PrivacyPolicy } from '../privacy';
 import { BANDS, type Band } from '../score';
 import type { Store } from '../store';
+import { DEFAULT_TEXT_SOURCE } from '../text/text-source';
 
 export interface ScoreTextsDeps {
   models: ModelRegistry;
@@ -138,7 +139,7 @@ async function persist(
   return deps.store.transaction(async (tx) => {
     const textId = await tx.texts.insert({
       customerId: item.customerId ?? null,
-      source: item.source ?? 'ticket',
+      source: item.source ?? DEFAULT_TEXT_SOURCE,
       text: kept.text,
       hash: kept.hash,
       snippet: kept.snippet,

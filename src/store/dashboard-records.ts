@@ -1,5 +1,5 @@
 // Shapes of the dashboard's aggregate queries: the risk histogram and the customers most at risk.
-import type { RiskBand, TextSource } from './records';
+import type { Band, TextSource } from './records';
 
 export interface RiskDistributionQuery {
   /** Equal-width bins over [0, 1]. */
@@ -24,7 +24,7 @@ export interface AtRiskCustomerRecord {
   id: string;
   /** The newest score of the customer's newest scored text (the fused risk when fusion ran). */
   risk: number;
-  band: RiskBand;
+  band: Band;
   segment: string | null;
   /** When the customer's newest scored text was written. */
   lastTextAt: string;

@@ -1,13 +1,14 @@
 // Aggregates for the dashboard: how risk is distributed over texts, and which customers are most at risk now.
 import type { Statement } from 'better-sqlite3';
 import { ValidationError } from '../errors';
+import { TEXT_SOURCES } from '../text/text-source';
 import type { AtRiskCustomerRecord, RiskDistribution, RiskDistributionQuery } from './dashboard-records';
 import type { Executor } from './executor';
-import type { RiskBand, TextSource } from './records';
+import type { Band, TextSource } from './records';
 import type { DashboardRepository } from './types';
 import { fromJson, pageOf, requireOneOf, timestamp } from './values';
 
-const sources: readonly TextSource[] = ['feedback', 'review', 'chat', 'ticket'];
+const sources: readonly TextSource[] = TEXT_SOURCES;
 export const MAX_RISK_BINS = 100;
 
 interface DistributionParams {
@@ -20,7 +21,7 @@ interface DistributionParams {
 interface AtRiskRow {
   id: string;
   risk: number;
-  band: RiskBand;
+  band: Band;
   drivers: string;
   last_text_at: string;
   segment: string | null;

@@ -1,7 +1,9 @@
 // Shapes of what the store accepts and returns: plain data, timestamps as ISO-8601 UTC strings, JSON already parsed.
 
-export type TextSource = 'feedback' | 'review' | 'chat' | 'ticket';
-export type RiskBand = 'low' | 'medium' | 'high' | 'critical';
+import type { Band } from '../score/bands';
+import type { TextSource } from '../text/text-source';
+
+export type { Band, TextSource };
 export type Outcome = 'churned' | 'retained' | 'override';
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -48,7 +50,7 @@ export interface ScoreInput {
   risk: number;
   textRisk: number;
   tabularRisk: number | null;
-  band: RiskBand;
+  band: Band;
   drivers: unknown;
   embedding?: Float32Array;
   createdAt?: string | Date;
@@ -67,7 +69,7 @@ export interface ScoreHistoryEntry {
   scoredAt: string;
   risk: number;
   textRisk: number;
-  band: RiskBand;
+  band: Band;
   modelVersion: string;
   /** First characters of the stored text; null when the text was not kept. */
   snippet: string | null;

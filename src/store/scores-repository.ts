@@ -3,7 +3,7 @@ import type { Statement } from 'better-sqlite3';
 // The same function training uses, so served aggregates cannot drift from the ones the fusion model learnt on.
 import { aggregateTextRisks } from '../fuse/text-aggregates';
 import type { Executor } from './executor';
-import type { RiskBand, ScoreHistoryEntry, ScoreInput, ScoreRecord, TextRiskAggregates, TextSource } from './records';
+import type { Band, ScoreHistoryEntry, ScoreInput, ScoreRecord, TextRiskAggregates, TextSource } from './records';
 import { translateConstraint } from './sqlite-errors';
 import type { ScoreRepository } from './types';
 import {
@@ -18,7 +18,7 @@ import {
   toJson,
 } from './values';
 
-export const riskBands: readonly RiskBand[] = ['low', 'medium', 'high', 'critical'];
+export const riskBands: readonly Band[] = ['low', 'medium', 'high', 'critical'];
 const snippetChars = 120;
 
 interface ScoreRow {
@@ -28,7 +28,7 @@ interface ScoreRow {
   risk: number;
   text_risk: number;
   tabular_risk: number | null;
-  band: RiskBand;
+  band: Band;
   drivers: string;
   embedding: Buffer | null;
   created_at: string;
@@ -41,7 +41,7 @@ interface HistoryRow {
   created_at: string;
   risk: number;
   text_risk: number;
-  band: RiskBand;
+  band: Band;
   model_version: string;
   snippet: string | null;
 }

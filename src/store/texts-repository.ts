@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Logger } from '../logging';
+import { TEXT_SOURCES } from '../text/text-source';
 import type { Executor } from './executor';
 import type { TextInput, TextRecord, TextSource } from './records';
 import { translateConstraint } from './sqlite-errors';
@@ -9,7 +10,7 @@ import { truncateWal } from './truncate-wal';
 import type { TextRepository } from './types';
 import { optionalId, optionalText, requireCount, requireId, requireOneOf, timestamp } from './values';
 
-export const textSources: readonly TextSource[] = ['feedback', 'review', 'chat', 'ticket'];
+export const textSources: readonly TextSource[] = TEXT_SOURCES;
 
 interface TextRow {
   id: string;

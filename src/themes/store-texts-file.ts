@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import { DataFileError } from '../errors';
 import type { InferenceEngine } from '../engine';
-import { readRecords, SOURCES } from '../ingest';
+import { parseTimestampCell, readRecords } from '../ingest';
 import type { RiskCalibrator } from '../score';
 import type { Store, TextSource } from '../store';
+import { DEFAULT_TEXT_SOURCE, isTextSource, TEXT_SOURCES } from '../text/text-source';
 
 export interface StoreTextsFileOptions {
   file: string;
@@ -16,7 +17,7 @@ export interface StoreTextsFileOptions {
   /** Optional columns; rows without them get no customer, source "review" and the time of loading. */
   customerColumn?: string;
   sourceColumn?: string;
-  timestampColumn?: string;
+  timeColumn?: string;
   /** Texts embedded per engine call. */
   chunk?: number;
   onProgress?: (stored: number) => void;
@@ -69,25 +70,20 @@ function rowContext(
     col && values[col] !== undefined && values[col] !== null && String(values[col]).trim() !== ''
       ? String(values[col]).trim()
       : null;
-  const source = cell(opts.sourceColumn) ?? 'review';
-  if (!(SOURCES as readonly string[]).includes(source)) {
+  const source = cell(opts.sourceColumn) ?? DEFAULT_TEXT_SOURCE;
+  if (!isTextSource(source)) {
     throw new DataFileError(
-      `${opts.file} line ${line}: ${opts.sourceColumn} "${source}" is not one of ${SOURCES.join(', ')}`,
+      `${opts.file} line ${line}: ${opts.sourceColumn} "${source}" is not one of ${TEXT_SOURCES.join(', ')}`,
       { file: opts.file, row: line, field: opts.sourceColumn },
     );
   }
-  const stamp = cell(opts.timestampColumn);
-  if (stamp !== null && Number.isNaN(Date.parse(stamp))) {
-    throw new DataFileError(`${opts.file} line ${line}: ${opts.timestampColumn} "${stamp}" is not a date`, {
-      file: opts.file,
-      row: line,
-      field: opts.timestampColumn,
-    });
-  }
+  const time = opts.timeColumn
+    ? parseTimestampCell(values[opts.timeColumn], { file: opts.file, row: line, column: opts.timeColumn })
+    : undefined;
   return {
     customerId: cell(opts.customerColumn),
-    source: source as TextSource,
-    createdAt: stamp === null ? now : new Date(stamp).toISOString(),
+    source,
+    createdAt: time ? time.toISOString() : now,
   };
 }
 

@@ -1,7 +1,7 @@
 // The filters shared by GET /v1/themes, POST /v1/themes/probe and `churnscope themes`: validation and store query.
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { SOURCES } from '../ingest';
+import { textSourceSchema } from '../text/text-source';
 import type { ScoredTextQuery } from '../store';
 import type { ThemeFilters } from './theme-types';
 
@@ -16,7 +16,7 @@ const isoDate = z
 const fields = {
   from: isoDate.optional().describe('Texts written at or after this date'),
   to: isoDate.optional().describe('Texts written up to this date (a date alone includes that whole day)'),
-  source: z.enum(SOURCES).optional(),
+  source: textSourceSchema.optional(),
   minRisk: z
     .number()
     .min(0)

@@ -10,7 +10,7 @@ import { DEFAULT_MODEL_DIR, DEFAULT_PLAYBOOK } from '../../src/config';
 import { silentLogger } from '../../src/logging';
 import { ModelRegistry } from '../../src/models';
 import { Playbook } from '../../src/playbook';
-import { SqliteStore, type RiskBand, type TextSource } from '../../src/store';
+import { SqliteStore, type Band, type TextSource } from '../../src/store';
 import { call, fakeServingModel, startTestApp, type TestApp } from './test-app';
 
 let app: TestApp;
@@ -23,7 +23,7 @@ let seq = 0;
 /** A stored text with one score, written straight to the store so risks and dates are exact. */
 async function scored(
   store: SqliteStore,
-  t: { risk: number; at: string; source?: TextSource; customerId?: string; band?: RiskBand; drivers?: unknown },
+  t: { risk: number; at: string; source?: TextSource; customerId?: string; band?: Band; drivers?: unknown },
 ): Promise<string> {
   const textId = await store.texts.insert({
     customerId: t.customerId ?? null,

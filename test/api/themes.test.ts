@@ -1,6 +1,7 @@
 // GET /v1/themes and POST /v1/themes/probe through the real app, over a store seeded with known theme groups.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { call, startTestApp, type TestApp } from './test-app';
+import { DEFAULT_TEXT_SOURCE } from '../../src/text/text-source';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -174,7 +175,8 @@ describe('POST /v1/themes/probe', () => {
     expect(r.json.matches[0]).toMatchObject({
       textId: scored.json.items[0].textId,
       similarity: expect.closeTo(1, 5),
-      source: 'ticket',
+      // No source in the request: the one default applies.
+      source: DEFAULT_TEXT_SOURCE,
     });
     expect(r.json.matches[0].similarity).toBeGreaterThanOrEqual(r.json.matches[1].similarity);
     const risks = r.json.matches.map((m: { risk: number }) => m.risk);

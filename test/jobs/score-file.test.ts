@@ -52,6 +52,20 @@ describe('scoreFile', () => {
     });
   });
 
+  it("a named time column must hold times: a bad cell is that row's error, the other rows are scored", async () => {
+    const input = path.join(dir, 'times.csv');
+    fs.writeFileSync(
+      input,
+      'id,text,when\nr1,refund never came,2026-03-01\nr2,lovely tea,03/04/2025\nr3,stale cookies,1772368200\n',
+    );
+    const output = path.join(dir, 'times-out.csv');
+    const s = await run({ input, output, timeColumn: 'when' });
+    expect(s).toMatchObject({ rows: 3, scored: 2, errors: 1 });
+    const [err] = errorsOf(output);
+    expect(err.line).toBe(3);
+    expect(err.reason).toMatch(/column "when" has "03\/04\/2025", which is not a time/);
+  });
+
   it('JSONL in (gzipped), JSONL out, with phrases on request', async () => {
     const rows = reviewRows(20);
     const input = path.join(dir, 'in.jsonl.gz');

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { topDrivers } from '../../dashboard';
-import { SOURCES } from '../../ingest';
+import { textSourceSchema } from '../../text/text-source';
 import type { Store } from '../../store';
 import { parseOr400 } from '../validate';
 
@@ -21,7 +21,7 @@ export const riskDistributionQuerySchema = z
     bins: z.coerce.number().int().min(1).max(100).default(20).describe('Equal-width bins over [0, 1]'),
     from: instant.optional().describe('Texts written from this date or instant on'),
     to: instant.optional().describe('Texts written up to this instant, or to the end of this date'),
-    source: z.enum(SOURCES).optional(),
+    source: textSourceSchema.optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), {
     message: 'to must not be before from',
