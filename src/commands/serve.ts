@@ -68,6 +68,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     chunkSize: config.jobs.chunkSize,
     logger,
     privacy: config.privacy,
+    fusion,
   });
   const jobs = { runner, maxUploadBytes: config.jobs.maxUploadBytes, inputDirs: config.jobs.inputDirs };
   const retention = await startRetention(config, store, logger, {

@@ -37,3 +37,4 @@ export {
 } from './text-aggregates';
 export { FusionModel, FUSION_FILE, type FusionInput, type FusionPrediction } from './fusion-model';
 export { trainFusion } from './train-fusion';
+export { customerRisk, type CustomerRisk, type CustomerRiskDeps, type CustomerRiskInput } from './customer-risk';

@@ -1,6 +1,7 @@
 // Runs batch jobs one at a time from the jobs table, checkpointing through scoreFile so a restarted server resumes them without loss or duplicates.
 import fs from 'node:fs';
 import { ConflictError, NotFoundError, isChurnscopeError } from '../errors';
+import { customerRisk, type FusionModel } from '../fuse';
 import type { Logger } from '../logging';
 import type { ServingModel } from '../models';
 import type { PrivacyPolicy } from '../privacy';
@@ -10,8 +11,8 @@ import { jobDir, jobFiles } from './job-files';
 import { parseJobSpec, type JobSpec } from './job-spec';
 import { countsOf } from './job-status';
 import { ProgressReporter } from './progress-reporter';
-import { scoreFile } from './score-file';
-import { storeJobRows } from './store-job-rows';
+import { scoreFile, type ScoreFileOptions } from './score-file';
+import { customerOf, storeJobRows } from './store-job-rows';
 
 export interface JobRunnerOptions {
   store: Store;
@@ -23,6 +24,8 @@ export interface JobRunnerOptions {
   clock?: () => Date;
   /** Applied to texts that jobs store (storeTexts), as for online scoring. */
   privacy?: PrivacyPolicy;
+  /** Rows naming a customer (customerCol) get the fused risk, exactly as online requests do. */
+  fusion?: FusionModel;
 }
 
 type StopReason = 'cancel' | 'shutdown';
@@ -142,6 +145,7 @@ export class JobRunner {
         textColumn: spec.textCol,
         idColumn: spec.idCol,
         timeColumn: spec.timeCol,
+        fuseRisk: this.fuseRisk(spec),
         engine: model.engine,
         calibrator: model.calibrator,
         resume: fs.existsSync(files.progress),
@@ -173,6 +177,16 @@ export class JobRunner {
     } finally {
       this.current = undefined;
     }
+  }
+
+  /** Risk per row as online: fused with the row's customer when the job names a customer column and fusion serves. */
+  private fuseRisk(spec: JobSpec): ScoreFileOptions['fuseRisk'] {
+    const { fusion, store } = this.opts;
+    const column = spec.customerCol;
+    if (!fusion || !column) return undefined;
+    return async (values, textRisk) =>
+      (await customerRisk({ store, fusion }, { customerId: customerOf(values, column), textRisk, now: this.now() }))
+        .fused;
   }
 
   private async countInBackground(spec: JobSpec, reporter: ProgressReporter, signal: AbortSignal): Promise<void> {

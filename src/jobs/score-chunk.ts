@@ -12,11 +12,17 @@ export interface ScoredRow {
   line: number;
   values: Record<string, unknown>;
   output: OutputRow;
+  /** Fused when the row names a known customer and a fusion model serves, else the text risk (as online). */
   risk: number;
+  textRisk: number;
+  tabularRisk: number | null;
   embedding: Float32Array;
 }
 
-type ChunkOptions = Pick<ScoreFileOptions, 'engine' | 'calibrator' | 'textColumn' | 'timeColumn' | 'phrases'>;
+type ChunkOptions = Pick<
+  ScoreFileOptions,
+  'engine' | 'calibrator' | 'textColumn' | 'timeColumn' | 'phrases' | 'fuseRisk'
+>;
 
 /** Batch rows yield the model to online requests (see MicroBatcher). */
 const BULK = { bulk: true } as const;
@@ -50,18 +56,22 @@ export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<
     todo.map(async (i, k) => {
       const s = scores[k];
       if (typeof s === 'string') return void (out[i] = s);
-      const risk = opts.calibrator.risk(s.probability);
-      const phrases = opts.phrases ? await rowPhrases(textOf(i), opts) : '';
+      const textRisk = opts.calibrator.risk(s.probability);
       const { line, values } = items[i] as Extract<RowItem, { kind: 'row' }>;
+      const fused = await fuseRow(opts, values, textRisk);
+      if (typeof fused === 'string') return void (out[i] = fused);
+      const { risk, tabularRisk } = fused;
+      const phrases = opts.phrases ? await rowPhrases(textOf(i), opts) : '';
       const output = {
         ...values,
         risk: round(risk),
         band: opts.calibrator.band(risk),
-        textRisk: round(risk),
+        textRisk: round(textRisk),
+        tabularRisk: tabularRisk === null ? null : round(tabularRisk),
         rawProbability: round(s.probability),
         phrases,
       };
-      out[i] = { line, values, output, risk, embedding: s.embedding };
+      out[i] = { line, values, output, risk, textRisk, tabularRisk, embedding: s.embedding };
     }),
   );
   return out;
@@ -75,6 +85,17 @@ async function rowPhrases(text: string, opts: ChunkOptions): Promise<string> {
 /** A time column that is named must hold times: a bad cell is this row's error, never silently the job's time. */
 function timeProblem(values: Record<string, unknown>, opts: ChunkOptions): string | undefined {
   return opts.timeColumn ? timestampProblem(values[opts.timeColumn], opts.timeColumn) : undefined;
+}
+
+/** The row's risk as online; a customer whose stored features the fusion model refuses is this row's error. */
+async function fuseRow(opts: ChunkOptions, values: Record<string, unknown>, textRisk: number) {
+  if (!opts.fuseRisk) return { risk: textRisk, tabularRisk: null };
+  try {
+    return await opts.fuseRisk(values, textRisk);
+  } catch (e) {
+    if (!isChurnscopeError(e)) throw e;
+    return `not fused with the customer's features: ${e.message}`;
+  }
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;

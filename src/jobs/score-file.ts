@@ -9,7 +9,8 @@ import { RiskSummary, type RiskDistribution } from './risk-summary';
 import { RowWriter, writeAll } from './row-writer';
 import { scoreChunk, type ScoredRow } from './score-chunk';
 
-export const SCORE_COLUMNS = ['risk', 'band', 'textRisk', 'rawProbability', 'phrases'] as const;
+/** The columns a scored file gains; each name means what it means online (see the README glossary). */
+export const SCORE_COLUMNS = ['risk', 'band', 'textRisk', 'tabularRisk', 'rawProbability', 'phrases'] as const;
 
 export interface ScoreFileOptions {
   input: string;
@@ -18,6 +19,14 @@ export interface ScoreFileOptions {
   idColumn?: string;
   /** Column holding each row's time (ISO-8601 or epoch); a cell that is not a time is that row's error. */
   timeColumn?: string;
+  /**
+   * Fuses a row's calibrated text risk with its customer's behaviour (batch jobs with a customer column and a fusion
+   * model); without it `risk` is the text risk and `tabularRisk` stays empty.
+   */
+  fuseRisk?: (
+    values: Record<string, unknown>,
+    textRisk: number,
+  ) => Promise<{ risk: number; tabularRisk: number | null }>;
   engine: Pick<InferenceEngine, 'score'>;
   calibrator: Pick<RiskCalibrator, 'risk' | 'band'>;
   resume?: boolean;

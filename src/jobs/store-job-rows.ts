@@ -41,8 +41,8 @@ export async function storeJobRows(ctx: StoreJobRowsContext, rows: readonly Scor
         textId: id,
         modelVersion: ctx.modelVersion,
         risk: row.risk,
-        textRisk: row.risk,
-        tabularRisk: null,
+        textRisk: row.textRisk,
+        tabularRisk: row.tabularRisk,
         band: row.output.band as Band,
         drivers: { phrases: [], features: [] },
         embedding: row.embedding,
@@ -52,7 +52,8 @@ export async function storeJobRows(ctx: StoreJobRowsContext, rows: readonly Scor
   });
 }
 
-function customerOf(values: Record<string, unknown>, column: string | undefined): string | null {
+/** The customer a row names in the job's customer column, or null. */
+export function customerOf(values: Record<string, unknown>, column: string | undefined): string | null {
   if (!column) return null;
   const v = values[column];
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;

@@ -2,7 +2,7 @@
 import type { AlertService } from '../alerts';
 import type { ScoreItem } from '../api/schemas';
 import { explainText, type DriverPhrase } from '../explain';
-import { aggregateTextRisks, type FeatureContribution, type FusionModel } from '../fuse';
+import { customerRisk, type FeatureContribution, type FusionModel } from '../fuse';
 import type { ModelRegistry, ServingModel } from '../models';
 import type { Playbook, Recommendation } from '../playbook';
 import { prepareForStorage, type PrivacyPolicy } from '../privacy';
@@ -57,20 +57,12 @@ async function scoreOne(
   item: ScoreItem,
   ctx: { textRisk: number; embedding: Float32Array; now: Date; batch: boolean },
 ): Promise<ScoreResult> {
-  const customer = item.customerId ? await deps.store.customers.get(item.customerId) : null;
-  const features = customer || item.features ? { ...(customer?.features ?? {}), ...(item.features ?? {}) } : null;
-  const history = item.customerId ? await deps.store.scores.history(item.customerId, { limit: 1000 }) : [];
-  const aggregates = aggregateTextRisks(
-    [...history.map((h) => ({ risk: h.textRisk, createdAt: h.createdAt })), { risk: ctx.textRisk, createdAt: ctx.now }],
-    // The fusion model's own half-life, so serving aggregates texts exactly as its training did.
-    { now: ctx.now, halfLifeDays: deps.fusion?.halfLifeDays },
-  );
-  const fused = deps.fusion?.predict({ features, textAggregates: aggregates }) ?? {
-    risk: ctx.textRisk,
-    tabularRisk: null,
-    used: 'text' as const,
-    contributions: [],
-  };
+  const { customer, features, history, fused } = await customerRisk(deps, {
+    customerId: item.customerId ?? null,
+    features: item.features,
+    textRisk: ctx.textRisk,
+    now: ctx.now,
+  });
   const band = model.calibrator.band(fused.risk);
   const phrases = wantsDrivers(deps, item.explain, ctx.batch, band)
     ? (await explainText({ engine: model.engine, text: item.text, calibrator: model.calibrator })).phrases

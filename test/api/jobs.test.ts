@@ -70,6 +70,7 @@ describe('POST /v1/jobs with a CSV body', () => {
       'risk',
       'band',
       'textRisk',
+      'tabularRisk',
       'rawProbability',
       'phrases',
     ]);

@@ -21,10 +21,18 @@ describe('the one timestamp rule', () => {
     expect(iso(new Date('2026-03-01T00:00:00Z'))).toBe('2026-03-01T00:00:00.000Z');
   });
 
-  it.each(['03/04/2025', '2026-02-30', '2026-13-01', '2026-03-01T25:00:00Z', 'yesterday', 'NaN', '1e999', '', true, {}])(
-    'refuses %j instead of guessing',
-    (v) => expect(toTimestamp(v)).toBeUndefined(),
-  );
+  it.each([
+    '03/04/2025',
+    '2026-02-30',
+    '2026-13-01',
+    '2026-03-01T25:00:00Z',
+    'yesterday',
+    'NaN',
+    '1e999',
+    '',
+    true,
+    {},
+  ])('refuses %j instead of guessing', (v) => expect(toTimestamp(v)).toBeUndefined());
 
   it('names the file, line and column of a cell that is not a time, and lets blank cells through', () => {
     expect(parseTimestampCell('  ', { file: 'a.csv', row: 3, column: 'when' })).toBeUndefined();

@@ -35,6 +35,7 @@ describe('churnscope score (CLI)', () => {
       'risk',
       'band',
       'textRisk',
+      'tabularRisk',
       'rawProbability',
       'phrases',
     ]);

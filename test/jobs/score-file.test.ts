@@ -36,6 +36,7 @@ describe('scoreFile', () => {
       'risk',
       'band',
       'textRisk',
+      'tabularRisk',
       'rawProbability',
       'phrases',
     ]);
