@@ -13,3 +13,9 @@ export { buildBagOfEmbeddingsModel, type BagOfEmbeddingsOptions } from './export
 export { buildBertModel, addBertEncoder, type BuildBertOptions, type BertEncoderValues } from './exporters/bert/index';
 export { readOnnxInitializers, type InitializerMap } from './initializers/read-initializers';
 export { GraphBuilder, DataType, attr, type ModelMeta } from './proto';
+export {
+  quantizeModel,
+  QUANTIZATION_METADATA_KEY,
+  QUANTIZATION_METHOD,
+  type QuantizeModelResult,
+} from './quantize/index';

@@ -45,7 +45,8 @@ export async function readOnnxInitializers(file: string): Promise<InitializerMap
   return out;
 }
 
-function floatData(t: OnnxTypes.ITensorProto): Float32Array | undefined {
+/** Float, half or double tensor data widened to float32; undefined for other element types. */
+export function floatData(t: OnnxTypes.ITensorProto): Float32Array | undefined {
   const raw = t.rawData && t.rawData.byteLength > 0 ? t.rawData : undefined;
   switch (t.dataType) {
     case DataType.FLOAT:

@@ -8,6 +8,8 @@ export type { onnx as OnnxTypes } from 'onnx-proto';
 /** Element types we emit (TensorProto.DataType numbers). */
 export const DataType = {
   FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
   INT32: 6,
   INT64: 7,
   BOOL: 9,

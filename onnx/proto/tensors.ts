@@ -49,6 +49,16 @@ export function int32Tensor(name: string, data: readonly number[], dims: readonl
   return { name, dataType: DataType.INT32, dims: dimsOf(dims, data.length, name), rawData: raw };
 }
 
+/** 8-bit tensors (quantized weights, zero points): one byte per value, so raw_data needs no byte order. */
+export function byteTensor(
+  name: string,
+  elemType: typeof DataType.INT8 | typeof DataType.UINT8,
+  data: Int8Array | Uint8Array,
+  dims: readonly number[],
+): OnnxTypes.ITensorProto {
+  return { name, dataType: elemType, dims: dimsOf(dims, data.length, name), rawData: copyBytes(data) };
+}
+
 /** A symbolic ("batch") or fixed dimension; value infos carry these so runtimes know which axes are dynamic. */
 export type Dim = number | string;
 

@@ -6,3 +6,5 @@ export type { TextModel, ModelOutputs } from './text-model';
 export type { BatchStats } from './micro-batcher';
 export { MicroBatcher } from './micro-batcher';
 export { splitWindows, aggregateWindowScores, type WindowScores } from './windows';
+export { OnnxSession, type OnnxSessionOptions } from './onnx-session';
+export { modelFileProbabilities, type ModelFileRunOptions } from './model-file-probabilities';

@@ -1,9 +1,10 @@
-// The official ONNX checker (python onnx, full_check with strict shape inference) on the exported file; skipped loudly when python onnx is absent.
+// The official ONNX checker (python onnx, full_check with strict shape inference) on the exported file and its int8 rewrite; skipped loudly when python onnx is absent.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { quantizeModel } from '../../onnx/quantize';
 import { exportTestModel, TEST_HEAD, TEST_HYBRID_HEAD } from './helpers/exported-model';
 
 const SKIP_MESSAGE = 'python3-onnx not installed (apt-get install python3-onnx); checker not run';
@@ -20,19 +21,27 @@ function findPythonWithOnnx(): string | undefined {
 const python = findPythonWithOnnx();
 if (!python) console.warn(`[onnx-checker] SKIPPED: ${SKIP_MESSAGE}`);
 
+/** The op types of a model, comma-separated: shows the checker saw the int8 pattern, not an fp32 graph. */
+const OP_TYPES =
+  'import sys, onnx\nprint(",".join(sorted({n.op_type for n in onnx.load(sys.argv[1]).graph.node})), end="")';
+
 describe('ONNX checker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'churnscope-onnx-check-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const [label, head] of [
-    ['linear', TEST_HEAD],
-    ['hybrid', TEST_HYBRID_HEAD],
+  for (const [label, head, int8] of [
+    ['linear', TEST_HEAD, false],
+    ['hybrid', TEST_HYBRID_HEAD, false],
+    ['linear', TEST_HEAD, true],
+    ['hybrid', TEST_HYBRID_HEAD, true],
   ] as const) {
+    const kind = int8 ? 'int8-quantized' : 'exported';
     it.skipIf(!python)(
-      python ? `accepts the exported USE-lite model with the ${label} head (full_check)` : SKIP_MESSAGE,
+      python ? `accepts the ${kind} USE-lite model with the ${label} head (full_check)` : SKIP_MESSAGE,
       async () => {
-        const file = join(dir, `model-${label}.onnx`);
-        writeFileSync(file, (await exportTestModel(head)).bytes);
+        const file = join(dir, `model-${label}${int8 ? '-int8' : ''}.onnx`);
+        const bytes = (await exportTestModel(head)).bytes;
+        writeFileSync(file, int8 ? quantizeModel(bytes).bytes : bytes);
         const script = [
           'import sys, onnx',
           'onnx.checker.check_model(sys.argv[1], full_check=True)',
@@ -43,6 +52,10 @@ describe('ONNX checker', () => {
         console.info(`[onnx-checker] ${label}: ${python}: ${res.stdout.trim()} ${res.stderr.trim()}`);
         expect(res.status, res.stderr).toBe(0);
         expect(res.stdout).toMatch(/ir 8 opset 17/);
+        if (int8) {
+          const ops = spawnSync(python!, ['-I', '-c', OP_TYPES, file], { cwd: tmpdir(), encoding: 'utf8' });
+          expect(ops.stdout.split(',')).toEqual(expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']));
+        }
       },
     );
   }

@@ -1,0 +1,37 @@
+// Symmetric per-output-channel int8 weights: one scale per column of a [K, N] MatMul weight, zero point 0.
+
+export interface Int8Columns {
+  /** Row-major [K, N], each value in [-127, 127]. */
+  data: Int8Array;
+  /** [N]: column n's float value is data[k, n] * scales[n]. */
+  scales: Float32Array;
+}
+
+/**
+ * ±127 rather than [-128, 127]: a symmetric range keeps the zero point at 0, which the int8 kernels need for s8
+ * weights, and costs one level out of 255. A column of zeros gets scale 1 so no division by zero reaches the kernel.
+ */
+export function quantizeColumns(weight: Float32Array, rows: number, cols: number, gain = 1): Int8Columns {
+  const scales = new Float32Array(cols);
+  for (let k = 0; k < rows; k++) {
+    const row = k * cols;
+    for (let n = 0; n < cols; n++) scales[n] = Math.max(scales[n], Math.abs(weight[row + n] * gain));
+  }
+  for (let n = 0; n < cols; n++) scales[n] = scales[n] > 0 ? scales[n] / 127 : 1;
+  const data = new Int8Array(rows * cols);
+  for (let k = 0; k < rows; k++) {
+    const row = k * cols;
+    for (let n = 0; n < cols; n++) {
+      const q = Math.round((weight[row + n] * gain) / scales[n]);
+      data[row + n] = Math.max(-127, Math.min(127, q));
+    }
+  }
+  return { data, scales };
+}
+
+/** [N, K] → [K, N]: a Gemm with transB=1 stores its weight transposed; MatMulInteger wants it [K, N]. */
+export function transpose(weight: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = weight[r * cols + c];
+  return out;
+}
