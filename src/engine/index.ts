@@ -6,3 +6,4 @@ export type { TextModel, ModelOutputs } from './text-model';
 export type { BatchStats } from './micro-batcher';
 export { MicroBatcher } from './micro-batcher';
 export { splitWindows, aggregateWindowScores, type WindowScores } from './windows';
+export { planModelFiles, type ModelPrecision, type ModelFileChoice, type ModelFilePlan } from './model-precision';

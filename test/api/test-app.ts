@@ -86,6 +86,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const metrics = new ServiceMetrics({
     queueDepth: () => models.active().engine.queueDepth,
     activeModel: () => models.active().version,
+    loadedModels: () => models.loaded(),
   });
   const alerts = new AlertService({
     store,
@@ -96,7 +97,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const jobsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churnscope-jobs-'));
   const runner = await JobRunner.create({
     store,
-    activeModel: () => models.active(),
+    acquireModel: () => models.acquire(),
     jobsDir,
     chunkSize: opts.jobChunkSize ?? 16,
     logger,
