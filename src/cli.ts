@@ -24,6 +24,9 @@ const num = (name: string) => (v: string) => {
   return n;
 };
 
+const PRECISION_HELP =
+  'auto, fp32 or int8 (env CHURNSCOPE_PRECISION; auto: int8 on CPU when the bundle has onnx/model_quantized.onnx)';
+
 const program = new Command('churnscope').description('Churn risk from what customers write.').showHelpAfterError();
 
 program
@@ -37,6 +40,7 @@ program
   .option('--fusion <file>', 'fusion model (default: fusion.json in the model bundle, when present)')
   .option('--playbook <file>', 'retention playbook JSON (default config/default-playbook.json)')
   .option('--threads <n>', 'ONNX Runtime intra-op threads, 0 = all cores', int('--threads'))
+  .option('--precision <p>', PRECISION_HELP)
   .option('--jobs-dir <dir>', 'where batch jobs keep their files (env CHURNSCOPE_JOBS_DIR, default ./data/jobs)')
   .option(
     '--auth <mode>',
@@ -148,7 +152,8 @@ addLabelledDataOptions(
   program
     .command('eval')
     .description('score a labelled file with a model bundle and print its metrics as JSON')
-    .option('--model <dir>', 'model bundle directory (default the bundled model)'),
+    .option('--model <dir>', 'model bundle directory (default the bundled model)')
+    .option('--precision <p>', PRECISION_HELP),
 ).action(evalCommand);
 
 program
@@ -161,6 +166,7 @@ program
   .option('--text-col <name>', 'column holding the text', 'text')
   .option('--id-col <name>', 'id column, checked on --resume')
   .option('--model <dir>', 'model bundle directory (default the bundled model)')
+  .option('--precision <p>', PRECISION_HELP)
   .option('--resume', 'continue an interrupted run from <out>.progress.json')
   .option('--phrases', 'add top driver phrases per row (about 25x slower; default off)')
   .action(scoreCommand);
@@ -180,6 +186,7 @@ program
   .option('--source-col <name>', '--in: source column (feedback | review | chat | ticket)')
   .option('--time-col <name>', '--in: when the text was written (for weekly trends)')
   .option('--model <dir>', 'model bundle: embeds --in texts and sets the default threshold (its high band)')
+  .option('--precision <p>', PRECISION_HELP)
   .option('--from <date>', 'texts written at or after this ISO date')
   .option('--to <date>', 'texts written up to this ISO date (a date alone includes the day)')
   .option('--source <source>', 'only texts of this source')
@@ -204,6 +211,7 @@ program
   .option('--customer-col <name>', 'customer id column of --texts', 'customer_id')
   .option('--time-col <name>', 'timestamp column of --texts', 'timestamp')
   .option('--model <dir>', 'text model bundle (default the bundled model)')
+  .option('--precision <p>', PRECISION_HELP)
   .requiredOption('--out <file>', 'where to write fusion.json')
   .option('--seed <n>', 'random seed', int('--seed'))
   .action(trainFusionCommand);

@@ -7,6 +7,16 @@ export interface ServiceMetricsOptions {
   /** Sampled at scrape time so the gauge is never stale. */
   queueDepth: () => number;
   activeModel: () => string;
+  /** Open models (active and still-held), for churnscope_model_info; absent: that gauge stays empty. */
+  loadedModels?: () => readonly ModelInfoLabels[];
+}
+
+export interface ModelInfoLabels {
+  version: string;
+  provider: string;
+  precision: string;
+  modelFile: string;
+  active: boolean;
 }
 
 /** One registry per app instance (no process-global registry), so tests can build many apps. */
@@ -61,6 +71,19 @@ export class ServiceMetrics {
       collect() {
         this.reset();
         this.set({ version: opts.activeModel() }, 1);
+      },
+    });
+    new Gauge({
+      name: 'churnscope_model_info',
+      help: 'Open models (value 1): execution provider, precision and ONNX file; state active, or draining while held',
+      labelNames: ['version', 'provider', 'precision', 'file', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const m of opts.loadedModels?.() ?? []) {
+          const state = m.active ? 'active' : 'draining';
+          this.set({ version: m.version, provider: m.provider, precision: m.precision, file: m.modelFile, state }, 1);
+        }
       },
     });
   }

@@ -26,6 +26,20 @@ const errorResponse = {
 };
 const json = (schema: Record<string, unknown>) => ({ required: true, content: { 'application/json': { schema } } });
 const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const okRef = (description: string, name: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+});
+/** How a loaded model runs: the file engine.precision chose for the provider that opened it. */
+const servingSchema = {
+  type: 'object',
+  required: ['provider', 'precision', 'modelFile'],
+  properties: {
+    provider: { type: 'string', description: 'Execution provider: cpu or cuda' },
+    precision: { type: 'string', enum: ['fp32', 'int8'] },
+    modelFile: { type: 'string', description: 'Bundle-relative ONNX file, e.g. onnx/model_quantized.onnx' },
+  },
+};
 const errors = { 400: errorResponse, 404: errorResponse, 413: errorResponse, 503: errorResponse };
 /** Query-string parameters from a zod object schema, each optional field as one parameter. */
 function queryParams(schema: z.ZodType): Record<string, unknown>[] {
@@ -68,6 +82,34 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         Feedback: schemaOf(feedbackSchema),
         AlertRule: schemaOf(alertRuleSchema),
         AlertRulePatch: schemaOf(alertRulePatchSchema),
+        Serving: servingSchema,
+        Models: {
+          type: 'object',
+          required: ['active', 'models'],
+          properties: {
+            active: { type: 'string' },
+            models: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['version', 'dir', 'active'],
+                properties: {
+                  version: { type: 'string' },
+                  dir: { type: 'string' },
+                  active: { type: 'boolean' },
+                  loaded: {
+                    description: 'Present while the model is open: the active one, or a previous one still held',
+                    allOf: [{ $ref: '#/components/schemas/Serving' }],
+                    type: 'object',
+                    properties: {
+                      holders: { type: 'integer', description: 'Requests and jobs holding this model now' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
       },
     },
     paths: {
@@ -136,12 +178,32 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         delete: { summary: 'Delete an alert rule', responses: { 204: { description: 'Deleted' }, 404: errorResponse } },
       },
       '/v1/alerts/log': { get: { summary: 'Webhook deliveries, newest first', responses: { 200: ok('Deliveries') } } },
-      '/v1/models': { get: { summary: 'Known model versions and the active one', responses: { 200: ok('Models') } } },
+      '/v1/models': {
+        get: {
+          summary: 'Known model versions, the active one, and the provider, precision and file of each open model',
+          responses: { 200: okRef('Models', 'Models') },
+        },
+      },
       '/v1/models/{version}/activate': {
         parameters: [idParam('version')],
         post: {
-          summary: 'Hot-swap the active model',
-          responses: { 200: ok('The active model'), 404: errorResponse, 409: errorResponse },
+          summary: 'Hot-swap the active model (the previous one is released when the work holding it ends)',
+          responses: {
+            200: {
+              description: 'The active model',
+              content: {
+                'application/json': {
+                  schema: {
+                    allOf: [{ $ref: '#/components/schemas/Serving' }],
+                    type: 'object',
+                    properties: { active: { type: 'string' }, dir: { type: 'string' } },
+                  },
+                },
+              },
+            },
+            404: errorResponse,
+            409: errorResponse,
+          },
         },
       },
       '/v1/stats/risk-distribution': {
@@ -163,8 +225,28 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/models/active/card': {
         get: {
-          summary: "The active bundle's model-card.json (metrics, ROC / PR / calibration curves)",
-          responses: { 200: ok('The model card'), 404: errorResponse },
+          summary:
+            "The active bundle's model-card.json (metrics, ROC / PR / calibration curves), plus `serving`: how this server runs it",
+          responses: {
+            200: {
+              description: 'The model card',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      serving: {
+                        allOf: [{ $ref: '#/components/schemas/Serving' }],
+                        type: 'object',
+                        properties: { version: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            404: errorResponse,
+          },
         },
       },
       '/': {

@@ -9,16 +9,19 @@ import { evaluate, evaluateByGroup } from '../metrics';
 import { RiskCalibrator } from '../score';
 
 export interface EvalFlags extends LabelledDataFlags {
+  /** auto | fp32 | int8, validated by loadConfig. */
+  precision?: string;
   model?: string;
 }
 
 export async function evalCommand(flags: EvalFlags): Promise<void> {
-  const config = loadConfig({ env: process.env, flags: { model: flags.model } });
+  const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const info = readBundleInfo(config.modelDir);
   const data = await readLabelledTexts({ ...labelledDataSpec(flags), minRows: 2 });
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
   const calibrator = new RiskCalibrator(info);
+  const loaded = { precision: engine.precision, modelFile: engine.modelFile };
   const risks: number[] = [];
   try {
     for (let s = 0; s < data.rows.length; s += 256) {
@@ -32,6 +35,7 @@ export async function evalCommand(flags: EvalFlags): Promise<void> {
   const threshold = calibrator.thresholds.high;
   const report = {
     model: info.version,
+    ...loaded,
     data: { file: flags.data, rows: data.rows.length, positives: data.positives, skippedEmpty: data.skippedEmpty },
     threshold: { band: 'high', value: threshold },
     overall: evaluate(risks, labels, threshold),

@@ -8,6 +8,8 @@ import { createLogger } from '../logging';
 import { RiskCalibrator } from '../score';
 
 export interface ScoreFlags {
+  /** auto | fp32 | int8, validated by loadConfig. */
+  precision?: string;
   in: string;
   out: string;
   textCol: string;
@@ -18,7 +20,7 @@ export interface ScoreFlags {
 }
 
 export async function scoreCommand(flags: ScoreFlags): Promise<void> {
-  const config = loadConfig({ env: process.env, flags: { model: flags.model } });
+  const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const info = readBundleInfo(config.modelDir);
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
@@ -66,6 +68,8 @@ export async function scoreCommand(flags: ScoreFlags): Promise<void> {
     if (barStarted) bar.stop();
     const report = {
       model: info.version,
+      precision: engine.precision,
+      modelFile: engine.modelFile,
       ...summary,
       seconds: round2(summary.seconds),
       rowsPerSecond: round2(summary.rowsPerSecond),

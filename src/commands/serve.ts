@@ -20,6 +20,8 @@ import { RetentionJob, type RetentionJobOptions } from '../privacy';
 import { SqliteStore, type Store } from '../store';
 
 export interface ServeFlags {
+  /** auto | fp32 | int8, validated by loadConfig. */
+  precision?: string;
   port?: number;
   host?: string;
   db?: string;
@@ -50,6 +52,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const metrics = new ServiceMetrics({
     queueDepth: () => registry?.active().engine.queueDepth ?? 0,
     activeModel: () => registry?.active().version ?? 'none',
+    loadedModels: () => registry?.loaded() ?? [],
   });
   const open = (dir: string) =>
     openServingModel({ dir, engine: config.engine, logger, onBatch: (s) => metrics.observeBatch(s) });
@@ -63,7 +66,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   // Created before listening: jobs a previous process left unfinished resume from their checkpoints.
   const runner = await JobRunner.create({
     store,
-    activeModel: () => active.active(),
+    acquireModel: () => active.acquire(),
     jobsDir: config.jobs.dir,
     chunkSize: config.jobs.chunkSize,
     logger,
@@ -89,7 +92,14 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   });
   const server = await listen(app, config);
   logger.info(
-    { host: config.server.host, port: config.server.port, model: initial.version, fusion: Boolean(fusion) },
+    {
+      host: config.server.host,
+      port: config.server.port,
+      model: initial.version,
+      precision: initial.engine.precision,
+      modelFile: initial.engine.modelFile,
+      fusion: Boolean(fusion),
+    },
     `churnscope listening on http://${config.server.host}:${config.server.port}`,
   );
   const models = registry;

@@ -11,6 +11,8 @@ import { SqliteStore } from '../store';
 import { formatThemesTable, parseThemeFilters, storeTextsFile, ThemesService } from '../themes';
 
 export interface ThemesFlags {
+  /** auto | fp32 | int8, validated by loadConfig. */
+  precision?: string;
   db?: string;
   in?: string;
   textCol: string;
@@ -40,7 +42,7 @@ export async function themesCommand(
     minRisk: flags.minRisk,
     segment: flags.segment,
   });
-  const config = loadConfig({ env: process.env, flags: { model: flags.model } });
+  const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
   const logger = io.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const calibrator = new RiskCalibrator(readBundleInfo(config.modelDir));
   // A file is embedded into a throw-away in-memory database, so both inputs go through the same engine.

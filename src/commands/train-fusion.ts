@@ -5,6 +5,8 @@ import { trainFusion } from '../fuse/train-fusion';
 import { createLogger } from '../logging';
 
 export interface TrainFusionFlags {
+  /** auto | fp32 | int8, validated by loadConfig. */
+  precision?: string;
   customers: string;
   schema: string;
   labelCol: string;
@@ -38,7 +40,7 @@ export async function trainFusionCommand(flags: TrainFusionFlags): Promise<void>
   const seed = flags.seed === undefined ? 0 : Number(flags.seed);
   if (!Number.isInteger(seed))
     throw new ValidationError(`--seed must be an integer, got "${flags.seed}"`, { field: 'seed' });
-  const config = loadConfig({ env: process.env, flags: { model: flags.model } });
+  const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const report = await trainFusion({
     customersFile: required(flags, 'customers'),

@@ -7,4 +7,5 @@ export {
   DEFAULT_PLAYBOOK,
   type ConfigSources,
 } from './load-config';
-export type { Config, EngineConfig, ServerConfig, JobsConfig, ExecutionProvider } from './schema';
+export { PRECISIONS } from './schema';
+export type { Config, EngineConfig, ServerConfig, JobsConfig, ExecutionProvider, PrecisionSetting } from './schema';

@@ -27,6 +27,7 @@ export interface ConfigSources {
     maxBatch: number;
     maxWaitMs: number;
     providers: string[];
+    precision: string;
     jobsDir: string;
     storeText: string;
     retentionDays: number;
@@ -110,6 +111,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     },
     engine: {
       providers,
+      precision: pick(f.precision, e('PRECISION')),
       threads: pick(f.threads, num(e('THREADS'), 'THREADS')),
       maxBatch: pick(f.maxBatch, num(e('MAX_BATCH'), 'MAX_BATCH')),
       maxWaitMs: pick(f.maxWaitMs, num(e('MAX_WAIT_MS'), 'MAX_WAIT_MS')),

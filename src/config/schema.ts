@@ -3,9 +3,19 @@ import { z } from 'zod';
 
 export const executionProviderSchema = z.enum(['cuda', 'cpu']);
 
+export const PRECISIONS = ['auto', 'fp32', 'int8'] as const;
+export const precisionSchema = z.enum(PRECISIONS, {
+  error: (iss) => `must be one of ${PRECISIONS.join(', ')}, got ${JSON.stringify(iss.input)}`,
+});
+
 export const engineConfigSchema = z.object({
   /** Execution providers in order of preference; ORT falls back to the next when one cannot start. */
   providers: z.array(executionProviderSchema).min(1).default(['cuda', 'cpu']),
+  /**
+   * Which bundle file runs: fp32 `onnx/model.onnx`, int8 `onnx/model_quantized.onnx`, or auto (int8 on the CPU
+   * provider when the bundle has it, fp32 on CUDA and for bundles without an int8 file).
+   */
+  precision: precisionSchema.default('auto'),
   /** ORT intra-op threads; 0 lets ORT use every core. */
   threads: z.number().int().min(0).max(256).default(0),
   /** Most texts (windows) run through the model in one call. */
@@ -147,3 +157,4 @@ export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type PrivacyConfig = z.infer<typeof privacyConfigSchema>;
 export type Config = z.infer<typeof configSchema>;
 export type ExecutionProvider = z.infer<typeof executionProviderSchema>;
+export type PrecisionSetting = z.infer<typeof precisionSchema>;

@@ -8,6 +8,7 @@ import type { Logger } from '../logging';
 import { TextTokenizer } from '../tokenize';
 import { InferenceEngine } from './inference-engine';
 import type { BatchStats } from './micro-batcher';
+import { planModelFiles } from './model-precision';
 import { OnnxSession } from './onnx-session';
 
 export interface CreateEngineOptions {
@@ -21,9 +22,12 @@ export const BUNDLE_MODEL_FILE = BUNDLE_FILES.model;
 export const BUNDLE_TOKENIZER_FILE = BUNDLE_FILES.tokenizer;
 
 export async function createEngine(opts: CreateEngineOptions): Promise<InferenceEngine> {
+  // Explicit int8 on a bundle without the file is refused here, before anything loads.
+  const plan = planModelFiles(opts.bundleDir, opts.config.precision);
   const modelPath = path.join(opts.bundleDir, BUNDLE_MODEL_FILE);
   const tokenizerPath = path.join(opts.bundleDir, BUNDLE_TOKENIZER_FILE);
-  const missing = [modelPath, tokenizerPath].filter((p) => !fs.existsSync(p));
+  const planned = [...new Set(opts.config.providers.map((p) => plan[p].path))];
+  const missing = [...planned, tokenizerPath].filter((p) => !fs.existsSync(p));
   if (missing.length > 0) {
     throw new ModelLoadError(`model bundle ${opts.bundleDir} is incomplete: missing ${missing.join(', ')}`);
   }
@@ -36,11 +40,24 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
   });
   const model = await OnnxSession.create({
     modelPath,
+    modelPathByProvider: { cpu: plan.cpu.path, cuda: plan.cuda.path },
     providers: config.providers,
     threads: config.threads,
     logger: opts.logger,
   });
-  return new InferenceEngine({ model, tokenizer, config, logger: opts.logger, onBatch: opts.onBatch });
+  const chosen = plan[model.provider];
+  opts.logger.info(
+    { precision: chosen.precision, setting: config.precision, provider: model.provider, modelFile: chosen.path },
+    `model precision ${chosen.precision} (${chosen.reason}): opened ${chosen.file} on ${model.provider}`,
+  );
+  return new InferenceEngine({
+    model,
+    tokenizer,
+    config,
+    logger: opts.logger,
+    onBatch: opts.onBatch,
+    loaded: { precision: chosen.precision, modelFile: chosen.file },
+  });
 }
 
 /**

@@ -8,3 +8,4 @@ export { MicroBatcher } from './micro-batcher';
 export { splitWindows, aggregateWindowScores, type WindowScores } from './windows';
 export { OnnxSession, type OnnxSessionOptions } from './onnx-session';
 export { modelFileProbabilities, type ModelFileRunOptions } from './model-file-probabilities';
+export { planModelFiles, type ModelPrecision, type ModelFileChoice, type ModelFilePlan } from './model-precision';

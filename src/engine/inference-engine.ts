@@ -5,6 +5,7 @@ import type { Logger } from '../logging';
 import { sanitizeText } from '../text/sanitize';
 import { validateText } from '../text/validate-text';
 import { MicroBatcher, type BatchStats } from './micro-batcher';
+import type { ModelPrecision } from './model-precision';
 import type { TextModel } from './text-model';
 import { aggregateWindowScores, meanEmbedding, splitWindows, type WindowScores } from './windows';
 
@@ -18,6 +19,8 @@ export interface InferenceEngineOptions {
   config: EngineConfig;
   logger: Logger;
   onBatch?: (stats: BatchStats) => void;
+  /** Which bundle file the model came from; absent (fakes): fp32, file "none". */
+  loaded?: { precision: ModelPrecision; modelFile: string };
 }
 
 export interface TextScore {
@@ -55,6 +58,15 @@ export class InferenceEngine {
 
   get provider(): string {
     return this.opts.model.provider;
+  }
+
+  get precision(): ModelPrecision {
+    return this.opts.loaded?.precision ?? 'fp32';
+  }
+
+  /** The bundle-relative ONNX file that runs, e.g. onnx/model_quantized.onnx. */
+  get modelFile(): string {
+    return this.opts.loaded?.modelFile ?? 'none';
   }
 
   get queueDepth(): number {

@@ -12,6 +12,8 @@ export const MODEL_OUTPUTS = ['embedding', 'logits', 'probability'] as const;
 
 export interface OnnxSessionOptions {
   modelPath: string;
+  /** A different file per provider (fp32 for CUDA, int8 for CPU); absent entries open modelPath. */
+  modelPathByProvider?: Partial<Record<ExecutionProvider, string>>;
   providers: ExecutionProvider[];
   /** 0 = let ORT decide (all cores). */
   threads: number;
@@ -31,16 +33,18 @@ export class OnnxSession {
     private readonly session: ort.InferenceSession,
     readonly provider: ExecutionProvider,
     readonly embeddingDim: number,
+    /** The file this session opened (it depends on the provider when modelPathByProvider is given). */
+    readonly modelPath: string,
   ) {}
 
   static async create(opts: OnnxSessionOptions): Promise<OnnxSession> {
-    const { session, provider } = await openWithFallback(opts);
-    const embeddingDim = checkSignature(session, opts.modelPath);
+    const { session, provider, modelPath } = await openWithFallback(opts);
+    const embeddingDim = checkSignature(session, modelPath);
     opts.logger.info(
-      { provider, modelPath: opts.modelPath, threads: opts.threads || 'auto' },
+      { provider, modelPath, threads: opts.threads || 'auto' },
       `ONNX Runtime execution provider: ${provider}`,
     );
-    return new OnnxSession(session, provider, embeddingDim);
+    return new OnnxSession(session, provider, embeddingDim, modelPath);
   }
 
   /** Runs a padded batch; sequences must be non-empty and are right-padded with id 0 under a zero mask. */
@@ -75,7 +79,7 @@ export class OnnxSession {
 
 async function openWithFallback(
   opts: OnnxSessionOptions,
-): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
+): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider; modelPath: string }> {
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
@@ -85,28 +89,38 @@ async function openWithFallback(
     enableMemPattern: true,
   };
   const failures: string[] = [];
+  // A provider that is simply not installed is the normal CPU-only setup (info); one that failed to start is a warning.
+  let broken = false;
+  const tried = new Set<string>();
   for (let i = 0; i < opts.providers.length; i++) {
     const provider = opts.providers[i];
+    const modelPath = opts.modelPathByProvider?.[provider] ?? opts.modelPath;
     const missing = provider === 'cuda' ? missingCudaProvider() : undefined;
     if (missing) {
       failures.push(`cuda unavailable (${missing})`);
       continue;
     }
+    tried.add(modelPath);
     try {
       // Later providers stay in the list so ORT can place ops the preferred one does not implement.
-      const session = await ort.InferenceSession.create(opts.modelPath, {
+      const session = await ort.InferenceSession.create(modelPath, {
         ...base,
         executionProviders: opts.providers.slice(i),
       });
       if (failures.length > 0) {
-        opts.logger.warn({ provider, failures }, `ONNX Runtime fell back to ${provider}: ${failures.join('; ')}`);
+        opts.logger[broken ? 'warn' : 'info'](
+          { provider, failures },
+          `ONNX Runtime fell back to ${provider}: ${failures.join('; ')}`,
+        );
       }
-      return { session, provider };
+      return { session, provider, modelPath };
     } catch (e) {
+      broken = true;
       failures.push(`${provider} unavailable (${(e as Error).message.split('\n')[0]})`);
     }
   }
-  throw new ModelLoadError(`cannot open ONNX model ${opts.modelPath}: ${failures.join('; ')}`);
+  const files = tried.size > 0 ? [...tried].join(', ') : opts.modelPath;
+  throw new ModelLoadError(`cannot open ONNX model ${files}: ${failures.join('; ')}`);
 }
 
 /**

@@ -11,21 +11,32 @@ import { jobDir, jobFiles } from './job-files';
 import { parseJobSpec, type JobSpec } from './job-spec';
 import { countsOf } from './job-status';
 import { ProgressReporter } from './progress-reporter';
+import type { RetryPolicy } from './retry-transient';
 import { scoreFile, type ScoreFileOptions } from './score-file';
 import { customerOf, storeJobRows } from './store-job-rows';
 
 export interface JobRunnerOptions {
   store: Store;
-  /** The model a job starts with is the one it finishes with; a swap applies to the next job. */
-  activeModel: () => Pick<ServingModel, 'version' | 'engine' | 'calibrator'>;
+  /**
+   * Leases the active model (ModelRegistry.acquire): a job runs on the model it started with and holds it to the end,
+   * so a swap applies to the next job and the old model is disposed only after this job releases it.
+   */
+  acquireModel: () => JobModelLease;
   jobsDir: string;
   chunkSize?: number;
+  /** Backoff for transient engine refusals (queue full) inside a job; default DEFAULT_RETRY. */
+  retry?: RetryPolicy;
   logger: Logger;
   clock?: () => Date;
   /** Applied to texts that jobs store (storeTexts), as for online scoring. */
   privacy?: PrivacyPolicy;
   /** Rows naming a customer (customerCol) get the fused risk, exactly as online requests do. */
   fusion?: FusionModel;
+}
+
+export interface JobModelLease {
+  readonly model: Pick<ServingModel, 'version' | 'engine' | 'calibrator'>;
+  release(): void;
 }
 
 type StopReason = 'cancel' | 'shutdown';
@@ -125,9 +136,11 @@ export class JobRunner {
     const abort = new AbortController();
     this.current = { id, abort };
     const log = logger.child({ job: id });
+    let lease: JobModelLease | undefined;
     try {
       const spec = parseJobSpec(id, rec.input);
-      const model = this.opts.activeModel();
+      lease = this.opts.acquireModel();
+      const model = lease.model;
       const prior = countsOf(rec);
       if (prior.modelVersion && prior.modelVersion !== model.version)
         log.warn({ was: prior.modelVersion, now: model.version }, 'job resumes on a different model');
@@ -150,6 +163,7 @@ export class JobRunner {
         calibrator: model.calibrator,
         resume: fs.existsSync(files.progress),
         chunkSize: this.opts.chunkSize,
+        retry: this.opts.retry,
         signal: abort.signal,
         onProgress: (p) => reporter.onProgress(p),
         beforeCommit: spec.storeTexts
@@ -175,6 +189,7 @@ export class JobRunner {
       log.error({ err: isChurnscopeError(e) ? undefined : e, reason: message }, 'batch job failed');
       await store.jobs.update(id, { state: 'failed', error: message });
     } finally {
+      lease?.release();
       this.current = undefined;
     }
   }

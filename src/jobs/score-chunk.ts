@@ -1,10 +1,11 @@
 // Scores one chunk of rows: one engine call for the chunk, row-by-row only when the engine refuses one of them.
-import { isChurnscopeError } from '../errors';
+import { isChurnscopeError, OverloadedError } from '../errors';
 import { explainText } from '../explain';
 import { timestampProblem } from '../ingest';
 import type { RowItem } from './read-rows';
 import { textProblem } from './read-rows';
 import type { OutputRow } from './row-writer';
+import { retryTransient } from './retry-transient';
 import type { ScoreFileOptions } from './score-file';
 
 /** One scored row: the output line, plus what a job needs to store it (its embedding never goes to the output file). */
@@ -21,13 +22,17 @@ export interface ScoredRow {
 
 type ChunkOptions = Pick<
   ScoreFileOptions,
-  'engine' | 'calibrator' | 'textColumn' | 'timeColumn' | 'phrases' | 'fuseRisk'
+  'engine' | 'calibrator' | 'textColumn' | 'timeColumn' | 'phrases' | 'fuseRisk' | 'retry'
 >;
 
 /** Batch rows yield the model to online requests (see MicroBatcher). */
 const BULK = { bulk: true } as const;
 
-/** Scores a chunk; one row the engine refuses must not sink the rest, so a refused chunk is retried row by row. */
+/**
+ * Scores a chunk; one row the engine refuses must not sink the rest, so a refused chunk is retried row by row. A
+ * transient refusal (OverloadedError) is a busy server, not a bad row: it is retried with backoff and, if it lasts,
+ * fails the job (which a resume continues), never recorded as a row error.
+ */
 export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<(ScoredRow | string)[]> {
   const out: (ScoredRow | string)[] = items.map((it) =>
     it.kind === 'bad' ? it.reason : (textProblem(it.values, opts.textColumn) ?? timeProblem(it.values, opts) ?? ''),
@@ -35,17 +40,18 @@ export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<
   const todo = items.map((_, i) => i).filter((i) => out[i] === '');
   const textOf = (i: number) => (items[i] as Extract<RowItem, { kind: 'row' }>).values[opts.textColumn] as string;
   type Scored = { probability: number; embedding: Float32Array };
+  const score = (texts: string[]) => retryTransient(() => opts.engine.score(texts, BULK), opts.retry);
   let scores: (Scored | string)[];
   try {
-    scores = todo.length ? await opts.engine.score(todo.map(textOf), BULK) : [];
+    scores = todo.length ? await score(todo.map(textOf)) : [];
   } catch (e) {
-    if (!isChurnscopeError(e)) throw e;
+    if (!isChurnscopeError(e) || e instanceof OverloadedError) throw e;
     scores = await Promise.all(
       todo.map((i) =>
-        opts.engine.score([textOf(i)], BULK).then(
+        score([textOf(i)]).then(
           ([s]): Scored | string => s,
           (err: unknown) => {
-            if (!isChurnscopeError(err)) throw err;
+            if (!isChurnscopeError(err) || err instanceof OverloadedError) throw err;
             return `not scorable: ${err.message}`;
           },
         ),
@@ -78,7 +84,10 @@ export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<
 }
 
 async function rowPhrases(text: string, opts: ChunkOptions): Promise<string> {
-  const ex = await explainText({ engine: opts.engine, text, calibrator: opts.calibrator });
+  const ex = await retryTransient(
+    () => explainText({ engine: opts.engine, text, calibrator: opts.calibrator }),
+    opts.retry,
+  );
   return JSON.stringify(ex.phrases.map((p) => ({ text: p.text, weight: round(p.weight) })));
 }
 

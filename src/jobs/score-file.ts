@@ -6,6 +6,7 @@ import { errorsPath, writeProgress, type JobProgress } from './progress-file';
 import { readRows, type RowItem } from './read-rows';
 import { resumePoint } from './resume-point';
 import { RiskSummary, type RiskDistribution } from './risk-summary';
+import type { RetryPolicy } from './retry-transient';
 import { RowWriter, writeAll } from './row-writer';
 import { scoreChunk, type ScoredRow } from './score-chunk';
 
@@ -40,6 +41,8 @@ export interface ScoreFileOptions {
    */
   beforeCommit?: (rows: ScoredRow[]) => Promise<void>;
   chunkSize?: number;
+  /** Backoff for engine refusals that are transient (queue full); default DEFAULT_RETRY. */
+  retry?: RetryPolicy;
   /** Chunks scored concurrently: two keeps the engine busy while the previous chunk is written. */
   inFlight?: number;
   /**

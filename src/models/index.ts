@@ -1,4 +1,5 @@
 // Model serving contract: opening bundles and the registry that hot-swaps the active one.
 export { openServingModel, type ServingModel, type OpenModelOptions } from './serving-model';
-export { ModelRegistry, type ModelRegistryOptions, type ModelSource } from './model-registry';
+export { ModelRegistry, type ModelRegistryOptions, type ModelSource, type LoadedModel } from './model-registry';
+export { ModelLeases, type ModelLease } from './model-leases';
 export { discoverModels } from './discover-models';

@@ -40,15 +40,22 @@ export async function scoreTexts(
   items: readonly ScoreItem[],
   opts: { batch: boolean },
 ): Promise<ScoreResult[]> {
-  const model = deps.models.active(); // the whole request uses this model, even if a swap happens meanwhile
-  const now = (deps.clock ?? (() => new Date()))();
-  const scores = await model.engine.score(items.map((i) => i.text));
-  const textRisks = scores.map((s) => model.calibrator.risk(s.probability));
-  return Promise.all(
-    items.map((item, i) =>
-      scoreOne(deps, model, item, { textRisk: textRisks[i], embedding: scores[i].embedding, now, batch: opts.batch }),
-    ),
-  );
+  // The request holds its model from the first engine call to the last store write (drivers included): a swap
+  // meanwhile neither changes nor disposes it.
+  const lease = deps.models.acquire();
+  try {
+    const model = lease.model;
+    const now = (deps.clock ?? (() => new Date()))();
+    const scores = await model.engine.score(items.map((i) => i.text));
+    const textRisks = scores.map((s) => model.calibrator.risk(s.probability));
+    return await Promise.all(
+      items.map((item, i) =>
+        scoreOne(deps, model, item, { textRisk: textRisks[i], embedding: scores[i].embedding, now, batch: opts.batch }),
+      ),
+    );
+  } finally {
+    lease.release();
+  }
 }
 
 async function scoreOne(

@@ -22,12 +22,15 @@ export function themesForModels(deps: {
     // texts that are clearly unhappy (at the medium edge, half of them are not, and their quotes read as praise).
     defaultMinRisk: () => deps.models.active().calibrator.thresholds.high,
     embed: async (text) => {
+      const lease = deps.models.acquire();
       try {
-        const [score] = await deps.models.active().engine.score([text]);
+        const [score] = await lease.model.engine.score([text]);
         return score.embedding;
       } catch (e) {
         // The engine names its own field ("text"); the caller sent "query".
         throw e instanceof ChurnscopeError && e.field ? e.withField('query') : e;
+      } finally {
+        lease.release();
       }
     },
   });

@@ -11,7 +11,7 @@ import { answerClientErrorsWithJson } from '../../src/api/client-errors';
 import { ServiceMetrics } from '../../src/api/metrics';
 import type { ApiAuthOptions, RateLimitSettings } from '../../src/auth';
 import { DEFAULT_PLAYBOOK, engineDefaults } from '../../src/config';
-import { FakeTextModel, InferenceEngine, type EngineTokenizer } from '../../src/engine';
+import { FakeTextModel, InferenceEngine, type EngineTokenizer, type InferenceEngineOptions } from '../../src/engine';
 import type { FusionModel } from '../../src/fuse';
 import { JobRunner } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
@@ -36,15 +36,23 @@ export const fakeTokenizer: EngineTokenizer = {
   },
 };
 
-export function fakeServingModel(version: string, opts: { delayMs?: number } = {}): ServingModel {
+export interface FakeServingModelOptions {
+  delayMs?: number;
+  dir?: string;
+  /** What the engine reports as its precision and file (default fp32, "none"). */
+  loaded?: InferenceEngineOptions['loaded'];
+}
+
+export function fakeServingModel(version: string, opts: FakeServingModelOptions = {}): ServingModel {
   const engine = new InferenceEngine({
     model: new FakeTextModel({ riskyIds: Object.values(RISKY), delayMs: opts.delayMs }),
     tokenizer: fakeTokenizer,
     config: engineDefaults({ maxTextBytes: 2000, maxWaitMs: 1 }),
     logger: silentLogger(),
+    loaded: opts.loaded,
   });
   const info = { version, encoder: 'fake', maxTokens: 256, bands: { medium: 0.3, high: 0.6, critical: 0.85 } };
-  return { version, dir: `/models/${version}`, info, engine, calibrator: new RiskCalibrator(info) };
+  return { version, dir: opts.dir ?? `/models/${version}`, info, engine, calibrator: new RiskCalibrator(info) };
 }
 
 export interface TestApp {
@@ -69,23 +77,29 @@ export interface TestAppOptions {
   /** API keys are checked against the app's own store (store.apiKeys); absent: no authentication. */
   auth?: Omit<ApiAuthOptions, 'keys'>;
   rateLimit?: RateLimitSettings;
+  /** Models instead of the default fakes: the initial one and what `open(dir)` returns. */
+  initialModel?: ServingModel;
+  openModel?: (dir: string) => Promise<ServingModel>;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const logger = silentLogger();
   const store = await SqliteStore.create({ path: ':memory:', logger });
   const models = new ModelRegistry({
-    initial: fakeServingModel('v1'),
-    open: async (dir) => {
-      if (dir.includes('broken')) throw new Error(`cannot open ${dir}`);
-      return fakeServingModel(dir.split('/').pop()!);
-    },
+    initial: opts.initialModel ?? fakeServingModel('v1'),
+    open:
+      opts.openModel ??
+      (async (dir) => {
+        if (dir.includes('broken')) throw new Error(`cannot open ${dir}`);
+        return fakeServingModel(dir.split('/').pop()!);
+      }),
     known: () => (opts.extraModels ?? []).map((v) => ({ version: v, dir: `/models/${v}` })),
     logger,
   });
   const metrics = new ServiceMetrics({
     queueDepth: () => models.active().engine.queueDepth,
     activeModel: () => models.active().version,
+    loadedModels: () => models.loaded(),
   });
   const alerts = new AlertService({
     store,
@@ -96,7 +110,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const jobsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churnscope-jobs-'));
   const runner = await JobRunner.create({
     store,
-    activeModel: () => models.active(),
+    acquireModel: () => models.acquire(),
     jobsDir,
     chunkSize: opts.jobChunkSize ?? 16,
     logger,

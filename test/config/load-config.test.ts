@@ -57,3 +57,26 @@ describe('loadConfig', () => {
     expect(() => parseConfig({ modelDir: 'm', engine: { maxTokens: 64, windowOverlap: 64 } })).toThrow(/windowOverlap/);
   });
 });
+
+describe('engine.precision', () => {
+  it('defaults to auto; the flag overrides CHURNSCOPE_PRECISION', () => {
+    expect(loadConfig({ env: {} }).engine.precision).toBe('auto');
+    expect(loadConfig({ env: { CHURNSCOPE_PRECISION: 'int8' } }).engine.precision).toBe('int8');
+    expect(loadConfig({ env: { CHURNSCOPE_PRECISION: 'int8' }, flags: { precision: 'fp32' } }).engine.precision).toBe(
+      'fp32',
+    );
+  });
+
+  it('refuses a bad value with one line listing the valid ones', () => {
+    let err: unknown;
+    try {
+      loadConfig({ env: { CHURNSCOPE_PRECISION: 'fp16' } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(
+      'invalid configuration at engine.precision: must be one of auto, fp32, int8, got "fp16"',
+    );
+  });
+});

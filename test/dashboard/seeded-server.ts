@@ -84,7 +84,7 @@ export async function startSeededServer(opts: { texts?: number; customers?: numb
   // The scoring service stamps texts with the app's clock; moving it lets seeding write weeks of history.
   let now = SEED_END;
   const jobsDir = mkdtempSync(path.join(tmpdir(), 'churnscope-dashboard-jobs-'));
-  const runner = await JobRunner.create({ store, activeModel: () => models.active(), jobsDir, logger });
+  const runner = await JobRunner.create({ store, acquireModel: () => models.acquire(), jobsDir, logger });
   const jobs = { runner, maxUploadBytes: 1 << 20, inputDirs: [] };
   const deps: AppDeps = {
     models,

@@ -43,10 +43,12 @@ describe('OnnxSession.create', () => {
     ).rejects.toThrow(/cannot open ONNX model .*corrupt\.onnx: cpu unavailable/);
   });
 
-  it('falls back from CUDA to CPU and says why in the log', async () => {
+  it('falls back from CUDA to CPU and says why in the log (info when CUDA is simply not installed)', async () => {
     const lines: string[] = [];
+    const warnings: string[] = [];
     const logger = silentLogger();
-    logger.warn = ((obj: unknown, msg?: string) => void lines.push(String(msg ?? obj))) as typeof logger.warn;
+    logger.info = ((obj: unknown, msg?: string) => void lines.push(String(msg ?? obj))) as typeof logger.info;
+    logger.warn = ((obj: unknown, msg?: string) => void warnings.push(String(msg ?? obj))) as typeof logger.warn;
     const err = await OnnxSession.create({
       modelPath: foreignModel(),
       providers: ['cuda', 'cpu'],
@@ -63,9 +65,11 @@ describe('OnnxSession.create', () => {
       ),
     );
     if (cuda) expect(lines.join('\n')).not.toMatch(/fell back/);
-    else
+    else {
       expect(lines.join('\n')).toMatch(
         /fell back to cpu: cuda unavailable \(libonnxruntime_providers_cuda\.so not installed/,
       );
+      expect(warnings).toEqual([]);
+    }
   });
 });

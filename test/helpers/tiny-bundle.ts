@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { buildBagOfEmbeddingsModel, writeHfBundle } from '../../onnx';
+import { BUNDLE_FILES } from '../../src/bundle';
 
 export const DEFAULT_BUNDLE = path.resolve(import.meta.dirname, '../../models/default');
 
@@ -11,7 +12,16 @@ const RISKY_PIECES = ['▁cancel', '▁refund', '▁never', '▁worst', '▁disa
 
 export async function writeTinyBundle(
   outDir: string,
-  opts: { dim?: number; seed?: string; version?: string } = {},
+  opts: {
+    dim?: number;
+    seed?: string;
+    version?: string;
+    /**
+     * Also write onnx/model_quantized.onnx: the same model with this head bias instead of -1, so a test can tell
+     * which file ran (a stand-in for the int8 file until the quantizer writes real ones).
+     */
+    quantizedBias?: number;
+  } = {},
 ): Promise<string> {
   const tokenizerJson = JSON.parse(fs.readFileSync(path.join(DEFAULT_BUNDLE, 'tokenizer.json'), 'utf8')) as {
     model: { vocab: [string, number][] };
@@ -39,5 +49,15 @@ export async function writeTinyBundle(
     config: { model_type: 'bag-of-embeddings', churnscope },
     overwrite: true,
   });
+  if (opts.quantizedBias !== undefined) {
+    const int8StandIn = buildBagOfEmbeddingsModel({
+      table,
+      vocabSize: vocab.length,
+      dim,
+      weight,
+      bias: opts.quantizedBias,
+    });
+    fs.writeFileSync(path.join(outDir, BUNDLE_FILES.quantizedModel), int8StandIn);
+  }
   return outDir;
 }

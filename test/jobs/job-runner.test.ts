@@ -19,7 +19,7 @@ async function setup(opts: { delayMs?: number; dbFile?: string; jobsDir?: string
   const model = { version: 'fake-1', engine, calibrator: fakeCalibrator };
   const runner = await JobRunner.create({
     store,
-    activeModel: () => model,
+    acquireModel: () => ({ model, release: () => {} }),
     jobsDir,
     chunkSize: 8,
     logger: silentLogger(),

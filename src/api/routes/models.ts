@@ -4,27 +4,35 @@ import path from 'node:path';
 import { Router } from 'express';
 import { BUNDLE_FILES } from '../../bundle';
 import { ModelLoadError, NotFoundError } from '../../errors';
-import type { ModelRegistry } from '../../models';
+import type { ModelRegistry, ServingModel } from '../../models';
 import type { Store } from '../../store';
 
 export function modelsRouter(deps: { models: ModelRegistry; store: Store }): Router {
   const router = Router();
   router.get('/v1/models', (_req, res) => {
+    // An open model (the active one, or one still held by work) carries `loaded`: its provider, precision and file.
     res.json({ active: deps.models.active().version, models: deps.models.list() });
   });
   router.post('/v1/models/:version/activate', async (req, res) => {
     // The registry opens and checks the new bundle before switching; on failure the old model keeps serving.
     const model = await deps.models.activate(req.params.version);
     if (await deps.store.models.get(model.version)) await deps.store.models.activate(model.version);
-    res.json({ active: model.version, dir: model.dir });
+    res.json({ active: model.version, dir: model.dir, ...servingOf(model) });
   });
   router.get('/v1/models/active/card', async (_req, res) => {
-    res.json(await readModelCard(deps.models.active()));
+    const model = deps.models.active();
+    const card = (await readModelCard(model)) as Record<string, unknown>;
+    // The card describes the bundle as trained; `serving` says how this server runs it.
+    res.json({ ...card, serving: { version: model.version, ...servingOf(model) } });
   });
   return router;
 }
 
 const MODEL_CARD_FILE = BUNDLE_FILES.modelCard;
+
+function servingOf(model: ServingModel): { provider: string; precision: string; modelFile: string } {
+  return { provider: model.engine.provider, precision: model.engine.precision, modelFile: model.engine.modelFile };
+}
 
 /** Read per request, so a hot swap shows the new model's card at once. */
 async function readModelCard(model: { version: string; dir: string }): Promise<unknown> {

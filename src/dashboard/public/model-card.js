@@ -11,6 +11,20 @@ function metric(label, value, hint) {
   );
 }
 
+/** How this server runs the bundle (set by the card route): precision, file and provider. */
+function servingLine(serving) {
+  if (!serving) return null;
+  return h(
+    'p',
+    { class: 'muted small', 'data-serving': serving.precision },
+    'Serving ',
+    h('strong', {}, serving.precision),
+    ' from ',
+    h('code', {}, serving.modelFile),
+    ` on ${serving.provider}`,
+  );
+}
+
 const zip = (xs, ys) => xs.map((x, i) => ({ x, y: ys[i] }));
 
 export function renderModelCard(body, card) {
@@ -63,6 +77,7 @@ export function renderModelCard(body, card) {
       h('code', {}, card.version),
       ` · ${card.encoder?.family ?? '?'} encoder, ${card.mode ?? '?'} mode · trained ${shortDate(card.createdAt)} on ${num(card.data?.rows)} texts`,
     ),
+    servingLine(card.serving),
     h(
       'div',
       { class: 'metrics' },
