@@ -69,7 +69,7 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
 async function checkParity(dir: string, opts: ExportBundleOptions): Promise<NonNullable<ModelCard['parity']>> {
   const engine = await createEngine({
     bundleDir: dir,
-    config: engineDefaults({ providers: ['cpu'] }),
+    config: engineDefaults({ providers: ['cpu'], precision: 'fp32' }),
     logger: opts.logger,
   });
   try {

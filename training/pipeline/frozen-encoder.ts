@@ -46,7 +46,7 @@ export async function openFrozenEncoder(
     .slice(0, 16);
   const engine = await createEngine({
     bundleDir: dir,
-    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'] }),
+    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'], precision: 'fp32' }),
     logger: opts.logger,
   });
   return { engine, params, modelHash };
@@ -84,7 +84,7 @@ export async function openFrozenPipelineEncoder(
     .slice(0, 16);
   const engine = await createEngine({
     bundleDir: dir,
-    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'] }),
+    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'], precision: 'fp32' }),
     logger: opts.logger,
   });
   return { engine, modelHash };
