@@ -1,14 +1,6 @@
 // Ingest contract: reading data files (CSV, JSON Lines, gzipped) into records and labelled texts.
 export { readRecords, formatOf, type SourceRecord, type RecordFormat } from './read-records';
-export {
-  toTimestamp,
-  parseTimestampCell,
-  timestampProblem,
-  isBlankCell,
-  TIMESTAMP_FORMATS,
-  EPOCH_SECONDS_BELOW,
-  type TimestampPlace,
-} from './parse-timestamp';
+export { toTimestamp, parseTimestampCell, timestampProblem, TIMESTAMP_FORMATS } from './parse-timestamp';
 export {
   readLabelledTexts,
   type LabelledText,

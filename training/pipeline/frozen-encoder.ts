@@ -40,15 +40,7 @@ export async function openFrozenEncoder(
       overwrite: true,
     });
   }
-  const modelHash = createHash('sha256')
-    .update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx')))
-    .digest('hex')
-    .slice(0, 16);
-  const engine = await createEngine({
-    bundleDir: dir,
-    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'], precision: 'fp32' }),
-    logger: opts.logger,
-  });
+  const { engine, modelHash } = await openCachedExport(dir, opts);
   return { engine, params, modelHash };
 }
 
@@ -78,16 +70,7 @@ export async function openFrozenPipelineEncoder(
       overwrite: true,
     });
   }
-  const modelHash = createHash('sha256')
-    .update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx')))
-    .digest('hex')
-    .slice(0, 16);
-  const engine = await createEngine({
-    bundleDir: dir,
-    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'], precision: 'fp32' }),
-    logger: opts.logger,
-  });
-  return { engine, modelHash };
+  return openCachedExport(dir, opts);
 }
 
 /** Embeddings of the given token sequences, from the cache when this model already embedded these exact sequences. */
@@ -122,4 +105,24 @@ export async function cachedEmbeddings(opts: {
     'frozen embeddings: computed with ONNX Runtime and cached',
   );
   return flat;
+}
+
+/**
+ * Opens a cached pretrained export and names it by its weights' hash (the embedding cache key). Always the fp32 file:
+ * frozen embeddings are training inputs, and the int8 file is a serving choice.
+ */
+async function openCachedExport(
+  dir: string,
+  opts: FrozenEncoderOptions,
+): Promise<{ engine: InferenceEngine; modelHash: string }> {
+  const modelHash = createHash('sha256')
+    .update(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx')))
+    .digest('hex')
+    .slice(0, 16);
+  const engine = await createEngine({
+    bundleDir: dir,
+    config: engineDefaults({ maxTokens: opts.maxTokens, providers: ['cuda', 'cpu'], precision: 'fp32' }),
+    logger: opts.logger,
+  });
+  return { engine, modelHash };
 }
