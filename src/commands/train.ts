@@ -25,6 +25,8 @@ export interface TrainFlags extends LabelledDataFlags {
   imbalance: string;
   resume?: boolean;
   overwrite?: boolean;
+  /** commander's `--no-quantize`: false when given. */
+  quantize?: boolean;
   cacheDir?: string;
   bandPrecision?: string;
 }
@@ -53,6 +55,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     out: flags.out,
     overwrite: flags.overwrite ?? false,
     resume: flags.resume ?? false,
+    quantize: flags.quantize ?? true,
     mode: flags.mode,
     encoder: flags.encoder,
     pooling: flags.pooling,
@@ -125,6 +128,6 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     },
   }).finally(() => bar.stop());
   process.stdout.write(
-    `${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity }, null, 2)}\n`,
+    `${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity, int8: card.precisions ? { rocAuc: card.precisions.int8.rocAuc, rocAucLoss: card.precisions.rocAucLoss } : null }, null, 2)}\n`,
   );
 }
