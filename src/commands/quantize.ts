@@ -1,4 +1,5 @@
 // `churnscope quantize`: writes a bundle's int8 model (onnx/model_quantized.onnx) through the quality gate, staged then renamed.
+import { commandLogLevel } from '../config';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ export async function quantizeCommand(flags: QuantizeFlags): Promise<void> {
     throw new ValidationError(`--max-auc-loss must be between 0 and 1, got ${maxRocAucLoss}`, {
       field: 'max-auc-loss',
     });
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ level: commandLogLevel(process.env) });
   const out = flags.out === undefined ? source : path.resolve(flags.out);
   const staging = path.join(path.dirname(out), `.${path.basename(out)}.quantize-${randomUUID()}`);
   try {

@@ -1,11 +1,11 @@
 // `churnscope score-text`: scores texts from the command line and prints one JSON line per text.
-import { loadConfig } from '../config';
+import { loadConfig, commandLogLevel } from '../config';
 import { createEngine } from '../engine';
 import { createLogger } from '../logging';
 
 export async function scoreTextCommand(texts: string[], flags: { model?: string }): Promise<void> {
   const config = loadConfig({ env: process.env, flags });
-  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const logger = createLogger({ level: commandLogLevel(process.env) });
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
   try {
     const scores = await engine.score(texts);

@@ -1,4 +1,5 @@
 // `churnscope train`: flags → validated options → the training pipeline, with a live progress bar on stderr.
+import { commandLogLevel } from '../config';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
@@ -88,7 +89,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const agentTurns = z.enum(['drop', 'keep']).safeParse(flags.agentTurns);
   if (!agentTurns.success) throw new ValidationError('--agent-turns must be drop or keep', { field: 'agent-turns' });
 
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ level: commandLogLevel(process.env) });
   const bar = new cliProgress.SingleBar(
     {
       format: '{phase} epoch {epoch} |{bar}| {value}/{total} steps · loss {loss} · {rate} ex/s · ETA {eta_formatted}',
