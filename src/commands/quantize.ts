@@ -1,4 +1,5 @@
 // `churnscope quantize`: writes a bundle's int8 model (onnx/model_quantized.onnx) through the quality gate, staged then renamed.
+import { writeFileAtomicSync } from '../io';
 import { commandLogLevel } from '../config';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -80,10 +81,10 @@ function checkBundle(source: string, flags: QuantizeFlags): void {
     );
 }
 
-/** The int8 file first, then the card: each rename is atomic, and a card never describes a file that is not there. */
+/** The int8 file first, then the card: each write is atomic, and a card never describes a file that is not there. */
 function publishInPlace(staging: string, bundle: string): void {
   for (const file of [BUNDLE_FILES.quantizedModel, BUNDLE_FILES.modelCard, BUNDLE_FILES.modelCardHtml]) {
     const from = path.join(staging, file);
-    if (fs.existsSync(from)) fs.renameSync(from, path.join(bundle, file));
+    if (fs.existsSync(from)) writeFileAtomicSync(path.join(bundle, file), fs.readFileSync(from));
   }
 }
