@@ -10,3 +10,4 @@ export {
   type LabelledDataset,
   type LabelledTextOptions,
 } from './read-labelled-texts';
+export { timeBoundSchema, rangeStart, rangeEnd, rangeInOrder } from './time-range';
