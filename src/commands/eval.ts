@@ -1,9 +1,10 @@
 // `churnscope eval`: scores a labelled file with a bundle and prints its metrics (calibrated, per source) as JSON.
+import { commandLogger } from './command-logger';
 import { readBundleInfo } from '../bundle';
-import { loadConfig, commandLogLevel } from '../config';
+import { loadConfig } from '../config';
 import { createEngine } from '../engine';
 import { readLabelledTexts } from '../ingest';
-import { createLogger } from '../logging';
+
 import { labelledDataSpec, type LabelledDataFlags } from './labelled-data-flags';
 import { evaluate, evaluateByGroup } from '../metrics';
 import { RiskCalibrator } from '../score';
@@ -16,7 +17,7 @@ export interface EvalFlags extends LabelledDataFlags {
 
 export async function evalCommand(flags: EvalFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = createLogger({ level: commandLogLevel(process.env) });
+  const logger = commandLogger();
   const info = readBundleInfo(config.modelDir);
   const data = await readLabelledTexts({ ...labelledDataSpec(flags), minRows: 2 });
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });

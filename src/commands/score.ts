@@ -1,10 +1,11 @@
 // `churnscope score`: batch-scores a CSV/JSONL file into a scored copy, with a progress bar, Ctrl-C safety and --resume.
+import { commandLogger } from './command-logger';
 import cliProgress from 'cli-progress';
 import { readBundleInfo } from '../bundle';
-import { loadConfig, commandLogLevel } from '../config';
+import { loadConfig } from '../config';
 import { createEngine } from '../engine';
 import { scoreFile, type ScoreProgress } from '../jobs';
-import { createLogger } from '../logging';
+
 import { RiskCalibrator } from '../score';
 
 export interface ScoreFlags {
@@ -21,7 +22,7 @@ export interface ScoreFlags {
 
 export async function scoreCommand(flags: ScoreFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = createLogger({ level: commandLogLevel(process.env) });
+  const logger = commandLogger();
   const info = readBundleInfo(config.modelDir);
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
   const abort = new AbortController();

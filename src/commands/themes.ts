@@ -1,11 +1,12 @@
 // `churnscope themes`: themes of dissatisfied texts from a database or a CSV/JSONL file, as a table and a JSON file.
+import { commandLogger } from './command-logger';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { readBundleInfo } from '../bundle';
-import { loadConfig, commandLogLevel } from '../config';
+import { loadConfig } from '../config';
 import { createEngine } from '../engine';
 import { ConfigError } from '../errors';
-import { createLogger, type Logger } from '../logging';
+import type { Logger } from '../logging';
 import { RiskCalibrator } from '../score';
 import { SqliteStore } from '../store';
 import { formatThemesTable, parseThemeFilters, storeTextsFile, ThemesService } from '../themes';
@@ -43,7 +44,7 @@ export async function themesCommand(
     segment: flags.segment,
   });
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = io.logger ?? createLogger({ level: commandLogLevel(process.env) });
+  const logger = io.logger ?? commandLogger();
   const calibrator = new RiskCalibrator(readBundleInfo(config.modelDir));
   // A file is embedded into a throw-away in-memory database, so both inputs go through the same engine.
   const store = await SqliteStore.create({ path: flags.db ?? ':memory:', logger });
