@@ -1,6 +1,6 @@
 // The one training loop for head and full modes: weighted BCE, AdamW with warm-up/decay, clipping, early stopping on validation ROC-AUC.
 import * as tf from '@tensorflow/tfjs';
-import { ValidationError } from '../../src/errors';
+import { TrainingInterruptedError, ValidationError } from '../../src/errors';
 import { rocAuc } from '../../src/metrics';
 import { rng, shuffle } from '../../src/sampling/splits';
 import { AdamW, clipByGlobalNorm, warmupLinearDecay } from './adamw';
@@ -58,11 +58,7 @@ export interface TrainLoopArgs<In> {
   signal?: AbortSignal;
 }
 
-export class TrainingInterruptedError extends Error {
-  constructor(readonly epochsDone: number) {
-    super(`training interrupted after ${epochsDone} complete epoch(s); rerun with --resume to continue`);
-  }
-}
+export { TrainingInterruptedError };
 
 export interface TrainResult {
   history: EpochRecord[];
