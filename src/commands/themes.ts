@@ -3,8 +3,8 @@ import { commandLogger } from './command-logger';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { readBundleInfo } from '../bundle';
-import { loadConfig } from '../config';
-import { createEngine } from '../engine';
+import { loadConfig, type EngineConfig } from '../config';
+import { openServingModel } from '../models';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logging';
 import { RiskCalibrator } from '../score';
@@ -49,8 +49,7 @@ export async function themesCommand(
   // A file is embedded into a throw-away in-memory database, so both inputs go through the same engine.
   const store = await SqliteStore.create({ path: flags.db ?? ':memory:', logger });
   try {
-    if (flags.in)
-      await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, calibrator, logger });
+    if (flags.in) await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, logger });
     const themes = new ThemesService({ store, logger, defaultMinRisk: () => calibrator.thresholds.high });
     const result = await themes.themes(filters);
     (io.stdout ?? process.stdout).write(formatThemesTable(result));
@@ -66,19 +65,19 @@ async function loadFile(
   ctx: {
     store: SqliteStore;
     modelDir: string;
-    engineConfig: Parameters<typeof createEngine>[0]['config'];
-    calibrator: RiskCalibrator;
+    engineConfig: EngineConfig;
     logger: Logger;
   },
 ): Promise<void> {
-  const engine = await createEngine({ bundleDir: ctx.modelDir, config: ctx.engineConfig, logger: ctx.logger });
+  const model = await openServingModel({ dir: ctx.modelDir, engine: ctx.engineConfig, logger: ctx.logger });
+  const { engine } = model;
   try {
     const { stored, skipped } = await storeTextsFile({
       file: flags.in!,
       store: ctx.store,
       engine,
-      calibrator: ctx.calibrator,
-      modelVersion: readBundleInfo(ctx.modelDir).version,
+      calibrator: model.calibrator,
+      modelVersion: model.version,
       textColumn: flags.textCol,
       customerColumn: flags.customerCol,
       sourceColumn: flags.sourceCol,
