@@ -7,7 +7,7 @@ import { rocAuc } from '../src/metrics';
 import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
 import { selectBackend } from '../training/backend';
 import { stratifiedFolds, stratifiedSplit } from '../src/sampling/splits';
-import { USE_LITE_ARCHITECTURE } from '../training/encoders/use-lite/params';
+import { USE_LITE_ARCHITECTURE } from '../onnx/params/use-lite-params';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop } from '../training/loop/train-loop';
 import { headModeSpec } from '../training/modes/head-mode';
@@ -31,10 +31,10 @@ const { values } = parseArgs({
 const logger = createLogger({ level: 'warn' });
 const D = USE_LITE_ARCHITECTURE.outputDim;
 const data = await readLabelledTexts({
-  file: values.data!,
+  file: values.data,
   textCol: values['text-col'],
   labelCol: values['label-col'],
-  positive: values.positive!.split(','),
+  positive: values.positive.split(','),
 });
 const labels = data.rows.map((r) => r.label);
 const tokenizer = await TextTokenizer.create({
@@ -55,7 +55,7 @@ await frozen.engine.dispose();
 
 const folds = stratifiedFolds(labels, Number(values.folds), 7);
 const results: Record<string, { aucs: number[]; mean: number; seconds: number }> = {};
-for (const variant of values.variants!.split(',')) {
+for (const variant of values.variants.split(',')) {
   const started = performance.now();
   const aucs: number[] = [];
   for (let k = 0; k < folds.length; k++) {

@@ -106,7 +106,7 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
       line,
       text: transcriptText(asText, opts.agentTurns ?? 'drop'),
       label: String(label).trim(),
-      source: source as TextSource,
+      source: source,
       customerId: optionalString(values[customerCol]),
       timestamp: optionalString(values[timestampCol]),
     });

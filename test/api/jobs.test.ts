@@ -179,7 +179,7 @@ describe('POST /v1/jobs refusals', () => {
       headers: { 'content-type': 'text/csv' },
       body: stream,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(streamed.status).toBe(413);
     expect(stagingLeftovers()).toEqual([]);
   });

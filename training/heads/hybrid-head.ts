@@ -1,8 +1,8 @@
 // The classification head: a linear term on the sentence embedding plus an optional bag of token-id unigrams and hashed bigrams.
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows } from '../backend';
-import type { NamedArray } from '../encoders/use-lite/params';
-import type { HybridHeadConfig, HybridHeadParams } from './hybrid-head-params';
+import type { NamedArray } from '../../onnx/params/use-lite-params';
+import type { HybridHeadConfig, HybridHeadParams } from '../../onnx/params/hybrid-head-params';
 
 export type { HybridHeadConfig, HybridHeadParams };
 

@@ -207,7 +207,7 @@ async function resume<In>(
     tf.dispose(groups.current.concat(groups.best, groups.optimizer).map((g) => g.tensor));
     throw new Error('the checkpoint was written by a run with other data or options; remove it or use another --out');
   }
-  spec.variables.forEach((v, i) => v.assign(groups.current[i].tensor as tf.Tensor));
+  spec.variables.forEach((v, i) => v.assign(groups.current[i].tensor));
   tf.dispose(oldBest);
   setBest(groups.best.map((g) => tf.keep(g.tensor)));
   if (groups.optimizer.length) await optimizer.setWeights(groups.optimizer);

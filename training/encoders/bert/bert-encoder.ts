@@ -12,8 +12,8 @@ import {
   type BertLayerParams,
   type BertParams,
   type NamedArray,
-} from './params';
-import { validateBertParams } from './validate-params';
+} from '../../../onnx/params/bert-params';
+import { validateBertParams } from '../../../onnx/params/validate-bert-params';
 
 export interface BertEncoderOptions {
   logger?: Logger;

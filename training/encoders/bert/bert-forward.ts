@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '../../../src/errors';
 import { gatherRows } from '../../backend/gather-rows';
 import { plainMatMul, swapLastAxes } from '../../backend/plain-mat-mul';
-import type { BertArchitecture, BertLayerParams } from './params';
+import type { BertArchitecture, BertLayerParams } from '../../../onnx/params/bert-params';
 
 export type BertLayerTensors = { [K in keyof BertLayerParams]: tf.Tensor };
 

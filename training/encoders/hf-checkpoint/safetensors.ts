@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { ModelLoadError } from '../../../src/errors';
-import type { NamedArray } from '../use-lite/params';
-import { floatToBfloat16, floatToHalf, widen16 } from './half-float';
+import type { NamedArray } from '../../../onnx/params/use-lite-params';
+import { floatToBfloat16, floatToHalf, widen16 } from '../../../onnx/params/half-float';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 const HOST_IS_LE = endianness() === 'LE';

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ModelLoadError } from '../../../src/errors';
-import { USE_LITE_ARCHITECTURE as ARCH } from './params';
-import type { NamedArray, UseLiteLayerParams, UseLiteParams } from './params';
+import { USE_LITE_ARCHITECTURE as ARCH } from '../../../onnx/params/use-lite-params';
+import type { NamedArray, UseLiteLayerParams, UseLiteParams } from '../../../onnx/params/use-lite-params';
 
 interface WeightSpec {
   name: string;

@@ -4,8 +4,8 @@ import { ModelLoadError, ValidationError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logging/index';
 import type { Logger } from '../../../src/logging/index';
 import type { FreezeOptions, TrainableEncoder } from '../trainable-encoder';
-import { USE_LITE_ARCHITECTURE as ARCH } from './params';
-import type { NamedArray, UseLiteLayerParams, UseLiteParams } from './params';
+import { USE_LITE_ARCHITECTURE as ARCH } from '../../../onnx/params/use-lite-params';
+import type { NamedArray, UseLiteLayerParams, UseLiteParams } from '../../../onnx/params/use-lite-params';
 import { useLiteForward } from './use-lite-forward';
 import type { UseLiteLayerTensors, UseLiteTensors } from './use-lite-forward';
 

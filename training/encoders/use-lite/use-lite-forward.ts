@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows } from '../../backend/gather-rows';
 import { plainMatMul, swapLastAxes } from '../../backend/plain-mat-mul';
-import { USE_LITE_ARCHITECTURE } from './params';
-import type { UseLiteArchitecture, UseLiteLayerParams } from './params';
+import { USE_LITE_ARCHITECTURE } from '../../../onnx/params/use-lite-params';
+import type { UseLiteArchitecture, UseLiteLayerParams } from '../../../onnx/params/use-lite-params';
 
 export type UseLiteLayerTensors = { [K in keyof UseLiteLayerParams]: tf.Tensor };
 
