@@ -18,7 +18,7 @@ const N = Number(process.env.BENCH_TEXTS ?? 2000);
 const TF_TEXTS = Number(process.env.BENCH_TF_TEXTS ?? 256);
 const logger = createLogger({ level: 'warn' });
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+async function timed<T>(fn: () => T | Promise<T>): Promise<{ seconds: number; value: T }> {
   const t0 = performance.now();
   const value = await fn();
   return { seconds: (performance.now() - t0) / 1000, value };
@@ -51,7 +51,7 @@ const hf = await loadBundleWithTransformers(dir);
 await ours.encodeBatch(texts.slice(0, 50));
 for (const t of texts.slice(0, 50)) hf.tokenizer(t, { truncation: true, max_length: 256 });
 const tokOurs = await timed(() => ours.encodeBatch(texts));
-const tokHf = await timed(async () => texts.map((t) => hf.tokenizer(t, { truncation: true, max_length: 256 })));
+const tokHf = await timed(() => texts.map((t) => hf.tokenizer(t, { truncation: true, max_length: 256 })));
 const tokens = tokOurs.value.reduce((n, t) => n + t.ids.length, 0);
 
 // (b) engine (micro-batched, windows) vs transformers.js called once per text, same ONNX model.

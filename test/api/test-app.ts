@@ -154,7 +154,6 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
 
 export interface Reply {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
   json: any;
   text: string;
 }

@@ -82,7 +82,7 @@ async function checkTraining(probe: BackendProbe, reference: Float32Array): Prom
   try {
     got = await probe();
   } catch (err) {
-    throw new Error(`cannot run the training probe: ${firstLine(err)}`);
+    throw new Error(`cannot run the training probe: ${firstLine(err)}`, { cause: err });
   }
   const mismatch = probeMismatch(got, reference);
   if (mismatch) throw new Error(`fails the training probe: ${mismatch}`);

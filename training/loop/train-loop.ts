@@ -166,7 +166,7 @@ function weightedBce(logits: tf.Tensor1D, labels: tf.Tensor1D, posWeight: number
   return tf.tidy(() => {
     const perExample = tf.sub(tf.softplus(logits), tf.mul(labels, logits));
     const weights = tf.add(1, tf.mul(labels, posWeight - 1));
-    return tf.div(tf.sum(tf.mul(perExample, weights)), tf.sum(weights)) as tf.Scalar;
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(perExample, weights)), tf.sum(weights));
   });
 }
 

@@ -77,7 +77,7 @@ export function parseSafetensors(bytes: Uint8Array, file = 'safetensors'): Tenso
     }
     if (end - begin !== count * BYTES[dtype])
       fail(
-        `tensor ${name} holds ${end - begin} bytes, its shape [${entry.shape}] as ${dtype} needs ${count * BYTES[dtype]}`,
+        `tensor ${name} holds ${end - begin} bytes, its shape [${entry.shape.join()}] as ${dtype} needs ${count * BYTES[dtype]}`,
         name,
       );
     const slice = bytes.subarray(dataStart + begin, dataStart + end);

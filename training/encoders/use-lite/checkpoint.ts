@@ -157,10 +157,13 @@ function take(weights: Weights, name: string, shape: number[], file: string): Na
   const w = weights.get(name);
   if (!w) throw new ModelLoadError(`USE-lite checkpoint lacks weight ${name}`, { file, field: name });
   if (!(w.data instanceof Float32Array) || w.shape.join() !== shape.join()) {
-    throw new ModelLoadError(`USE-lite weight ${name} has shape [${w.shape}], expected [${shape}] float32`, {
-      file,
-      field: name,
-    });
+    throw new ModelLoadError(
+      `USE-lite weight ${name} has shape [${w.shape.join()}], expected [${shape.join()}] float32`,
+      {
+        file,
+        field: name,
+      },
+    );
   }
   return { shape: [...shape], data: w.data };
 }

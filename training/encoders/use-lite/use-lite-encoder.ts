@@ -84,7 +84,7 @@ export class UseLiteEncoder implements TrainableEncoder {
       const a = paramAt(params, path);
       if (!a || a.shape.join() !== shape.join() || a.data.length !== shape.reduce((x, y) => x * y, 1)) {
         throw new ModelLoadError(
-          `USE-lite parameter ${path} is ${a ? `[${a.shape}]` : 'missing'}, expected [${shape}]`,
+          `USE-lite parameter ${path} is ${a ? `[${a.shape.join()}]` : 'missing'}, expected [${shape.join()}]`,
           { field: path },
         );
       }
@@ -120,7 +120,7 @@ export class UseLiteEncoder implements TrainableEncoder {
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D): tf.Tensor2D {
     if (inputIds.rank !== 2 || attentionMask.shape.join() !== inputIds.shape.join()) {
       throw new ValidationError(
-        `inputIds [${inputIds.shape}] and attentionMask [${attentionMask.shape}] must both be [B, T]`,
+        `inputIds [${inputIds.shape.join()}] and attentionMask [${attentionMask.shape.join()}] must both be [B, T]`,
       );
     }
     return useLiteForward(this.tensors, inputIds, attentionMask, ARCH);

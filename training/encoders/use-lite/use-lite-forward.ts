@@ -45,7 +45,7 @@ export function useLiteForward(
     const pooled = tf.div(tf.sum(tf.mul(x, mask3), 1), length);
     const hidden = tf.tanh(plainMatMul(pooled, w.tanhKernel, w.tanhBias));
     const norm = tf.rsqrt(tf.maximum(tf.sum(tf.square(hidden), 1, true), 1e-12));
-    return tf.mul(hidden, norm) as tf.Tensor2D;
+    return tf.mul<tf.Tensor2D>(hidden, norm);
   });
 }
 
