@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { engineDefaults } from '../src/config';
 import { createEngine } from '../src/engine';
 import { readLabelledTexts } from '../src/ingest';
@@ -10,8 +9,8 @@ import { createLogger } from '../src/logging';
 import { TextTokenizer } from '../src/tokenize';
 import { loadBundleWithTransformers } from '../onnx';
 import { selectBackend } from '../training/backend';
+import { embedIdRows } from '../training/encoders';
 import { readUseLiteCheckpoint, UseLiteEncoder } from '../training/encoders/use-lite';
-import { padIds } from '../training/modes/head-mode';
 import { openFrozenEncoder } from '../training/pipeline/frozen-encoder';
 
 const N = Number(process.env.BENCH_TEXTS ?? 2000);
@@ -78,12 +77,7 @@ const sub = tokOurs.value
   .map((t) => t.ids)
   .sort((a, b) => a.length - b.length);
 const tfRun = await timed(async () => {
-  for (let s = 0; s < sub.length; s += 32) {
-    const x = padIds(sub.slice(s, s + 32));
-    const y = encoder.apply(x.ids, x.mask);
-    await y.data();
-    tf.dispose([x.ids, x.mask, y]);
-  }
+  for (let s = 0; s < sub.length; s += 32) await embedIdRows(encoder, sub.slice(s, s + 32));
 });
 encoder.dispose();
 

@@ -1,11 +1,10 @@
 // 5-fold cross-validation of the text-model recipe (head mode) on a labelled file; prints JSON. Used to choose the default recipe.
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { rocAuc } from '../src/metrics';
 import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
-import { selectBackend } from '../training/backend';
+import { activeBackendName, selectBackend } from '../training/backend';
 import { stratifiedFolds, stratifiedSplit } from '../src/sampling/splits';
 import { USE_LITE_ARCHITECTURE } from '../onnx/params/use-lite-params';
 import { HybridHead } from '../training/heads/hybrid-head';
@@ -107,5 +106,5 @@ for (const variant of values.variants.split(',')) {
   };
 }
 process.stdout.write(
-  `${JSON.stringify({ data: values.data, rows: labels.length, folds: folds.length, weightDecay: Number(values['weight-decay']), lr: Number(values.lr), tfBackend: tf.getBackend(), results }, null, 2)}\n`,
+  `${JSON.stringify({ data: values.data, rows: labels.length, folds: folds.length, weightDecay: Number(values['weight-decay']), lr: Number(values.lr), tfBackend: activeBackendName(), results }, null, 2)}\n`,
 );

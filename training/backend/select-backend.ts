@@ -120,3 +120,8 @@ function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0].slice(0, 300);
 }
+
+/** The backend TF.js is running on now (what selectBackend settled on, or TF.js's own default before it ran). */
+export function activeBackendName(): string {
+  return tf.getBackend();
+}
