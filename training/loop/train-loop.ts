@@ -163,7 +163,7 @@ function weightedBce(logits: tf.Tensor1D, labels: tf.Tensor1D, posWeight: number
   return tf.tidy(() => {
     const perExample = tf.sub(tf.softplus(logits), tf.mul(labels, logits));
     const weights = tf.add(1, tf.mul(labels, posWeight - 1));
-    return tf.div(tf.sum(tf.mul(perExample, weights)), tf.sum(weights)) as tf.Scalar;
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(perExample, weights)), tf.sum(weights));
   });
 }
 
@@ -208,7 +208,7 @@ async function resume<In>(
       { field: 'resume', file: ck.store.dir },
     );
   }
-  spec.variables.forEach((v, i) => v.assign(groups.current[i].tensor as tf.Tensor));
+  spec.variables.forEach((v, i) => v.assign(groups.current[i].tensor));
   tf.dispose(oldBest);
   setBest(groups.best.map((g) => tf.keep(g.tensor)));
   if (groups.optimizer.length) await optimizer.setWeights(groups.optimizer);
