@@ -126,6 +126,22 @@ export class DataFileError extends ChurnscopeError {
   readonly status = 400;
 }
 
+/** A produced artefact (e.g. an int8 model) does worse than its gate allows; the message carries the figures. */
+export class QualityGateError extends ChurnscopeError {
+  readonly code = 'quality_gate_failed';
+  readonly status = 422;
+}
+
+/** Training stopped on request (Ctrl-C); the last complete epoch's checkpoint stays for --resume. */
+export class TrainingInterruptedError extends ChurnscopeError {
+  readonly code = 'interrupted';
+  readonly status = 503;
+
+  constructor(readonly epochsDone: number) {
+    super(`training interrupted after ${epochsDone} complete epoch(s); rerun with --resume to continue`);
+  }
+}
+
 export function isChurnscopeError(e: unknown): e is ChurnscopeError {
   return e instanceof ChurnscopeError;
 }
