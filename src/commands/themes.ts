@@ -1,7 +1,7 @@
 // `churnscope themes`: themes of dissatisfied texts from a database or a CSV/JSONL file, as a table and a JSON file.
-import { commandLogger } from './command-logger';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { commandLogger } from './command-logger';
 import { readBundleInfo } from '../bundle';
 import { loadConfig, type EngineConfig } from '../config';
 import { openServingModel } from '../models';
