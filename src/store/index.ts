@@ -1,5 +1,5 @@
-// The store's public contract: the Store interface, its record types, and the SQLite implementation to construct.
-export { SqliteStore, type SqliteStoreOptions } from './store';
+// The store's public contract: the Store interface, its record types, and the one opener that picks an implementation.
+export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store';
 export type * from './types';
 export type * from './records';
 export type * from './dashboard-records';

@@ -1,7 +1,7 @@
 // Runs every statement of the store's one connection: async transactions get the connection to themselves.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
-import { OverloadedError } from '../errors';
+import { OverloadedError } from '../../errors';
 import { retryBusy, type BusyRetryOptions } from './retry-busy';
 
 type Db = BetterSqlite3.Database;

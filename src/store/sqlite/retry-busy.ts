@@ -1,7 +1,7 @@
 // Bounded retry for writes that find the database locked by another connection: back off without blocking the loop.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OverloadedError } from '../errors';
-import type { Logger } from '../logging';
+import { OverloadedError } from '../../errors';
+import type { Logger } from '../../logging';
 import { isBusy } from './sqlite-errors';
 
 export interface BusyRetryOptions {

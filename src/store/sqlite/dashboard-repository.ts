@@ -1,15 +1,11 @@
 // Aggregates for the dashboard: how risk is distributed over texts, and which customers are most at risk now.
 import type { Statement } from 'better-sqlite3';
-import { ValidationError } from '../errors';
-import { TEXT_SOURCES } from '../text/text-source';
-import type { AtRiskCustomerRecord, RiskDistribution, RiskDistributionQuery } from './dashboard-records';
+import type { AtRiskCustomerRecord, RiskDistribution, RiskDistributionQuery } from '../dashboard-records';
 import type { Executor } from './executor';
-import type { Band, TextSource } from './records';
-import type { DashboardRepository } from './types';
-import { fromJson, pageOf, requireOneOf, timestamp } from './values';
-
-const sources: readonly TextSource[] = TEXT_SOURCES;
-export const MAX_RISK_BINS = 100;
+import type { Band } from '../records';
+import type { DashboardRepository } from '../types';
+import { distributionParams, histogram } from '../admin-params';
+import { fromJson, pageOf } from '../values';
 
 interface DistributionParams {
   bins: number;
@@ -58,23 +54,9 @@ export class SqliteDashboardRepository implements DashboardRepository {
   }
 
   async riskDistribution(query: RiskDistributionQuery): Promise<RiskDistribution> {
-    const bins = query?.bins;
-    if (typeof bins !== 'number' || !Number.isSafeInteger(bins) || bins < 1 || bins > MAX_RISK_BINS) {
-      throw new ValidationError(`bins must be an integer from 1 to ${MAX_RISK_BINS}`, { field: 'bins' });
-    }
-    const params: DistributionParams = {
-      bins,
-      from: query.from === undefined ? null : timestamp(query.from, 'from'),
-      before: query.before === undefined ? null : timestamp(query.before, 'before'),
-      source: query.source === undefined ? null : requireOneOf(query.source, sources, 'source'),
-    };
+    const params: DistributionParams = distributionParams(query);
     const rows = await this.ex.read(() => this.distributionStmt.all(params));
-    const counts = new Array<number>(bins).fill(0);
-    for (const row of rows) counts[row.bin] = row.count;
-    return {
-      bins: counts.map((count, i) => ({ from: i / bins, to: (i + 1) / bins, count })),
-      total: counts.reduce((a, b) => a + b, 0),
-    };
+    return histogram(params.bins, rows);
   }
 
   async atRiskCustomers(opts: { limit: number }): Promise<AtRiskCustomerRecord[]> {

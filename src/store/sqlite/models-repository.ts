@@ -1,11 +1,12 @@
 // The registry of model bundles and which one serves; a partial unique index keeps at most one active.
 import type { Statement } from 'better-sqlite3';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import type { Executor } from './executor';
-import type { ModelInput, ModelRecord } from './records';
+import type { ModelInput, ModelRecord } from '../records';
 import { translateConstraint } from './sqlite-errors';
-import type { ModelRepository } from './types';
-import { fromJson, requireId, toJson } from './values';
+import type { ModelRepository } from '../types';
+import { modelParams } from '../input-params';
+import { fromJson, requireId } from '../values';
 
 interface ModelRow {
   version: string;
@@ -45,12 +46,7 @@ export class SqliteModelRepository implements ModelRepository {
   }
 
   async register(input: ModelInput): Promise<ModelRecord> {
-    const params = {
-      version: requireId(input?.version, 'version'),
-      path: requireId(input.path, 'path'),
-      metrics: toJson(input.metrics ?? null, 'metrics'),
-      at: new Date().toISOString(),
-    };
+    const params = modelParams(input);
     return this.ex.write(() => {
       try {
         this.insertStmt.run(params);

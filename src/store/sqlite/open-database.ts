@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../errors';
 import { isCorruption } from './sqlite-errors';
 
 export interface OpenDatabaseOptions {

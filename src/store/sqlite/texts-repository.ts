@@ -1,16 +1,13 @@
 // Customer texts as received (or redacted, or only hashed): what every score and feedback row refers to.
-import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { Logger } from '../logging';
-import { TEXT_SOURCES } from '../text/text-source';
+import type { Logger } from '../../logging';
 import type { Executor } from './executor';
-import type { TextInput, TextRecord, TextSource } from './records';
+import type { TextInput, TextRecord, TextSource } from '../records';
 import { translateConstraint } from './sqlite-errors';
 import { truncateWal } from './truncate-wal';
-import type { TextRepository } from './types';
-import { optionalId, optionalText, requireCount, requireId, requireOneOf, timestamp } from './values';
-
-export const textSources: readonly TextSource[] = TEXT_SOURCES;
+import type { TextRepository } from '../types';
+import { textParams } from '../input-params';
+import { requireCount, requireId, timestamp } from '../values';
 
 interface TextRow {
   id: string;
@@ -42,15 +39,7 @@ export class SqliteTextRepository implements TextRepository {
   }
 
   async insert(input: TextInput): Promise<string> {
-    const params = {
-      id: input?.id === undefined ? randomUUID() : requireId(input.id, 'id'),
-      customerId: optionalId(input.customerId, 'customerId'),
-      source: requireOneOf(input.source, textSources, 'source'),
-      text: optionalText(input.text, 'text'),
-      hash: requireId(input.hash, 'hash'),
-      snippet: optionalText(input.snippet, 'snippet'),
-      createdAt: timestamp(input.createdAt, 'createdAt'),
-    };
+    const params = textParams(input);
     await this.ex.write(() => {
       try {
         this.insertStmt.run(params);

@@ -1,25 +1,14 @@
 // Model scores of texts: per-customer history, the latest score, and the text-risk aggregates fusion consumes.
 import type { Statement } from 'better-sqlite3';
 // The same function training uses, so served aggregates cannot drift from the ones the fusion model learnt on.
-import { aggregateTextRisks } from '../fuse/text-aggregates';
+import { aggregateTextRisks } from '../../fuse/text-aggregates';
 import type { Executor } from './executor';
-import type { Band, ScoreHistoryEntry, ScoreInput, ScoreRecord, TextRiskAggregates, TextSource } from './records';
+import type { Band, ScoreHistoryEntry, ScoreInput, ScoreRecord, TextRiskAggregates, TextSource } from '../records';
 import { translateConstraint } from './sqlite-errors';
-import type { ScoreRepository } from './types';
-import {
-  blobToEmbedding,
-  embeddingToBlob,
-  fromJson,
-  pageOf,
-  requireId,
-  requireOneOf,
-  requireProbability,
-  timestamp,
-  toJson,
-} from './values';
+import type { ScoreRepository } from '../types';
+import { scoreParams, snippetChars } from '../input-params';
+import { blobToEmbedding, fromJson, pageOf, requireId } from '../values';
 
-export const riskBands: readonly Band[] = ['low', 'medium', 'high', 'critical'];
-const snippetChars = 120;
 
 interface ScoreRow {
   id: number;
@@ -114,21 +103,8 @@ export class SqliteScoreRepository implements ScoreRepository {
   }
 
   async insert(input: ScoreInput): Promise<number> {
-    const textId = requireId(input?.textId, 'textId');
-    const params = {
-      textId,
-      modelVersion: requireId(input.modelVersion, 'modelVersion'),
-      risk: requireProbability(input.risk, 'risk'),
-      textRisk: requireProbability(input.textRisk, 'textRisk'),
-      tabularRisk:
-        input.tabularRisk === null || input.tabularRisk === undefined
-          ? null
-          : requireProbability(input.tabularRisk, 'tabularRisk'),
-      band: requireOneOf(input.band, riskBands, 'band'),
-      drivers: toJson(input.drivers ?? null, 'drivers'),
-      embedding: embeddingToBlob(input.embedding),
-      createdAt: timestamp(input.createdAt, 'createdAt'),
-    };
+    const params = scoreParams(input);
+    const { textId } = params;
     return this.ex.write(() => {
       try {
         return Number(this.insertStmt.run(params).lastInsertRowid);

@@ -1,7 +1,7 @@
 // Brings a database up to the newest schema this code knows, one migration per transaction, and refuses newer ones.
 import type BetterSqlite3 from 'better-sqlite3';
-import { ConfigError } from '../errors';
-import type { Logger } from '../logging';
+import { ConfigError } from '../../errors';
+import type { Logger } from '../../logging';
 import type { Migration } from './migrations';
 
 export interface MigrateResult {

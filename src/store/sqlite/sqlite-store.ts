@@ -1,6 +1,6 @@
 // The SQLite implementation of Store: one better-sqlite3 connection, migrated and checked at open, shared by all repositories.
-import { ConfigError } from '../errors';
-import type { Logger } from '../logging';
+import { ConfigError } from '../../errors';
+import type { Logger } from '../../logging';
 import { SqliteAlertLogRepository } from './alert-log-repository';
 import { SqliteAlertRuleRepository } from './alert-rules-repository';
 import { SqliteApiKeyRepository } from './api-keys-repository';
@@ -33,7 +33,7 @@ import type {
   StoreRepositories,
   TextRepository,
   ThemeRepository,
-} from './types';
+} from '../types';
 
 export interface SqliteStoreOptions {
   /** Database file (its folder is created), or ':memory:' for tests. */

@@ -1,14 +1,12 @@
 // Long-running jobs (batch scoring): state, input, a resumable cursor and progress counts, all JSON.
-import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import type { Executor } from './executor';
-import type { JobInput, JobPatch, JobRecord, JobState } from './records';
+import type { JobInput, JobPatch, JobRecord, JobState } from '../records';
 import { translateConstraint } from './sqlite-errors';
-import type { JobRepository } from './types';
-import { fromJson, optionalText, pageOf, requireId, requireOneOf, requirePlainObject, toJson } from './values';
-
-const states: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+import type { JobRepository } from '../types';
+import { jobParams, jobPatchParams, jobStates } from '../admin-params';
+import { fromJson, pageOf, requireId, requireOneOf, requirePlainObject } from '../values';
 
 interface JobRow {
   id: string;
@@ -55,12 +53,7 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async create(input: JobInput): Promise<JobRecord> {
-    const params = {
-      id: input?.id === undefined ? randomUUID() : requireId(input.id, 'id'),
-      state: input?.state === undefined ? 'queued' : requireOneOf(input.state, states, 'state'),
-      input: toJson(input?.input ?? null, 'input'),
-      now: new Date().toISOString(),
-    };
+    const params = jobParams(input);
     return this.ex.write(() => {
       try {
         this.insertStmt.run(params);
@@ -85,14 +78,8 @@ export class SqliteJobRepository implements JobRepository {
     return this.ex.write(() => {
       const current = this.getStmt.get(id);
       if (!current) throw new NotFoundError(`job ${id} does not exist`, { field: 'id' });
-      this.updateStmt.run({
-        id,
-        state: patch.state === undefined ? current.state : requireOneOf(patch.state, states, 'state'),
-        cursor: patch.cursor === undefined ? current.cursor : toJson(patch.cursor, 'cursor'),
-        counts: patch.counts === undefined ? current.counts : toJson(patch.counts, 'counts'),
-        error: patch.error === undefined ? current.error : optionalText(patch.error, 'error'),
-        now: new Date().toISOString(),
-      });
+      const p = jobPatchParams(current, patch);
+      this.updateStmt.run({ ...p, id, cursor: p.cursor ?? current.cursor, counts: p.counts ?? current.counts });
       return toRecord(this.getStmt.get(id)!);
     });
   }
@@ -104,7 +91,7 @@ export class SqliteJobRepository implements JobRepository {
 
   async list(opts: { state?: JobState; limit: number }): Promise<JobRecord[]> {
     const { limit } = pageOf(opts);
-    const state = opts.state === undefined ? null : requireOneOf(opts.state, states, 'state');
+    const state = opts.state === undefined ? null : requireOneOf(opts.state, jobStates, 'state');
     return this.ex.read(() => this.listStmt.all({ state, limit }).map(toRecord));
   }
 }

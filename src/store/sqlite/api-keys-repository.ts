@@ -1,13 +1,12 @@
 // API keys: public id, name, scopes and the hash of the secret; revoked keys stay so listings and audits keep them.
 import type { Statement } from 'better-sqlite3';
-import { NotFoundError, ValidationError } from '../errors';
+import { NotFoundError } from '../../errors';
 import type { Executor } from './executor';
-import type { ApiKeyCredential, ApiKeyInput, ApiKeyRecord, ApiKeyScope } from './records';
+import type { ApiKeyCredential, ApiKeyInput, ApiKeyRecord, ApiKeyScope } from '../records';
 import { translateConstraint } from './sqlite-errors';
-import type { ApiKeyRepository } from './types';
-import { requireCount, requireId, requireOneOf, timestamp } from './values';
-
-const scopes: readonly ApiKeyScope[] = ['score', 'read', 'admin'];
+import type { ApiKeyRepository } from '../types';
+import { apiKeyParams } from '../admin-params';
+import { requireId, timestamp } from '../values';
 
 interface ApiKeyRow {
   id: string;
@@ -28,19 +27,6 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
   };
-}
-
-function requireScopes(value: unknown): ApiKeyScope[] {
-  if (!Array.isArray(value) || value.length === 0)
-    throw new ValidationError('scopes must be a non-empty array', { field: 'scopes' });
-  return [...new Set(value.map((s, i) => requireOneOf(s, scopes, `scopes[${i}]`)))];
-}
-
-function requireHash(value: unknown): string {
-  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) {
-    throw new ValidationError('hash must be a SHA-256 digest in lower-case hex', { field: 'hash' });
-  }
-  return value;
 }
 
 export class SqliteApiKeyRepository implements ApiKeyRepository {
@@ -66,17 +52,7 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
   }
 
   async create(input: ApiKeyInput): Promise<ApiKeyRecord> {
-    const params = {
-      id: requireId(input?.id, 'id'),
-      hash: requireHash(input?.hash),
-      name: requireId(input?.name, 'name'),
-      scopes: JSON.stringify(requireScopes(input?.scopes)),
-      rateLimit:
-        input?.rateLimit === undefined || input.rateLimit === null
-          ? null
-          : requireCount(input.rateLimit, 'rateLimit', 1),
-      createdAt: timestamp(input?.createdAt, 'createdAt'),
-    };
+    const params = apiKeyParams(input);
     return this.ex.write(() => {
       try {
         this.insertStmt.run(params);

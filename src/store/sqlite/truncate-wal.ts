@@ -1,5 +1,5 @@
 // Checkpoints the WAL into the database file and empties it: deleted rows must not live on in the WAL file.
-import type { Logger } from '../logging';
+import type { Logger } from '../../logging';
 import type { Executor } from './executor';
 
 /**

@@ -1,10 +1,10 @@
 // Themes known so far (id, centroid, label), so that a refit can give a recognised theme its old id.
 import type { Statement } from 'better-sqlite3';
-import { ValidationError } from '../errors';
 import type { Executor } from './executor';
-import type { ThemeInput, ThemeRecord } from './themes-records';
-import type { ThemeRepository } from './types';
-import { blobToEmbedding, embeddingToBlob, fromJson, requireId, timestamp, toJson } from './values';
+import type { ThemeInput, ThemeRecord } from '../themes-records';
+import type { ThemeRepository } from '../types';
+import { themeRows } from '../admin-params';
+import { blobToEmbedding, fromJson } from '../values';
 
 interface Row {
   id: string;
@@ -42,21 +42,7 @@ export class SqliteThemeRepository implements ThemeRepository {
   }
 
   async saveAll(themes: readonly ThemeInput[], at?: string | Date): Promise<void> {
-    const now = timestamp(at, 'at');
-    const rows = themes.map((t, i) => {
-      if (!(t?.centroid instanceof Float32Array) || t.centroid.length === 0) {
-        throw new ValidationError(`themes[${i}].centroid must be a non-empty Float32Array`, {
-          field: `themes[${i}].centroid`,
-        });
-      }
-      return {
-        id: requireId(t.id, `themes[${i}].id`),
-        centroid: embeddingToBlob(t.centroid),
-        label: String(t.label ?? ''),
-        keywords: toJson(t.keywords ?? [], `themes[${i}].keywords`),
-        now,
-      };
-    });
+    const rows = themeRows(themes, at);
     await this.ex.write(() => {
       for (const r of rows) this.upsertStmt.run(r);
     });

@@ -1,11 +1,11 @@
 // Read side of the themes engine: stored texts with their newest score and embedding, filtered; customer outcomes.
 import type { Statement } from 'better-sqlite3';
 import type { Executor } from './executor';
-import type { TextSource } from './records';
-import type { CustomerOutcome, ScoredTextQuery, ScoredTextRecord, ScoredTextsRevision } from './themes-records';
-import { textSources } from './texts-repository';
-import type { ScoredTextRepository } from './types';
-import { blobToEmbedding, requireId, requireOneOf, timestamp } from './values';
+import type { TextSource } from '../records';
+import type { CustomerOutcome, ScoredTextQuery, ScoredTextRecord, ScoredTextsRevision } from '../themes-records';
+import type { ScoredTextRepository } from '../types';
+import { scoredTextParams } from '../admin-params';
+import { blobToEmbedding } from '../values';
 
 interface Row {
   text_id: string;
@@ -56,12 +56,7 @@ export class SqliteScoredTextRepository implements ScoredTextRepository {
   }
 
   async list(query: ScoredTextQuery = {}): Promise<ScoredTextRecord[]> {
-    const params: Params = {
-      from: query.from === undefined ? null : timestamp(query.from, 'from'),
-      to: query.to === undefined ? null : timestamp(query.to, 'to'),
-      source: query.source === undefined ? null : requireOneOf(query.source, textSources, 'source'),
-      segment: query.segment === undefined ? null : requireId(query.segment, 'segment'),
-    };
+    const params: Params = scoredTextParams(query);
     return this.ex.read(() =>
       this.listStmt.all(params).map((r) => ({
         textId: r.text_id,

@@ -1,24 +1,12 @@
 // The delivery log of alerts: one row per alert sent (or being retried), updated as attempts succeed or fail.
-import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import type { Executor } from './executor';
-import type { AlertDeliveryInput, AlertDeliveryPatch, AlertDeliveryRecord, DeliveryStatus } from './records';
+import type { AlertDeliveryInput, AlertDeliveryPatch, AlertDeliveryRecord, DeliveryStatus } from '../records';
 import { translateConstraint } from './sqlite-errors';
-import type { AlertLogRepository } from './types';
-import {
-  fromJson,
-  optionalId,
-  optionalText,
-  pageOf,
-  requireCount,
-  requireId,
-  requireOneOf,
-  requirePlainObject,
-  toJson,
-} from './values';
-
-const statuses: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed'];
+import type { AlertLogRepository } from '../types';
+import { deliveryParams, patchedDelivery } from '../admin-params';
+import { fromJson, optionalId, pageOf, requireId, requirePlainObject } from '../values';
 
 interface DeliveryRow {
   id: string;
@@ -68,17 +56,7 @@ export class SqliteAlertLogRepository implements AlertLogRepository {
   }
 
   async record(input: AlertDeliveryInput): Promise<string> {
-    const params = {
-      id: randomUUID(),
-      ruleId: requireId(input?.ruleId, 'ruleId'),
-      customerId: optionalId(input.customerId, 'customerId'),
-      textId: optionalId(input.textId, 'textId'),
-      status: requireOneOf(input.status, statuses, 'status'),
-      attempts: requireCount(input.attempts, 'attempts'),
-      lastError: optionalText(input.lastError, 'lastError'),
-      payload: toJson(input.payload ?? null, 'payload'),
-      now: new Date().toISOString(),
-    };
+    const params = deliveryParams(input);
     await this.ex.write(() => {
       try {
         this.insertStmt.run(params);
@@ -98,13 +76,7 @@ export class SqliteAlertLogRepository implements AlertLogRepository {
     return this.ex.write(() => {
       const current = this.getStmt.get(id);
       if (!current) throw new NotFoundError(`alert delivery ${id} does not exist`, { field: 'id' });
-      this.updateStmt.run({
-        id,
-        status: patch.status === undefined ? current.status : requireOneOf(patch.status, statuses, 'status'),
-        attempts: patch.attempts === undefined ? current.attempts : requireCount(patch.attempts, 'attempts'),
-        lastError: patch.lastError === undefined ? current.last_error : optionalText(patch.lastError, 'lastError'),
-        now: new Date().toISOString(),
-      });
+      this.updateStmt.run({ id, ...patchedDelivery(current, patch) });
       return toRecord(this.getStmt.get(id)!);
     });
   }

@@ -1,5 +1,5 @@
 // Turns SQLite's error codes into churnscope's errors, so no SqliteError escapes the store for callers to decode.
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 
 function codeOf(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;

@@ -1,12 +1,12 @@
 // Customers and their behavioural features; erase() is the right-to-be-forgotten path for everything about one.
 import type { Statement } from 'better-sqlite3';
-import { ValidationError } from '../errors';
-import type { Logger } from '../logging';
+import type { Logger } from '../../logging';
 import type { Executor } from './executor';
-import type { CustomerInput, CustomerRecord, Page } from './records';
+import type { CustomerInput, CustomerRecord, Page } from '../records';
 import { truncateWal } from './truncate-wal';
-import type { CustomerRepository } from './types';
-import { fromJson, optionalText, pageOf, requireId, requirePlainObject, toJson } from './values';
+import type { CustomerRepository } from '../types';
+import { customerParams, customerRows, type CustomerParams } from '../input-params';
+import { fromJson, pageOf, requireId } from '../values';
 
 interface CustomerRow {
   id: string;
@@ -16,6 +16,11 @@ interface CustomerRow {
   updated_at: string;
 }
 
+/** SQLite binds no booleans. */
+function sqliteParams(p: CustomerParams) {
+  return { ...p, keepSegment: p.keepSegment ? 1 : 0 };
+}
+
 function toRecord(row: CustomerRow): CustomerRecord {
   return {
     id: row.id,
@@ -23,16 +28,6 @@ function toRecord(row: CustomerRow): CustomerRecord {
     segment: row.segment,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
-}
-
-function toParams(input: CustomerInput, now: string) {
-  return {
-    id: requireId(input?.id, 'id'),
-    features: toJson(requirePlainObject(input.features, 'features'), 'features'),
-    keepSegment: input.segment === undefined ? 1 : 0,
-    segment: optionalText(input.segment, 'segment'),
-    now,
   };
 }
 
@@ -68,7 +63,7 @@ export class SqliteCustomerRepository implements CustomerRepository {
   }
 
   async upsert(input: CustomerInput): Promise<CustomerRecord> {
-    const params = toParams(input, new Date().toISOString());
+    const params = sqliteParams(customerParams(input, new Date().toISOString()));
     return this.ex.write(() => {
       this.upsertStmt.run(params);
       return toRecord(this.getStmt.get(params.id)!);
@@ -98,18 +93,7 @@ export class SqliteCustomerRepository implements CustomerRepository {
   }
 
   async importMany(rows: readonly CustomerInput[]): Promise<number> {
-    if (!Array.isArray(rows)) throw new ValidationError('rows must be an array', { field: 'rows' });
-    const now = new Date().toISOString();
-    // Validate everything before writing anything, and say which row is wrong.
-    const params = rows.map((row, i) => {
-      try {
-        return toParams(row, now);
-      } catch (e) {
-        if (e instanceof ValidationError)
-          throw new ValidationError(`row ${i}: ${e.message}`, { field: e.field, row: i, cause: e });
-        throw e;
-      }
-    });
+    const params = customerRows(rows, new Date().toISOString()).map(sqliteParams);
     return this.ex.write(() => {
       for (const p of params) this.upsertStmt.run(p);
       return params.length;

@@ -1,12 +1,14 @@
 // Alert rules: a condition and an action, both opaque JSON here; the alerting module gives them meaning.
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../errors';
 import type { Executor } from './executor';
-import type { AlertRuleInput, AlertRuleRecord } from './records';
+import type { AlertRuleInput, AlertRuleRecord } from '../records';
 import { translateConstraint } from './sqlite-errors';
-import type { AlertRuleRepository } from './types';
-import { fromJson, requireBoolean, requireId, requirePlainObject, toJson } from './values';
+import type { AlertRuleRepository } from '../types';
+import { alertRuleParams } from '../admin-params';
+import { stripUndefined } from '../input-params';
+import { fromJson, requireId, requirePlainObject } from '../values';
 
 interface AlertRuleRow {
   id: string;
@@ -38,12 +40,8 @@ function toRecord(row: AlertRuleRow): AlertRuleRecord {
 }
 
 function toParams(input: AlertRuleInput): RuleParams {
-  return {
-    name: requireId(input?.name, 'name'),
-    condition: toJson(input.condition, 'condition'),
-    action: toJson(input.action, 'action'),
-    enabled: requireBoolean(input.enabled, 'enabled') ? 1 : 0,
-  };
+  const params = alertRuleParams(input);
+  return { ...params, enabled: params.enabled ? 1 : 0 };
 }
 
 export class SqliteAlertRuleRepository implements AlertRuleRepository {
@@ -114,8 +112,4 @@ export class SqliteAlertRuleRepository implements AlertRuleRepository {
       translateConstraint(e, { duplicate: `an alert rule named "${params.name}" already exists`, field: 'name' });
     }
   }
-}
-
-function stripUndefined<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
