@@ -89,6 +89,19 @@ export class OverloadedError extends ChurnscopeError {
   }
 }
 
+/** The shared database cannot be reached (down, restarting, network); the same request can succeed once it is back. */
+export class StoreUnavailableError extends ChurnscopeError {
+  readonly code = 'store_unavailable';
+  readonly status = 503;
+  /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
+    super(message, details);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 5));
+  }
+}
+
 /** The request carries no API key, a malformed one, or one that is unknown or revoked. */
 export class UnauthorizedError extends ChurnscopeError {
   readonly code = 'unauthorized';

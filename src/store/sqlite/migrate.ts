@@ -2,20 +2,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ConfigError } from '../../errors';
 import type { Logger } from '../../logging';
-import type { Migration } from './migrations';
+import { assertOrdered, latestVersion, newerSchemaError, type Migration } from '../migration';
 
 export interface MigrateResult {
   from: number;
   to: number;
   applied: number[];
-}
-
-function assertOrdered(list: readonly Migration[]): void {
-  list.forEach((m, i) => {
-    if (!Number.isSafeInteger(m.version) || m.version < 1 || (i > 0 && m.version <= list[i - 1].version)) {
-      throw new ConfigError(`migration versions must be positive and strictly increasing (at "${m.name}")`);
-    }
-  });
 }
 
 function currentVersion(db: BetterSqlite3.Database): number {
@@ -29,15 +21,8 @@ export function migrate(db: BetterSqlite3.Database, list: readonly Migration[], 
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
   const from = currentVersion(db);
-  const known = list.length === 0 ? 0 : list[list.length - 1].version;
-  if (from > known) {
-    // Running older code on a newer schema could silently drop columns it does not know; refuse instead.
-    throw new ConfigError(
-      `the database schema is version ${from}, newer than the ${known} this churnscope knows; ` +
-        'upgrade churnscope or point it at another database',
-      { field: 'dbPath' },
-    );
-  }
+  const known = latestVersion(list);
+  if (from > known) throw newerSchemaError(from, known);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const applied: number[] = [];
   for (const m of list) {

@@ -1,10 +1,8 @@
 // The schema's history, oldest first: append a new version, never edit one that has shipped.
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../migration';
+
+export type { Migration };
 
 // Texts, feedback and alert deliveries name a customer without a foreign key: texts can be scored for customers
 // whose features were never uploaded, and erase() deletes by customer id explicitly. References to texts and rules

@@ -21,6 +21,7 @@ interface TextRow {
 
 export class SqliteTextRepository implements TextRepository {
   private readonly insertStmt: Statement;
+  private readonly insertIfAbsentStmt: Statement;
   private readonly getStmt: Statement<[string], TextRow>;
   private readonly deleteOlderStmt: Statement<{ cutoff: string; limit: number }>;
 
@@ -31,6 +32,9 @@ export class SqliteTextRepository implements TextRepository {
     this.insertStmt = ex.db.prepare(`
       INSERT INTO texts (id, customer_id, source, text, hash, snippet, created_at)
       VALUES (@id, @customerId, @source, @text, @hash, @snippet, @createdAt)`);
+    this.insertIfAbsentStmt = ex.db.prepare(`
+      INSERT INTO texts (id, customer_id, source, text, hash, snippet, created_at)
+      VALUES (@id, @customerId, @source, @text, @hash, @snippet, @createdAt) ON CONFLICT (id) DO NOTHING`);
     this.getStmt = ex.db.prepare('SELECT * FROM texts WHERE id = ?');
     // Scores, and feedback and alert deliveries naming the text, go with it (ON DELETE CASCADE).
     this.deleteOlderStmt = ex.db.prepare(
@@ -48,6 +52,11 @@ export class SqliteTextRepository implements TextRepository {
       }
     });
     return params.id;
+  }
+
+  async insertIfAbsent(input: TextInput): Promise<boolean> {
+    const params = textParams(input);
+    return this.ex.write(() => this.insertIfAbsentStmt.run(params).changes === 1);
   }
 
   async get(id: string): Promise<TextRecord | null> {
