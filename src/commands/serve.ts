@@ -17,7 +17,7 @@ import { createLogger, type Logger } from '../logging';
 import { discoverModels, ModelRegistry, openServingModel, type ServingModel } from '../models';
 import { Playbook } from '../playbook';
 import { RetentionJob, type RetentionJobOptions } from '../privacy';
-import { SqliteStore, type Store } from '../store';
+import { openStore, type Store } from '../store';
 
 export interface ServeFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -42,7 +42,7 @@ export interface ServeFlags {
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags });
   const logger = createLogger({ level: config.logLevel });
-  const store = await SqliteStore.create({ path: config.dbPath, logger });
+  const store = await openStore({ db: config.dbPath, logger });
   // Before the model loads: a server that must not start (non-loopback without auth) is refused at once.
   const access = await accessDeps(config, store, logger).catch(async (e: unknown) => {
     await store.dispose();

@@ -1,6 +1,6 @@
 // The PostgreSQL implementation of Store: one pg.Pool, migrated under an advisory lock at open, shared by all repositories.
 import pg from 'pg';
-import { ConfigError } from '../../errors';
+import { ConfigError, StoreUnavailableError } from '../../errors';
 import type { Logger } from '../../logging';
 import type {
   AlertLogRepository,
@@ -67,6 +67,14 @@ const CONFIG_CODES: Record<string, string> = {
   '42501': 'permission denied',
 };
 
+function reasonOf(e: StoreUnavailableError): string {
+  const cause = e.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  const message = typeof cause?.message === 'string' ? cause.message.split('\n')[0] : '';
+  if (message) return code && !message.includes(code) ? `${code} ${message}` : message;
+  return code || e.message;
+}
+
 export class PostgresStore implements Store {
   readonly customers: CustomerRepository;
   readonly texts: TextRepository;
@@ -114,6 +122,10 @@ export class PostgresStore implements Store {
       return new PostgresStore(new PgExecutor(pool, opts.logger));
     } catch (e) {
       await pool.end().catch(() => undefined);
+      if (e instanceof StoreUnavailableError) {
+        // At start the operator needs to know which server: name it (password masked), on one line.
+        throw new StoreUnavailableError(`cannot reach PostgreSQL at ${opts.display}: ${reasonOf(e)}`, { cause: e });
+      }
       const code = (e as { code?: unknown }).code;
       const refusal = typeof code === 'string' ? CONFIG_CODES[code] : undefined;
       if (refusal) throw new ConfigError(`--db ${opts.display}: ${refusal}`, { field: 'db', cause: e });
