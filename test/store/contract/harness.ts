@@ -9,7 +9,7 @@ export interface StoreHarness {
    * Whether any byte of the marker is still in the files the store keeps (deleted-but-not-overwritten data counts).
    * Undefined where the test cannot read them (a remote PostgreSQL server): byte checks are then left out.
    */
-  bytesVisible?: (marker: string) => Promise<boolean>;
+  bytesVisible?: (marker: string) => Promise<boolean | undefined>;
 }
 
 export type HarnessRef = () => StoreHarness;
