@@ -162,3 +162,11 @@ export function scoredTextParams(query: ScoredTextQuery) {
     segment: query.segment === undefined ? null : requireId(query.segment, 'segment'),
   };
 }
+
+/** The fixed window containing `now`: aligned to the epoch, so that every replica agrees on where it starts. */
+export function rateWindow(key: string, windowMs: number, now: Date = new Date()) {
+  requireId(key, 'key');
+  const ms = requireCount(windowMs, 'windowMs', 1);
+  const start = Math.floor(now.getTime() / ms) * ms;
+  return { key, start: new Date(start).toISOString(), resetAt: new Date(start + ms).toISOString() };
+}

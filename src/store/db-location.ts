@@ -30,21 +30,30 @@ export function parseDbLocation(value: string, flag = '--db (CHURNSCOPE_DB)'): D
     return { kind: 'sqlite', path: value };
   }
   if (!/^postgres(ql)?:\/\//i.test(value)) {
-    throw refuse(flag, 'a PostgreSQL connection string starts with postgresql:// (e.g. postgresql://user@host:5432/db)');
+    throw refuse(
+      flag,
+      'a PostgreSQL connection string starts with postgresql:// (e.g. postgresql://user@host:5432/db)',
+    );
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     // The WHATWG parser's own message repeats the input, password included; say what is expected instead.
-    throw refuse(flag, 'malformed PostgreSQL connection string; expected postgresql://user[:password]@host[:port]/database');
+    throw refuse(
+      flag,
+      'malformed PostgreSQL connection string; expected postgresql://user[:password]@host[:port]/database',
+    );
   }
   const display = maskUrl(url);
   const socketHost = url.searchParams.get('host');
   if (url.hostname === '' && !socketHost) throw refuse(flag, `no host in ${display}`);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (database === '' || database.includes('/')) {
-    throw refuse(flag, `name one database after the host, e.g. postgresql://user@host:5432/churnscope (got ${display})`);
+    throw refuse(
+      flag,
+      `name one database after the host, e.g. postgresql://user@host:5432/churnscope (got ${display})`,
+    );
   }
   return { kind: 'postgres', url: value, display };
 }

@@ -140,4 +140,3 @@ export function modelParams(input: ModelInput) {
 export function stripUndefined<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

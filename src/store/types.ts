@@ -168,6 +168,20 @@ export interface ApiKeyRepository {
   any(): Promise<boolean>;
 }
 
+/** Request counters in fixed windows aligned to the epoch, so every process sharing the store counts the same window. */
+export interface RateLimitRepository {
+  /**
+   * Counts one request for `key` in the window of `windowMs` that contains `now`, atomically across every process
+   * on the store; returns the requests counted in that window so far and when it ends (ISO-8601).
+   */
+  hit(key: string, windowMs: number, now?: Date): Promise<{ hits: number; resetAt: string }>;
+  /** Takes back one request counted in the current window (never below 0). */
+  undo(key: string, windowMs: number, now?: Date): Promise<void>;
+  reset(key: string): Promise<void>;
+  /** Drops the counters of windows that began before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
 export interface StoreRepositories {
   readonly customers: CustomerRepository;
   readonly texts: TextRepository;
@@ -181,6 +195,7 @@ export interface StoreRepositories {
   readonly dashboard: DashboardRepository;
   readonly scoredTexts: ScoredTextRepository;
   readonly themes: ThemeRepository;
+  readonly rateLimits: RateLimitRepository;
 }
 
 export interface Store extends StoreRepositories {

@@ -79,7 +79,8 @@ async function scanDatabaseFiles(url: string, marker: string): Promise<boolean |
 export async function truncateAll(url: string): Promise<void> {
   await admin(
     (c) =>
-      c.query(`TRUNCATE customers, texts, scores, feedback, models, alert_rules, alert_log, jobs, api_keys, themes
+      c.query(`TRUNCATE customers, texts, scores, feedback, models, alert_rules, alert_log, jobs, api_keys, themes,
+               rate_limits
                RESTART IDENTITY CASCADE`),
     url,
   );

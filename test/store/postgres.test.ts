@@ -18,7 +18,11 @@ describe.skipIf(skip !== undefined)(`PostgresStore${skip ? ` (skipped: ${skip})`
   let store: PostgresStore;
   let harness: StoreHarness;
   beforeAll(async () => {
-    store = await PostgresStore.create({ url: db!.url, display: db!.name, logger: process.env.PG_TEST_LOG ? createLogger({ level: 'warn' }) : silentLogger() });
+    store = await PostgresStore.create({
+      url: db!.url,
+      display: db!.name,
+      logger: process.env.PG_TEST_LOG ? createLogger({ level: 'warn' }) : silentLogger(),
+    });
     harness = { store, bytesVisible: (marker) => db!.bytesVisible(marker) };
   });
   beforeEach(async () => {

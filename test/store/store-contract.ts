@@ -3,6 +3,7 @@ import { adminContract } from './contract/admin';
 import { customersTextsContract } from './contract/customers-texts';
 import { dashboardContract } from './contract/dashboard';
 import type { HarnessRef } from './contract/harness';
+import { rateLimitsContract } from './contract/rate-limits';
 import { scoresFeedbackContract } from './contract/scores-feedback';
 import { themesContract } from './contract/themes';
 import { transactionsContract } from './contract/transactions';
@@ -16,4 +17,5 @@ export function storeContract(h: HarnessRef): void {
   dashboardContract(h);
   themesContract(h);
   transactionsContract(h);
+  rateLimitsContract(h);
 }

@@ -63,10 +63,10 @@ export class PgCustomerRepository implements CustomerRepository {
   async list(page: Page): Promise<CustomerRecord[]> {
     const { limit, offset } = pageOf(page);
     // Byte order, as SQLite sorts: the database's locale must not decide the order of ids.
-    const rows = await this.ex.rows<CustomerRow>(
-      'SELECT * FROM customers ORDER BY id COLLATE "C" LIMIT $1 OFFSET $2',
-      [limit, offset],
-    );
+    const rows = await this.ex.rows<CustomerRow>('SELECT * FROM customers ORDER BY id COLLATE "C" LIMIT $1 OFFSET $2', [
+      limit,
+      offset,
+    ]);
     return rows.map(toRecord);
   }
 

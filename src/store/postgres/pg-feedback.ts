@@ -29,9 +29,10 @@ export class PgFeedbackRepository implements FeedbackRepository {
       const [text] =
         p.textId === null
           ? []
-          : await this.ex.rows<{ customer_id: string | null }>('SELECT customer_id FROM texts WHERE id = $1 FOR SHARE', [
-              p.textId,
-            ]);
+          : await this.ex.rows<{ customer_id: string | null }>(
+              'SELECT customer_id FROM texts WHERE id = $1 FOR SHARE',
+              [p.textId],
+            );
       p.customerId = feedbackOwner(p, text);
       try {
         await this.ex.query(

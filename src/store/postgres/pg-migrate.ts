@@ -31,7 +31,9 @@ export async function migratePg(pool: Pool, list: readonly Migration[], logger: 
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
       );
       const current = async () =>
-        Number((await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations')).rows[0].v ?? 0);
+        Number(
+          (await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations')).rows[0].v ?? 0,
+        );
       const from = await current();
       if (from > known) throw newerSchemaError(from, known);
       const applied: number[] = [];

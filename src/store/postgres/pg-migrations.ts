@@ -136,9 +136,18 @@ CREATE TABLE themes (
 );
 `;
 
+const rateLimits = `
+CREATE TABLE rate_limits (
+  key TEXT PRIMARY KEY,
+  window_start TIMESTAMPTZ NOT NULL,
+  hits INTEGER NOT NULL CHECK (hits >= 0)
+);
+`;
+
 export const pgMigrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
   { version: 3, name: 'text snippets and retention index', sql: textSnippets },
   { version: 4, name: 'themes', sql: themes },
+  { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
 ];

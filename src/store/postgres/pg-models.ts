@@ -33,14 +33,19 @@ export class PgModelRepository implements ModelRepository {
   async register(input: ModelInput): Promise<ModelRecord> {
     const p = modelParams(input);
     try {
-      const [row] = (await this.ex.statement<ModelRow>(
-        `INSERT INTO models (version, path, metrics, active, registered_at) VALUES ($1, $2, $3, FALSE, $4)
+      const [row] = (
+        await this.ex.statement<ModelRow>(
+          `INSERT INTO models (version, path, metrics, active, registered_at) VALUES ($1, $2, $3, FALSE, $4)
          RETURNING ${COLUMNS}`,
-        [p.version, p.path, p.metrics, p.at],
-      )).rows;
+          [p.version, p.path, p.metrics, p.at],
+        )
+      ).rows;
       return toRecord(row);
     } catch (e) {
-      return translateConstraint(e, { duplicate: `model version ${p.version} is already registered`, field: 'version' });
+      return translateConstraint(e, {
+        duplicate: `model version ${p.version} is already registered`,
+        field: 'version',
+      });
     }
   }
 

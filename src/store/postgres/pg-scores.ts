@@ -72,11 +72,13 @@ export class PgScoreRepository implements ScoreRepository {
   async insert(input: ScoreInput): Promise<number> {
     const p = scoreParams(input);
     try {
-      const [row] = (await this.ex.statement<{ id: number }>(
-        `INSERT INTO scores (text_id, model_version, risk, text_risk, tabular_risk, band, drivers, embedding, created_at)
+      const [row] = (
+        await this.ex.statement<{ id: number }>(
+          `INSERT INTO scores (text_id, model_version, risk, text_risk, tabular_risk, band, drivers, embedding, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [p.textId, p.modelVersion, p.risk, p.textRisk, p.tabularRisk, p.band, p.drivers, p.embedding, p.createdAt],
-      )).rows;
+          [p.textId, p.modelVersion, p.risk, p.textRisk, p.tabularRisk, p.band, p.drivers, p.embedding, p.createdAt],
+        )
+      ).rows;
       return row.id;
     } catch (e) {
       return translateConstraint(e, { missingReference: `text ${p.textId} does not exist`, field: 'textId' });

@@ -11,6 +11,7 @@ import type {
   FeedbackRepository,
   JobRepository,
   ModelRepository,
+  RateLimitRepository,
   ScoreRepository,
   ScoredTextRepository,
   Store,
@@ -30,6 +31,7 @@ import { pgMigrations } from './pg-migrations';
 import { PgModelRepository } from './pg-models';
 import { PgScoreRepository } from './pg-scores';
 import { PgTextRepository } from './pg-texts';
+import { PgRateLimitRepository } from './pg-rate-limits';
 import { PgScoredTextRepository, PgThemeRepository } from './pg-themes';
 import type { Migration } from '../migration';
 
@@ -88,6 +90,7 @@ export class PostgresStore implements Store {
   readonly dashboard: DashboardRepository;
   readonly scoredTexts: ScoredTextRepository;
   readonly themes: ThemeRepository;
+  readonly rateLimits: RateLimitRepository;
 
   private constructor(private readonly ex: PgExecutor) {
     this.customers = new PgCustomerRepository(ex);
@@ -102,6 +105,7 @@ export class PostgresStore implements Store {
     this.dashboard = new PgDashboardRepository(ex);
     this.scoredTexts = new PgScoredTextRepository(ex);
     this.themes = new PgThemeRepository(ex);
+    this.rateLimits = new PgRateLimitRepository(ex);
   }
 
   /** StoreUnavailableError when the server cannot be reached; ConfigError for a refusal or a newer schema. */

@@ -138,9 +138,19 @@ CREATE TABLE themes (
 );
 `;
 
+// Per-key request counters in the database, for replicas that share it; one row per key, overwritten each window.
+const rateLimits = `
+CREATE TABLE rate_limits (
+  key TEXT PRIMARY KEY,
+  window_start TEXT NOT NULL,
+  hits INTEGER NOT NULL CHECK (hits >= 0)
+);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
   { version: 3, name: 'text snippets and retention index', sql: textSnippets },
   { version: 4, name: 'themes', sql: themes },
+  { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
 ];

@@ -9,7 +9,6 @@ import type { ScoreRepository } from '../types';
 import { scoreParams, snippetChars } from '../input-params';
 import { blobToEmbedding, fromJson, pageOf, requireId } from '../values';
 
-
 interface ScoreRow {
   id: number;
   text_id: string;

@@ -18,6 +18,7 @@ import { SqliteScoreRepository } from './scores-repository';
 import { SqliteScoredTextRepository } from './scored-texts-query';
 import { SqliteTextRepository } from './texts-repository';
 import { SqliteThemeRepository } from './themes-repository';
+import { SqliteRateLimitRepository } from './rate-limits-repository';
 import type {
   AlertLogRepository,
   AlertRuleRepository,
@@ -27,6 +28,7 @@ import type {
   FeedbackRepository,
   JobRepository,
   ModelRepository,
+  RateLimitRepository,
   ScoreRepository,
   ScoredTextRepository,
   Store,
@@ -61,6 +63,7 @@ export class SqliteStore implements Store {
   readonly dashboard: DashboardRepository;
   readonly scoredTexts: ScoredTextRepository;
   readonly themes: ThemeRepository;
+  readonly rateLimits: RateLimitRepository;
 
   private constructor(
     private readonly ex: Executor,
@@ -78,6 +81,7 @@ export class SqliteStore implements Store {
     this.dashboard = new SqliteDashboardRepository(ex);
     this.scoredTexts = new SqliteScoredTextRepository(ex);
     this.themes = new SqliteThemeRepository(ex);
+    this.rateLimits = new SqliteRateLimitRepository(ex);
   }
 
   /** Throws ConfigError when the file cannot be opened, is corrupt or not a database, or has a newer schema. */

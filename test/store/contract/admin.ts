@@ -88,7 +88,6 @@ export function adminContract(h: HarnessRef): void {
     });
   });
 
-
   const hash = (c: string) => c.repeat(64);
   const key = { id: '0123456789abcdef', name: 'ci', scopes: ['score', 'read'] as ApiKeyScope[], hash: hash('a') };
 
@@ -146,7 +145,9 @@ export function adminContract(h: HarnessRef): void {
         /scopes\[0\] must be one of score, read, admin/,
       );
       await expect(current().apiKeys.create({ ...key, id: 'x3', scopes: [] })).rejects.toThrow(ValidationError);
-      await expect(current().apiKeys.create({ ...key, id: 'x4', hash: 'secret' })).rejects.toThrow(/hash must be a SHA-256/);
+      await expect(current().apiKeys.create({ ...key, id: 'x4', hash: 'secret' })).rejects.toThrow(
+        /hash must be a SHA-256/,
+      );
       await expect(current().apiKeys.create({ ...key, id: 'x5', hash: hash('d'), rateLimit: 0 })).rejects.toThrow(
         /rateLimit/,
       );
@@ -154,7 +155,6 @@ export function adminContract(h: HarnessRef): void {
       expect((await current().apiKeys.list()).map((k) => k.id)).toEqual([key.id]);
     });
   });
-
 
   describe('jobs', () => {
     it('creates queued jobs and tracks cursor, counts and state', async () => {
@@ -189,7 +189,6 @@ export function adminContract(h: HarnessRef): void {
     });
   });
 
-
   describe('models', () => {
     it('registers, lists newest first, and keeps exactly one active', async () => {
       const v1 = await current().models.register({ version: 'v1', path: '/models/v1', metrics: { auc: 0.81 } });
@@ -217,5 +216,4 @@ export function adminContract(h: HarnessRef): void {
       });
     });
   });
-
 }

@@ -98,7 +98,13 @@ export function customersTextsContract(h: HarnessRef): void {
           band: 'critical',
           drivers: { phrase: marker },
         });
-        await s.alertLog.record({ ruleId: rule.id, textId, status: 'delivered', attempts: 1, payload: { text: marker } });
+        await s.alertLog.record({
+          ruleId: rule.id,
+          textId,
+          status: 'delivered',
+          attempts: 1,
+          payload: { text: marker },
+        });
       }
       await s.feedback.insert({ textId: textIds[0], outcome: 'churned' });
       await s.feedback.insert({ customerId: 'gone', outcome: 'override', overrideRisk: 0.1, note: marker });
@@ -132,7 +138,6 @@ export function customersTextsContract(h: HarnessRef): void {
       expect(await store().customers.erase('nobody')).toBe(false);
     });
   });
-
 
   const day = (n: number) => new Date(Date.UTC(2025, 0, 1 + n)).toISOString();
 
@@ -217,5 +222,4 @@ export function customersTextsContract(h: HarnessRef): void {
       expect(await store().texts.get(id)).toMatchObject({ text: null, snippet: 'Call [PHONE] now' });
     });
   });
-
 }

@@ -12,14 +12,29 @@ export function scoresFeedbackContract(h: HarnessRef): void {
   const at = (days: number) => new Date(t0 + days * day).toISOString();
 
   function score(textId: string, risk: number, extra: Partial<ScoreInput> = {}): ScoreInput {
-    return { textId, modelVersion: 'm1', risk, textRisk: risk, tabularRisk: null, band: 'medium', drivers: [], ...extra };
+    return {
+      textId,
+      modelVersion: 'm1',
+      risk,
+      textRisk: risk,
+      tabularRisk: null,
+      band: 'medium',
+      drivers: [],
+      ...extra,
+    };
   }
 
   describe('texts', () => {
     it('inserts with a generated or given id and reads back, keeping null text and normalising time', async () => {
       const id = await current().texts.insert({ customerId: 'c', source: 'chat', text: 'hi', hash: 'h1' });
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await current().texts.get(id)).toMatchObject({ id, customerId: 'c', source: 'chat', text: 'hi', hash: 'h1' });
+      expect(await current().texts.get(id)).toMatchObject({
+        id,
+        customerId: 'c',
+        source: 'chat',
+        text: 'hi',
+        hash: 'h1',
+      });
       await current().texts.insert({
         id: 'fixed',
         source: 'review',
@@ -42,7 +57,9 @@ export function scoresFeedbackContract(h: HarnessRef): void {
       await expect(current().texts.insert({ source: 'email' as 'chat', text: 'x', hash: 'h' })).rejects.toMatchObject({
         field: 'source',
       });
-      await expect(current().texts.insert({ source: 'chat', text: 'x', hash: '' })).rejects.toMatchObject({ field: 'hash' });
+      await expect(current().texts.insert({ source: 'chat', text: 'x', hash: '' })).rejects.toMatchObject({
+        field: 'hash',
+      });
       await expect(
         current().texts.insert({ source: 'chat', text: 'x', hash: 'h', createdAt: 'yesterday' }),
       ).rejects.toMatchObject({ field: 'createdAt' });
@@ -110,7 +127,13 @@ export function scoresFeedbackContract(h: HarnessRef): void {
         hash: 'c',
         createdAt: at(2),
       });
-      await current().texts.insert({ customerId: 'other', source: 'chat', text: 'not mine', hash: 'd', createdAt: at(9) });
+      await current().texts.insert({
+        customerId: 'other',
+        source: 'chat',
+        text: 'not mine',
+        hash: 'd',
+        createdAt: at(9),
+      });
       await current().scores.insert(score(older, 0.2, { createdAt: at(0) }));
       await current().scores.insert(score(newer, 0.6, { createdAt: at(5) }));
       await current().scores.insert(score(newer, 0.7, { modelVersion: 'm2', createdAt: at(6) }));
@@ -136,9 +159,27 @@ export function scoresFeedbackContract(h: HarnessRef): void {
       const halfLifeDays = 10;
       const now = new Date(at(30));
       // Texts 0, 10 and 30 days old; the 10-day-old one was re-scored, and only its newer score counts.
-      const a = await current().texts.insert({ customerId: 'c', source: 'chat', text: 'a', hash: 'a', createdAt: at(0) });
-      const b = await current().texts.insert({ customerId: 'c', source: 'chat', text: 'b', hash: 'b', createdAt: at(20) });
-      const c = await current().texts.insert({ customerId: 'c', source: 'chat', text: 'c', hash: 'c', createdAt: at(30) });
+      const a = await current().texts.insert({
+        customerId: 'c',
+        source: 'chat',
+        text: 'a',
+        hash: 'a',
+        createdAt: at(0),
+      });
+      const b = await current().texts.insert({
+        customerId: 'c',
+        source: 'chat',
+        text: 'b',
+        hash: 'b',
+        createdAt: at(20),
+      });
+      const c = await current().texts.insert({
+        customerId: 'c',
+        source: 'chat',
+        text: 'c',
+        hash: 'c',
+        createdAt: at(30),
+      });
       await current().scores.insert(score(a, 0.9, { textRisk: 0.8 }));
       await current().scores.insert(score(b, 0.1, { textRisk: 0.9, createdAt: at(20) }));
       await current().scores.insert(score(b, 0.1, { textRisk: 0.4, createdAt: at(21) }));
@@ -156,12 +197,11 @@ export function scoresFeedbackContract(h: HarnessRef): void {
     it('is null for a customer without scored texts, and refuses a non-positive half-life', async () => {
       await current().texts.insert({ customerId: 'c', source: 'chat', text: 'unscored', hash: 'h' });
       expect(await current().scores.textRiskAggregates('c', { now: new Date(), halfLifeDays: 30 })).toBeNull();
-      await expect(current().scores.textRiskAggregates('c', { now: new Date(), halfLifeDays: 0 })).rejects.toBeInstanceOf(
-        ValidationError,
-      );
+      await expect(
+        current().scores.textRiskAggregates('c', { now: new Date(), halfLifeDays: 0 }),
+      ).rejects.toBeInstanceOf(ValidationError);
     });
   });
-
 
   const atDay = (day: number) => new Date(Date.UTC(2025, 0, 1 + day)).toISOString();
 
@@ -210,7 +250,9 @@ export function scoresFeedbackContract(h: HarnessRef): void {
 
     it('refuses an unknown text and a text of another customer', async () => {
       const textId = await scoredText('a', 0, 0.5);
-      await expect(current().feedback.insert({ textId: 'nope', outcome: 'churned' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(current().feedback.insert({ textId: 'nope', outcome: 'churned' })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
       await expect(current().feedback.insert({ textId, customerId: 'b', outcome: 'churned' })).rejects.toMatchObject({
         field: 'customerId',
       });
@@ -240,5 +282,4 @@ export function scoresFeedbackContract(h: HarnessRef): void {
       );
     });
   });
-
 }

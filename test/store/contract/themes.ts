@@ -168,5 +168,4 @@ export function themesContract(h: HarnessRef): void {
       expect(await current().themes.list()).toEqual([]);
     });
   });
-
 }
