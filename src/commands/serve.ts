@@ -17,7 +17,7 @@ import { createLogger, type Logger } from '../logging';
 import { discoverModels, ModelRegistry, openServingModel, type ServingModel } from '../models';
 import { Playbook } from '../playbook';
 import { RetentionJob, type RetentionJobOptions } from '../privacy';
-import { openStore, type Store } from '../store';
+import { openStoreAt, type OpenedStore, type Store } from '../store';
 
 export interface ServeFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -42,9 +42,10 @@ export interface ServeFlags {
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags });
   const logger = createLogger({ level: config.logLevel });
-  const store = await openStore({ db: config.dbPath, logger });
+  const opened = await openStoreAt({ db: config.dbPath, logger });
+  const { store } = opened;
   // Before the model loads: a server that must not start (non-loopback without auth) is refused at once.
-  const access = await accessDeps(config, store, logger).catch(async (e: unknown) => {
+  const access = await accessDeps(config, opened, logger).catch(async (e: unknown) => {
     await store.dispose();
     throw e;
   });
@@ -140,7 +141,7 @@ function listen(app: Express, config: Config): Promise<Server> {
 /** Authentication, rate limit and body limits for createApp, from the config and whether any API key exists. */
 async function accessDeps(
   config: Config,
-  store: Store,
+  { store, kind }: OpenedStore,
   logger: Logger,
 ): Promise<Pick<AppDeps, 'auth' | 'rateLimit' | 'bodyLimit' | 'importLimit'>> {
   const { auth, limits } = config;
@@ -162,7 +163,11 @@ async function accessDeps(
   return {
     auth: keys,
     // Installed whenever keys are checked, since a key may carry its own limit even when the default is none.
-    rateLimit: keys || auth.rateLimit.requests > 0 ? auth.rateLimit : undefined,
+    // On PostgreSQL the counters live in the database, so that replicas behind one balancer share each key's limit.
+    rateLimit:
+      keys || auth.rateLimit.requests > 0
+        ? { ...auth.rateLimit, shared: kind === 'postgres' ? store.rateLimits : undefined }
+        : undefined,
     bodyLimit: `${limits.jsonBodyBytes}b`,
     importLimit: `${limits.importBytes}b`,
   };

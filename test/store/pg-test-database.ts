@@ -53,6 +53,18 @@ export async function createTestDatabase(): Promise<TestDatabaseResult> {
   };
 }
 
+/**
+ * For a PostgreSQL test file: its fresh database, or why there is none (said on stderr). With CI=true a missing
+ * server is an error, not a skip, so a broken CI setup cannot pass unnoticed.
+ */
+export async function testDatabaseFor(suite: string): Promise<{ db?: TestDatabase; skip?: string }> {
+  const setup = await createTestDatabase();
+  if ('db' in setup) return { db: setup.db };
+  if (process.env.CI === 'true') throw new Error(`CI=true but the PostgreSQL suites cannot run: ${setup.skip}`);
+  process.stderr.write(`${suite} skipped: ${setup.skip}\n`);
+  return { skip: setup.skip };
+}
+
 /** CHECKPOINT writes dirty pages out, then every file of the database's folder is searched; needs a local server. */
 async function scanDatabaseFiles(url: string, marker: string): Promise<boolean | undefined> {
   let dir: string;

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/logging';
 import { openStore, PostgresStore } from '../../src/store';
 import { pgMigrations } from '../../src/store/postgres/pg-migrations';
 import { startTestApp } from '../api/test-app';
-import { createTestDatabase } from './pg-test-database';
+import { testDatabaseFor } from './pg-test-database';
 import { startTcpProxy } from './tcp-proxy';
 
 const CLI = path.resolve('bin/churnscope.js');
@@ -65,10 +65,7 @@ describe('PostgreSQL unreachable at start', () => {
   });
 });
 
-const setup = await createTestDatabase();
-const skip = 'skip' in setup ? setup.skip : undefined;
-if (skip && process.env.CI === 'true') throw new Error(`CI=true but the PostgreSQL suites cannot run: ${skip}`);
-const db = 'db' in setup ? setup.db : undefined;
+const { db, skip } = await testDatabaseFor('PostgreSQL fault tests');
 afterAll(async () => {
   await db?.drop();
 });
