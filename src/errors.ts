@@ -89,19 +89,6 @@ export class OverloadedError extends ChurnscopeError {
   }
 }
 
-/** The shared database cannot be reached (down, restarting, network); the same request can succeed once it is back. */
-export class StoreUnavailableError extends ChurnscopeError {
-  readonly code = 'store_unavailable';
-  readonly status = 503;
-  /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
-  readonly retryAfterSeconds: number;
-
-  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
-    super(message, details);
-    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 5));
-  }
-}
-
 /** The request carries no API key, a malformed one, or one that is unknown or revoked. */
 export class UnauthorizedError extends ChurnscopeError {
   readonly code = 'unauthorized';
@@ -137,6 +124,19 @@ export class ConflictError extends ChurnscopeError {
 export class DataFileError extends ChurnscopeError {
   readonly code = 'invalid_data_file';
   readonly status = 400;
+}
+
+/** The shared database cannot be reached (down, restarting, network); the same request can succeed once it is back. */
+export class StoreUnavailableError extends ChurnscopeError {
+  readonly code = 'store_unavailable';
+  readonly status = 503;
+  /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
+    super(message, details);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 5));
+  }
 }
 
 export function isChurnscopeError(e: unknown): e is ChurnscopeError {
