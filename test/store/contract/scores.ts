@@ -1,12 +1,11 @@
-// Contract: texts and scores (round trips, history, aggregates) and feedback paired with scores.
+// Contract: texts and scores (round trips, validation, history and snippets, text-risk aggregates).
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../../src/errors';
+import { NotFoundError, ValidationError } from '../../../src/errors';
 import type { ScoreInput } from '../../../src/store';
 import { useStore, type HarnessRef } from './harness';
 
-export function scoresFeedbackContract(h: HarnessRef): void {
+export function scoresContract(h: HarnessRef): void {
   const current = useStore(h);
-
   const day = 86_400_000;
   const t0 = Date.parse('2025-03-01T00:00:00.000Z');
   const at = (days: number) => new Date(t0 + days * day).toISOString();
@@ -23,52 +22,6 @@ export function scoresFeedbackContract(h: HarnessRef): void {
       ...extra,
     };
   }
-
-  describe('texts', () => {
-    it('inserts with a generated or given id and reads back, keeping null text and normalising time', async () => {
-      const id = await current().texts.insert({ customerId: 'c', source: 'chat', text: 'hi', hash: 'h1' });
-      expect(id).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await current().texts.get(id)).toMatchObject({
-        id,
-        customerId: 'c',
-        source: 'chat',
-        text: 'hi',
-        hash: 'h1',
-      });
-      await current().texts.insert({
-        id: 'fixed',
-        source: 'review',
-        text: null,
-        hash: 'h2',
-        createdAt: '2025-01-02T03:04:05+02:00',
-      });
-      expect(await current().texts.get('fixed')).toEqual({
-        id: 'fixed',
-        customerId: null,
-        source: 'review',
-        text: null,
-        hash: 'h2',
-        createdAt: '2025-01-02T01:04:05.000Z',
-      });
-      expect(await current().texts.get('missing')).toBeNull();
-    });
-
-    it('refuses bad input and duplicate ids', async () => {
-      await expect(current().texts.insert({ source: 'email' as 'chat', text: 'x', hash: 'h' })).rejects.toMatchObject({
-        field: 'source',
-      });
-      await expect(current().texts.insert({ source: 'chat', text: 'x', hash: '' })).rejects.toMatchObject({
-        field: 'hash',
-      });
-      await expect(
-        current().texts.insert({ source: 'chat', text: 'x', hash: 'h', createdAt: 'yesterday' }),
-      ).rejects.toMatchObject({ field: 'createdAt' });
-      await current().texts.insert({ id: 'dup', source: 'chat', text: 'x', hash: 'h' });
-      await expect(current().texts.insert({ id: 'dup', source: 'chat', text: 'y', hash: 'h' })).rejects.toThrow(
-        ConflictError,
-      );
-    });
-  });
 
   describe('scores', () => {
     it('round-trips every field, drivers as JSON and the embedding as a BLOB', async () => {
@@ -200,86 +153,6 @@ export function scoresFeedbackContract(h: HarnessRef): void {
       await expect(
         current().scores.textRiskAggregates('c', { now: new Date(), halfLifeDays: 0 }),
       ).rejects.toBeInstanceOf(ValidationError);
-    });
-  });
-
-  const atDay = (day: number) => new Date(Date.UTC(2025, 0, 1 + day)).toISOString();
-
-  async function scoredText(customerId: string, day: number, ...risks: number[]): Promise<string> {
-    const textId = await current().texts.insert({
-      customerId,
-      source: 'ticket',
-      text: `t${day}`,
-      hash: `${customerId}${day}`,
-      createdAt: atDay(day),
-    });
-    for (const [i, risk] of risks.entries()) {
-      await current().scores.insert({
-        textId,
-        modelVersion: `m${i}`,
-        risk,
-        textRisk: risk,
-        tabularRisk: null,
-        band: 'low',
-        drivers: null,
-        createdAt: atDay(day + i),
-      });
-    }
-    return textId;
-  }
-
-  describe('feedback', () => {
-    it('needs a customer or a text, and an overrideRisk exactly for overrides', async () => {
-      await expect(current().feedback.insert({ outcome: 'churned' })).rejects.toBeInstanceOf(ValidationError);
-      await expect(current().feedback.insert({ customerId: 'c', outcome: 'override' })).rejects.toMatchObject({
-        field: 'overrideRisk',
-      });
-      await expect(
-        current().feedback.insert({ customerId: 'c', outcome: 'retained', overrideRisk: 0.2 }),
-      ).rejects.toMatchObject({ field: 'overrideRisk' });
-      await expect(
-        current().feedback.insert({ customerId: 'c', outcome: 'override', overrideRisk: 2 }),
-      ).rejects.toMatchObject({ field: 'overrideRisk' });
-      await expect(current().feedback.insert({ customerId: 'c', outcome: 'lost' as 'churned' })).rejects.toMatchObject({
-        field: 'outcome',
-      });
-      expect(
-        await current().feedback.insert({ customerId: 'c', outcome: 'override', overrideRisk: 0.3, note: 'renewed' }),
-      ).toMatch(/^[0-9a-f-]{36}$/);
-    });
-
-    it('refuses an unknown text and a text of another customer', async () => {
-      const textId = await scoredText('a', 0, 0.5);
-      await expect(current().feedback.insert({ textId: 'nope', outcome: 'churned' })).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
-      await expect(current().feedback.insert({ textId, customerId: 'b', outcome: 'churned' })).rejects.toMatchObject({
-        field: 'customerId',
-      });
-    });
-
-    it('pairs each outcome with the newest score of its text, or of the customer newest scored text', async () => {
-      // Customer a: text-level churn on its old text (scored twice: the re-score counts).
-      const aOld = await scoredText('a', 0, 0.3, 0.35);
-      await scoredText('a', 10, 0.9);
-      await current().feedback.insert({ textId: aOld, outcome: 'churned' });
-      // Customer b: customer-level retention, newest text is day 20 (its second score 0.15 counts).
-      await scoredText('b', 5, 0.7);
-      await scoredText('b', 20, 0.1, 0.15);
-      await current().feedback.insert({ customerId: 'b', outcome: 'retained', at: atDay(30) });
-      // Customer c has no score: no point. Overrides are not labels.
-      await current().texts.insert({ customerId: 'c', source: 'chat', text: 'x', hash: 'x' });
-      await current().feedback.insert({ customerId: 'c', outcome: 'churned' });
-      await current().feedback.insert({ customerId: 'a', outcome: 'override', overrideRisk: 0.01 });
-
-      const points = await current().feedback.labelledScores();
-      expect(points).toHaveLength(2);
-      expect(points).toEqual(
-        expect.arrayContaining([
-          { risk: 0.35, label: 1 },
-          { risk: 0.15, label: 0 },
-        ]),
-      );
     });
   });
 }
