@@ -128,11 +128,15 @@ describe.skipIf(skip !== undefined)(`PostgreSQL faults${skip ? ` (skipped: ${ski
       const body = (await lost.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('store_unavailable');
       expect(body.error.message).not.toMatch(/127\.0\.0\.1|proxy/);
+      // Readiness asks the store too: a balancer takes the replica out until the database is back.
+      expect((await fetch(`${app.base}/readyz`)).status).toBe(503);
+      expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
 
       await proxy.restore();
       // The pool drops the dead connections and opens new ones on demand: no restart needed.
       const back = await fetch(`${app.base}/v1/customers/c1`);
       expect(back.status).toBe(200);
+      expect((await fetch(`${app.base}/readyz`)).status).toBe(200);
     } finally {
       await app.close();
       await proxy.close();

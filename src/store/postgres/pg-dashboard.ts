@@ -1,5 +1,5 @@
 // Dashboard aggregates on PostgreSQL: the risk histogram over texts and the customers most at risk now.
-import { distributionParams, histogram } from '../admin-params';
+import { distributionParams, histogram } from '../query-params';
 import type { AtRiskCustomerRecord, RiskDistribution, RiskDistributionQuery } from '../dashboard-records';
 import type { Band } from '../records';
 import type { DashboardRepository } from '../types';

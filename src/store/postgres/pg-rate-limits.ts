@@ -1,5 +1,5 @@
 // Rate-limit counters on PostgreSQL: one upsert per request, so replicas sharing the database count together.
-import { rateWindow } from '../admin-params';
+import { rateWindow } from '../query-params';
 import type { RateLimitRepository } from '../types';
 import { requireId, timestamp } from '../values';
 import type { PgExecutor } from './pg-executor';

@@ -1,5 +1,6 @@
 // The themes engine's data on PostgreSQL: scored texts with embeddings, customer outcomes, and theme centroids.
-import { scoredTextParams, themeRows } from '../admin-params';
+import { themeRows } from '../admin-params';
+import { scoredTextParams } from '../query-params';
 import type { TextSource } from '../records';
 import type {
   CustomerOutcome,

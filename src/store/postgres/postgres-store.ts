@@ -19,7 +19,8 @@ import type {
   TextRepository,
   ThemeRepository,
 } from '../types';
-import { PgAlertLogRepository, PgAlertRuleRepository } from './pg-alerts';
+import { PgAlertLogRepository } from './pg-alert-log';
+import { PgAlertRuleRepository } from './pg-alert-rules';
 import { PgApiKeyRepository } from './pg-api-keys';
 import { PgCustomerRepository } from './pg-customers';
 import { PgDashboardRepository } from './pg-dashboard';

@@ -4,7 +4,7 @@ import type { AtRiskCustomerRecord, RiskDistribution, RiskDistributionQuery } fr
 import type { Executor } from './executor';
 import type { Band } from '../records';
 import type { DashboardRepository } from '../types';
-import { distributionParams, histogram } from '../admin-params';
+import { distributionParams, histogram } from '../query-params';
 import { fromJson, pageOf } from '../values';
 
 interface DistributionParams {

@@ -1,6 +1,6 @@
 // Rate-limit counters on SQLite: the same fixed windows as on PostgreSQL, for a contract both keep.
 import type { Statement } from 'better-sqlite3';
-import { rateWindow } from '../admin-params';
+import { rateWindow } from '../query-params';
 import type { RateLimitRepository } from '../types';
 import { requireId, timestamp } from '../values';
 import type { Executor } from './executor';

@@ -4,7 +4,7 @@ import type { Executor } from './executor';
 import type { TextSource } from '../records';
 import type { CustomerOutcome, ScoredTextQuery, ScoredTextRecord, ScoredTextsRevision } from '../themes-records';
 import type { ScoredTextRepository } from '../types';
-import { scoredTextParams } from '../admin-params';
+import { scoredTextParams } from '../query-params';
 import { blobToEmbedding } from '../values';
 
 interface Row {
