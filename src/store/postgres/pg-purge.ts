@@ -1,23 +1,53 @@
 // After an erase or a retention run: rewrites the tables that held deleted rows, so no byte of them stays in the files.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PoolClient } from 'pg';
 import type { PgExecutor } from './pg-executor';
 
 // Plain VACUUM only marks dead tuples reusable; their bytes stay in the pages until overwritten. VACUUM FULL
 // writes each table (and its indexes and TOAST) anew and drops the old files: the counterpart of SQLite's
-// secure_delete plus WAL truncation. It locks each table briefly and exclusively, so it waits at most
-// lockTimeoutMs for readers to finish; a purge that cannot get its lock is logged and the next one finishes the job.
+// secure_delete plus WAL truncation. Two things can hold it back, each waited for at most `waitMs`:
+// - a transaction whose snapshot predates the delete (a long report, autovacuum's ANALYZE): VACUUM FULL must copy
+//   rows that snapshot may still see, deleted ones included;
+// - a lock on the table: VACUUM FULL needs it exclusively for a moment.
+// Either way the purge is logged as incomplete and the next one finishes the job, as SQLite's checkpoint does.
 export const PURGED_TABLES = ['texts', 'scores', 'feedback', 'alert_log', 'customers'] as const;
+
+// Other sessions of this database holding a snapshot taken before `since`. Needs pg_read_all_stats (or the same
+// role) to see other roles' sessions; unseen ones simply are not waited for.
+const OLDER_SNAPSHOTS = `
+  SELECT count(*)::int AS n FROM pg_stat_activity
+  WHERE datname = current_database() AND pid <> pg_backend_pid()
+    AND backend_xmin IS NOT NULL AND xact_start < $1`;
+
+async function waitForOlderSnapshots(client: PoolClient, waitMs: number): Promise<boolean> {
+  const { rows } = await client.query<{ since: string }>('SELECT clock_timestamp() AS since');
+  const since = rows[0].since;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const { rows: older } = await client.query<{ n: number }>(OLDER_SNAPSHOTS, [since]);
+    if (older[0].n === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+}
 
 export async function purgeDeleted(
   ex: PgExecutor,
   after: string,
   tables: readonly string[] = PURGED_TABLES,
-  lockTimeoutMs = 5000,
+  waitMs = 5000,
 ): Promise<boolean> {
   let complete = true;
   await ex.outsideTransaction(async () => {
     const client = await ex.pool.connect();
     try {
-      await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
+      if (!(await waitForOlderSnapshots(client, waitMs))) {
+        complete = false;
+        ex.logger.warn(
+          `${after}: a transaction older than the delete is still open; its rows may stay in the files until the next purge`,
+        );
+      }
+      await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(waitMs))}`);
       for (const table of tables) {
         try {
           await client.query(`VACUUM (FULL) ${table}`);

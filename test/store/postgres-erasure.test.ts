@@ -1,0 +1,38 @@
+// PostgreSQL erasure against a reader holding an old snapshot: the purge waits for it, so no byte survives.
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/logging';
+import { PostgresStore } from '../../src/store';
+import { testDatabaseFor } from './pg-test-database';
+
+const { db, skip } = await testDatabaseFor('PostgreSQL erasure tests');
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe.skipIf(skip !== undefined)(`PostgreSQL erasure${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('waits for a transaction whose snapshot still sees the rows, then leaves no byte of them', async () => {
+    const store = await PostgresStore.create({ url: db!.url, display: db!.name, logger: silentLogger() });
+    const reader = new pg.Client({ connectionString: db!.url });
+    await reader.connect();
+    try {
+      const marker = 'MARKER-5e1f-old-snapshot';
+      await store.texts.insert({ customerId: 'gone', source: 'chat', text: marker, hash: 'h' });
+      // A transaction with a snapshot from before the erase (and no lock on the tables): VACUUM FULL would have to
+      // copy the rows it can still see.
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT 1');
+      const started = Date.now();
+      const erased = store.customers.erase('gone');
+      await sleep(400);
+      await reader.query('COMMIT');
+      expect(await erased).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+      expect(await db!.bytesVisible(marker)).not.toBe(true);
+    } finally {
+      await reader.end();
+      await store.dispose();
+    }
+  });
+});
