@@ -12,7 +12,7 @@ import { ServiceMetrics } from '../api/metrics';
 import { DEFAULT_PLAYBOOK, loadConfig, type Config } from '../config';
 import { FUSION_FILE, FusionModel } from '../fuse';
 import { JobRunner } from '../jobs';
-import { ConfigError } from '../errors';
+import { ConfigError, ConflictError } from '../errors';
 import { createLogger, type Logger } from '../logging';
 import { discoverModels, ModelRegistry, openServingModel, type ServingModel } from '../models';
 import { Playbook } from '../playbook';
@@ -181,8 +181,13 @@ async function registerModels(store: Store, config: Config, initial: ServingMode
   ];
   const unique = [...new Map(known.map((m) => [m.version, m])).values()];
   for (const m of unique) {
-    if (!(await store.models.get(m.version)))
+    if (await store.models.get(m.version)) continue;
+    try {
       await store.models.register({ version: m.version, path: m.dir, metrics: null });
+    } catch (e) {
+      // Another replica on the same database registered it between our look and our insert: that is fine.
+      if (!(e instanceof ConflictError)) throw e;
+    }
   }
   await store.models.activate(initial.version);
   return unique;
