@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -106,6 +107,33 @@ describe.skipIf(skip !== undefined)(`PostgreSQL faults${skip ? ` (skipped: ${ski
       await again.connect();
       await again.query('DELETE FROM schema_migrations WHERE version = 99');
       await again.end();
+    }
+  });
+
+  it('a transaction in flight when the connection drops fails with StoreUnavailableError; the process lives on', async () => {
+    const target = new URL(db!.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = new URL(db!.url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const store = await PostgresStore.create({ url: viaProxy.href, display: 'proxy', logger: silentLogger() });
+    try {
+      const inFlight = store.transaction(async (tx) => {
+        await tx.customers.upsert({ id: 'half', features: {} });
+        await sleep(200);
+        await tx.customers.upsert({ id: 'never', features: {} });
+      });
+      await sleep(50);
+      await proxy.cut();
+      await expect(inFlight).rejects.toBeInstanceOf(StoreUnavailableError);
+      await proxy.restore();
+      // Nothing of the lost transaction was committed, and the store works again without being reopened.
+      expect(await store.customers.get('half')).toBeNull();
+      await store.transaction(async (tx) => tx.customers.upsert({ id: 'after', features: {} }));
+      expect(await store.customers.get('after')).not.toBeNull();
+    } finally {
+      await store.dispose();
+      await proxy.close();
     }
   });
 

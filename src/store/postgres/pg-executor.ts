@@ -21,6 +21,31 @@ interface Scope {
   inWrite: boolean;
 }
 
+/**
+ * A client taken from the pool for several statements. pg-pool listens for connection errors only on idle clients;
+ * a checked-out one whose server goes away would emit an 'error' nobody handles and bring the process down. The
+ * listener here keeps the error (the statement in flight fails with it anyway) so release() can discard the client.
+ */
+export async function checkout(pool: Pool, logger: Logger): Promise<{ client: PoolClient; release: () => void }> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+    logger.warn({ err }, 'PostgreSQL connection lost while in use');
+  };
+  client.on('error', onError);
+  let released = false;
+  return {
+    client,
+    release: () => {
+      if (released) return;
+      released = true;
+      client.removeListener('error', onError);
+      client.release(lost);
+    },
+  };
+}
+
 export class PgExecutor {
   private readonly scope = new AsyncLocalStorage<Scope>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -105,35 +130,33 @@ export class PgExecutor {
   }
 
   private async runTransaction<T>(fn: () => Promise<T> | T): Promise<T> {
-    let client: PoolClient;
+    let held: Awaited<ReturnType<typeof checkout>>;
     try {
-      client = await this.pool.connect();
+      held = await checkout(this.pool, this.logger);
     } catch (e) {
       throw isUnavailable(e) ? unavailable(e, 'for a transaction') : e;
     }
+    const { client } = held;
     const tx: TxState = { client, open: true, afterCommit: [], chain: Promise.resolve(), savepoints: 0 };
-    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await this.scope.run({ tx, inWrite: false }, fn);
       await tx.chain;
       await client.query('COMMIT');
       tx.open = false;
+      held.release();
       await this.runAfterCommit(tx.afterCommit);
       return result;
     } catch (e) {
       if (tx.open) {
         tx.open = false;
-        await client.query('ROLLBACK').catch((err: Error) => {
-          broken = err;
-        });
+        // A ROLLBACK that fails means the connection is gone: the error listener has marked the client for disposal.
+        await client.query('ROLLBACK').catch(() => undefined);
       }
-      if (isUnavailable(e)) broken ??= e as Error;
       throw isUnavailable(e) ? unavailable(e, 'during a transaction') : e;
     } finally {
       tx.open = false;
-      // A client whose connection failed is destroyed rather than handed to the next caller.
-      client.release(broken);
+      held.release();
     }
   }
 

@@ -4,6 +4,7 @@ import { ConfigError } from '../../errors';
 import type { Logger } from '../../logging';
 import { assertOrdered, latestVersion, newerSchemaError, type Migration } from '../migration';
 import { isUnavailable, unavailable } from './pg-errors';
+import { checkout } from './pg-executor';
 
 export interface PgMigrateResult {
   from: number;
@@ -17,12 +18,13 @@ const MIGRATION_LOCK = 0x63687363; // "chsc"
 export async function migratePg(pool: Pool, list: readonly Migration[], logger: Logger): Promise<PgMigrateResult> {
   assertOrdered(list);
   const known = latestVersion(list);
-  let client;
+  let held;
   try {
-    client = await pool.connect();
+    held = await checkout(pool, logger);
   } catch (e) {
     throw isUnavailable(e) ? unavailable(e, 'at start') : e;
   }
+  const { client } = held;
   try {
     // Session-level lock: held across the per-migration transactions below, released in finally.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -67,6 +69,6 @@ export async function migratePg(pool: Pool, list: readonly Migration[], logger: 
     if (isUnavailable(e)) throw unavailable(e, 'while migrating');
     throw e;
   } finally {
-    client.release();
+    held.release();
   }
 }

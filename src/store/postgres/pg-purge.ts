@@ -1,7 +1,7 @@
 // After an erase or a retention run: rewrites the tables that held deleted rows, so no byte of them stays in the files.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
-import type { PgExecutor } from './pg-executor';
+import { checkout, type PgExecutor } from './pg-executor';
 
 // Plain VACUUM only marks dead tuples reusable; their bytes stay in the pages until overwritten. VACUUM FULL
 // writes each table (and its indexes and TOAST) anew and drops the old files: the counterpart of SQLite's
@@ -39,7 +39,8 @@ export async function purgeDeleted(
 ): Promise<boolean> {
   let complete = true;
   await ex.outsideTransaction(async () => {
-    const client = await ex.pool.connect();
+    const held = await checkout(ex.pool, ex.logger);
+    const { client } = held;
     try {
       if (!(await waitForOlderSnapshots(client, waitMs))) {
         complete = false;
@@ -61,7 +62,7 @@ export async function purgeDeleted(
       }
       await client.query('RESET lock_timeout');
     } finally {
-      client.release();
+      held.release();
     }
   });
   return complete;
