@@ -35,4 +35,38 @@ describe.skipIf(skip !== undefined)(`PostgreSQL erasure${skip ? ` (skipped: ${sk
       await store.dispose();
     }
   });
+
+  it("keeps no copy of customers' words or ids in the planner statistics, which no erase could reach", async () => {
+    const store = await PostgresStore.create({ url: db!.url, display: db!.name, logger: silentLogger() });
+    const admin = new pg.Client({ connectionString: db!.url });
+    await admin.connect();
+    try {
+      for (let i = 0; i < 20; i++) {
+        await store.texts.insert({
+          customerId: 'cust-STATMARKER',
+          source: 'chat',
+          text: `STATMARKER text ${i % 3}`,
+          hash: `h${i % 2}`,
+          snippet: `STATMARKER snippet ${i % 3}`,
+        });
+      }
+      await store.feedback.insert({
+        customerId: 'cust-STATMARKER',
+        outcome: 'override',
+        overrideRisk: 0.2,
+        note: 'STATMARKER',
+      });
+      await admin.query('ANALYZE');
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = 'public'
+           AND (most_common_vals::text LIKE '%STATMARKER%' OR histogram_bounds::text LIKE '%STATMARKER%')`,
+      );
+      expect(rows[0].n).toBe(0);
+      expect(await store.customers.erase('cust-STATMARKER')).toBe(true);
+      expect(await db!.bytesVisible('STATMARKER')).not.toBe(true);
+    } finally {
+      await admin.end();
+      await store.dispose();
+    }
+  });
 });

@@ -9,6 +9,8 @@ import { checkout, type PgExecutor } from './pg-executor';
 // - a transaction whose snapshot predates the delete (a long report, autovacuum's ANALYZE): VACUUM FULL must copy
 //   rows that snapshot may still see, deleted ones included;
 // - a lock on the table: VACUUM FULL needs it exclusively for a moment.
+// Snapshots the first check cannot see (a backend still starting up holds one for every database) are caught by
+// VACUUM's own report of rows it had to keep: the table is rewritten again until none are left.
 // Either way the purge is logged as incomplete and the next one finishes the job, as SQLite's checkpoint does.
 export const PURGED_TABLES = ['texts', 'scores', 'feedback', 'alert_log', 'customers'] as const;
 
@@ -31,6 +33,30 @@ async function waitForOlderSnapshots(client: PoolClient, waitMs: number): Promis
   }
 }
 
+// VACUUM VERBOSE's own count of what it had to keep; the server's messages are in English unless lc_messages says
+// otherwise, and then the count is not found and the rewrite is trusted as it is.
+const KEPT_DEAD = /(\d+) dead row versions cannot be removed yet/;
+
+/** Rewrites one table; retried (until the deadline) while some snapshot still forces it to keep deleted rows. */
+async function compact(client: PoolClient, table: string, deadline: number): Promise<number> {
+  let kept = 0;
+  const onNotice = (notice: { detail?: string; message?: string }) => {
+    const m = KEPT_DEAD.exec(`${notice.detail ?? ''} ${notice.message ?? ''}`);
+    if (m) kept += Number(m[1]);
+  };
+  client.on('notice', onNotice);
+  try {
+    for (;;) {
+      kept = 0;
+      await client.query(`VACUUM (FULL, VERBOSE) ${table}`);
+      if (kept === 0 || Date.now() >= deadline) return kept;
+      await sleep(100);
+    }
+  } finally {
+    client.removeListener('notice', onNotice);
+  }
+}
+
 export async function purgeDeleted(
   ex: PgExecutor,
   after: string,
@@ -49,9 +75,17 @@ export async function purgeDeleted(
         );
       }
       await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(waitMs))}`);
+      const deadline = Date.now() + waitMs;
       for (const table of tables) {
         try {
-          await client.query(`VACUUM (FULL) ${table}`);
+          const kept = await compact(client, table, deadline);
+          if (kept > 0) {
+            complete = false;
+            ex.logger.warn(
+              { table, kept },
+              `${after}: ${table} still holds deleted rows another snapshot may see; the next purge removes them`,
+            );
+          }
         } catch (err) {
           complete = false;
           ex.logger.warn(
