@@ -18,7 +18,12 @@ export function rangeEnd(to: string): Date {
   return new Date(toTimestamp(to)!.getTime() + (DATE_ONLY.test(to) ? DAY_MS : 1));
 }
 
-/** Whether a window is in order (either end may be open). */
+/**
+ * Whether a window is in order (either end may be open). zod runs an object's refinements even when a field failed its
+ * own check, so a bound that is not a time counts as in order here: its field's error is the one reported.
+ */
 export function rangeInOrder(r: { from?: string; to?: string }): boolean {
-  return r.from === undefined || r.to === undefined || rangeStart(r.from) < rangeEnd(r.to);
+  const from = r.from === undefined ? undefined : toTimestamp(r.from);
+  const to = r.to === undefined ? undefined : toTimestamp(r.to);
+  return from === undefined || to === undefined || from < rangeEnd(r.to!);
 }

@@ -51,7 +51,9 @@ export function customerParams(input: CustomerInput, now: string): CustomerParam
 
 /** Validates every row before anything is written, naming the row at fault. */
 export function customerRows(rows: readonly CustomerInput[], now: string): CustomerParams[] {
-  if (!Array.isArray(rows)) throw new ValidationError('rows must be an array', { field: 'rows' });
+  // Checked through an unknown alias: Array.isArray on `rows` itself would narrow it to any[] below.
+  const given: unknown = rows;
+  if (!Array.isArray(given)) throw new ValidationError('rows must be an array', { field: 'rows' });
   return rows.map((row, i) => {
     try {
       return customerParams(row, now);

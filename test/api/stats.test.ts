@@ -99,6 +99,8 @@ describe('GET /v1/stats/risk-distribution', () => {
     ['from=yesterday', 'query.from'],
     ['from=March 3', 'query.from'],
     ['to=2026-02-30', 'query.to'],
+    ['from=soon&to=2026-03-01', 'query.from'],
+    ['from=2026-03-01&to=Infinity', 'query.to'],
     ['from=2026-03-05&to=2026-03-01', 'query.to'],
   ])('refuses %s with 400 naming the field', async (query, field) => {
     const r = await call(app.base, 'GET', `/v1/stats/risk-distribution?${query}`);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import { Client } from 'pg';
 
 export const TEST_PG_URL = process.env.CHURNSCOPE_TEST_PG || 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -25,8 +25,8 @@ function withDatabase(url: string, name: string): string {
   return u.href;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>, url = TEST_PG_URL): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+async function admin<T>(fn: (client: Client) => Promise<T>, url = TEST_PG_URL): Promise<T> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
     return await fn(client);

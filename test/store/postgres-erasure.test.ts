@@ -1,6 +1,6 @@
 // PostgreSQL erasure against a reader holding an old snapshot: the purge waits for it, so no byte survives.
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging';
 import { PostgresStore } from '../../src/store';
@@ -14,7 +14,7 @@ afterAll(async () => {
 describe.skipIf(skip !== undefined)(`PostgreSQL erasure${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('waits for a transaction whose snapshot still sees the rows, then leaves no byte of them', async () => {
     const store = await PostgresStore.create({ url: db!.url, display: db!.name, logger: silentLogger() });
-    const reader = new pg.Client({ connectionString: db!.url });
+    const reader = new Client({ connectionString: db!.url });
     await reader.connect();
     try {
       const marker = 'MARKER-5e1f-old-snapshot';
@@ -38,7 +38,7 @@ describe.skipIf(skip !== undefined)(`PostgreSQL erasure${skip ? ` (skipped: ${sk
 
   it("keeps no copy of customers' words or ids in the planner statistics, which no erase could reach", async () => {
     const store = await PostgresStore.create({ url: db!.url, display: db!.name, logger: silentLogger() });
-    const admin = new pg.Client({ connectionString: db!.url });
+    const admin = new Client({ connectionString: db!.url });
     await admin.connect();
     try {
       for (let i = 0; i < 20; i++) {

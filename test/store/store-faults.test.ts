@@ -5,7 +5,7 @@ import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, StoreUnavailableError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
@@ -77,7 +77,7 @@ describe.skipIf(skip !== undefined)(`PostgreSQL faults${skip ? ` (skipped: ${ski
       [1, 2, 3].map(() => PostgresStore.create({ url: db!.url, display: db!.name, logger: silentLogger() })),
     );
     await Promise.all(stores.map((s) => s.dispose()));
-    const client = new pg.Client({ connectionString: db!.url });
+    const client = new Client({ connectionString: db!.url });
     await client.connect();
     try {
       const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY 1');
@@ -89,7 +89,7 @@ describe.skipIf(skip !== undefined)(`PostgreSQL faults${skip ? ` (skipped: ${ski
 
   it('refuses a database whose schema is newer than the code, naming both versions, on one line', async () => {
     const known = pgMigrations[pgMigrations.length - 1].version;
-    const client = new pg.Client({ connectionString: db!.url });
+    const client = new Client({ connectionString: db!.url });
     await client.connect();
     await client.query("INSERT INTO schema_migrations VALUES (99, 'from the future', now())");
     await client.end();
@@ -103,7 +103,7 @@ describe.skipIf(skip !== undefined)(`PostgreSQL faults${skip ? ` (skipped: ${ski
         expect.stringContaining(`version 99, newer than the ${known}`),
       ]);
     } finally {
-      const again = new pg.Client({ connectionString: db!.url });
+      const again = new Client({ connectionString: db!.url });
       await again.connect();
       await again.query('DELETE FROM schema_migrations WHERE version = 99');
       await again.end();

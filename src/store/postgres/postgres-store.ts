@@ -1,5 +1,5 @@
 // The PostgreSQL implementation of Store: one pg.Pool, migrated under an advisory lock at open, shared by all repositories.
-import pg from 'pg';
+import { Pool, types, type CustomTypesConfig } from 'pg';
 import { ConfigError, StoreUnavailableError } from '../../errors';
 import type { Logger } from '../../logging';
 import type {
@@ -51,15 +51,20 @@ export interface PostgresStoreOptions {
 }
 
 // Records carry timestamps as ISO-8601 strings and counts/ids as numbers, as on SQLite: parse them so at the driver.
-const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === pg.types.builtins.TIMESTAMPTZ)
-      return (value: string) => (parseTimestamptz(value) as unknown as Date).toISOString();
+// OIDs of built-in types never change between PostgreSQL versions.
+const TIMESTAMPTZ_OID = 1184;
+const INT8_OID = 20;
+type TextParser = (value: string) => unknown;
+const builtinParser = (oid: number, format?: 'text' | 'binary'): TextParser =>
+  types.getTypeParser(oid, format) as TextParser;
+const parseTimestamptz = builtinParser(TIMESTAMPTZ_OID) as (value: string) => Date;
+const typeParsers: CustomTypesConfig = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): TextParser => {
+    if (oid === TIMESTAMPTZ_OID) return (value) => parseTimestamptz(value).toISOString();
     // Ids and counts stay far below 2^53.
-    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  }) as pg.CustomTypesConfig['getTypeParser'],
+    if (oid === INT8_OID) return (value) => Number(value);
+    return builtinParser(oid, format);
+  },
 };
 
 // Server answers that no retry fixes: say so as configuration, naming the flag.
@@ -111,7 +116,7 @@ export class PostgresStore implements Store {
 
   /** StoreUnavailableError when the server cannot be reached; ConfigError for a refusal or a newer schema. */
   static async create(opts: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({
+    const pool = new Pool({
       connectionString: opts.url,
       max: opts.maxConnections ?? 10,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
