@@ -1,11 +1,9 @@
 // The model's tail after pooling, recomputed in TypeScript: USE-lite's dense → tanh → L2 → head, read from the fp32 file.
-import {
-  HYBRID_HEAD_INITIALIZERS,
-  LINEAR_HEAD_INITIALIZERS,
-  readOnnxInitializers,
-  USE_LITE_TAIL_INITIALIZERS,
-  type InitializerMap,
-} from '../../onnx';
+// Direct modules, not the onnx/ index: serving needs the reader and the names, not the exporters and bundle writers.
+import { LINEAR_HEAD_INITIALIZERS } from '../../onnx/exporters/use-lite';
+import { USE_LITE_TAIL_INITIALIZERS } from '../../onnx/exporters/use-lite-encoder';
+import { HYBRID_HEAD_INITIALIZERS } from '../../onnx/heads/hybrid-head';
+import { readOnnxInitializers, type InitializerMap } from '../../onnx/initializers/read-initializers';
 import { ModelLoadError } from '../errors';
 
 /** logit of one window from its pooled (mean) token state and its token ids, exactly as the graph computes it. */

@@ -15,3 +15,9 @@ export { splitUnits, type SplitUnitsOptions } from './split-units';
 export { capUnits } from './cap-units';
 export { transcriptRegions } from './transcript-regions';
 export type { TextSpan } from './text-span';
+export {
+  deletionFaithfulness,
+  type DriverMethodUnderTest,
+  type MethodFaithfulness,
+  type FaithfulnessReport,
+} from './driver-faithfulness';

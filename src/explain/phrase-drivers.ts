@@ -46,13 +46,13 @@ export class PhraseDrivers {
    * Drivers of `text`. Pass its score from engine.score(…, { tokenStates: true }) to reuse the scoring pass; without
    * one, the decomposed method runs one pass of its own (still one, against occlusion's one per unit).
    */
-  async explain(text: string, opts: DriverOptions & { score?: TextScore } = {}): Promise<DriverResult> {
-    const { score, ...rest } = opts;
+  async explain(text: string, opts: DriverOptions & { score?: TextScore; bulk?: boolean } = {}): Promise<DriverResult> {
+    const { score, bulk, ...rest } = opts;
     if (!this.tail) {
       this.counts.occlusion++;
       return { ...(await explainText({ ...rest, engine: this.engine, text })), method: 'occlusion' };
     }
-    const scored = score?.tokenStates ? score : (await this.engine.score([text], { tokenStates: true }))[0];
+    const scored = score?.tokenStates ? score : (await this.engine.score([text], { tokenStates: true, bulk }))[0];
     const result = await explainDecomposed({
       ...rest,
       text,
