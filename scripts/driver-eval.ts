@@ -62,7 +62,7 @@ export async function openDriverEval(bundleDir: string, logger: Logger): Promise
   const want = { calibrator, minWeight: -Infinity, maxPhrases: 1 };
   const methods = (): DriverMethodUnderTest[] => [
     {
-      name: drivers.method,
+      name: drivers.method === 'decomposed' ? 'decomposed' : 'served',
       topDriver: async (text) => {
         // As served: the scoring pass fetches token states, the drivers reuse it.
         const [score] = await engine.score([text], { tokenStates: true });
@@ -99,12 +99,18 @@ export async function heldOutRiskyReviews(
   ev: DriverEval,
   bundleDir: string,
   reviews: readonly string[],
+  /** Stop once this many risky reviews are found (0: all). */
+  limit = 0,
 ): Promise<{ heldOut: number; risky: string[] }> {
   const { maxTokens } = readBundleInfo(bundleDir);
   const keys = new Set(readValidationSet(bundleDir).ids.map((ids) => ids.join(',')));
   const encoded = await ev.tokenizer.encodeBatch(reviews);
   const held = reviews.filter((_, i) => keys.has(Array.from(encoded[i].ids.subarray(0, maxTokens)).join(',')));
-  const risks: number[] = [];
-  for (let s = 0; s < held.length; s += 64) risks.push(...(await ev.risk(held.slice(s, s + 64))));
-  return { heldOut: held.length, risky: held.filter((_, i) => risks[i] >= ev.highBand) };
+  const risky: string[] = [];
+  for (let s = 0; s < held.length && (limit === 0 || risky.length < limit); s += 64) {
+    const chunk = held.slice(s, s + 64);
+    const risks = await ev.risk(chunk);
+    risky.push(...chunk.filter((_, i) => risks[i] >= ev.highBand));
+  }
+  return { heldOut: held.length, risky: limit > 0 ? risky.slice(0, limit) : risky };
 }
