@@ -101,7 +101,7 @@ export async function heldOutRiskyReviews(
   reviews: readonly string[],
   /** Stop once this many risky reviews are found (0: all). */
   limit = 0,
-): Promise<{ heldOut: number; risky: string[] }> {
+): Promise<{ heldOut: string[]; risky: string[] }> {
   const { maxTokens } = readBundleInfo(bundleDir);
   const keys = new Set(readValidationSet(bundleDir).ids.map((ids) => ids.join(',')));
   const encoded = await ev.tokenizer.encodeBatch(reviews);
@@ -112,5 +112,5 @@ export async function heldOutRiskyReviews(
     const risks = await ev.risk(chunk);
     risky.push(...chunk.filter((_, i) => risks[i] >= ev.highBand));
   }
-  return { heldOut: held.length, risky: limit > 0 ? risky.slice(0, limit) : risky };
+  return { heldOut: held, risky: limit > 0 ? risky.slice(0, limit) : risky };
 }

@@ -34,6 +34,7 @@ describe('decomposed phrase drivers on real reviews', () => {
     };
     const report = await deletionFaithfulness({ texts, methods: [decomposed, last], risk: (t) => ev.risk(t) });
     const m = report.methods.decomposed;
+    console.log(JSON.stringify({ decomposed: m.rate, rankedLast: report.methods.last.rate, evaluated: m.evaluated }));
     expect(m.evaluated).toBeGreaterThan(80);
     expect(m.rate).toBeGreaterThanOrEqual(0.75);
     expect(m.meanDropTop).toBeGreaterThan(m.meanDropRandom);
