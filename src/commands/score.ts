@@ -1,8 +1,10 @@
 // `churnscope score`: batch-scores a CSV/JSONL file into a scored copy, with a progress bar, Ctrl-C safety and --resume.
+import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { readBundleInfo } from '../bundle';
+import { BUNDLE_FILES, readBundleInfo } from '../bundle';
 import { loadConfig, commandLogLevel } from '../config';
 import { createEngine } from '../engine';
+import { openPhraseDrivers } from '../explain';
 import { scoreFile, type ScoreProgress } from '../jobs';
 import { createLogger } from '../logging';
 import { RiskCalibrator } from '../score';
@@ -24,6 +26,8 @@ export async function scoreCommand(flags: ScoreFlags): Promise<void> {
   const logger = createLogger({ level: commandLogLevel(process.env) });
   const info = readBundleInfo(config.modelDir);
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
+  const fp32ModelFile = path.join(config.modelDir, BUNDLE_FILES.model);
+  const drivers = flags.phrases ? await openPhraseDrivers({ engine, fp32ModelFile, logger }) : undefined;
   const abort = new AbortController();
   // First Ctrl-C finishes the chunks in flight and exits cleanly; a second one is the user insisting.
   const onSigint = () => {
@@ -62,6 +66,7 @@ export async function scoreCommand(flags: ScoreFlags): Promise<void> {
       calibrator: new RiskCalibrator(info),
       resume: flags.resume,
       phrases: flags.phrases,
+      drivers,
       signal: abort.signal,
       onProgress,
     });
