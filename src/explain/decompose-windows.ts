@@ -56,31 +56,55 @@ export function decomposeWindows(
   const dim = ts.dim;
   const logitsWithout = Array.from({ length: unitCount }, () => Float64Array.from(ts.windows, (w) => w.logit));
   const sum = new Float64Array(dim);
-  const pooled = new Float32Array(dim);
+  const part = new Float64Array(dim);
   let check = 0;
   ts.windows.forEach((w, wi) => {
     const n = w.ids.length;
-    sum.fill(0);
-    for (let t = 0; t < n; t++) for (let d = 0; d < dim; d++) sum[d] += w.states[t * dim + d];
-    for (let d = 0; d < dim; d++) pooled[d] = sum[d] / Math.max(n, 1);
-    const full = tail.logit(pooled, w.ids);
-    check = Math.max(check, Math.abs(full - w.logit));
-    const members = new Map<number, number[]>();
-    for (let t = 0; t < n; t++) {
-      const u = unitOf[w.start + t] ?? -1;
-      if (u >= 0) (members.get(u) ?? members.set(u, []).get(u)!).push(t);
-    }
-    for (const [u, tokens] of members) {
-      const gone = new Set(tokens);
-      const kept = n - tokens.length;
-      for (let d = 0; d < dim; d++) {
-        let s = sum[d];
-        for (const t of tokens) s -= w.states[t * dim + d];
-        pooled[d] = s / Math.max(kept, 1);
-      }
-      const ids = w.ids.filter((_, t) => !gone.has(t));
-      logitsWithout[u][wi] = w.logit + (tail.logit(pooled, ids) - full);
-    }
+    const runs = [...unitRuns(unitOf, w.start, n)];
+    // Row 0: the full window (the self-check); row 1 + i: the window without runs[i]'s unit.
+    const pooled = new Float32Array((1 + runs.length) * dim);
+    const ids: ArrayLike<number>[] = [w.ids];
+    sumRows(w.states, 0, n, dim, sum);
+    scaleInto(sum, 1 / Math.max(n, 1), pooled, 0);
+    runs.forEach(([, [from, to]], i) => {
+      // Units are contiguous in the text, so a unit's tokens in a window are one run [from, to).
+      sumRows(w.states, from, to, dim, part);
+      for (let d = 0; d < dim; d++) part[d] = sum[d] - part[d];
+      scaleInto(part, 1 / Math.max(n - (to - from), 1), pooled, (1 + i) * dim);
+      const kept = new Int32Array(n - (to - from));
+      kept.set(w.ids.subarray(0, from));
+      kept.set(w.ids.subarray(to), from);
+      ids.push(kept);
+    });
+    const logits = tail.logits(pooled, ids);
+    check = Math.max(check, Math.abs(logits[0] - w.logit));
+    runs.forEach(([u], i) => (logitsWithout[u][wi] = w.logit + (logits[1 + i] - logits[0])));
   });
   return { check, logitsWithout };
+}
+
+/** out = Σ rows [from, to) of a row-major [*, dim] matrix. */
+function sumRows(states: Float32Array, from: number, to: number, dim: number, out: Float64Array): void {
+  out.fill(0);
+  for (let t = from; t < to; t++) {
+    const row = t * dim;
+    for (let d = 0; d < dim; d++) out[d] += states[row + d];
+  }
+}
+
+function scaleInto(x: Float64Array, k: number, out: Float32Array, at: number): void {
+  for (let d = 0; d < x.length; d++) out[at + d] = x[d] * k;
+}
+
+/** Each unit's token run inside a window, window-relative; a unit whose tokens are not one run keeps its outer run. */
+function unitRuns(unitOf: Int32Array, start: number, n: number): Map<number, [number, number]> {
+  const runs = new Map<number, [number, number]>();
+  for (let t = 0; t < n; t++) {
+    const u = unitOf[start + t] ?? -1;
+    if (u < 0) continue;
+    const run = runs.get(u);
+    if (run) run[1] = t + 1;
+    else runs.set(u, [t, t + 1]);
+  }
+  return runs;
 }

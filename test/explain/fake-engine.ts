@@ -28,7 +28,10 @@ export const wordTokenizer: EngineTokenizer = {
 };
 
 /** The fake model's tail over its one-wide token states (see FakeTextModel). */
-export const FAKE_TAIL: DriverTail = { dim: 1, logit: (pooled) => fakeTailLogit(pooled[0]) };
+export const FAKE_TAIL: DriverTail = {
+  dim: 1,
+  logits: (pooled, ids) => Float64Array.from(ids, (_, r) => fakeTailLogit(pooled[r])),
+};
 
 export function fakeEngine(opts: { tokenStates?: boolean; config?: Partial<EngineConfig> } = {}) {
   const model = new FakeTextModel({ riskyIds: RISKY_IDS, tokenStates: opts.tokenStates });

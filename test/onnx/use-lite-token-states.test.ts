@@ -31,7 +31,7 @@ async function tailError(file: string, tail: DriverTail, rows: number[][]): Prom
       const pooled = new Float32Array(ts.dim);
       for (let t = 0; t < ids.length; t++)
         for (let d = 0; d < ts.dim; d++) pooled[d] += ts.data[(b * ts.sequence + t) * ts.dim + d] / ids.length;
-      worst = Math.max(worst, Math.abs(tail.logit(pooled, ids) - out.logits[b]));
+      worst = Math.max(worst, Math.abs(tail.logits(pooled, [ids])[0] - out.logits[b]));
     });
     // Plain scoring does not fetch them.
     expect((await session.run([Int32Array.from(rows[0])])).tokenStates).toBeUndefined();
