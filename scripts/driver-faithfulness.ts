@@ -14,7 +14,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
   },
 });
-const bundle = values.bundle!;
+const bundle = values.bundle;
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const started = performance.now();
 const ev = await openDriverEval(bundle, logger);

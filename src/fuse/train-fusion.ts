@@ -1,7 +1,5 @@
 // Fusion training pipeline: customers + scored texts → aggregates → FusionModel on a stratified split, held-out ROC-AUC per signal, fusion.json.
 import { writeFileAtomicSync } from '../io';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { EngineConfig } from '../config';
 import { DataFileError, ValidationError } from '../errors';
 import type { Logger } from '../logging';
@@ -118,7 +116,7 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
   const n = customers.ids.length;
   logger.info({ customers: n }, 'fusion: customers read');
 
-  const aggregates: (TextAggregates | null)[] = new Array(n).fill(null);
+  const aggregates = new Array<TextAggregates | null>(n).fill(null);
   let textReport: FusionReport['texts'] = null;
   let textModel: string | undefined;
   if (opts.textsFile) {

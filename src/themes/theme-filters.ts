@@ -46,7 +46,7 @@ export type ThemeProbeRequest = z.infer<typeof themeProbeSchema>;
 
 /** Filters minus undefined fields, so equal filter sets have equal cache keys. */
 export function normalizeFilters(f: ThemeFilters): ThemeFilters {
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ThemeFilters;
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
 }
 
 /** `to` as an exclusive bound: the day after a date, the next millisecond after a timestamp. */

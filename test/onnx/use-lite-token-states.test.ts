@@ -8,7 +8,7 @@ import { OnnxSession } from '../../src/engine';
 import { readUseLiteTail, type DriverTail } from '../../src/explain';
 import { silentLogger } from '../../src/logging';
 import { readUseLiteCheckpoint } from '../../training/encoders/use-lite/checkpoint';
-import type { UseLiteParams } from '../../training/encoders/use-lite/params';
+import type { UseLiteParams } from '../../onnx/params/use-lite-params';
 import { referenceReviewIds } from '../helpers/use-reference-tokens';
 import { TEST_HEAD, TEST_HYBRID_HEAD } from './helpers/exported-model';
 
