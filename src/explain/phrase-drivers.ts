@@ -8,7 +8,8 @@ import { explainText } from './explain-text';
 
 /**
  * |tail recomputed in fp32 − model logit| accepted per window. The int8 file quantizes the tail's two matmuls (dynamic
- * uint8 activations), so its logit is not the fp32 tail's; see docs/drivers.md for the measurement behind the value.
+ * uint8 activations), so its logit is not the fp32 tail's. Measured by `npm run eval:drivers` on the default bundle's
+ * 798 held-out reviews: max 0.033, p99 0.019, median 0.004; 0.05 leaves room above the worst case seen.
  */
 export const DECOMPOSED_LOGIT_TOLERANCE = 0.05;
 
