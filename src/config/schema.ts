@@ -16,8 +16,19 @@ export const engineConfigSchema = z.object({
    * provider when the bundle has it, fp32 on CUDA and for bundles without an int8 file).
    */
   precision: precisionSchema.default('auto'),
-  /** ORT intra-op threads; 0 lets ORT use every core. */
+  /** ORT intra-op threads per session (each worker has one session); 0 lets ORT use every core. */
   threads: z.number().int().min(0).max(256).default(0),
+  /**
+   * Worker threads that run the model, each with its own ONNX session, so inference never blocks the event loop;
+   * 0 runs the session on the main thread (CLI batch work that has no HTTP to keep responsive can use it).
+   * Default 1: on 2 cores one worker whose session uses both cores measured fastest (docs/architecture.md).
+   */
+  workers: z.number().int().min(0).max(64).default(1),
+  /**
+   * Whether idle intra-op threads busy-wait for the next op (ORT's allow_spinning). Absent: off with workers (a
+   * spinning pool steals the core the event loop needs between batches), ORT's default (on) in-thread.
+   */
+  spinning: z.boolean().optional(),
   /** Most texts (windows) run through the model in one call. */
   maxBatch: z.number().int().min(1).max(1024).default(32),
   /** Most texts (windows) in one model call of batch-job work, which yields to online requests between calls. */

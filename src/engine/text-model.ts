@@ -1,7 +1,12 @@
-// The seam between the engine and whatever runs the network: ONNX Runtime in production, a fake in fast tests.
-import type { ModelOutputs } from './onnx-session';
+// The seam between the engine and whatever runs the network: ONNX Runtime in this thread or a worker, a fake in fast tests.
 
-export type { ModelOutputs };
+export interface ModelOutputs {
+  /** Row-major [batch, dim]. */
+  embedding: Float32Array;
+  embeddingDim: number;
+  logits: Float32Array;
+  probability: Float32Array;
+}
 
 export interface TextModel {
   /** Which execution provider (or fake) runs the model, for logs and /metrics. */
