@@ -5,6 +5,16 @@ import * as ort from 'onnxruntime-node';
 
 /** @type {ort.InferenceSession | undefined} */
 let session;
+/** Set by the test hook: how the worker dies at its next run. */
+let crashAtRun;
+
+function crash(how) {
+  if (how === 'exit') process.exit(70);
+  // Thrown outside the message handler's catch, as an uncaught exception in a worker would be.
+  setImmediate(() => {
+    throw new Error('onnx worker crash requested by a test');
+  });
+}
 
 /** A fresh buffer holding exactly the tensor's data, so it can be transferred (ORT's own buffers may not be). */
 function own(data) {
@@ -31,6 +41,7 @@ async function handle(msg) {
       return;
     }
     case 'run': {
+      if (crashAtRun) return crash(crashAtRun);
       if (!session) throw new Error('no session is open in this worker');
       const shape = [msg.batch, msg.seq];
       const out = await session.run({
@@ -53,11 +64,8 @@ async function handle(msg) {
       parentPort.postMessage({ type: 'disposed', id: msg.id });
       return;
     case 'crash':
-      if (msg.how === 'exit') process.exit(70);
-      // Thrown outside the handler's try, as an uncaught exception in a worker would be.
-      setImmediate(() => {
-        throw new Error('onnx worker crash requested by a test');
-      });
+      if (msg.when === 'next-run') crashAtRun = msg.how;
+      else crash(msg.how);
       return;
     default:
       throw new Error(`unknown request type ${String(msg.type)}`);

@@ -45,5 +45,10 @@ export function packBatch(sequences: readonly Int32Array[]): PackedBatch {
 
 /** The outputs of a batch of nothing: no model call is made for it. */
 export function emptyOutputs(embeddingDim: number): ModelOutputs {
-  return { embedding: new Float32Array(0), embeddingDim, logits: new Float32Array(0), probability: new Float32Array(0) };
+  return {
+    embedding: new Float32Array(0),
+    embeddingDim,
+    logits: new Float32Array(0),
+    probability: new Float32Array(0),
+  };
 }

@@ -7,8 +7,13 @@ export type WorkerRequest =
   /** ids and mask: int64 [batch, seq], right-padded; their buffers are transferred, not copied. */
   | { type: 'run'; id: number; batch: number; seq: number; ids: ArrayBuffer; mask: ArrayBuffer }
   | { type: 'dispose'; id: number }
-  /** Test hook: the worker dies as a native crash or a bug would, to exercise restart and in-flight rejection. */
-  | { type: 'crash'; id: number; how: 'exit' | 'throw' };
+  /**
+   * Test hook: the worker dies as a native crash or a bug would, to exercise restart and in-flight rejection; at once,
+   * or at its next run (so a test can have a real request in flight when it dies). No reply.
+   */
+  | { type: 'crash'; id: number; how: CrashKind; when: 'now' | 'next-run' };
+
+export type CrashKind = 'exit' | 'throw';
 
 export interface RunOutputs {
   /** Float32 [batch, dim], [batch], [batch]; transferred back. */

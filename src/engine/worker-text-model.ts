@@ -6,7 +6,7 @@ import { OnnxWorkerThread } from './onnx-worker-thread';
 import { emptyOutputs, packBatch } from './pack-batch';
 import { checkSignature, openWithFallback, sessionSettings, type FallbackOptions } from './session-setup';
 import type { ModelOutputs, TextModel } from './text-model';
-import type { WorkerReply } from './worker-protocol';
+import type { CrashKind, WorkerReply } from './worker-protocol';
 
 export interface WorkerTextModelOptions extends FallbackOptions {
   /** Worker threads, each with its own session (at least 1). */
@@ -54,7 +54,11 @@ export class WorkerTextModel implements TextModel {
     const thread: OnnxWorkerThread = new OnnxWorkerThread((code, err) => model?.onExit(slot, thread, code, err));
     try {
       const opened = await openWithFallback(opts, async (file, providers) => {
-        const reply = await thread.request({ type: 'open', modelPath: file, settings: sessionSettings(opts, providers) });
+        const reply = await thread.request({
+          type: 'open',
+          modelPath: file,
+          settings: sessionSettings(opts, providers),
+        });
         return expect(reply, 'opened').signature;
       });
       const dim = checkSignature(opened.session, opened.modelPath);
@@ -95,10 +99,13 @@ export class WorkerTextModel implements TextModel {
     };
   }
 
-  /** Test hook: makes worker `index` die (process.exit or an uncaught throw), as a native crash would. */
-  async simulateCrash(how: 'exit' | 'throw', index = 0): Promise<void> {
-    const thread = await this.acquire(this.slots[index]);
-    void thread.request({ type: 'crash', how }).catch(() => undefined);
+  /**
+   * Test hook: makes worker `index` die (process.exit or an uncaught throw), as a native crash would: now, or when it
+   * receives its next batch.
+   */
+  async simulateCrash(how: CrashKind, opts: { when?: 'now' | 'next-run'; index?: number } = {}): Promise<void> {
+    const thread = await this.acquire(this.slots[opts.index ?? 0]);
+    void thread.request({ type: 'crash', how, when: opts.when ?? 'now' }).catch(() => undefined);
   }
 
   async dispose(): Promise<void> {

@@ -80,3 +80,19 @@ describe('engine.precision', () => {
     );
   });
 });
+
+describe('engine.workers and engine.spinning', () => {
+  it('defaults to one worker with spinning left to openTextModel; env and flag set them', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.engine.workers).toBe(1);
+    expect(c.engine.spinning).toBeUndefined();
+    const set = loadConfig({ env: { CHURNSCOPE_WORKERS: '2', CHURNSCOPE_SPINNING: 'on' }, flags: { workers: 0 } });
+    expect(set.engine).toMatchObject({ workers: 0, spinning: true });
+  });
+
+  it('refuses a negative or fractional worker count, naming the field', () => {
+    expect(() => loadConfig({ env: { CHURNSCOPE_WORKERS: '-1' } })).toThrow(/engine\.workers/);
+    expect(() => parseConfig({ modelDir: 'm', engine: { workers: 1.5 } })).toThrow(/engine\.workers/);
+    expect(() => loadConfig({ env: { CHURNSCOPE_SPINNING: 'maybe' } })).toThrow(/CHURNSCOPE_SPINNING/);
+  });
+});
