@@ -14,6 +14,8 @@ import { writeTinyBundle } from '../test/helpers/tiny-bundle';
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 1_000_000);
 const CEILING_SAMPLE = Number(process.env.BENCH_CEILING_SAMPLE ?? 3_000);
+/** Rows of the int8-vs-fp32 comparison: both precisions score the same dump, one after the other, twice. */
+const PRECISION_ROWS = Number(process.env.BENCH_PRECISION_ROWS ?? 5_000);
 const MODEL_DIR = path.resolve('models/default');
 const REVIEWS = path.resolve('fixtures/data/fine_foods_train.csv');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-batch-'));
@@ -40,6 +42,7 @@ async function writeDump(file: string, n: number, reviews: string[]): Promise<vo
 async function scoreCli(opts: {
   input: string;
   model: string;
+  precision?: 'fp32' | 'int8';
 }): Promise<{ seconds: number; rowsPerSecond: number; peakRssMb: number; summary: Record<string, unknown> }> {
   const output = path.join(work, `scored-${path.basename(opts.input)}`);
   const t0 = performance.now();
@@ -58,6 +61,7 @@ async function scoreCli(opts: {
       'id',
       '--model',
       opts.model,
+      ...(opts.precision ? ['--precision', opts.precision] : []),
     ],
     {
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -103,6 +107,27 @@ async function engineCeiling(texts: string[]): Promise<number> {
   }
 }
 
+/** int8 vs fp32 through the same CLI on the same dump, interleaved (fp32, int8, int8, fp32) so drift in load cancels. */
+async function precisionRun(reviews: string[]) {
+  const dump = path.join(work, `dump-precision-${PRECISION_ROWS}.csv`);
+  await writeDump(dump, PRECISION_ROWS, reviews);
+  const runs = { fp32: [] as number[], int8: [] as number[] };
+  for (const precision of ['fp32', 'int8', 'int8', 'fp32'] as const) {
+    log(`churnscope score --precision ${precision} on ${PRECISION_ROWS} rows`);
+    runs[precision].push((await scoreCli({ input: dump, model: MODEL_DIR, precision })).rowsPerSecond);
+  }
+  const mean = (xs: number[]) => r1(xs.reduce((a, b) => a + b, 0) / xs.length);
+  const ratio = Math.round((mean(runs.int8) / mean(runs.fp32)) * 100) / 100;
+  return {
+    rows: PRECISION_ROWS,
+    fp32: { rowsPerSecond: mean(runs.fp32), runs: runs.fp32 },
+    int8: { rowsPerSecond: mean(runs.int8), runs: runs.int8 },
+    ratio,
+    target: 1.8,
+    met: ratio >= 1.8,
+  };
+}
+
 async function main(): Promise<void> {
   const reviews = (parse(fs.readFileSync(REVIEWS), { columns: true }) as { review: string }[]).map((r) => r.review);
   const dump = path.join(work, `dump-${ROWS}.csv`);
@@ -111,6 +136,7 @@ async function main(): Promise<void> {
   const rng = seedrandom('ceiling');
   const sample = Array.from({ length: CEILING_SAMPLE }, () => dumpTexts[Math.floor(rng() * dumpTexts.length)]);
 
+  const precision = await precisionRun(reviews);
   log(`engine ceiling on ${CEILING_SAMPLE} texts drawn from the dump`);
   const ceilingBefore = await engineCeiling(sample);
   log(`churnscope score on ${ROWS} rows with the default model`);
@@ -131,9 +157,10 @@ async function main(): Promise<void> {
   const report = {
     bench: 'batch',
     machine: { cpus: os.cpus().length, node: process.version },
+    precision,
     throughput: {
       rows: ROWS,
-      model: 'models/default',
+      model: 'models/default (precision auto)',
       endToEnd: {
         seconds: real.seconds,
         rowsPerSecond: real.rowsPerSecond,

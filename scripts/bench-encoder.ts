@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { engineDefaults } from '../src/config';
-import { createEngine } from '../src/engine';
+import { BUNDLE_FILES } from '../src/bundle';
+import { createEngine, modelFileProbabilities } from '../src/engine';
 import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { TextTokenizer } from '../src/tokenize';
@@ -70,6 +71,43 @@ const naive = await timed(async () => {
 await engine.dispose();
 await hf.dispose();
 
+// (b2) int8 vs fp32, same texts: through the engine, and raw ORT one sequence per call with 2 intra-op threads.
+async function precisionSection() {
+  if (!fs.existsSync(path.join(dir, BUNDLE_FILES.quantizedModel)))
+    return { skipped: `no ${BUNDLE_FILES.quantizedModel}` };
+  const ids = tokOurs.value.map((t) => t.ids);
+  const enginePass = async (precision: 'fp32' | 'int8') => {
+    const e = await createEngine({ bundleDir: dir, config: engineDefaults({ providers: ['cpu'], precision }), logger });
+    await e.score(texts.slice(0, 64));
+    const t = await timed(async () => {
+      for (let s = 0; s < texts.length; s += 256) await e.score(texts.slice(s, s + 256));
+    });
+    await e.dispose();
+    return texts.length / t.seconds;
+  };
+  const rawPass = async (file: string) => {
+    const modelPath = path.join(dir, file);
+    await modelFileProbabilities(ids.slice(0, 32), { modelPath, threads: 2, logger, batchSize: 1 });
+    const t = await timed(() => modelFileProbabilities(ids, { modelPath, threads: 2, logger, batchSize: 1 }));
+    return ids.length / t.seconds;
+  };
+  // Interleaved fp32, int8, int8, fp32 so a change in machine load falls on both sides.
+  const e = { fp32: [await enginePass('fp32')], int8: [await enginePass('int8')] };
+  e.int8.push(await enginePass('int8'));
+  e.fp32.push(await enginePass('fp32'));
+  const r = { fp32: [await rawPass(BUNDLE_FILES.model)], int8: [await rawPass(BUNDLE_FILES.quantizedModel)] };
+  r.int8.push(await rawPass(BUNDLE_FILES.quantizedModel));
+  r.fp32.push(await rawPass(BUNDLE_FILES.model));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const side = (xs: { fp32: number[]; int8: number[] }) => ({
+    fp32: { textsPerSecond: mean(xs.fp32) },
+    int8: { textsPerSecond: mean(xs.int8) },
+    ratio: mean(xs.int8) / mean(xs.fp32),
+  });
+  return { engine: side(e), rawOrtOneSequencePerCall: { ...side(r), intraOpThreads: 2 }, target: 1.8 };
+}
+const precision = await precisionSection();
+
 // (c) TF.js inference of the trainable port on the best available backend (slow on CPU: a subset).
 const backend = await selectBackend({ logger });
 const encoder = UseLiteEncoder.fromParams(await readUseLiteCheckpoint());
@@ -116,6 +154,7 @@ process.stdout.write(
         target: 3,
         met: engineRatio >= 3,
       },
+      precision,
       tfjs: { backend: backend.name, texts: sub.length, textsPerSecond: sub.length / tfRun.seconds },
     },
     null,

@@ -11,6 +11,7 @@ import { scoreCommand } from './commands/score';
 import { themesCommand } from './commands/themes';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys';
 import { retentionCommand } from './commands/retention';
+import { quantizeCommand } from './commands/quantize';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -151,6 +152,7 @@ addLabelledDataOptions(
   .option('--cache-dir <dir>', 'where frozen embeddings and the base encoder are cached')
   .option('--resume', 'continue an interrupted run from its last epoch checkpoint')
   .option('--overwrite', 'replace an existing output directory')
+  .option('--no-quantize', 'do not write the int8 model (onnx/model_quantized.onnx) beside the fp32 one')
   .action(trainCommand);
 
 addLabelledDataOptions(
@@ -203,6 +205,20 @@ program
   .option('--segment <name>', 'only texts of customers in this segment')
   .option('--out <file>', 'where to write the themes as JSON', 'themes.json')
   .action((flags) => themesCommand(flags));
+
+program
+  .command('quantize')
+  .description("write onnx/model_quantized.onnx (int8) beside a bundle's fp32 model, if it passes the quality gate")
+  .requiredOption('--model <dir>', 'model bundle directory')
+  .option('--out <dir>', 'write a new bundle here instead of adding the file to --model (must not exist)')
+  .option('--overwrite', 'rewrite an existing onnx/model_quantized.onnx in --model')
+  .option(
+    '--max-auc-loss <x>',
+    'largest validation ROC-AUC the int8 model may lose against fp32 (default 0.005)',
+    num('--max-auc-loss'),
+  )
+  .option('--threads <n>', 'ONNX Runtime intra-op threads for the check, 0 = all cores', int('--threads'))
+  .action(quantizeCommand);
 
 program
   .command('train-fusion')

@@ -140,6 +140,12 @@ export class DataFileError extends ChurnscopeError {
   readonly status = 400;
 }
 
+/** A produced artefact (e.g. an int8 model) does worse than its gate allows; the message carries the figures. */
+export class QualityGateError extends ChurnscopeError {
+  readonly code = 'quality_gate_failed';
+  readonly status = 422;
+}
+
 export function isChurnscopeError(e: unknown): e is ChurnscopeError {
   return e instanceof ChurnscopeError;
 }

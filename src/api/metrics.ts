@@ -29,7 +29,7 @@ export class ServiceMetrics {
 
   constructor(opts: ServiceMetricsOptions) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'churnscope_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'churnscope_' });
     this.requests = new Counter({
       name: 'churnscope_http_requests_total',
       help: 'HTTP requests by route and status',

@@ -10,6 +10,8 @@ export const BUNDLE_FILES = {
   modelCard: 'model-card.json',
   modelCardHtml: 'model-card.html',
   fusion: 'fusion.json',
+  /** The validation split as token windows and labels: what `churnscope quantize` checks int8 against fp32 on. */
+  validationSet: 'validation-set.json',
 } as const;
 
 export type BundleFile = keyof typeof BUNDLE_FILES;

@@ -1,3 +1,10 @@
 // Model bundle contract: what a served model directory holds and how its metadata is read.
 export { readBundleInfo, readTokenLimit, bundleInfoSchema, BUNDLE_CONFIG_FILE, type BundleInfo } from './bundle-info';
 export { BUNDLE_FILES, type BundleFile } from './bundle-layout';
+export {
+  readValidationSet,
+  writeValidationSet,
+  hasValidationSet,
+  validationSetPath,
+  type ValidationSet,
+} from './validation-set';

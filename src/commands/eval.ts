@@ -1,6 +1,6 @@
 // `churnscope eval`: scores a labelled file with a bundle and prints its metrics (calibrated, per source) as JSON.
 import { readBundleInfo } from '../bundle';
-import { loadConfig } from '../config';
+import { loadConfig, commandLogLevel } from '../config';
 import { createEngine } from '../engine';
 import { readLabelledTexts } from '../ingest';
 import { createLogger } from '../logging';
@@ -16,7 +16,7 @@ export interface EvalFlags extends LabelledDataFlags {
 
 export async function evalCommand(flags: EvalFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ level: commandLogLevel(process.env) });
   const info = readBundleInfo(config.modelDir);
   const data = await readLabelledTexts({ ...labelledDataSpec(flags), minRows: 2 });
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });

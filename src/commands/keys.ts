@@ -1,6 +1,6 @@
 // `churnscope keys create|list|revoke`: API keys in the service's database; a new key is printed once, never stored.
 import { apiKeyIdOf, createApiKey, parseScopes } from '../auth';
-import { loadConfig } from '../config';
+import { loadConfig, commandLogLevel } from '../config';
 import { ValidationError } from '../errors';
 import { createLogger } from '../logging';
 import { SqliteStore, type ApiKeyRecord } from '../store';
@@ -76,7 +76,7 @@ export async function keysRevokeCommand(idOrKey: string, flags: KeysFlags, io: K
 
 async function withStore(flags: KeysFlags, fn: (store: SqliteStore) => Promise<void>): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { db: flags.db } });
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ level: commandLogLevel(process.env) });
   const store = await SqliteStore.create({ path: config.dbPath, logger });
   try {
     await fn(store);

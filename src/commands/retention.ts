@@ -1,5 +1,5 @@
 // `churnscope retention`: deletes texts older than N days (with their scores) from the database once, and prints what it did.
-import { loadConfig } from '../config';
+import { loadConfig, commandLogLevel } from '../config';
 import { ConfigError } from '../errors';
 import { createLogger, type Logger } from '../logging';
 import { retentionCutoff } from '../privacy';
@@ -28,7 +28,7 @@ export async function retentionCommand(
       field: 'days',
     });
   }
-  const logger = io.logger ?? createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const logger = io.logger ?? createLogger({ level: commandLogLevel(process.env) });
   const store = await SqliteStore.create({ path: config.dbPath, logger });
   try {
     const cutoff = retentionCutoff((io.clock ?? (() => new Date()))(), days);

@@ -1,7 +1,7 @@
 // `churnscope score`: batch-scores a CSV/JSONL file into a scored copy, with a progress bar, Ctrl-C safety and --resume.
 import cliProgress from 'cli-progress';
 import { readBundleInfo } from '../bundle';
-import { loadConfig } from '../config';
+import { loadConfig, commandLogLevel } from '../config';
 import { createEngine } from '../engine';
 import { scoreFile, type ScoreProgress } from '../jobs';
 import { createLogger } from '../logging';
@@ -21,7 +21,7 @@ export interface ScoreFlags {
 
 export async function scoreCommand(flags: ScoreFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ level: commandLogLevel(process.env) });
   const info = readBundleInfo(config.modelDir);
   const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
   const abort = new AbortController();

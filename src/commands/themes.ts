@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { readBundleInfo } from '../bundle';
-import { loadConfig } from '../config';
+import { loadConfig, commandLogLevel } from '../config';
 import { createEngine } from '../engine';
 import { ConfigError } from '../errors';
 import { createLogger, type Logger } from '../logging';
@@ -43,7 +43,7 @@ export async function themesCommand(
     segment: flags.segment,
   });
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = io.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = io.logger ?? createLogger({ level: commandLogLevel(process.env) });
   const calibrator = new RiskCalibrator(readBundleInfo(config.modelDir));
   // A file is embedded into a throw-away in-memory database, so both inputs go through the same engine.
   const store = await SqliteStore.create({ path: flags.db ?? ':memory:', logger });

@@ -1,4 +1,5 @@
 // `churnscope train`: flags → validated options → the training pipeline, with a live progress bar on stderr.
+import { commandLogLevel } from '../config';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
@@ -25,6 +26,8 @@ export interface TrainFlags extends LabelledDataFlags {
   imbalance: string;
   resume?: boolean;
   overwrite?: boolean;
+  /** commander's `--no-quantize`: false when given. */
+  quantize?: boolean;
   cacheDir?: string;
   bandPrecision?: string;
 }
@@ -53,6 +56,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     out: flags.out,
     overwrite: flags.overwrite ?? false,
     resume: flags.resume ?? false,
+    quantize: flags.quantize ?? true,
     mode: flags.mode,
     encoder: flags.encoder,
     pooling: flags.pooling,
@@ -85,7 +89,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const agentTurns = z.enum(['drop', 'keep']).safeParse(flags.agentTurns);
   if (!agentTurns.success) throw new ValidationError('--agent-turns must be drop or keep', { field: 'agent-turns' });
 
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ level: commandLogLevel(process.env) });
   const bar = new cliProgress.SingleBar(
     {
       format: '{phase} epoch {epoch} |{bar}| {value}/{total} steps · loss {loss} · {rate} ex/s · ETA {eta_formatted}',
@@ -125,6 +129,6 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     },
   }).finally(() => bar.stop());
   process.stdout.write(
-    `${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity }, null, 2)}\n`,
+    `${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity, int8: card.precisions ? { rocAuc: card.precisions.int8.rocAuc, rocAucLoss: card.precisions.rocAucLoss } : null }, null, 2)}\n`,
   );
 }

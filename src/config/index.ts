@@ -9,3 +9,5 @@ export {
 } from './load-config';
 export { PRECISIONS } from './schema';
 export type { Config, EngineConfig, ServerConfig, JobsConfig, ExecutionProvider, PrecisionSetting } from './schema';
+export { commandLogLevel } from './command-log-level';
+export { LOG_LEVELS, type LogLevel } from './schema';

@@ -1,6 +1,12 @@
 // The one typed configuration of churnscope: a zod schema, defaults included, validated once at start-up.
 import { z } from 'zod';
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const logLevelSchema = z.enum(LOG_LEVELS, {
+  error: (iss) => `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(iss.input)}`,
+});
+export type LogLevel = z.infer<typeof logLevelSchema>;
+
 export const executionProviderSchema = z.enum(['cuda', 'cpu']);
 
 export const PRECISIONS = ['auto', 'fp32', 'int8'] as const;
@@ -151,7 +157,7 @@ export const configSchema = z.object({
   fusionPath: z.string().min(1).optional(),
   /** Retention playbook (JSON); default: config/default-playbook.json. */
   playbookPath: z.string().min(1).optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logLevel: logLevelSchema.default('info'),
   engine: engineConfigSchema.prefault({}),
   server: serverConfigSchema.prefault({}),
   jobs: jobsConfigSchema.prefault({}),

@@ -1,4 +1,5 @@
 // Fusion training pipeline: customers + scored texts → aggregates → FusionModel on a stratified split, held-out ROC-AUC per signal, fusion.json.
+import { writeFileAtomicSync } from '../io';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineConfig } from '../config';
@@ -102,19 +103,6 @@ async function scoreFileTexts(texts: CustomerTexts, score: ScoreTexts): Promise<
   return texts.texts.map((t) => byText.get(t.text)!);
 }
 
-function writeAtomically(file: string, body: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, body);
-    // A reader (a serving process reloading the model) sees the old file or the new one, never half of one.
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
 export async function trainFusion(opts: TrainFusionOptions): Promise<FusionReport> {
   const started = performance.now();
   const seed = opts.seed ?? 0;
@@ -202,7 +190,7 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
   });
   const wrote = held.filter((h) => h.text !== null);
   const labelsOf = (hs: typeof held) => hs.map((h) => h.label);
-  writeAtomically(opts.out, `${JSON.stringify(model)}\n`);
+  writeFileAtomicSync(opts.out, `${JSON.stringify(model)}\n`);
   return {
     out: opts.out,
     seed,

@@ -1,5 +1,5 @@
 // Counts a file's records (good and bad) with the same reader the job uses, so "rows total" means what "rows done" counts.
-import { readRows } from './read-rows';
+import { readRows } from '../ingest';
 
 export async function countRecords(opts: {
   file: string;

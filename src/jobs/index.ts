@@ -6,7 +6,6 @@ export {
   type ScoreFileSummary,
   type ScoreProgress,
 } from './score-file';
-export { readRows, textProblem, type RowItem } from './read-rows';
 export { errorsPath, progressPath, readProgress, type JobProgress } from './progress-file';
 export type { RiskDistribution } from './risk-summary';
 export type { ScoredRow } from './score-chunk';

@@ -1,4 +1,5 @@
 // The resume sidecar: how far a scoring run got, written atomically so a crash never leaves a torn progress file.
+import { writeJsonAtomicSync } from '../io';
 import fs from 'node:fs';
 import { DataFileError } from '../errors';
 
@@ -30,11 +31,8 @@ export function errorsPath(output: string): string {
 }
 
 export function writeProgress(output: string, progress: JobProgress): void {
-  const file = progressPath(output);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(progress)}\n`);
-  // rename is atomic on one filesystem: readers see the old or the new file, never half of one.
-  fs.renameSync(tmp, file);
+  // A resume trusts this file: fsynced before the rename, so a crash leaves the old progress or the new one.
+  writeJsonAtomicSync(progressPath(output), progress);
 }
 
 export function readProgress(output: string): JobProgress | undefined {

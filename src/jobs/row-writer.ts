@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { DataFileError } from '../errors';
-import { formatOf, type RecordFormat } from '../ingest/read-records';
+import { formatOf, type RecordFormat } from '../ingest';
 
 export type OutputRow = Record<string, unknown>;
 

@@ -2,8 +2,7 @@
 import { isChurnscopeError, OverloadedError } from '../errors';
 import { explainText } from '../explain';
 import { timestampProblem } from '../ingest';
-import type { RowItem } from './read-rows';
-import { textProblem } from './read-rows';
+import { textProblem, type RowItem } from '../ingest';
 import type { OutputRow } from './row-writer';
 import { retryTransient } from './retry-transient';
 import type { ScoreFileOptions } from './score-file';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { InferenceEngine } from '../engine';
 import type { RiskCalibrator } from '../score';
 import { errorsPath, writeProgress, type JobProgress } from './progress-file';
-import { readRows, type RowItem } from './read-rows';
+import { readRows, type RowItem } from '../ingest';
 import { resumePoint } from './resume-point';
 import { RiskSummary, type RiskDistribution } from './risk-summary';
 import type { RetryPolicy } from './retry-transient';

@@ -11,7 +11,7 @@ export interface LoggerOptions {
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const destination = opts.destination ?? fileDestination(2);
-  return pino({ level: opts.level ?? process.env.LOG_LEVEL ?? 'info', base: { svc: 'churnscope' } }, destination);
+  return pino({ level: opts.level ?? 'info', base: { svc: 'churnscope' } }, destination);
 }
 
 /** For tests and callers that do not care: drops everything. */

@@ -93,6 +93,9 @@ describe('service endpoints', () => {
       /churnscope_http_requests_total\{method="POST",route="\/v1\/score",status="200"\} \d+/,
     );
     expect(metrics.text).toMatch(/churnscope_engine_batch_size_bucket/);
+    // Process metrics carry the service prefix once (not churnscope_process_process_…).
+    expect(metrics.text).toMatch(/^churnscope_process_cpu_seconds_total \d/m);
+    expect(metrics.text).not.toMatch(/process_process/);
     expect(metrics.text).toMatch(/churnscope_active_model_info\{version="v1"\} 1/);
     const doc = (await call(app.base, 'GET', '/openapi.json')).json;
     expect(doc.openapi).toBe('3.1.0');

@@ -64,6 +64,17 @@ describe('churnscope CLI', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(bad.risk).toBeGreaterThan(good.risk);
+    // risk is the calibrated value (as in the API), not the raw model output printed beside it.
+    const { calibration } = JSON.parse(fs.readFileSync('models/default/config.json', 'utf8')).churnscope;
+    expect(calibration.method).toBe('platt');
+    for (const line of [bad, good]) {
+      const platt =
+        1 /
+        (1 + Math.exp(-(calibration.a * Math.log(line.rawProbability / (1 - line.rawProbability)) + calibration.b)));
+      expect(line.risk).toBeCloseTo(platt, 3);
+      expect(line.textRisk).toBe(line.risk);
+      expect(['low', 'medium', 'high', 'critical']).toContain(line.band);
+    }
   });
 
   it.each([

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { buildBagOfEmbeddingsModel, writeHfBundle } from '../../onnx';
-import { BUNDLE_FILES } from '../../src/bundle';
+import { BUNDLE_FILES, writeValidationSet } from '../../src/bundle';
+import { TextTokenizer } from '../../src/tokenize';
 
 export const DEFAULT_BUNDLE = path.resolve(import.meta.dirname, '../../models/default');
 
@@ -21,6 +22,8 @@ export async function writeTinyBundle(
      * which file ran (a stand-in for the int8 file until the quantizer writes real ones).
      */
     quantizedBias?: number;
+    /** Also write validation-set.json from these labelled texts (what `churnscope quantize` gates on). */
+    validation?: { text: string; label: 0 | 1 }[];
   } = {},
 ): Promise<string> {
   const tokenizerJson = JSON.parse(fs.readFileSync(path.join(DEFAULT_BUNDLE, 'tokenizer.json'), 'utf8')) as {
@@ -58,6 +61,16 @@ export async function writeTinyBundle(
       bias: opts.quantizedBias,
     });
     fs.writeFileSync(path.join(outDir, BUNDLE_FILES.quantizedModel), int8StandIn);
+  }
+  if (opts.validation) {
+    const tokenizer = await TextTokenizer.create({ tokenizerJson, maxLength: 256 });
+    const ids = (await tokenizer.encodeBatch(opts.validation.map((v) => v.text))).map((t) => t.ids);
+    tokenizer.dispose();
+    writeValidationSet(outDir, {
+      ids,
+      labels: opts.validation.map((v) => v.label),
+      sources: opts.validation.map(() => 'review'),
+    });
   }
   return outDir;
 }

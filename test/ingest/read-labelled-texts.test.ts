@@ -90,7 +90,7 @@ describe('readLabelledTexts', () => {
       {},
       /line 7: column "source" is "email"; valid values: feedback, review, chat, ticket/,
     ],
-    ['broken quoting', `review,score\n"unterminated,other\n`, {}, /cannot read/],
+    ['broken quoting', `review,score\n"unterminated,other\n`, {}, /line 2: malformed CSV/],
   ];
   it.each(failures)('refuses a file with %s, naming the problem', async (_name, content, extra, message) => {
     const p = file(`bad-${Math.random()}.csv`, content);

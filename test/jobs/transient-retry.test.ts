@@ -1,7 +1,7 @@
 // A transient refusal (OverloadedError) inside a batch job is retried with backoff, never recorded as a row error.
 import { describe, expect, it } from 'vitest';
 import { OverloadedError } from '../../src/errors';
-import type { RowItem } from '../../src/jobs';
+import type { RowItem } from '../../src/ingest';
 import { scoreChunk } from '../../src/jobs/score-chunk';
 import { fakeCalibrator, fakeEngine } from './fake-scoring';
 

@@ -1,4 +1,5 @@
 // Per-epoch checkpoints (weights, best weights, optimizer moments, history) written atomically so an interrupted run resumes.
+import { writeFileAtomicSync } from '../../src/io';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -56,8 +57,9 @@ export class CheckpointStore {
     const tmp = `${this.dir}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(tmp, { recursive: true });
-    fs.writeFileSync(path.join(tmp, 'tensors.bin'), Buffer.concat(chunks));
-    fs.writeFileSync(path.join(tmp, 'state.json'), JSON.stringify({ ...state, tensors: index }));
+    // Each file fsynced, then the folder renamed: a resume never finds a checkpoint whose bytes are not on disk.
+    writeFileAtomicSync(path.join(tmp, 'tensors.bin'), Buffer.concat(chunks));
+    writeFileAtomicSync(path.join(tmp, 'state.json'), JSON.stringify({ ...state, tensors: index }));
     fs.rmSync(this.dir, { recursive: true, force: true });
     fs.renameSync(tmp, this.dir);
   }

@@ -2,14 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BundleInfo } from '../../src/bundle';
+import { BUNDLE_FILES, writeValidationSet, type BundleInfo, type ValidationSet } from '../../src/bundle';
 import { engineDefaults } from '../../src/config';
 import { createEngine } from '../../src/engine';
-import { ModelLoadError } from '../../src/errors';
+import { ModelLoadError, QualityGateError } from '../../src/errors';
 import type { Logger } from '../../src/logging';
 import { buildUseLiteModel, writeHfBundle } from '../../onnx';
 import type { UseLiteParams } from '../encoders/use-lite';
 import type { HybridHeadParams } from '../heads/hybrid-head-params';
+import { quantizeBundle } from '../quantize';
 import type { ModelCard } from '../report/model-card';
 import { renderModelCardHtml } from '../report/model-card-html';
 
@@ -29,6 +30,10 @@ export interface ExportBundleOptions {
   card: ModelCard;
   /** The same token windows scored by TF.js: ONNX Runtime must agree within PARITY_TOLERANCE. */
   parity: { ids: Int32Array[]; tfProbs: Float32Array };
+  /** Kept in the bundle, so `churnscope quantize` can gate an int8 file later on the same texts. */
+  validation: ValidationSet;
+  /** Also write the int8 model when it passes the quality gate. */
+  quantize: boolean;
   logger: Logger;
 }
 
@@ -51,9 +56,10 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
       logger: opts.logger,
     });
     const parity = await checkParity(staging, opts);
-    const card: ModelCard = { ...opts.card, parity };
-    fs.writeFileSync(path.join(staging, 'model-card.json'), `${JSON.stringify(card, null, 2)}\n`);
-    fs.writeFileSync(path.join(staging, 'model-card.html'), renderModelCardHtml(card));
+    writeValidationSet(staging, opts.validation);
+    let card: ModelCard = { ...opts.card, parity };
+    writeCard(staging, card);
+    if (opts.quantize) card = await withInt8(staging, card, opts.logger);
     if (fs.existsSync(out)) {
       if (!opts.overwrite)
         throw new ModelLoadError(`output directory ${out} already exists; choose another --out or pass --overwrite`);
@@ -63,6 +69,24 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
     return card;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function writeCard(dir: string, card: ModelCard): void {
+  fs.writeFileSync(path.join(dir, BUNDLE_FILES.modelCard), `${JSON.stringify(card, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, BUNDLE_FILES.modelCardHtml), renderModelCardHtml(card));
+}
+
+/** The int8 file and its figures; a model the gate refuses ships fp32 only, and its card says why. */
+async function withInt8(dir: string, card: ModelCard, logger: Logger): Promise<ModelCard> {
+  try {
+    return { ...card, precisions: await quantizeBundle({ source: dir, target: dir, logger }) };
+  } catch (e) {
+    if (!(e instanceof QualityGateError)) throw e;
+    logger.warn({ reason: e.message }, 'no int8 model in this bundle');
+    const refused = { ...card, notes: [...card.notes, `No int8 model: ${e.message}.`] };
+    writeCard(dir, refused);
+    return refused;
   }
 }
 

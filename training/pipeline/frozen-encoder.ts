@@ -1,4 +1,5 @@
 // Head mode's frozen encoder: the pretrained USE-lite exported once to ONNX (cached), and embeddings cached per dataset.
+import { writeFileAtomicSync } from '../../src/io';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -97,9 +98,7 @@ export async function cachedEmbeddings(opts: {
   const { embeddings } = await opts.engine.embedTokenized(opts.ids);
   const flat = new Float32Array(opts.ids.length * dim);
   embeddings.forEach((e, i) => flat.set(e, i * dim));
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, Buffer.from(flat.buffer));
-  fs.renameSync(`${file}.tmp`, file);
+  writeFileAtomicSync(file, new Uint8Array(flat.buffer));
   opts.logger.info(
     { file, texts: opts.ids.length, seconds: (performance.now() - started) / 1000 },
     'frozen embeddings: computed with ONNX Runtime and cached',

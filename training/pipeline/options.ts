@@ -6,6 +6,8 @@ export const trainOptionsSchema = z.object({
   out: z.string().min(1),
   overwrite: z.boolean().default(false),
   resume: z.boolean().default(false),
+  /** Also write onnx/model_quantized.onnx (int8) when it passes the quality gate; `--no-quantize` turns it off. */
+  quantize: z.boolean().default(true),
   mode: z.enum(['head', 'full']).default('head'),
   /** 'use-lite' (bundled) or a local Hugging Face BERT-family folder (config.json, tokenizer.json, model.safetensors). */
   encoder: z.string().min(1).default('use-lite'),

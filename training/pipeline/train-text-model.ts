@@ -150,6 +150,12 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
     },
     card,
     parity: { ids: parityRows.map((i) => ids[i]), tfProbs: validProbs.slice(0, parityRows.length) },
+    validation: {
+      ids: split.valid.map((i) => ids[i]),
+      labels: split.valid.map((i) => labels[i]),
+      sources: split.valid.map((i) => data.rows[i].source),
+    },
+    quantize: o.quantize,
     logger,
   });
   encoder?.dispose();

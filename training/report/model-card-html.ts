@@ -82,6 +82,15 @@ ${metricsRow('all (calibrated)', metrics.overall)}${metricsRow('all (uncalibrate
 <h2>Risk bands</h2><table><tr><th>band</th><th>from risk</th><th>precision</th><th>recall</th><th>target reached</th></tr>${bandRows}</table>
 <div class="charts">${roc}${pr}${calibration}${loss}${confusion}</div>
 ${card.parity ? `<p>Export parity (TF.js vs ONNX Runtime): max |Δprobability| ${card.parity.maxAbsDiff.toExponential(2)} over ${card.parity.texts} texts (tolerance ${card.parity.tolerance}).</p>` : ''}
+${card.precisions ? precisionSection(card.precisions) : ''}
 ${card.notes.length ? `<h2>Notes</h2><ul>${card.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 </body></html>`;
+}
+
+function precisionSection(p: NonNullable<ModelCard['precisions']>): string {
+  const kept = p.keptProducts.length ? ` ${p.keptProducts.length} kept in fp32.` : '';
+  return `<h2>Precision: fp32 and int8</h2>
+<p>Both files scored the validation split with the served calibration, at risk ≥ ${p.fp32.threshold.toFixed(3)}. int8: ${p.quantizedProducts} weight products with int8 weights (per output channel) and dynamic uint8 activations; softmax, LayerNorm, GELU and gathers stay fp32.${kept} ROC-AUC loss ${p.rocAucLoss.toFixed(4)} (allowed ${p.maxRocAucLoss}); |Δrisk| max ${p.maxAbsDiff.toFixed(4)}, mean ${p.meanAbsDiff.toFixed(4)}.</p>
+<table><tr><th>file</th><th>n</th><th>positives</th><th>ROC-AUC</th><th>PR-AUC</th><th>precision</th><th>recall</th><th>F1</th><th>Brier</th><th>ECE</th></tr>
+${metricsRow('fp32 onnx/model.onnx', p.fp32)}${metricsRow('int8 onnx/model_quantized.onnx', p.int8)}</table>`;
 }

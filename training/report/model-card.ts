@@ -2,6 +2,7 @@
 import { calibrationBins, prCurve, rocCurve, type CalibrationBin, type EvalMetrics } from '../../src/metrics';
 import type { ChosenBands } from '../../src/score/bands';
 import type { EpochRecord } from '../loop/checkpoint';
+import type { PrecisionComparison } from '../quantize/precision-comparison';
 
 export interface ModelCard {
   version: string;
@@ -35,6 +36,8 @@ export interface ModelCard {
     calibration: CalibrationBin[];
   };
   parity?: { maxAbsDiff: number; texts: number; tolerance: number };
+  /** fp32 and int8 side by side on the validation split; absent when no int8 file was written. */
+  precisions?: PrecisionComparison;
   notes: string[];
 }
 

@@ -128,6 +128,34 @@ describe('churnscope train --encoder <Hugging Face BERT folder>', () => {
     expect(model.info.encoder).toBe('bert');
   });
 
+  it('quantizes the BERT bundle through the same gate: an int8 file with its figures, or a card saying why not', async () => {
+    const card = JSON.parse(fs.readFileSync(path.join(out, 'model-card.json'), 'utf8'));
+    const int8 = path.join(out, 'onnx', 'model_quantized.onnx');
+    expect(fs.existsSync(path.join(out, 'validation-set.json'))).toBe(true);
+    if (card.precisions) {
+      console.info(
+        `tiny BERT int8: ROC-AUC ${card.precisions.int8.rocAuc} vs fp32 ${card.precisions.fp32.rocAuc}, ${card.precisions.quantizedProducts} products`,
+      );
+      expect(fs.existsSync(int8)).toBe(true);
+      expect(card.precisions.rocAucLoss).toBeLessThanOrEqual(card.precisions.maxRocAucLoss);
+      // Per layer the exporter writes four weight products (fused QKV, attention output, two FFN), plus the head.
+      expect(card.precisions.quantizedProducts).toBeGreaterThanOrEqual(2 * 4 + 1);
+      expect(card.precisions.keptProducts).toEqual([]);
+      const model = await openServingModel({
+        dir: out,
+        engine: engineDefaults({ providers: ['cpu'], maxTokens: 48, windowOverlap: 8, precision: 'int8' }),
+        logger: silentLogger(),
+      });
+      const [s] = await model.engine.score(['Stale and overpriced, I want a refund.']);
+      expect(model.engine.modelFile).toBe('onnx/model_quantized.onnx');
+      await model.engine.dispose();
+      expect(Number.isFinite(s.probability)).toBe(true);
+    } else {
+      expect(fs.existsSync(int8)).toBe(false);
+      expect(card.notes.some((n: string) => n.startsWith('No int8 model: int8 model refused'))).toBe(true);
+    }
+  });
+
   it('lowers an engine window that would not fit the position table', async () => {
     const model = await openServingModel({
       dir: out,

@@ -1,12 +1,11 @@
-// Tolerant streaming reader for batch jobs: yields good rows and bad rows (with line and reason) in input order, and counts bytes read for ETA.
-import fs from 'node:fs';
+// The one streaming reader of CSV / JSON Lines (optionally gzipped): good rows and bad rows (line, reason) in input order.
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { DataFileError } from '../errors';
-import { formatOf } from '../ingest/read-records';
-import { jsonlLines } from '../ingest/jsonl-lines';
-import { INVALID_UTF8_MARKER, MarkInvalidUtf8 } from './mark-invalid-utf8';
+import { formatOf } from './data-format';
+import { jsonlLines } from './jsonl-lines';
+import { INVALID_UTF8_MARKER } from './mark-invalid-utf8';
+import { dataFileFailure, openDataFile } from './open-data-file';
 
 export type RowItem =
   { kind: 'row'; line: number; values: Record<string, unknown> } | { kind: 'bad'; line: number; reason: string };
@@ -14,42 +13,24 @@ export type RowItem =
 export interface ReadRowsOptions {
   file: string;
   /** Checked against the CSV header up front, so a wrong --text-col fails before any scoring. */
-  textColumn: string;
+  textColumn?: string;
   /** Called with the compressed bytes consumed so far: comparable to the file size for an ETA. */
   onBytes?: (bytes: number) => void;
+  /** Mark invalid UTF-8 bytes so the row can be reported (default true); strict readers decode them as U+FFFD. */
+  markInvalidUtf8?: boolean;
   /** Receives the CSV header once it has been read. */
   onHeader?: (columns: string[]) => void;
-}
-
-function open(file: string, onBytes?: (n: number) => void): Readable {
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new DataFileError(`${file}: file not found`, { file });
-  const raw = fs.createReadStream(file);
-  let bytes = 0;
-  raw.on('data', (c) => onBytes?.((bytes += c.length)));
-  const marker = new MarkInvalidUtf8();
-  if (!file.toLowerCase().endsWith('.gz')) {
-    raw.on('error', (e) => marker.destroy(e));
-    return raw.pipe(marker);
-  }
-  const gunzip = createGunzip();
-  // pipe() does not forward errors, and a missing gzip header must surface as a read failure of this file.
-  raw.on('error', (e) => gunzip.destroy(e));
-  gunzip.on('error', (e) => marker.destroy(e));
-  return raw.pipe(gunzip).pipe(marker);
 }
 
 export async function* readRows(opts: ReadRowsOptions): AsyncGenerator<RowItem> {
   const { file } = opts;
   const format = formatOf(file);
-  const stream = open(file, opts.onBytes);
+  const stream = openDataFile(file, { onBytes: opts.onBytes, markInvalidUtf8: opts.markInvalidUtf8 ?? true });
   try {
     if (format === 'csv') yield* readCsv(opts, stream);
     else yield* readJsonl(stream);
   } catch (e) {
-    if (e instanceof DataFileError) throw e;
-    const err = e as Error & { code?: string };
-    const what = err.code === 'Z_DATA_ERROR' ? 'not a valid gzip file' : `cannot read (${err.message})`;
-    throw new DataFileError(`${file}: ${what}`, { file, cause: e });
+    throw dataFileFailure(file, e);
   } finally {
     stream.destroy();
   }
@@ -79,7 +60,7 @@ async function* readCsv(opts: ReadRowsOptions, stream: Readable): AsyncGenerator
     if (checked) return;
     checked = true;
     if (!header) throw new DataFileError(`${opts.file}: empty file, no CSV header`, { file: opts.file });
-    if (!header.includes(opts.textColumn)) {
+    if (opts.textColumn !== undefined && !header.includes(opts.textColumn)) {
       throw new DataFileError(
         `${opts.file}: no "${opts.textColumn}" column in the CSV header (columns: ${header.join(', ')})`,
         {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { INVALID_UTF8_MARKER, MarkInvalidUtf8 } from '../../src/jobs/mark-invalid-utf8';
+import { INVALID_UTF8_MARKER, MarkInvalidUtf8 } from '../../src/ingest/mark-invalid-utf8';
 
 /** Runs bytes through the transform split into chunks at every `step` bytes, to cross sequence boundaries. */
 async function mark(bytes: Buffer, step: number): Promise<string> {
