@@ -108,9 +108,14 @@ export class InferenceEngine {
         ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }),
       };
     });
-    const pending = windowed.map((w) => Promise.all(this.batcher.submit(w.windows, { bulk })));
-    const results = await Promise.all(pending);
-    return results.map((windows, i) => this.combine(windows, windowed[i].tokens, windowed[i].truncated));
+    // One submit for every window of every text: the queue admits the request whole or refuses it whole, so a refusal
+    // (queue full, shutting down) never leaves earlier texts' windows queued, running for nobody.
+    const all = await Promise.all(this.batcher.submit(windowed.flatMap((w) => w.windows), { bulk }));
+    let at = 0;
+    return windowed.map((w) => {
+      const windows = all.slice(at, (at += w.windows.length));
+      return this.combine(windows, w.tokens, w.truncated);
+    });
   }
 
   /** The raw ceiling: pre-tokenized sequences straight to the model, no validation, windows or batching. */
