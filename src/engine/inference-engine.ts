@@ -110,7 +110,12 @@ export class InferenceEngine {
     });
     // One submit for every window of every text: the queue admits the request whole or refuses it whole, so a refusal
     // (queue full, shutting down) never leaves earlier texts' windows queued, running for nobody.
-    const all = await Promise.all(this.batcher.submit(windowed.flatMap((w) => w.windows), { bulk }));
+    const all = await Promise.all(
+      this.batcher.submit(
+        windowed.flatMap((w) => w.windows),
+        { bulk },
+      ),
+    );
     let at = 0;
     return windowed.map((w) => {
       const windows = all.slice(at, (at += w.windows.length));
