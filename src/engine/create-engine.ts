@@ -43,7 +43,7 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
     { precision: chosen.precision, setting: config.precision, provider: model.provider, modelFile: chosen.path },
     `model precision ${chosen.precision} (${chosen.reason}): opened ${chosen.file} on ${model.provider}`,
   );
-  return new InferenceEngine({
+  const engine = new InferenceEngine({
     model,
     tokenizer,
     config,
@@ -51,6 +51,9 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
     onBatch: opts.onBatch,
     loaded: { precision: chosen.precision, modelFile: chosen.file },
   });
+  const { maxBatch, maxPaddingFraction, maxBatchTokens } = engine.policy;
+  opts.logger.info({ maxBatch, maxPaddingFraction, maxBatchTokens }, `batch policy ${engine.policy.reason}`);
+  return engine;
 }
 
 /**

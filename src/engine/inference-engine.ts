@@ -4,6 +4,7 @@ import { OverloadedError, ValidationError } from '../errors';
 import type { Logger } from '../logging';
 import { sanitizeText } from '../text/sanitize';
 import { validateText } from '../text/validate-text';
+import { batchPolicyFor, type BatchPolicy } from './batch-policy';
 import { MicroBatcher, type BatchStats } from './micro-batcher';
 import type { ModelPrecision } from './model-precision';
 import type { TextModel } from './text-model';
@@ -39,17 +40,21 @@ interface WindowResult {
 
 export class InferenceEngine {
   private readonly batcher: MicroBatcher<Int32Array, WindowResult>;
+  /** Which windows share a model call, for the provider that runs (batch-policy.ts). */
+  readonly policy: BatchPolicy;
   private closed = false;
   private inFlight = 0;
 
   constructor(private readonly opts: InferenceEngineOptions) {
     const { config } = opts;
+    this.policy = batchPolicyFor(opts.model.provider, config);
     this.batcher = new MicroBatcher<Int32Array, WindowResult>({
-      maxBatch: config.maxBatch,
+      maxBatch: this.policy.maxBatch,
       maxBulkBatch: config.maxBulkBatch,
       maxWaitMs: config.maxWaitMs,
       maxQueue: config.maxQueue,
-      maxPaddingFraction: config.maxPaddingFraction,
+      maxPaddingFraction: this.policy.maxPaddingFraction,
+      maxBatchTokens: this.policy.maxBatchTokens,
       lengthOf: (ids) => ids.length,
       run: (batch) => this.runWindows(batch),
       onBatch: opts.onBatch,

@@ -1,0 +1,84 @@
+// Which waiting windows may share one model call: the per-provider policy measured by bench:model-batch, applied by the micro-batcher.
+
+export interface BatchPolicy {
+  /** Most windows in one call. */
+  maxBatch: number;
+  /** Most padding a call may carry, as a fraction of its real tokens; undefined: no limit. */
+  maxPaddingFraction?: number;
+  /** Most padded tokens (longest window × windows) in one call; Infinity: no limit. */
+  maxBatchTokens: number;
+  /** Why this policy, for the start-up log. */
+  reason: string;
+}
+
+/**
+ * CPU figures (bench:model-batch, 2 cores, fp32 and int8 alike): a call of short windows gains from batching (16
+ * windows of 16 tokens run ~2x faster per window than one at a time) because per-call overhead dominates; from ~64
+ * tokens on, a window costs the same or more per token in a batch as alone, and every padded token is paid in full
+ * (real mixed lengths in arrival order, batch 16: ~40% of single-window throughput). So on CPU a call batches only
+ * windows of equal length, and only while the call stays small.
+ */
+export const CPU_MAX_BATCH_TOKENS = 256;
+
+/** The policy for the provider that actually runs; the configured limits cap it everywhere. */
+export function batchPolicyFor(
+  provider: string,
+  config: { maxBatch: number; maxPaddingFraction?: number },
+): BatchPolicy {
+  if (provider === 'cpu') {
+    return {
+      maxBatch: config.maxBatch,
+      maxPaddingFraction: 0,
+      maxBatchTokens: CPU_MAX_BATCH_TOKENS,
+      reason: `cpu: equal lengths only, at most ${CPU_MAX_BATCH_TOKENS} tokens per call (bench:model-batch)`,
+    };
+  }
+  // GPUs (and the fakes of fast tests) keep wide batches: a kernel launch per call is what costs there.
+  return {
+    maxBatch: config.maxBatch,
+    maxPaddingFraction: config.maxPaddingFraction,
+    maxBatchTokens: Infinity,
+    reason: `${provider}: batches of up to ${config.maxBatch} windows of similar length`,
+  };
+}
+
+/**
+ * The next call's windows, as a range [lo, hi) of `lengths` (ascending): the window at `oldest` always goes (no
+ * starvation), with the neighbours closest to it in length, then the farthest are dropped until the call fits the
+ * policy's padding and token limits.
+ */
+export function selectBatch(
+  lengths: readonly number[],
+  oldest: number,
+  policy: Pick<BatchPolicy, 'maxBatch' | 'maxPaddingFraction' | 'maxBatchTokens'>,
+): { lo: number; hi: number } {
+  let lo = oldest;
+  let hi = oldest + 1;
+  const at = lengths[oldest];
+  while (hi - lo < policy.maxBatch && (lo > 0 || hi < lengths.length)) {
+    const canLo = lo > 0;
+    const canHi = hi < lengths.length;
+    if (canLo && (!canHi || at - lengths[lo - 1] <= lengths[hi] - at)) lo--;
+    else hi++;
+  }
+  const fits = () => {
+    const n = hi - lo;
+    const longest = lengths[hi - 1];
+    let real = 0;
+    for (let i = lo; i < hi; i++) real += lengths[i];
+    const padding = (longest * n - real) / Math.max(real, 1);
+    return (
+      longest * n <= policy.maxBatchTokens &&
+      (policy.maxPaddingFraction === undefined || padding <= policy.maxPaddingFraction)
+    );
+  };
+  while (hi - lo > 1 && !fits()) {
+    const canDropLo = lo !== oldest;
+    const canDropHi = hi - 1 !== oldest;
+    // The end farthest in length from the oldest goes first (the longer one on a tie: it is what padding is paid to).
+    const dropHi = canDropHi && (!canDropLo || lengths[hi - 1] - at >= at - lengths[lo]);
+    if (dropHi) hi--;
+    else lo++;
+  }
+  return { lo, hi };
+}
