@@ -3,6 +3,8 @@
 export interface BatchPolicy {
   /** Most windows in one call. */
   maxBatch: number;
+  /** How long an idle batcher waits for company before running a partial batch. */
+  maxWaitMs: number;
   /** Most padding a call may carry, as a fraction of its real tokens; undefined: no limit. */
   maxPaddingFraction?: number;
   /** Most padded tokens (longest window × windows) in one call; Infinity: no limit. */
@@ -23,11 +25,13 @@ export const CPU_MAX_BATCH_TOKENS = 256;
 /** The policy for the provider that actually runs; the configured limits cap it everywhere. */
 export function batchPolicyFor(
   provider: string,
-  config: { maxBatch: number; maxPaddingFraction?: number },
+  config: { maxBatch: number; maxWaitMs: number; maxPaddingFraction?: number },
 ): BatchPolicy {
   if (provider === 'cpu') {
     return {
       maxBatch: config.maxBatch,
+      // Company is rarely worth waiting for when only equal lengths may share a call: an idle model starts at once.
+      maxWaitMs: 0,
       maxPaddingFraction: 0,
       maxBatchTokens: CPU_MAX_BATCH_TOKENS,
       reason: `cpu: equal lengths only, at most ${CPU_MAX_BATCH_TOKENS} tokens per call (bench:model-batch)`,
@@ -36,6 +40,7 @@ export function batchPolicyFor(
   // GPUs (and the fakes of fast tests) keep wide batches: a kernel launch per call is what costs there.
   return {
     maxBatch: config.maxBatch,
+    maxWaitMs: config.maxWaitMs,
     maxPaddingFraction: config.maxPaddingFraction,
     maxBatchTokens: Infinity,
     reason: `${provider}: batches of up to ${config.maxBatch} windows of similar length`,

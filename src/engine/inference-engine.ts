@@ -51,8 +51,9 @@ export class InferenceEngine {
     this.batcher = new MicroBatcher<Int32Array, WindowResult>({
       maxBatch: this.policy.maxBatch,
       maxBulkBatch: config.maxBulkBatch,
-      maxWaitMs: config.maxWaitMs,
+      maxWaitMs: this.policy.maxWaitMs,
       maxQueue: config.maxQueue,
+      concurrency: opts.model.parallelism ?? 1,
       maxPaddingFraction: this.policy.maxPaddingFraction,
       maxBatchTokens: this.policy.maxBatchTokens,
       lengthOf: (ids) => ids.length,

@@ -17,6 +17,8 @@ export interface MicroBatcherOptions<I, O> {
    * any batch size, so padding is pure loss: a batch stops growing before it would exceed this.
    */
   maxPaddingFraction?: number;
+  /** Batches run at once (default 1): one per inference worker, each on its own session. */
+  concurrency?: number;
   /** Most padded tokens (longest × items) in one batch; absent: no limit. Set per provider by batch-policy.ts. */
   maxBatchTokens?: number;
   /** The padding-relevant size of an item (its token count). */
@@ -47,7 +49,8 @@ interface Entry<I, O> {
 
 export class MicroBatcher<I, O> {
   private pending: Entry<I, O>[] = [];
-  private running = false;
+  /** Batches running now (up to `concurrency`). */
+  private running = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Tokens of the interactive entries waiting, and padded tokens of the batch running: the backlog estimatedWaitMs prices. */
@@ -74,7 +77,8 @@ export class MicroBatcher<I, O> {
   get estimatedWaitMs(): number {
     if (this.msPerToken === undefined) return 0;
     const padding = 1 + (this.opts.maxPaddingFraction ?? 0);
-    return (this.pendingTokens * padding + this.runningTokens) * this.msPerToken;
+    // Parallel runners (one per inference worker) work through the backlog together.
+    return ((this.pendingTokens * padding + this.runningTokens) * this.msPerToken) / this.concurrency;
   }
 
   /**
@@ -109,11 +113,15 @@ export class MicroBatcher<I, O> {
 
   /** Resolves once nothing waits and no batch runs. */
   async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.running) await new Promise((r) => setTimeout(r, 2));
+    while (this.pending.length > 0 || this.running > 0) await new Promise((r) => setTimeout(r, 2));
+  }
+
+  private get concurrency(): number {
+    return Math.max(1, this.opts.concurrency ?? 1);
   }
 
   private schedule(): void {
-    if (this.running || this.pending.length === 0) return;
+    if (this.running >= this.concurrency || this.pending.length === 0) return;
     if (this.pending.length >= this.opts.maxBatch) {
       this.flush();
       return;
@@ -126,14 +134,16 @@ export class MicroBatcher<I, O> {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running || this.pending.length === 0) return;
+    if (this.running >= this.concurrency || this.pending.length === 0) return;
     const batch = this.takeBatch();
     this.pendingTokens -= batch.reduce((s, e) => s + (e.bulk ? 0 : e.length), 0);
-    this.running = true;
+    this.running++;
     void this.runBatch(batch).finally(() => {
-      this.running = false;
+      this.running--;
       this.schedule();
     });
+    // Another runner may be free (several workers): what still waits is scheduled for it too.
+    this.schedule();
   }
 
   /**
@@ -168,7 +178,7 @@ export class MicroBatcher<I, O> {
     const longest = batch.reduce((m, e) => Math.max(m, e.length), 0);
     const realTokens = batch.reduce((s, e) => s + e.length, 0);
     this.opts.onBatch?.({ size: batch.length, paddedTokens: longest * batch.length, realTokens });
-    this.runningTokens = longest * batch.length;
+    this.runningTokens += longest * batch.length;
     const started = this.now();
     try {
       const outputs = await this.opts.run(batch.map((e) => e.item));
@@ -179,7 +189,7 @@ export class MicroBatcher<I, O> {
     } catch (err) {
       for (const e of batch) e.reject(err);
     } finally {
-      this.runningTokens = 0;
+      this.runningTokens -= longest * batch.length;
     }
   }
 

@@ -80,6 +80,11 @@ export class WorkerTextModel implements TextModel {
     return this.slots.length;
   }
 
+  /** One call per worker at once: the micro-batcher keeps every worker busy. */
+  get parallelism(): number {
+    return this.slots.length;
+  }
+
   async run(sequences: readonly Int32Array[]): Promise<ModelOutputs> {
     if (this.disposed) throw new ServiceUnavailableError('the model was disposed; retry on the active model');
     if (sequences.length === 0) return emptyOutputs(this.embeddingDim);

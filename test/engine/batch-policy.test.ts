@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { batchPolicyFor, CPU_MAX_BATCH_TOKENS, selectBatch, type BatchPolicy } from '../../src/engine/batch-policy';
 
-const config = { maxBatch: 32, maxPaddingFraction: 0.15 };
-const pick = (lengths: number[], oldest: number, policy: Omit<BatchPolicy, 'reason'>) => {
+const config = { maxBatch: 32, maxWaitMs: 2, maxPaddingFraction: 0.15 };
+const pick = (lengths: number[], oldest: number, policy: Omit<BatchPolicy, 'reason' | 'maxWaitMs'>) => {
   const { lo, hi } = selectBatch(lengths, oldest, policy);
   return lengths.slice(lo, hi);
 };
@@ -11,7 +11,12 @@ const pick = (lengths: number[], oldest: number, policy: Omit<BatchPolicy, 'reas
 describe('batchPolicyFor', () => {
   it('on CPU: no padding at all and a small token budget per call', () => {
     const p = batchPolicyFor('cpu', config);
-    expect(p).toMatchObject({ maxBatch: 32, maxPaddingFraction: 0, maxBatchTokens: CPU_MAX_BATCH_TOKENS });
+    expect(p).toMatchObject({
+      maxBatch: 32,
+      maxWaitMs: 0,
+      maxPaddingFraction: 0,
+      maxBatchTokens: CPU_MAX_BATCH_TOKENS,
+    });
     expect(p.reason).toMatch(/equal lengths/);
   });
 
@@ -19,6 +24,7 @@ describe('batchPolicyFor', () => {
     for (const provider of ['cuda', 'fake']) {
       expect(batchPolicyFor(provider, config)).toMatchObject({
         maxBatch: 32,
+        maxWaitMs: 2,
         maxPaddingFraction: 0.15,
         maxBatchTokens: Infinity,
       });
@@ -26,7 +32,7 @@ describe('batchPolicyFor', () => {
   });
 
   it('never batches beyond the configured maxBatch', () => {
-    expect(batchPolicyFor('cpu', { maxBatch: 4 }).maxBatch).toBe(4);
+    expect(batchPolicyFor('cpu', { maxBatch: 4, maxWaitMs: 2 }).maxBatch).toBe(4);
   });
 });
 

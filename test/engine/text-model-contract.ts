@@ -95,7 +95,8 @@ export function describeTextModelContract(name: string, open: () => Promise<Text
       const outs = await Promise.all(windows.map((w) => model.run([w, w])));
       outs.forEach((o, i) => {
         expect(Math.abs(o.probability[0] - reference.probability[i])).toBeLessThanOrEqual(TOLERANCE);
-        expect(o.probability[1]).toBe(o.probability[0]);
+        // Same sequence twice: equal up to float summation order (kernels tile rows differently).
+        expect(Math.abs(o.probability[1] - o.probability[0])).toBeLessThanOrEqual(TOLERANCE);
       });
     });
 
