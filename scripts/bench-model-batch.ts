@@ -15,41 +15,37 @@ const { values: flags } = parseArgs({
     /** Worker threads as served (default: the config default); 0 measures the session in this thread. */
     workers: { type: 'string' },
     threads: { type: 'string', default: '0' },
-    /** Seconds per measured cell. */
-    seconds: { type: 'string', default: '1.5' },
+    /** Seconds per cell per round. */
+    seconds: { type: 'string', default: '0.6' },
+    /** Interleaved rounds over all cells. */
+    rounds: { type: 'string', default: '3' },
     lengths: { type: 'string', default: '16,64,128,256' },
     batches: { type: 'string', default: '1,2,4,8,16' },
   },
 });
 const MODEL_DIR = path.resolve(flags.model);
 const SECONDS = Number(flags.seconds);
+const ROUNDS = Number(flags.rounds);
 /** Real windows (file order = arrival order) in the mixed-length runs. */
-const MIXED = Number(process.env.BENCH_MIXED_WINDOWS ?? 96);
+const MIXED = Number(process.env.BENCH_MIXED_WINDOWS ?? 48);
 const LENGTHS = flags.lengths.split(',').map(Number);
 const BATCHES = flags.batches.split(',').map(Number);
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const log = (msg: string) => process.stderr.write(`[bench:model-batch] ${msg}\n`);
 
-/** Whole passes over `batches` (after a warm-up call) until SECONDS have gone; returns sequences/s and ms per call. */
-async function throughput(
-  model: TextModel,
-  batches: Int32Array[][],
-): Promise<{ seqPerSec: number; msPerCall: number }> {
-  await model.run(batches[0]);
+/** Whole passes over `batches` until SECONDS have gone; sequences per second. */
+async function throughput(model: TextModel, batches: Int32Array[][]): Promise<number> {
   let seqs = 0;
-  let calls = 0;
   const t0 = performance.now();
   // Whole passes, so a sample of mixed lengths is always priced in full, never by its shortest batches alone.
   do {
     for (const b of batches) {
       await model.run(b);
       seqs += b.length;
-      calls++;
     }
   } while (performance.now() - t0 < SECONDS * 1000);
-  const ms = performance.now() - t0;
-  return { seqPerSec: r1((seqs * 1000) / ms), msPerCall: r2(ms / calls) };
+  return (seqs * 1000) / (performance.now() - t0);
 }
 
 function chunk<T>(xs: T[], size: number): T[][] {
@@ -58,52 +54,43 @@ function chunk<T>(xs: T[], size: number): T[][] {
   return out;
 }
 
-/** Equal lengths: no padding, so the figure is the pure effect of batch size on cost per sequence. */
-async function equalLengths(model: TextModel, pool: Int32Array[]) {
-  const rows = [];
-  for (const len of LENGTHS) {
-    // Real ids, tiled to the length, so the model sees text-like input.
-    const seqs = pool.map((w) => Int32Array.from({ length: len }, (_, i) => w[i % w.length]));
-    // 16 sequences per pass at every batch size, so each cell prices the same work.
-    let single = 0;
-    for (const batch of BATCHES) {
-      const r = await throughput(
-        model,
-        chunk(seqs, batch).filter((b) => b.length === batch),
-      );
-      if (batch === 1) single = r.seqPerSec;
-      rows.push({
-        seqLen: len,
-        batch,
-        ...r,
-        tokensPerSec: Math.round(r.seqPerSec * len),
-        vsBatch1: r2(r.seqPerSec / single),
-      });
-      log(`len ${len} batch ${batch}: ${r.seqPerSec} seq/s`);
-    }
-  }
-  return rows;
+interface Cell {
+  precision: string;
+  kind: 'equal' | 'arrival' | 'sorted';
+  seqLen?: number;
+  batch: number;
+  batches: Int32Array[][];
+  paddingFraction: number;
+  samples: number[];
 }
 
-/** Real window lengths in arrival order: what padding costs when a batch takes whatever arrived together. */
-async function mixedLengths(model: TextModel, windows: Int32Array[]) {
-  const rows = [];
-  const sorted = [...windows].sort((a, b) => a.length - b.length);
-  for (const batch of BATCHES) {
-    const arrival = await throughput(model, chunk(windows, batch));
-    const byLength = await throughput(model, chunk(sorted, batch));
-    const padded = chunk(windows, batch).reduce((s, b) => s + Math.max(...b.map((w) => w.length)) * b.length, 0);
-    const real = windows.reduce((s, w) => s + w.length, 0);
-    rows.push({
-      batch,
-      arrivalOrder: arrival,
-      lengthSorted: byLength,
-      arrivalPaddingFraction: r2(padded / real - 1),
-    });
-    log(`mixed batch ${batch}: arrival ${arrival.seqPerSec}, sorted ${byLength.seqPerSec} seq/s`);
+const padding = (batches: Int32Array[][]) => {
+  const padded = batches.reduce((s, b) => s + Math.max(...b.map((w) => w.length)) * b.length, 0);
+  const real = batches.reduce((s, b) => s + b.reduce((t, w) => t + w.length, 0), 0);
+  return r2(padded / real - 1);
+};
+
+/**
+ * Equal lengths (real ids tiled to the length: the pure effect of batch size, 16 sequences per pass at every size),
+ * then real window lengths in arrival order (whatever arrived together, padded) and length-sorted.
+ */
+function cellsFor(precision: string, pool: Int32Array[], mixed: Int32Array[]): Cell[] {
+  const cells: Cell[] = [];
+  const add = (c: Omit<Cell, 'samples' | 'paddingFraction'>) =>
+    cells.push({ ...c, paddingFraction: padding(c.batches), samples: [] });
+  for (const len of LENGTHS) {
+    const seqs = pool.map((w) => Int32Array.from({ length: len }, (_, i) => w[i % w.length]));
+    for (const batch of BATCHES) add({ precision, kind: 'equal', seqLen: len, batch, batches: chunk(seqs, batch) });
   }
-  return rows;
+  const sorted = [...mixed].sort((a, b) => a.length - b.length);
+  for (const batch of BATCHES) {
+    add({ precision, kind: 'arrival', batch, batches: chunk(mixed, batch) });
+    add({ precision, kind: 'sorted', batch, batches: chunk(sorted, batch) });
+  }
+  return cells;
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const logger = createLogger({ level: 'warn' });
 const rows = (
@@ -125,28 +112,52 @@ const windows = (await tokenizer.encodeBatch(rows.map((r) => r.text))).flatMap(
 );
 const hasInt8 = fs.existsSync(path.join(MODEL_DIR, 'onnx/model_quantized.onnx'));
 const precisions = hasInt8 ? (['fp32', 'int8'] as const) : (['fp32'] as const);
-const results = [];
-for (const precision of precisions) {
-  const config = engineDefaults({
-    providers: ['cpu'],
-    precision,
-    threads: Number(flags.threads),
-    ...(flags.workers === undefined ? {} : { workers: Number(flags.workers) }),
-  });
-  const plan = planModelFiles(MODEL_DIR, precision);
-  const model = await openTextModel({ plan, config, logger });
-  try {
-    log(`${precision}: ${plan.cpu.file}, workers ${config.workers}, threads ${config.threads || 'auto'}`);
-    results.push({
+const models = new Map<string, TextModel>();
+const cells: Cell[] = [];
+try {
+  for (const precision of precisions) {
+    const config = engineDefaults({
+      providers: ['cpu'],
       precision,
-      file: plan.cpu.file,
-      equalLengths: await equalLengths(model, windows.slice(0, 16)),
-      mixedLengths: await mixedLengths(model, windows.slice(0, MIXED)),
+      threads: Number(flags.threads),
+      ...(flags.workers === undefined ? {} : { workers: Number(flags.workers) }),
     });
-  } finally {
-    await model.dispose();
+    const plan = planModelFiles(MODEL_DIR, precision);
+    const model = await openTextModel({ plan, config, logger });
+    models.set(precision, model);
+    for (const b of [windows.slice(0, 8), windows.slice(8, 16)]) await model.run(b); // warm-up: arenas, caches
+    log(`${precision}: ${plan.cpu.file}, workers ${config.workers}, threads ${config.threads || 'auto'}`);
+    cells.push(...cellsFor(precision, windows.slice(0, 16), windows.slice(0, MIXED)));
   }
+  // Rounds interleave every cell, so a burst of load from other processes on a shared host hits all cells alike
+  // instead of one; the best round is the least disturbed, the median the typical.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const cell of cells) cell.samples.push(await throughput(models.get(cell.precision)!, cell.batches));
+    log(`round ${round + 1}/${ROUNDS} done`);
+  }
+} finally {
+  for (const m of models.values()) await m.dispose();
 }
+
+function table(precision: string) {
+  const of = (kind: Cell['kind']) => cells.filter((c) => c.precision === precision && c.kind === kind);
+  const row = (c: Cell, single: Cell | undefined) => ({
+    batch: c.batch,
+    ...(c.seqLen === undefined ? { paddingFraction: c.paddingFraction } : { seqLen: c.seqLen }),
+    seqPerSecBest: r1(Math.max(...c.samples)),
+    seqPerSecMedian: r1(median(c.samples)),
+    vsBatch1Best: single ? r2(Math.max(...c.samples) / Math.max(...single.samples)) : null,
+  });
+  const equal = of('equal');
+  const singleOf = (c: Cell, pool: Cell[]) => pool.find((x) => x.batch === 1 && x.seqLen === c.seqLen);
+  return {
+    precision,
+    equalLengths: equal.map((c) => row(c, singleOf(c, equal))),
+    realArrivalOrder: of('arrival').map((c) => row(c, singleOf(c, of('arrival')))),
+    realLengthSorted: of('sorted').map((c) => row(c, singleOf(c, of('arrival')))),
+  };
+}
+const results = precisions.map(table);
 const lengths = windows.map((w) => w.length).sort((a, b) => a - b);
 process.stdout.write(
   `${JSON.stringify(
@@ -155,7 +166,8 @@ process.stdout.write(
       model: flags.model,
       workers: flags.workers ?? 'default',
       threads: Number(flags.threads) || 'auto',
-      secondsPerCell: SECONDS,
+      secondsPerCellPerRound: SECONDS,
+      rounds: ROUNDS,
       realWindows: {
         count: windows.length,
         mixedSample: MIXED,
