@@ -1,9 +1,14 @@
 // The worker-thread model keeps the TextModel contract, restarts a crashed worker and rejects its in-flight work with 503s.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerTextModel } from '../../src/engine';
+import { DataType, GraphBuilder } from '../../onnx';
+import { engineDefaults } from '../../src/config';
+import { createEngine, WorkerTextModel } from '../../src/engine';
 import { ModelLoadError, ServiceUnavailableError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
-import { contractWindows, describeTextModelContract, MODEL_FILE, TOLERANCE } from './text-model-contract';
+import { BUNDLE, contractWindows, describeTextModelContract, MODEL_FILE, TOLERANCE } from './text-model-contract';
 
 const open = (workers = 1) =>
   WorkerTextModel.create({ modelPath: MODEL_FILE, providers: ['cpu'], threads: 0, workers, logger: silentLogger() });
@@ -58,6 +63,27 @@ describe('WorkerTextModel crashes', () => {
 });
 
 describe('WorkerTextModel.create', () => {
+  it('refuses a valid ONNX file that is not a churnscope text model, naming what it found', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-foreign-'));
+    const g = new GraphBuilder('foreign');
+    const x = g.input('x', DataType.FLOAT, ['n']);
+    g.output(g.op('Add', [x, x]), DataType.FLOAT, ['n'], 'y');
+    fs.writeFileSync(path.join(dir, 'foreign.onnx'), g.encode());
+    try {
+      const err = await WorkerTextModel.create({
+        modelPath: path.join(dir, 'foreign.onnx'),
+        providers: ['cpu'],
+        threads: 1,
+        workers: 1,
+        logger: silentLogger(),
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ModelLoadError);
+      expect((err as Error).message).toMatch(/expected inputs \[input_ids, attention_mask\].*found inputs \[x\]/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('checks the model at load like the in-thread session, naming the file', async () => {
     const err = await WorkerTextModel.create({
       modelPath: '/nonexistent/model.onnx',
@@ -68,5 +94,29 @@ describe('WorkerTextModel.create', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelLoadError);
     expect((err as Error).message).toMatch(/cannot open ONNX model \/nonexistent\/model\.onnx: cpu unavailable/);
+  });
+});
+
+describe('createEngine with engine.workers', () => {
+  it('opens the file precision chose in the worker, logs it with the worker count, and scores as in-thread does', async () => {
+    const lines: string[] = [];
+    const logger = silentLogger();
+    logger.info = ((obj: unknown, msg?: string) => void lines.push(String(msg ?? obj))) as typeof logger.info;
+    const texts = ['I am cancelling, billed twice and support never answers', 'Lovely tea, fast delivery'];
+    const open = (workers: number) =>
+      createEngine({ bundleDir: BUNDLE, config: engineDefaults({ providers: ['cpu'], workers }), logger });
+    const [inWorker, inThread] = [await open(1), await open(0)];
+    try {
+      const int8 = fs.existsSync(path.join(BUNDLE, 'onnx/model_quantized.onnx'));
+      expect(inWorker.modelFile).toBe(int8 ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx');
+      expect(inThread.modelFile).toBe(inWorker.modelFile);
+      expect(lines.join('\n')).toMatch(/text model on 1 worker thread \(intra-op threads auto, spinning off\): onnx\//);
+      expect(lines.join('\n')).toMatch(/text model on the main thread/);
+      const [a, b] = [await inWorker.score(texts), await inThread.score(texts)];
+      a.forEach((s, i) => expect(Math.abs(s.probability - b[i].probability)).toBeLessThanOrEqual(TOLERANCE));
+    } finally {
+      await inWorker.dispose();
+      await inThread.dispose();
+    }
   });
 });
