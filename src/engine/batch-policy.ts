@@ -14,13 +14,15 @@ export interface BatchPolicy {
 }
 
 /**
- * CPU figures (bench:model-batch, 2 cores, fp32 and int8 alike): a call of short windows gains from batching (16
- * windows of 16 tokens run ~2x faster per window than one at a time) because per-call overhead dominates; from ~64
- * tokens on, a window costs the same or more per token in a batch as alone, and every padded token is paid in full
- * (real mixed lengths in arrival order, batch 16: ~40% of single-window throughput). So on CPU a call batches only
- * windows of equal length, and only while the call stays small.
+ * CPU figures (npm run bench:model-batch, 2 cores, one worker, best of 3 interleaved rounds; docs/bench-model-batch.json):
+ * windows of equal length gain from sharing a call, most when short and in int8 (16 tokens x16: fp32 2.3x, int8 3.5x
+ * the single-window rate; 64 tokens x16: 1.4x / 2.3x; 256 tokens: at most 1.2x / 1.3x, peaking at 8 and falling at 16),
+ * while padding is paid in full: real windows in arrival order (40-110% padding) run at 0.54-0.86x of one at a time.
+ * Length-sorted neighbours with 1-6% padding keep the gain (int8 x4: 1.5x). So on CPU a call takes only windows within
+ * 5% padding of each other, and at most 2,048 padded tokens (8 windows of 256).
  */
-export const CPU_MAX_BATCH_TOKENS = 256;
+export const CPU_MAX_PADDING_FRACTION = 0.05;
+export const CPU_MAX_BATCH_TOKENS = 2048;
 
 /** The policy for the provider that actually runs; the configured limits cap it everywhere. */
 export function batchPolicyFor(
@@ -30,11 +32,13 @@ export function batchPolicyFor(
   if (provider === 'cpu') {
     return {
       maxBatch: config.maxBatch,
-      // Company is rarely worth waiting for when only equal lengths may share a call: an idle model starts at once.
+      // Company is rarely worth waiting for when only near-equal lengths may share a call: an idle model starts at once.
       maxWaitMs: 0,
-      maxPaddingFraction: 0,
+      maxPaddingFraction: Math.min(config.maxPaddingFraction ?? Infinity, CPU_MAX_PADDING_FRACTION),
       maxBatchTokens: CPU_MAX_BATCH_TOKENS,
-      reason: `cpu: equal lengths only, at most ${CPU_MAX_BATCH_TOKENS} tokens per call (bench:model-batch)`,
+      reason:
+        `cpu: windows within ${CPU_MAX_PADDING_FRACTION * 100}% padding of each other, ` +
+        `at most ${CPU_MAX_BATCH_TOKENS} tokens per call (bench:model-batch)`,
     };
   }
   // GPUs (and the fakes of fast tests) keep wide batches: a kernel launch per call is what costs there.

@@ -1,6 +1,12 @@
-// The batch policy: CPU batches only equal lengths within a token budget, GPU keeps wide batches; selectBatch's choices.
+// The batch policy: CPU batches only near-equal lengths within a token budget, GPU keeps wide batches; selectBatch's choices.
 import { describe, expect, it } from 'vitest';
-import { batchPolicyFor, CPU_MAX_BATCH_TOKENS, selectBatch, type BatchPolicy } from '../../src/engine/batch-policy';
+import {
+  batchPolicyFor,
+  CPU_MAX_BATCH_TOKENS,
+  CPU_MAX_PADDING_FRACTION,
+  selectBatch,
+  type BatchPolicy,
+} from '../../src/engine/batch-policy';
 
 const config = { maxBatch: 32, maxWaitMs: 2, maxPaddingFraction: 0.15 };
 const pick = (lengths: number[], oldest: number, policy: Omit<BatchPolicy, 'reason' | 'maxWaitMs'>) => {
@@ -9,18 +15,20 @@ const pick = (lengths: number[], oldest: number, policy: Omit<BatchPolicy, 'reas
 };
 
 describe('batchPolicyFor', () => {
-  it('on CPU: no padding at all and a small token budget per call', () => {
+  it('on CPU: near-equal lengths only, a token budget per call, and no waiting for company', () => {
     const p = batchPolicyFor('cpu', config);
     expect(p).toMatchObject({
       maxBatch: 32,
       maxWaitMs: 0,
-      maxPaddingFraction: 0,
+      maxPaddingFraction: CPU_MAX_PADDING_FRACTION,
       maxBatchTokens: CPU_MAX_BATCH_TOKENS,
     });
-    expect(p.reason).toMatch(/equal lengths/);
+    expect(p.reason).toMatch(/5% padding/);
+    // A stricter configured padding still wins.
+    expect(batchPolicyFor('cpu', { ...config, maxPaddingFraction: 0 }).maxPaddingFraction).toBe(0);
   });
 
-  it('on CUDA (and fakes): the configured batch size and padding, no token budget', () => {
+  it('on CUDA (and fakes): the configured batch size, wait and padding, no token budget', () => {
     for (const provider of ['cuda', 'fake']) {
       expect(batchPolicyFor(provider, config)).toMatchObject({
         maxBatch: 32,
@@ -39,15 +47,27 @@ describe('batchPolicyFor', () => {
 describe('selectBatch under the CPU policy', () => {
   const cpu = batchPolicyFor('cpu', config);
 
-  it('batches short windows of equal length up to the token budget', () => {
-    const lengths = Array.from({ length: 40 }, () => 16);
-    expect(pick(lengths, 0, cpu)).toHaveLength(CPU_MAX_BATCH_TOKENS / 16);
+  it('batches short windows of equal length up to maxBatch, long ones up to the token budget', () => {
+    expect(
+      pick(
+        Array.from({ length: 40 }, () => 16),
+        0,
+        cpu,
+      ),
+    ).toHaveLength(32);
+    expect(
+      pick(
+        Array.from({ length: 40 }, () => 256),
+        0,
+        cpu,
+      ),
+    ).toHaveLength(CPU_MAX_BATCH_TOKENS / 256);
   });
 
-  it('runs a long window alone, and never pads one length to another', () => {
-    expect(pick([256, 256, 256], 1, cpu)).toEqual([256]);
-    expect(pick([20, 20, 21, 21, 21], 2, cpu)).toEqual([21, 21, 21]);
-    expect(pick([90, 91, 92, 93], 0, cpu)).toEqual([90]);
+  it('takes neighbours within 5% padding and never pads a short window to a long one', () => {
+    expect(pick([90, 91, 92, 93], 0, cpu)).toEqual([90, 91, 92, 93]);
+    expect(pick([20, 20, 30, 30, 30], 2, cpu)).toEqual([30, 30, 30]);
+    expect(pick([12, 40, 90, 256], 2, cpu)).toEqual([90]);
   });
 });
 
