@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
 import seedrandom from 'seedrandom';
@@ -129,10 +130,10 @@ async function precisionRun(reviews: string[]) {
 }
 
 async function main(): Promise<void> {
-  const reviews = (parse(fs.readFileSync(REVIEWS), { columns: true }) as { review: string }[]).map((r) => r.review);
+  const reviews = parse<{ review: string }>(fs.readFileSync(REVIEWS), { columns: true }).map((r) => r.review);
   const dump = path.join(work, `dump-${ROWS}.csv`);
   await writeDump(dump, ROWS, reviews);
-  const dumpTexts = (parse(fs.readFileSync(dump), { columns: true }) as { review: string }[]).map((r) => r.review);
+  const dumpTexts = parse<{ review: string }>(fs.readFileSync(dump), { columns: true }).map((r) => r.review);
   const rng = seedrandom('ceiling');
   const sample = Array.from({ length: CEILING_SAMPLE }, () => dumpTexts[Math.floor(rng() * dumpTexts.length)]);
 
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
 
 main()
   .catch((e: unknown) => {
-    process.stderr.write(`bench:batch failed: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(`bench:batch failed: ${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`);
     process.exitCode = 1;
   })
   .finally(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { engineDefaults } from '../src/config';
 import { BUNDLE_FILES } from '../src/bundle';
 import { createEngine, modelFileProbabilities } from '../src/engine';
@@ -11,15 +10,15 @@ import { createLogger } from '../src/logging';
 import { TextTokenizer } from '../src/tokenize';
 import { loadBundleWithTransformers } from '../onnx';
 import { selectBackend } from '../training/backend';
+import { embedIdRows } from '../training/encoders';
 import { readUseLiteCheckpoint, UseLiteEncoder } from '../training/encoders/use-lite';
-import { padIds } from '../training/modes/head-mode';
 import { openFrozenEncoder } from '../training/pipeline/frozen-encoder';
 
 const N = Number(process.env.BENCH_TEXTS ?? 2000);
 const TF_TEXTS = Number(process.env.BENCH_TF_TEXTS ?? 256);
 const logger = createLogger({ level: 'warn' });
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+async function timed<T>(fn: () => T | Promise<T>): Promise<{ seconds: number; value: T }> {
   const t0 = performance.now();
   const value = await fn();
   return { seconds: (performance.now() - t0) / 1000, value };
@@ -52,7 +51,7 @@ const hf = await loadBundleWithTransformers(dir);
 await ours.encodeBatch(texts.slice(0, 50));
 for (const t of texts.slice(0, 50)) hf.tokenizer(t, { truncation: true, max_length: 256 });
 const tokOurs = await timed(() => ours.encodeBatch(texts));
-const tokHf = await timed(async () => texts.map((t) => hf.tokenizer(t, { truncation: true, max_length: 256 })));
+const tokHf = await timed(() => texts.map((t) => hf.tokenizer(t, { truncation: true, max_length: 256 })));
 const tokens = tokOurs.value.reduce((n, t) => n + t.ids.length, 0);
 
 // (b) engine (micro-batched, windows) vs transformers.js called once per text, same ONNX model.
@@ -116,12 +115,7 @@ const sub = tokOurs.value
   .map((t) => t.ids)
   .sort((a, b) => a.length - b.length);
 const tfRun = await timed(async () => {
-  for (let s = 0; s < sub.length; s += 32) {
-    const x = padIds(sub.slice(s, s + 32));
-    const y = encoder.apply(x.ids, x.mask);
-    await y.data();
-    tf.dispose([x.ids, x.mask, y]);
-  }
+  for (let s = 0; s < sub.length; s += 32) await embedIdRows(encoder, sub.slice(s, s + 32));
 });
 encoder.dispose();
 

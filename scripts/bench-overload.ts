@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { readLabelledTexts } from '../src/ingest';
 
@@ -237,7 +237,7 @@ let finishing = false;
 async function finish(err?: unknown): Promise<void> {
   if (finishing) return;
   finishing = true;
-  if (err) log(`failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (err) log(`failed: ${err instanceof Error ? err.message : inspect(err)}`);
   if (child && child.exitCode === null) {
     const exited = new Promise((r) => child!.once('exit', r));
     child.kill('SIGTERM');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import autocannon from 'autocannon';
 import { engineDefaults } from '../src/config';
 import { createEngine, splitWindows } from '../src/engine';
@@ -216,7 +217,7 @@ let finishing = false;
 async function finish(err?: unknown): Promise<void> {
   if (finishing) return new Promise(() => {}); // a second caller waits for the first to exit the process
   finishing = true;
-  if (err) log(`failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (err) log(`failed: ${err instanceof Error ? err.message : inspect(err)}`);
   await Promise.all([...children].map(stopChild));
   fs.rmSync(tmp, { recursive: true, force: true });
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

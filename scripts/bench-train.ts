@@ -1,10 +1,9 @@
 // bench:train — training-step throughput of head mode and full mode on real reviews, on the TF.js backend selectBackend picks; prints JSON.
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
 import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
-import { selectBackend } from '../training/backend';
+import { activeBackendName, selectBackend } from '../training/backend';
 import type { FreezeOptions } from '../training/encoders';
 import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../training/encoders/use-lite';
 import { HybridHead } from '../training/heads/hybrid-head';
@@ -150,7 +149,7 @@ process.stdout.write(
   `${JSON.stringify(
     {
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
-      backend: { selected: backend.name, fellBackFrom: backend.fellBackFrom, tfGetBackend: tf.getBackend() },
+      backend: { selected: backend.name, fellBackFrom: backend.fellBackFrom, tfGetBackend: activeBackendName() },
       data: {
         file: 'fixtures/data/fine_foods_train.csv',
         texts: rows.length,

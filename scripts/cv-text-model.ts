@@ -1,13 +1,12 @@
 // 5-fold cross-validation of the text-model recipe (head mode) on a labelled file; prints JSON. Used to choose the default recipe.
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { rocAuc } from '../src/metrics';
 import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
-import { selectBackend } from '../training/backend';
+import { activeBackendName, selectBackend } from '../training/backend';
 import { stratifiedFolds, stratifiedSplit } from '../src/sampling/splits';
-import { USE_LITE_ARCHITECTURE } from '../training/encoders/use-lite/params';
+import { USE_LITE_ARCHITECTURE } from '../onnx/params/use-lite-params';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop } from '../training/loop/train-loop';
 import { headModeSpec } from '../training/modes/head-mode';
@@ -31,10 +30,10 @@ const { values } = parseArgs({
 const logger = createLogger({ level: 'warn' });
 const D = USE_LITE_ARCHITECTURE.outputDim;
 const data = await readLabelledTexts({
-  file: values.data!,
+  file: values.data,
   textCol: values['text-col'],
   labelCol: values['label-col'],
-  positive: values.positive!.split(','),
+  positive: values.positive.split(','),
 });
 const labels = data.rows.map((r) => r.label);
 const tokenizer = await TextTokenizer.create({
@@ -55,7 +54,7 @@ await frozen.engine.dispose();
 
 const folds = stratifiedFolds(labels, Number(values.folds), 7);
 const results: Record<string, { aucs: number[]; mean: number; seconds: number }> = {};
-for (const variant of values.variants!.split(',')) {
+for (const variant of values.variants.split(',')) {
   const started = performance.now();
   const aucs: number[] = [];
   for (let k = 0; k < folds.length; k++) {
@@ -107,5 +106,5 @@ for (const variant of values.variants!.split(',')) {
   };
 }
 process.stdout.write(
-  `${JSON.stringify({ data: values.data, rows: labels.length, folds: folds.length, weightDecay: Number(values['weight-decay']), lr: Number(values.lr), tfBackend: tf.getBackend(), results }, null, 2)}\n`,
+  `${JSON.stringify({ data: values.data, rows: labels.length, folds: folds.length, weightDecay: Number(values['weight-decay']), lr: Number(values.lr), tfBackend: activeBackendName(), results }, null, 2)}\n`,
 );

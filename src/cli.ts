@@ -8,8 +8,14 @@ import { evalCommand } from './commands/eval';
 import { addLabelledDataOptions } from './commands/labelled-data-flags';
 import { trainFusionCommand } from './commands/train-fusion';
 import { scoreCommand } from './commands/score';
-import { themesCommand } from './commands/themes';
-import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys';
+import { themesCommand, type ThemesFlags } from './commands/themes';
+import {
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  type KeysCreateFlags,
+  type KeysFlags,
+} from './commands/keys';
 import { retentionCommand } from './commands/retention';
 import { quantizeCommand } from './commands/quantize';
 
@@ -100,20 +106,20 @@ keys
   )
   .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
   .option('--json', 'print the key and its record as JSON')
-  .action((flags) => keysCreateCommand(flags));
+  .action((flags: KeysCreateFlags) => keysCreateCommand(flags));
 keys
   .command('list')
   .description('list API keys: id, name, scopes, rate limit, created, revoked (never the key or its hash)')
   .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
   .option('--json', 'print JSON')
-  .action((flags) => keysListCommand(flags));
+  .action((flags: KeysFlags) => keysListCommand(flags));
 keys
   .command('revoke')
   .description('revoke an API key; a running server refuses it from the next request on')
   .argument('<id>', 'the key id from `keys list` (or the key itself)')
   .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
   .option('--json', 'print the revoked record as JSON')
-  .action((id: string, flags) => keysRevokeCommand(id, flags));
+  .action((id: string, flags: KeysFlags) => keysRevokeCommand(id, flags));
 
 program
   .command('score-text')
@@ -204,7 +210,7 @@ program
   )
   .option('--segment <name>', 'only texts of customers in this segment')
   .option('--out <file>', 'where to write the themes as JSON', 'themes.json')
-  .action((flags) => themesCommand(flags));
+  .action((flags: ThemesFlags) => themesCommand(flags));
 
 program
   .command('quantize')

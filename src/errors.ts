@@ -146,6 +146,16 @@ export class QualityGateError extends ChurnscopeError {
   readonly status = 422;
 }
 
+/** Training stopped on request (Ctrl-C); the last complete epoch's checkpoint stays for --resume. */
+export class TrainingInterruptedError extends ChurnscopeError {
+  readonly code = 'interrupted';
+  readonly status = 503;
+
+  constructor(readonly epochsDone: number) {
+    super(`training interrupted after ${epochsDone} complete epoch(s); rerun with --resume to continue`);
+  }
+}
+
 export function isChurnscopeError(e: unknown): e is ChurnscopeError {
   return e instanceof ChurnscopeError;
 }

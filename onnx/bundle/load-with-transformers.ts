@@ -64,10 +64,12 @@ export async function loadBundleWithTransformers(
       file: root,
     });
   }
+  // transformers.js types model_max_length as any; a tokenizer without a limit reports a huge or missing value.
+  const declared: unknown = tokenizer.model_max_length;
   const maxTokens =
     opts.maxTokens ??
     readMaxTokens(root) ??
-    (Number.isFinite(tokenizer.model_max_length) ? tokenizer.model_max_length : 128);
+    (typeof declared === 'number' && Number.isFinite(declared) ? declared : 128);
 
   const embed = async (text: string) => {
     if (typeof text !== 'string' || text.trim() === '')
@@ -77,7 +79,10 @@ export async function loadBundleWithTransformers(
     if (!out.embedding || !out.probability) {
       throw new ModelLoadError(`model in ${root} does not output embedding and probability`, { file: root });
     }
-    return { embedding: (out.embedding.data as Float32Array).slice(), probability: Number(out.probability.data[0]) };
+    return {
+      embedding: (out.embedding.data as Float32Array).slice(),
+      probability: (out.probability.data as Float32Array)[0],
+    };
   };
   return {
     tokenizer,

@@ -1,5 +1,5 @@
 // The USE-lite encoder (embeddings, timing signal, two KonaTransformer layers, masked mean, tanh, L2) emitted into any GraphBuilder.
-import type { UseLiteArchitecture, UseLiteParams } from '../../training/encoders/use-lite/params';
+import type { UseLiteArchitecture, UseLiteParams } from '../params/use-lite-params';
 import { attr, DataType, type GraphBuilder } from '../proto';
 import { linear, transformerLayer, type LayerContext } from './use-lite-layer';
 

@@ -1,5 +1,5 @@
 // One KonaTransformer layer (pre-LayerNorm attention + FFN) emitted into a GraphBuilder, in the op forms onnxruntime fuses well.
-import type { NamedArray, UseLiteLayerParams } from '../../training/encoders/use-lite/params';
+import type { NamedArray, UseLiteLayerParams } from '../params/use-lite-params';
 import { attr, type GraphBuilder } from '../proto';
 
 export interface LayerContext {

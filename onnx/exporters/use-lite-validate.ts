@@ -1,12 +1,7 @@
 // Shape checks of a UseLiteParams set before export: a wrong-shaped array would otherwise surface as an opaque runtime error inside onnxruntime.
 import { ValidationError } from '../../src/errors';
-import type {
-  LinearHeadParams,
-  NamedArray,
-  UseLiteArchitecture,
-  UseLiteParams,
-} from '../../training/encoders/use-lite/params';
-import type { HybridHeadParams } from '../../training/heads/hybrid-head-params';
+import type { LinearHeadParams, NamedArray, UseLiteArchitecture, UseLiteParams } from '../params/use-lite-params';
+import type { HybridHeadParams } from '../params/hybrid-head-params';
 
 function check(field: string, t: NamedArray | undefined, shape: readonly number[]): void {
   if (!t) throw new ValidationError(`USE-lite parameter ${field} is missing`, { field });

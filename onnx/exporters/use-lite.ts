@@ -4,8 +4,8 @@ import {
   type LinearHeadParams,
   type UseLiteArchitecture,
   type UseLiteParams,
-} from '../../training/encoders/use-lite/params';
-import type { HybridHeadParams } from '../../training/heads/hybrid-head-params';
+} from '../params/use-lite-params';
+import type { HybridHeadParams } from '../params/hybrid-head-params';
 import { addHybridHead } from '../heads/hybrid-head';
 import { DataType, GraphBuilder } from '../proto';
 import { addUseLiteEncoder } from './use-lite-encoder';

@@ -1,5 +1,5 @@
 // Writes the hybrid churn head into an ONNX graph: linear on the embedding plus unigram and hashed-bigram bags over input_ids.
-import type { HybridHeadParams } from '../../training/heads/hybrid-head-params';
+import type { HybridHeadParams } from '../params/hybrid-head-params';
 import { attr, type GraphBuilder } from '../proto';
 
 export interface HeadInputs {

@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { ModelLoadError } from '../../src/errors';
-import { widen16 } from '../../training/encoders/hf-checkpoint/half-float';
-import type { NamedArray } from '../../training/encoders/use-lite/params';
+import { widen16 } from '../params/half-float';
+import type { NamedArray } from '../params/use-lite-params';
 import { DataType, onnx, type OnnxTypes } from '../proto/onnx-namespace';
 
 export type InitializerMap = Map<string, NamedArray & { dtype: string }> & { others?: Map<string, string> };

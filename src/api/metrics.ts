@@ -93,7 +93,9 @@ export class ServiceMetrics {
     return (req, res, next) => {
       const end = this.latency.startTimer();
       res.on('finish', () => {
-        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+        // Express types req.route as any; when a route matched, its path is the pattern it was declared with.
+        const matched = (req.route as { path?: string | RegExp } | undefined)?.path;
+        const route = matched ? `${req.baseUrl}${matched.toString()}` : 'unmatched';
         end({ method: req.method, route });
         this.requests.inc({ method: req.method, route, status: String(res.statusCode) });
       });

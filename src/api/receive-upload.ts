@@ -104,7 +104,7 @@ function receiveMultipart(req: Request, file: string, opts: { maxBytes: number }
         }),
       );
     }
-    const fail = (e: unknown) => {
+    const fail = (e: Error) => {
       req.unpipe(bb);
       reject(e);
     };

@@ -1,12 +1,11 @@
 // `churnscope eval`: scores a labelled file with a bundle and prints its metrics (calibrated, per source) as JSON.
-import { readBundleInfo } from '../bundle';
-import { loadConfig, commandLogLevel } from '../config';
-import { createEngine } from '../engine';
+import { commandLogger } from './command-logger';
+import { loadConfig } from '../config';
+import { openServingModel } from '../models';
 import { readLabelledTexts } from '../ingest';
-import { createLogger } from '../logging';
+
 import { labelledDataSpec, type LabelledDataFlags } from './labelled-data-flags';
 import { evaluate, evaluateByGroup } from '../metrics';
-import { RiskCalibrator } from '../score';
 
 export interface EvalFlags extends LabelledDataFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -16,11 +15,9 @@ export interface EvalFlags extends LabelledDataFlags {
 
 export async function evalCommand(flags: EvalFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = createLogger({ level: commandLogLevel(process.env) });
-  const info = readBundleInfo(config.modelDir);
+  const logger = commandLogger();
   const data = await readLabelledTexts({ ...labelledDataSpec(flags), minRows: 2 });
-  const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
-  const calibrator = new RiskCalibrator(info);
+  const { engine, calibrator, info } = await openServingModel({ dir: config.modelDir, engine: config.engine, logger });
   const loaded = { precision: engine.precision, modelFile: engine.modelFile };
   const risks: number[] = [];
   try {

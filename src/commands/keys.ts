@@ -1,8 +1,9 @@
 // `churnscope keys create|list|revoke`: API keys in the service's database; a new key is printed once, never stored.
+import { commandLogger } from './command-logger';
 import { apiKeyIdOf, createApiKey, parseScopes } from '../auth';
-import { loadConfig, commandLogLevel } from '../config';
+import { loadConfig } from '../config';
 import { ValidationError } from '../errors';
-import { createLogger } from '../logging';
+
 import { SqliteStore, type ApiKeyRecord } from '../store';
 
 export interface KeysFlags {
@@ -76,7 +77,7 @@ export async function keysRevokeCommand(idOrKey: string, flags: KeysFlags, io: K
 
 async function withStore(flags: KeysFlags, fn: (store: SqliteStore) => Promise<void>): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { db: flags.db } });
-  const logger = createLogger({ level: commandLogLevel(process.env) });
+  const logger = commandLogger();
   const store = await SqliteStore.create({ path: config.dbPath, logger });
   try {
     await fn(store);

@@ -1,12 +1,12 @@
 // `churnscope quantize`: writes a bundle's int8 model (onnx/model_quantized.onnx) through the quality gate, staged then renamed.
+import { commandLogger } from './command-logger';
 import { writeFileAtomicSync } from '../io';
-import { commandLogLevel } from '../config';
+
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUNDLE_FILES, readBundleInfo } from '../bundle';
 import { ValidationError } from '../errors';
-import { createLogger } from '../logging';
 
 export interface QuantizeFlags {
   model: string;
@@ -26,7 +26,7 @@ export async function quantizeCommand(flags: QuantizeFlags): Promise<void> {
     throw new ValidationError(`--max-auc-loss must be between 0 and 1, got ${maxRocAucLoss}`, {
       field: 'max-auc-loss',
     });
-  const logger = createLogger({ level: commandLogLevel(process.env) });
+  const logger = commandLogger();
   const out = flags.out === undefined ? source : path.resolve(flags.out);
   const staging = path.join(path.dirname(out), `.${path.basename(out)}.quantize-${randomUUID()}`);
   try {

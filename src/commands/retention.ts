@@ -1,7 +1,8 @@
 // `churnscope retention`: deletes texts older than N days (with their scores) from the database once, and prints what it did.
-import { loadConfig, commandLogLevel } from '../config';
+import { commandLogger } from './command-logger';
+import { loadConfig } from '../config';
 import { ConfigError } from '../errors';
-import { createLogger, type Logger } from '../logging';
+import type { Logger } from '../logging';
 import { retentionCutoff } from '../privacy';
 import { SqliteStore } from '../store';
 
@@ -28,7 +29,7 @@ export async function retentionCommand(
       field: 'days',
     });
   }
-  const logger = io.logger ?? createLogger({ level: commandLogLevel(process.env) });
+  const logger = io.logger ?? commandLogger();
   const store = await SqliteStore.create({ path: config.dbPath, logger });
   try {
     const cutoff = retentionCutoff((io.clock ?? (() => new Date()))(), days);

@@ -1,6 +1,7 @@
 // `churnscope score-text`: scores texts from the command line and prints one JSON line per text, risk calibrated as everywhere.
-import { loadConfig, commandLogLevel } from '../config';
-import { createLogger } from '../logging';
+import { commandLogger } from './command-logger';
+import { loadConfig } from '../config';
+
 import { openServingModel } from '../models';
 
 const round = (x: number) => Number(x.toFixed(4));
@@ -12,7 +13,7 @@ const round = (x: number) => Number(x.toFixed(4));
  */
 export async function scoreTextCommand(texts: string[], flags: { model?: string }): Promise<void> {
   const config = loadConfig({ env: process.env, flags });
-  const logger = createLogger({ level: commandLogLevel(process.env) });
+  const logger = commandLogger();
   const model = await openServingModel({ dir: config.modelDir, engine: config.engine, logger });
   try {
     const scores = await model.engine.score(texts);

@@ -1,11 +1,9 @@
 // `churnscope score`: batch-scores a CSV/JSONL file into a scored copy, with a progress bar, Ctrl-C safety and --resume.
+import { commandLogger } from './command-logger';
 import cliProgress from 'cli-progress';
-import { readBundleInfo } from '../bundle';
-import { loadConfig, commandLogLevel } from '../config';
-import { createEngine } from '../engine';
+import { loadConfig } from '../config';
+import { openServingModel } from '../models';
 import { scoreFile, type ScoreProgress } from '../jobs';
-import { createLogger } from '../logging';
-import { RiskCalibrator } from '../score';
 
 export interface ScoreFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -21,9 +19,9 @@ export interface ScoreFlags {
 
 export async function scoreCommand(flags: ScoreFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = createLogger({ level: commandLogLevel(process.env) });
-  const info = readBundleInfo(config.modelDir);
-  const engine = await createEngine({ bundleDir: config.modelDir, config: config.engine, logger });
+  const logger = commandLogger();
+  const model = await openServingModel({ dir: config.modelDir, engine: config.engine, logger });
+  const { engine } = model;
   const abort = new AbortController();
   // First Ctrl-C finishes the chunks in flight and exits cleanly; a second one is the user insisting.
   const onSigint = () => {
@@ -59,7 +57,7 @@ export async function scoreCommand(flags: ScoreFlags): Promise<void> {
       textColumn: flags.textCol,
       idColumn: flags.idCol,
       engine,
-      calibrator: new RiskCalibrator(info),
+      calibrator: model.calibrator,
       resume: flags.resume,
       phrases: flags.phrases,
       signal: abort.signal,
@@ -67,7 +65,7 @@ export async function scoreCommand(flags: ScoreFlags): Promise<void> {
     });
     if (barStarted) bar.stop();
     const report = {
-      model: info.version,
+      model: model.info.version,
       precision: engine.precision,
       modelFile: engine.modelFile,
       ...summary,

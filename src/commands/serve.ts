@@ -9,7 +9,7 @@ import { createApp, type AppDeps } from '../api';
 import { answerClientErrorsWithJson } from '../api/client-errors';
 import { exitOnSignals, GracefulShutdown, type Drainer } from '../api/graceful-shutdown';
 import { ServiceMetrics } from '../api/metrics';
-import { DEFAULT_PLAYBOOK, loadConfig, type Config } from '../config';
+import { DEFAULT_PLAYBOOK, loadConfig, logFormat, type Config } from '../config';
 import { FUSION_FILE, FusionModel } from '../fuse';
 import { JobRunner } from '../jobs';
 import { ConfigError } from '../errors';
@@ -42,7 +42,7 @@ export interface ServeFlags {
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags });
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: logFormat(process.env) });
   const store = await SqliteStore.create({ path: config.dbPath, logger });
   // Before the model loads: a server that must not start (non-loopback without auth) is refused at once.
   const access = await accessDeps(config, store, logger).catch(async (e: unknown) => {

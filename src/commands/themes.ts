@@ -1,11 +1,12 @@
 // `churnscope themes`: themes of dissatisfied texts from a database or a CSV/JSONL file, as a table and a JSON file.
+import { commandLogger } from './command-logger';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { readBundleInfo } from '../bundle';
-import { loadConfig, commandLogLevel } from '../config';
-import { createEngine } from '../engine';
+import { loadConfig, type EngineConfig } from '../config';
+import { openServingModel } from '../models';
 import { ConfigError } from '../errors';
-import { createLogger, type Logger } from '../logging';
+import type { Logger } from '../logging';
 import { RiskCalibrator } from '../score';
 import { SqliteStore } from '../store';
 import { formatThemesTable, parseThemeFilters, storeTextsFile, ThemesService } from '../themes';
@@ -43,13 +44,12 @@ export async function themesCommand(
     segment: flags.segment,
   });
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = io.logger ?? createLogger({ level: commandLogLevel(process.env) });
+  const logger = io.logger ?? commandLogger();
   const calibrator = new RiskCalibrator(readBundleInfo(config.modelDir));
   // A file is embedded into a throw-away in-memory database, so both inputs go through the same engine.
   const store = await SqliteStore.create({ path: flags.db ?? ':memory:', logger });
   try {
-    if (flags.in)
-      await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, calibrator, logger });
+    if (flags.in) await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, logger });
     const themes = new ThemesService({ store, logger, defaultMinRisk: () => calibrator.thresholds.high });
     const result = await themes.themes(filters);
     (io.stdout ?? process.stdout).write(formatThemesTable(result));
@@ -65,19 +65,19 @@ async function loadFile(
   ctx: {
     store: SqliteStore;
     modelDir: string;
-    engineConfig: Parameters<typeof createEngine>[0]['config'];
-    calibrator: RiskCalibrator;
+    engineConfig: EngineConfig;
     logger: Logger;
   },
 ): Promise<void> {
-  const engine = await createEngine({ bundleDir: ctx.modelDir, config: ctx.engineConfig, logger: ctx.logger });
+  const model = await openServingModel({ dir: ctx.modelDir, engine: ctx.engineConfig, logger: ctx.logger });
+  const { engine } = model;
   try {
     const { stored, skipped } = await storeTextsFile({
       file: flags.in!,
       store: ctx.store,
       engine,
-      calibrator: ctx.calibrator,
-      modelVersion: readBundleInfo(ctx.modelDir).version,
+      calibrator: model.calibrator,
+      modelVersion: model.version,
       textColumn: flags.textCol,
       customerColumn: flags.customerCol,
       sourceColumn: flags.sourceCol,

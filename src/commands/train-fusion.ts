@@ -1,8 +1,8 @@
 // `churnscope train-fusion`: flags → trainFusion → the held-out report as JSON on stdout.
-import { loadConfig, commandLogLevel } from '../config';
+import { commandLogger } from './command-logger';
+import { loadConfig } from '../config';
 import { ValidationError } from '../errors';
 import { trainFusion } from '../fuse/train-fusion';
-import { createLogger } from '../logging';
 
 export interface TrainFusionFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -41,7 +41,7 @@ export async function trainFusionCommand(flags: TrainFusionFlags): Promise<void>
   if (!Number.isInteger(seed))
     throw new ValidationError(`--seed must be an integer, got "${flags.seed}"`, { field: 'seed' });
   const config = loadConfig({ env: process.env, flags: { model: flags.model, precision: flags.precision } });
-  const logger = createLogger({ level: commandLogLevel(process.env) });
+  const logger = commandLogger();
   const report = await trainFusion({
     customersFile: required(flags, 'customers'),
     schemaFile: required(flags, 'schema'),

@@ -1,10 +1,11 @@
 // `churnscope train`: flags → validated options → the training pipeline, with a live progress bar on stderr.
-import { commandLogLevel } from '../config';
+
+import { commandLogger } from './command-logger';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { TEXT_SOURCES, textSourceSchema } from '../text/text-source';
-import { createLogger } from '../logging';
+
 import { labelledDataSpec, type LabelledDataFlags } from './labelled-data-flags';
 
 export interface TrainFlags extends LabelledDataFlags {
@@ -89,7 +90,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const agentTurns = z.enum(['drop', 'keep']).safeParse(flags.agentTurns);
   if (!agentTurns.success) throw new ValidationError('--agent-turns must be drop or keep', { field: 'agent-turns' });
 
-  const logger = createLogger({ level: commandLogLevel(process.env) });
+  const logger = commandLogger();
   const bar = new cliProgress.SingleBar(
     {
       format: '{phase} epoch {epoch} |{bar}| {value}/{total} steps · loss {loss} · {rate} ex/s · ETA {eta_formatted}',

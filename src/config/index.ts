@@ -9,5 +9,5 @@ export {
 } from './load-config';
 export { PRECISIONS } from './schema';
 export type { Config, EngineConfig, ServerConfig, JobsConfig, ExecutionProvider, PrecisionSetting } from './schema';
-export { commandLogLevel } from './command-log-level';
+export { commandLogLevel, logFormat, LOG_FORMATS } from './log-settings';
 export { LOG_LEVELS, type LogLevel } from './schema';

@@ -142,7 +142,7 @@ export class InferenceEngine {
     sequences: readonly Int32Array[],
   ): Promise<{ embeddings: Float32Array[]; probabilities: Float32Array }> {
     const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
-    const embeddings: Float32Array[] = new Array(sequences.length);
+    const embeddings = new Array<Float32Array>(sequences.length);
     const probabilities = new Float32Array(sequences.length);
     const size = this.opts.config.maxBatch;
     for (let s = 0; s < order.length; s += size) {

@@ -1,10 +1,9 @@
 // The default text scorer of fusion training: a model bundle's engine plus its calibration, so aggregates hold the same risks serving returns.
 import { readBundleInfo } from '../bundle';
 import { engineDefaults, type EngineConfig } from '../config';
-import { createEngine } from '../engine';
+import { openServingModel } from '../models';
 import { ValidationError } from '../errors';
 import type { Logger } from '../logging';
-import { RiskCalibrator } from '../score';
 
 export type ScoreTexts = (texts: string[]) => Promise<number[]>;
 
@@ -19,12 +18,11 @@ export interface BundleTextScorerOptions {
 /** Loads the bundle once per call and releases it afterwards; training scores one file, then is done with the model. */
 export function bundleTextScorer(opts: BundleTextScorerOptions): { version: string; score: ScoreTexts } {
   const info = readBundleInfo(opts.bundleDir);
-  const calibrator = new RiskCalibrator(info);
   const chunk = opts.chunk ?? 256;
   const score: ScoreTexts = async (texts) => {
-    const engine = await createEngine({
-      bundleDir: opts.bundleDir,
-      config: opts.config ?? engineDefaults(),
+    const { engine, calibrator } = await openServingModel({
+      dir: opts.bundleDir,
+      engine: opts.config ?? engineDefaults(),
       logger: opts.logger,
     });
     const risks: number[] = [];

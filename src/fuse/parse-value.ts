@@ -20,7 +20,9 @@ function describe(value: unknown): string {
       ? 'an array'
       : typeof value === 'object'
         ? 'an object'
-        : String(value);
+        : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+          ? String(value)
+          : typeof value;
 }
 
 /** A finite number from a non-missing cell; words such as "yes" belong to categorical features only. */

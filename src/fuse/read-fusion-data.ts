@@ -1,6 +1,6 @@
 // Reads fusion training inputs, a labelled customer table and an optional file of customers' texts, refusing bad cells with file, row and column named.
 import { DataFileError, ValidationError } from '../errors';
-import { parseTimestampCell, readRecords, TIMESTAMP_FORMATS } from '../ingest';
+import { cellText, parseTimestampCell, readRecords, TIMESTAMP_FORMATS } from '../ingest';
 import type { FeatureSchema } from './feature-schema';
 import { categoryKey, isMissing, parseNumeric } from './parse-value';
 
@@ -35,13 +35,11 @@ export interface CustomerTexts {
 
 /** 1 for churned, 0 for retained; anything else is refused, listing the spellings accepted. */
 export function parseChurnLabel(value: unknown, where: { file: string; row: number; field: string }): 0 | 1 {
-  const key = String(value ?? '')
-    .trim()
-    .toLowerCase();
+  const key = cellText(value).trim().toLowerCase();
   if (POSITIVE.includes(key)) return 1;
   if (NEGATIVE.includes(key)) return 0;
   throw new DataFileError(
-    `${where.file} line ${where.row}: unknown label "${String(value ?? '')}" in column "${where.field}"; churned: ${POSITIVE.join(', ')}; retained: ${NEGATIVE.join(', ')}`,
+    `${where.file} line ${where.row}: unknown label "${cellText(value)}" in column "${where.field}"; churned: ${POSITIVE.join(', ')}; retained: ${NEGATIVE.join(', ')}`,
     where,
   );
 }
@@ -60,7 +58,7 @@ function requireColumns(file: string, values: Record<string, unknown>, columns: 
 }
 
 function text(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value).trim();
+  return cellText(value).trim();
 }
 
 export async function readCustomers(opts: {
@@ -92,7 +90,11 @@ export async function readCustomers(opts: {
     for (const f of schema.features) {
       const raw = values[f.name];
       try {
-        if (!isMissing(raw)) f.type === 'numeric' ? parseNumeric(raw, f.name) : categoryKey(raw, f.name);
+        // Parsed only to refuse a bad cell here, naming its line; the raw value is what the row keeps.
+        if (!isMissing(raw)) {
+          if (f.type === 'numeric') parseNumeric(raw, f.name);
+          else categoryKey(raw, f.name);
+        }
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         throw new DataFileError(`${file} line ${line}: column "${f.name}": ${e.message}`, {

@@ -118,7 +118,7 @@ export async function trainFusion(opts: TrainFusionOptions): Promise<FusionRepor
   const n = customers.ids.length;
   logger.info({ customers: n }, 'fusion: customers read');
 
-  const aggregates: (TextAggregates | null)[] = new Array(n).fill(null);
+  const aggregates = new Array<TextAggregates | null>(n).fill(null);
   let textReport: FusionReport['texts'] = null;
   let textModel: string | undefined;
   if (opts.textsFile) {

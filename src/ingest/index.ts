@@ -1,4 +1,5 @@
 // Ingest contract: reading data files (CSV, JSON Lines, gzipped) into records and labelled texts.
+export { cellText } from './cell-text';
 export { readRecords, type SourceRecord } from './read-records';
 export { formatOf, type RecordFormat } from './data-format';
 export { readRows, textProblem, type RowItem, type ReadRowsOptions } from './read-rows';
@@ -10,3 +11,4 @@ export {
   type LabelledDataset,
   type LabelledTextOptions,
 } from './read-labelled-texts';
+export { timeBoundSchema, rangeStart, rangeEnd, rangeInOrder } from './time-range';

@@ -2,6 +2,7 @@
 import { DataFileError } from '../errors';
 import { transcriptText, type AgentTurnPolicy } from '../text/chat-transcript';
 import { DEFAULT_TEXT_SOURCE, isTextSource, TEXT_SOURCES, type TextSource } from '../text/text-source';
+import { cellText } from './cell-text';
 import { readRecords } from './read-records';
 
 export interface LabelledTextOptions {
@@ -79,7 +80,7 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
       continue;
     }
     const label = values[labelCol];
-    if (label === undefined || label === null || String(label).trim() === '') {
+    if (cellText(label).trim() === '') {
       throw new DataFileError(`${file} line ${line}: column "${labelCol}" is empty`, {
         file,
         row: line,
@@ -90,10 +91,10 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
     const source =
       src === undefined || src === null || src === ''
         ? (opts.defaultSource ?? DEFAULT_TEXT_SOURCE)
-        : String(src).toLowerCase();
+        : cellText(src).toLowerCase();
     if (!isTextSource(source)) {
       throw new DataFileError(
-        `${file} line ${line}: column "${sourceCol}" is "${String(src)}"; valid values: ${TEXT_SOURCES.join(', ')}`,
+        `${file} line ${line}: column "${sourceCol}" is "${cellText(src)}"; valid values: ${TEXT_SOURCES.join(', ')}`,
         {
           file,
           row: line,
@@ -105,8 +106,8 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
     raw.push({
       line,
       text: transcriptText(asText, opts.agentTurns ?? 'drop'),
-      label: String(label).trim(),
-      source: source as TextSource,
+      label: cellText(label).trim(),
+      source: source,
       customerId: optionalString(values[customerCol]),
       timestamp: optionalString(values[timestampCol]),
     });
@@ -165,5 +166,5 @@ export async function readLabelledTexts(opts: LabelledTextOptions): Promise<Labe
 }
 
 function optionalString(v: unknown): string | undefined {
-  return v === undefined || v === null || v === '' ? undefined : String(v);
+  return v === undefined || v === null || v === '' ? undefined : cellText(v);
 }

@@ -1,13 +1,14 @@
-// Batch scoring of one file: streams rows, scores them in chunks with two in flight, and commits output, errors and progress in input order.
+// Batch scoring of one file as steps: resume point → reader → ordered chunks (scored two at a time) → committer → summary.
 import fs from 'node:fs';
 import type { InferenceEngine } from '../engine';
 import type { RiskCalibrator } from '../score';
-import { errorsPath, writeProgress, type JobProgress } from './progress-file';
 import { readRows, type RowItem } from '../ingest';
+import { ChunkCommitter } from './chunk-committer';
+import { OrderedChunks } from './ordered-chunks';
+import { errorsPath } from './progress-file';
 import { resumePoint } from './resume-point';
-import { RiskSummary, type RiskDistribution } from './risk-summary';
+import type { RiskDistribution } from './risk-summary';
 import type { RetryPolicy } from './retry-transient';
-import { RowWriter, writeAll } from './row-writer';
 import { scoreChunk, type ScoredRow } from './score-chunk';
 
 /** The columns a scored file gains; each name means what it means online (see the README glossary). */
@@ -79,14 +80,9 @@ export interface ScoreFileSummary {
   distribution: RiskDistribution;
 }
 
-interface Chunk {
-  items: RowItem[];
-  scored: Promise<(ScoredRow | string)[]>;
-}
-
 export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummary> {
   const started = Date.now();
-  const { input, output, textColumn, idColumn } = opts;
+  const { input, output, textColumn } = opts;
   const errorsFile = errorsPath(output);
   const totalBytes = fs.existsSync(input) ? fs.statSync(input).size : 0;
   const prior = opts.resume ? await resumePoint(opts) : undefined;
@@ -100,83 +96,42 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
   });
   // Reading the first item surfaces an unreadable input (missing, not gzip, no text column) before any output is touched.
   const first = await rows.next();
-  const writer = RowWriter.open(output, { append: !!prior, columns: prior?.columns });
-  const errorsFd = fs.openSync(errorsFile, prior ? 'a' : 'w');
-  const progress: JobProgress = prior?.progress ?? {
-    input,
-    line: 0,
-    records: 0,
-    written: 0,
-    errors: 0,
-    done: false,
-    updatedAt: '',
-  };
-  const summary = new RiskSummary();
-  const counts = { rows: 0, scored: 0, skipped: 0, errors: 0 };
-  const chunkSize = opts.chunkSize ?? 256;
-  const pending: Chunk[] = [];
-
-  let errorsBytes = fs.fstatSync(errorsFd).size;
-  let lastCheckpoint = 0;
-  const checkpoint = (done = false) => {
-    writeProgress(output, { ...progress, done, updatedAt: new Date().toISOString() });
-    lastCheckpoint = Date.now();
-  };
-  const commit = async (chunk: Chunk, results: (ScoredRow | string)[]) => {
-    const scored: ScoredRow[] = [];
-    let errText = '';
-    chunk.items.forEach((item, i) => {
-      const r = results[i];
-      if (typeof r === 'string') errText += `${JSON.stringify({ line: item.line, reason: r })}\n`;
-      else scored.push(r);
-    });
-    if (opts.beforeCommit && scored.length) await opts.beforeCommit(scored);
-    const good = scored.map((r) => r.output);
-    for (const r of good) summary.add(r.risk as number, r.band as Parameters<RiskSummary['add']>[1]);
-    writer.write(good, () => [
-      ...(inputHeader ?? Object.keys(good[0])).filter((c) => !(SCORE_COLUMNS as readonly string[]).includes(c)),
+  const committer = new ChunkCommitter({
+    output,
+    errorsFile,
+    idColumn: opts.idColumn,
+    prior,
+    initial: { input, line: 0, records: 0, written: 0, errors: 0, done: false, updatedAt: '' },
+    columns: (row) => [
+      ...(inputHeader ?? Object.keys(row)).filter((c) => !(SCORE_COLUMNS as readonly string[]).includes(c)),
       ...SCORE_COLUMNS,
-    ]);
-    if (errText) errorsBytes += writeAll(errorsFd, Buffer.from(errText, 'utf8'));
-    const nErr = chunk.items.length - good.length;
-    counts.rows += chunk.items.length;
-    counts.scored += good.length;
-    counts.errors += nErr;
-    const last = good[good.length - 1];
-    Object.assign(progress, {
-      line: Math.max(progress.line, ...chunk.items.map((x) => x.line)),
-      records: progress.records + chunk.items.length,
-      written: progress.written + good.length,
-      errors: progress.errors + nErr,
-      lastId: idColumn && last ? String(last[idColumn]) : progress.lastId,
-      outputBytes: writer.bytes,
-      errorsBytes,
-    });
-    // Only after the chunk's rows are on disk does the progress file claim them.
-    if (Date.now() - lastCheckpoint >= (opts.checkpointMs ?? 250)) checkpoint();
-    const total = { records: progress.records, written: progress.written, errors: progress.errors };
-    opts.onProgress?.({
-      records: counts.rows,
-      scored: counts.scored,
-      errors: counts.errors,
-      bytesRead,
-      totalBytes,
-      total,
-    });
-  };
-  const drainOne = async () => {
-    const chunk = pending.shift()!;
-    await commit(chunk, await chunk.scored);
-  };
+    ],
+    beforeCommit: opts.beforeCommit,
+    checkpointMs: opts.checkpointMs ?? 250,
+  });
+  const chunks = new OrderedChunks<RowItem, (ScoredRow | string)[]>({
+    inFlight: opts.inFlight ?? 2,
+    work: (items) => scoreChunk(items, opts),
+    commit: async (items, results) => {
+      await committer.commit(items, results);
+      const { records, written, errors } = committer.progress;
+      const c = committer.counts;
+      opts.onProgress?.({
+        records: c.rows,
+        scored: c.scored,
+        errors: c.errors,
+        bytesRead,
+        totalBytes,
+        total: { records, written, errors },
+      });
+    },
+  });
 
   let aborted = false;
+  let skipped = 0;
   try {
+    const chunkSize = opts.chunkSize ?? 256;
     let batch: RowItem[] = [];
-    const dispatch = async () => {
-      pending.push({ items: batch, scored: scoreChunk(batch, opts) });
-      batch = [];
-      while (pending.length >= (opts.inFlight ?? 2)) await drainOne();
-    };
     const items = async function* () {
       if (!first.done) yield first.value;
       yield* rows;
@@ -187,32 +142,31 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
         break;
       }
       if (prior && item.line <= prior.progress.line) {
-        counts.skipped++;
+        skipped++;
         continue;
       }
       batch.push(item);
-      if (batch.length >= chunkSize) await dispatch();
+      if (batch.length >= chunkSize) await chunks.push(batch.splice(0));
     }
-    if (!aborted && batch.length) await dispatch();
-    // In-flight chunks are finished and committed even on abort: the work is done and the output stays in order.
-    while (pending.length) await drainOne();
-    checkpoint(!aborted);
+    if (!aborted && batch.length) await chunks.push(batch.splice(0));
+    await chunks.drain();
+    committer.checkpoint(!aborted);
   } finally {
-    // A failed chunk must not leave its sibling's promise unobserved.
-    await Promise.allSettled(pending.map((c) => c.scored));
-    writer.close();
-    fs.closeSync(errorsFd);
+    await chunks.settle();
+    committer.close();
     await rows.return(undefined);
   }
   const seconds = (Date.now() - started) / 1000;
+  const { counts } = committer;
   return {
     input,
     output,
     errorsFile,
     ...counts,
+    skipped,
     seconds,
     rowsPerSecond: seconds > 0 ? counts.scored / seconds : 0,
     aborted,
-    distribution: summary.toJSON(),
+    distribution: committer.summary.toJSON(),
   };
 }

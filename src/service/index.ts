@@ -1,2 +1,3 @@
 // Service contract: the request-level orchestration the HTTP routes call.
 export { scoreTexts, type ScoreTextsDeps, type ScoreResult } from './score-texts';
+export type { ScoreRequestItem } from './score-request';

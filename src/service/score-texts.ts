@@ -1,6 +1,6 @@
 // One scoring request as named steps: model → text risk → drivers → customer context → fusion → actions → store → alerts.
 import type { AlertService } from '../alerts';
-import type { ScoreItem } from '../api/schemas';
+import type { ScoreRequestItem } from './score-request';
 import { explainText, type DriverPhrase } from '../explain';
 import { customerRisk, type FeatureContribution, type FusionModel } from '../fuse';
 import type { ModelRegistry, ServingModel } from '../models';
@@ -37,7 +37,7 @@ export interface ScoreResult {
 
 export async function scoreTexts(
   deps: ScoreTextsDeps,
-  items: readonly ScoreItem[],
+  items: readonly ScoreRequestItem[],
   opts: { batch: boolean },
 ): Promise<ScoreResult[]> {
   // The request holds its model from the first engine call to the last store write (drivers included): a swap
@@ -61,7 +61,7 @@ export async function scoreTexts(
 async function scoreOne(
   deps: ScoreTextsDeps,
   model: ServingModel,
-  item: ScoreItem,
+  item: ScoreRequestItem,
   ctx: { textRisk: number; embedding: Float32Array; now: Date; batch: boolean },
 ): Promise<ScoreResult> {
   const { customer, features, history, fused } = await customerRisk(deps, {
@@ -121,7 +121,7 @@ function wantsDrivers(deps: ScoreTextsDeps, explain: boolean | undefined, batch:
 async function persist(
   deps: ScoreTextsDeps,
   model: ServingModel,
-  item: ScoreItem,
+  item: ScoreRequestItem,
   s: {
     risk: number;
     tabularRisk: number | null;

@@ -50,7 +50,7 @@ export class Executor {
   async read<T>(fn: () => T): Promise<T> {
     this.assertOpen();
     if (this.inTransaction() || !this.gate.busy) return fn();
-    return this.exclusive(async () => fn());
+    return this.exclusive(fn);
   }
 
   /** fn runs atomically: in its own IMMEDIATE transaction, or as a savepoint inside the caller's. */
@@ -88,7 +88,7 @@ export class Executor {
   /** For work that cannot run inside a transaction (checkpoints): deferred until the caller's commits, if any. */
   async outsideTransaction(fn: () => void): Promise<void> {
     if (this.inTransaction()) this.afterCommit.push(fn);
-    else await this.exclusive(async () => fn());
+    else await this.exclusive(fn);
   }
 
   /** The transaction has committed: a failing follow-up must not make its caller believe it did not. */
@@ -102,7 +102,7 @@ export class Executor {
     }
   }
 
-  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  private async exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
     await this.gate.acquire();
     try {
       this.assertOpen();

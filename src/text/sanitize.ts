@@ -3,7 +3,7 @@
 // Without the `u` flag a regex sees UTF-16 code units, which is what finding an unpaired surrogate needs.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // Every Unicode Cc character (C0, DEL, C1) except \t \n \r.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const CONTROL = /(?![\t\n\r])\p{Cc}/gu;
 
 /**
  * Lone surrogates become U+FFFD: the native tokenizer receives UTF-8, which cannot carry them, and the

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { DataFileError } from '../errors';
 import type { InferenceEngine } from '../engine';
-import { parseTimestampCell, readRecords } from '../ingest';
+import { cellText, parseTimestampCell, readRecords } from '../ingest';
 import type { RiskCalibrator } from '../score';
 import type { Store, TextSource } from '../store';
 import { DEFAULT_TEXT_SOURCE, isTextSource, TEXT_SOURCES } from '../text/text-source';
@@ -48,7 +48,7 @@ export async function storeTextsFile(opts: StoreTextsFileOptions): Promise<{ sto
         row: line,
         field: opts.textColumn,
       });
-    const text = String(values[opts.textColumn] ?? '').trim();
+    const text = cellText(values[opts.textColumn]).trim();
     if (text === '') {
       skipped++;
       continue;
@@ -66,10 +66,7 @@ function rowContext(
   line: number,
   now: string,
 ): Omit<Row, 'text'> {
-  const cell = (col?: string) =>
-    col && values[col] !== undefined && values[col] !== null && String(values[col]).trim() !== ''
-      ? String(values[col]).trim()
-      : null;
+  const cell = (col?: string) => (col && cellText(values[col]).trim() !== '' ? cellText(values[col]).trim() : null);
   const source = cell(opts.sourceColumn) ?? DEFAULT_TEXT_SOURCE;
   if (!isTextSource(source)) {
     throw new DataFileError(

@@ -1,21 +1,14 @@
 // The filters shared by GET /v1/themes, POST /v1/themes/probe and `churnscope themes`: validation and store query.
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { rangeEnd, rangeInOrder, rangeStart, timeBoundSchema } from '../ingest';
 import { textSourceSchema } from '../text/text-source';
 import type { ScoredTextQuery } from '../store';
 import type { ThemeFilters } from './theme-types';
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const isoDate = z
-  .string()
-  .refine(
-    (v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)),
-    'must be an ISO date (YYYY-MM-DD) or timestamp',
-  );
-
 const fields = {
-  from: isoDate.optional().describe('Texts written at or after this date'),
-  to: isoDate.optional().describe('Texts written up to this date (a date alone includes that whole day)'),
+  from: timeBoundSchema.optional().describe('Texts written at or after this date'),
+  to: timeBoundSchema.optional().describe('Texts written up to this date (a date alone includes that whole day)'),
   source: textSourceSchema.optional(),
   minRisk: z
     .number()
@@ -25,7 +18,7 @@ const fields = {
     .describe("Dissatisfaction threshold on the text's own risk (default: the active model's high band)"),
   segment: z.string().min(1).max(200).optional().describe("Customers' segment"),
 };
-const ordered = (f: { from?: string; to?: string }) => !f.from || !f.to || Date.parse(f.from) <= Date.parse(f.to);
+const ordered = rangeInOrder;
 const orderMessage = { message: 'from must not be after to', path: ['from'] };
 
 export const themeFiltersSchema = z.object(fields).strict().refine(ordered, orderMessage);
@@ -53,14 +46,14 @@ export type ThemeProbeRequest = z.infer<typeof themeProbeSchema>;
 
 /** Filters minus undefined fields, so equal filter sets have equal cache keys. */
 export function normalizeFilters(f: ThemeFilters): ThemeFilters {
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ThemeFilters;
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
 }
 
 /** `to` as an exclusive bound: the day after a date, the next millisecond after a timestamp. */
 export function toStoreQuery(f: ThemeFilters): ScoredTextQuery {
   const query: ScoredTextQuery = {};
-  if (f.from) query.from = new Date(Date.parse(f.from));
-  if (f.to) query.to = new Date(Date.parse(f.to) + (DATE_ONLY.test(f.to) ? 86_400_000 : 1));
+  if (f.from) query.from = rangeStart(f.from);
+  if (f.to) query.to = rangeEnd(f.to);
   if (f.source) query.source = f.source;
   if (f.segment) query.segment = f.segment;
   return query;

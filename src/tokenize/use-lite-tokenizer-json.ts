@@ -56,7 +56,9 @@ const requireHere = createRequire(import.meta.url);
  */
 export function buildUseLiteTokenizerJson(vocab: RawVocab, opts: UseLiteTokenizerJsonOptions = {}): HfTokenizerJson {
   const reserved = opts.reservedSymbolsCount ?? DEFAULT_RESERVED_COUNT;
-  if (!Array.isArray(vocab) || vocab.length <= reserved) {
+  // Checked through an unknown alias: Array.isArray on `vocab` itself would narrow it to any[] below.
+  const given: unknown = vocab;
+  if (!Array.isArray(given) || vocab.length <= reserved) {
     throw new ValidationError(`USE-lite vocab must be an array of more than ${reserved} [piece, score] pairs`, {
       field: 'vocab',
     });

@@ -8,7 +8,7 @@ let failuresLeft = 1;
 // The webhook receiver: fails once (to exercise the retry), then accepts.
 const fakeFetch = (async (_url: string | URL | Request, init?: RequestInit) => {
   if (failuresLeft-- > 0) return new Response('busy', { status: 503 });
-  received.push({ body: String(init?.body), headers: new Headers(init?.headers) });
+  received.push({ body: typeof init?.body === 'string' ? init.body : '', headers: new Headers(init?.headers) });
   return new Response('ok', { status: 200 });
 }) as typeof fetch;
 

@@ -6,7 +6,6 @@ import { startTestApp, type TestApp } from './test-app';
 interface Reply {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
   json: any;
 }
 

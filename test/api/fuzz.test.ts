@@ -30,7 +30,7 @@ const ok = () => new Response('{}', { status: 200, headers: { 'content-type': 'a
 
 beforeAll(async () => {
   // Fuzzed alert rules point webhooks anywhere: deliveries go to a fake fetch, never the network.
-  app = await startTestApp({ fetch: (async () => ok()) as typeof fetch });
+  app = await startTestApp({ fetch: async () => ok() });
   const doc = (await (await fetch(`${app.base}/openapi.json`)).json()) as {
     paths: Record<string, Record<string, unknown>>;
     components?: unknown;
@@ -54,7 +54,7 @@ function collectWords(node: unknown, out = new Set<string>()): Set<string> {
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
     if (o.properties && typeof o.properties === 'object') Object.keys(o.properties).forEach((k) => out.add(k));
-    if (Array.isArray(o.enum)) o.enum.filter((v) => typeof v === 'string').forEach((v) => out.add(v as string));
+    if (Array.isArray(o.enum)) o.enum.filter((v) => typeof v === 'string').forEach((v) => out.add(v));
     Object.values(o).forEach((v) => collectWords(v, out));
   }
   return out;
@@ -253,7 +253,7 @@ const pollution = fc.constantFrom(
 const scalar = fc.oneof(fc.string({ maxLength: 20 }), fc.double(), fc.boolean(), fc.constant(null));
 /** The right kind of value four times in five, anything otherwise. */
 const mostly = <T>(right: fc.Arbitrary<T>) =>
-  fc.oneof({ weight: 4, arbitrary: right as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: value });
+  fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: value });
 
 const scoreShape = fc.record(
   {

@@ -61,7 +61,7 @@ describe('POST /v1/jobs with a CSV body', () => {
 
     const res = await fetch(`${app.base}/v1/jobs/${created.json.id}/results`);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    const out = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    const out = parse<Record<string, string>>(await res.text(), { columns: true });
     expect(out.map((r) => r.id)).toEqual([...rows.map((r) => r.id), 'r123']);
     expect(Object.keys(out[0])).toEqual([
       'id',
@@ -179,7 +179,7 @@ describe('POST /v1/jobs refusals', () => {
       headers: { 'content-type': 'text/csv' },
       body: stream,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(streamed.status).toBe(413);
     expect(stagingLeftovers()).toEqual([]);
   });

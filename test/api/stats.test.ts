@@ -84,6 +84,10 @@ describe('GET /v1/stats/risk-distribution', () => {
     // A date-only `to` includes that whole day; `from` starts at its midnight.
     expect(await counts('&from=2026-03-03&to=2026-03-03')).toEqual({ counts: [0, 1, 0, 0], total: 1 });
     expect(await counts('&from=2026-03-04T00:00:00Z')).toEqual({ counts: [0, 1, 0, 2], total: 3 });
+    // The one timestamp rule of data files applies to queries too: zone-less means UTC, epoch seconds and ms work.
+    const epoch = Date.parse('2026-03-04T00:00:00Z');
+    for (const same of ['2026-03-04T00:00:00', String(epoch / 1000), String(epoch)])
+      expect(await counts(`&from=${same}`)).toEqual({ counts: [0, 1, 0, 2], total: 3 });
     expect(await counts('&to=2026-03-05T10:00:00Z')).toEqual({ counts: [1, 2, 0, 1], total: 4 });
   });
 
@@ -94,7 +98,9 @@ describe('GET /v1/stats/risk-distribution', () => {
     ['source=email', 'query.source'],
     ['from=yesterday', 'query.from'],
     ['from=March 3', 'query.from'],
-    ['to=2026-03-05T10:00', 'query.to'],
+    ['to=2026-02-30', 'query.to'],
+    ['from=soon&to=2026-03-01', 'query.from'],
+    ['from=2026-03-01&to=Infinity', 'query.to'],
     ['from=2026-03-05&to=2026-03-01', 'query.to'],
   ])('refuses %s with 400 naming the field', async (query, field) => {
     const r = await call(app.base, 'GET', `/v1/stats/risk-distribution?${query}`);

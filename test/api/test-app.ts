@@ -1,10 +1,10 @@
 // Builds the real app over a fake text model and an in-memory store: the HTTP surface without weights.
 import fs from 'node:fs';
 import type { Server } from 'node:http';
-import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Express } from 'express';
 import { AlertService, WebhookSender } from '../../src/alerts';
 import { createApp } from '../../src/api';
 import { answerClientErrorsWithJson } from '../../src/api/client-errors';
@@ -154,7 +154,6 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
 
 export interface Reply {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
   json: any;
   text: string;
 }

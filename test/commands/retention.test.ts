@@ -30,7 +30,7 @@ async function ids(file: string): Promise<string[]> {
   try {
     return (await Promise.all(['old', 'new'].map((id) => store.texts.get(id))))
       .filter((t) => t !== null)
-      .map((t) => t!.id);
+      .map((t) => t.id);
   } finally {
     await store.dispose();
   }

@@ -25,8 +25,8 @@ async function open(bundle: string, precision: 'auto' | 'fp32' | 'int8', provide
   const lines: string[] = [];
   const warnings: string[] = [];
   const logger = silentLogger();
-  logger.info = ((obj: unknown, msg?: string) => void lines.push(String(msg ?? obj))) as typeof logger.info;
-  logger.warn = ((obj: unknown, msg?: string) => void warnings.push(String(msg ?? obj))) as typeof logger.warn;
+  logger.info = (obj: unknown, msg?: string) => void lines.push(String(msg ?? obj));
+  logger.warn = (obj: unknown, msg?: string) => void warnings.push(String(msg ?? obj));
   const engine = await createEngine({
     bundleDir: bundle,
     config: engineDefaults({ providers, precision, threads: 1 }),

@@ -47,8 +47,8 @@ describe('OnnxSession.create', () => {
     const lines: string[] = [];
     const warnings: string[] = [];
     const logger = silentLogger();
-    logger.info = ((obj: unknown, msg?: string) => void lines.push(String(msg ?? obj))) as typeof logger.info;
-    logger.warn = ((obj: unknown, msg?: string) => void warnings.push(String(msg ?? obj))) as typeof logger.warn;
+    logger.info = (obj: unknown, msg?: string) => void lines.push(String(msg ?? obj));
+    logger.warn = (obj: unknown, msg?: string) => void warnings.push(String(msg ?? obj));
     const err = await OnnxSession.create({
       modelPath: foreignModel(),
       providers: ['cuda', 'cpu'],

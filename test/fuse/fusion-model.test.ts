@@ -38,7 +38,7 @@ function customers(n: number, seed: number): Customer[] {
     return {
       features: { customer_id: `c${i}`, service_calls: String(calls), intl_plan: plan },
       text,
-      churn: churn as 0 | 1,
+      churn: churn,
     };
   });
 }

@@ -104,7 +104,7 @@ async function referenceScores(): Promise<Map<string, string>> {
   } finally {
     await engine.dispose();
   }
-  const rows = parse(fs.readFileSync(output), { columns: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(fs.readFileSync(output), { columns: true });
   return new Map(rows.map((r) => [r.id, r.risk]));
 }
 
@@ -140,10 +140,9 @@ describe('batch job crash recovery', () => {
     }
     expect(final).toMatchObject({ state: 'succeeded', rowsDone: ROWS, scored: ROWS });
 
-    const results = parse(await (await fetch(`${base}/v1/jobs/${id}/results`)).text(), { columns: true }) as Record<
-      string,
-      string
-    >[];
+    const results = parse<Record<string, string>>(await (await fetch(`${base}/v1/jobs/${id}/results`)).text(), {
+      columns: true,
+    });
     const reference = await referenceScores();
     expect(results).toHaveLength(ROWS);
     expect(new Set(results.map((r) => r.id)).size).toBe(ROWS);

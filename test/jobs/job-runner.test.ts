@@ -74,9 +74,9 @@ describe('JobRunner', () => {
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(4000);
     // The results hold exactly the rows the job reports, in order.
-    const out = parse(fs.readFileSync(jobFiles(jobsDir, 'a', { output: 'csv' }).results, 'utf8'), {
+    const out = parse<{ id: string }>(fs.readFileSync(jobFiles(jobsDir, 'a', { output: 'csv' }).results, 'utf8'), {
       columns: true,
-    }) as { id: string }[];
+    });
     expect(out.map((r) => r.id)).toEqual(reviewRows(done).map((r) => r.id));
   });
 
@@ -99,9 +99,9 @@ describe('JobRunner', () => {
 
     const second = await setup({ dbFile, jobsDir: first.jobsDir });
     await until(async () => (await second.store.jobs.get('j'))?.state === 'succeeded');
-    const out = parse(fs.readFileSync(jobFiles(first.jobsDir, 'j', spec).results, 'utf8'), { columns: true }) as {
+    const out = parse<{
       id: string;
-    }[];
+    }>(fs.readFileSync(jobFiles(first.jobsDir, 'j', spec).results, 'utf8'), { columns: true });
     expect(out.map((r) => r.id)).toEqual(reviewRows(3000).map((r) => r.id));
     expect((await second.store.jobs.get('j'))?.counts).toMatchObject({
       rowsDone: 3000,

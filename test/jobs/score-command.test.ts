@@ -26,7 +26,7 @@ describe('churnscope score (CLI)', () => {
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ rows: 50, scored: 50, errors: 0, aborted: false });
     expect(Object.values(summary.distribution.bands as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(50);
-    const rows = parse(fs.readFileSync(output), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(fs.readFileSync(output), { columns: true });
     expect(rows).toHaveLength(50);
     expect(Object.keys(rows[0])).toEqual([
       'product',

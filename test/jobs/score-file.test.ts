@@ -28,7 +28,7 @@ describe('scoreFile', () => {
     const output = path.join(dir, 'out.csv');
     const s = await run({ input, output });
     expect(s).toMatchObject({ rows: 100, scored: 100, errors: 0, skipped: 0, aborted: false });
-    const out = parse(fs.readFileSync(output), { columns: true }) as Record<string, string>[];
+    const out = parse<Record<string, string>>(fs.readFileSync(output), { columns: true });
     expect(Object.keys(out[0])).toEqual([
       'id',
       'text',
@@ -126,7 +126,7 @@ describe('scoreFile', () => {
     const errs = errorsOf(output);
     expect(errs.map((e) => e.line)).toEqual([3, 5, 6]);
     expect(errs[0].reason).toMatch(/malformed CSV/);
-    const out = parse(fs.readFileSync(output), { columns: true }) as Record<string, string>[];
+    const out = parse<Record<string, string>>(fs.readFileSync(output), { columns: true });
     expect(out.map((r) => r.id)).toEqual(['1', '3', '6']);
   });
 

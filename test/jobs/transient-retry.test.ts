@@ -9,7 +9,7 @@ const items: RowItem[] = Array.from({ length: 6 }, (_, i) => ({
   kind: 'row',
   line: i + 2,
   values: { id: `r${i}`, text: i % 2 ? 'I will cancel' : 'lovely product' },
-})) as RowItem[];
+}));
 const retry = { initialMs: 1, maxMs: 4, maxTotalMs: 2000 };
 
 function refusing(times: number) {

@@ -72,7 +72,7 @@ describe('RetentionJob', () => {
     });
     const errors: unknown[] = [];
     const logger = silentLogger();
-    logger.error = ((obj: unknown) => errors.push(obj)) as typeof logger.error;
+    logger.error = (obj: unknown) => errors.push(obj);
     const job = await RetentionJob.create({ store, retentionDays: 1, intervalMs: 1000, logger });
     expect(errors).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1000);

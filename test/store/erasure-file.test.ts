@@ -39,7 +39,7 @@ async function startFileApp(privacy: PrivacyPolicy) {
   const delivered = async () => new Response('ok', { status: 200 });
   const alerts = new AlertService({
     store,
-    sender: new WebhookSender({ fetch: delivered as typeof fetch, backoffMs: 1, maxAttempts: 1 }),
+    sender: new WebhookSender({ fetch: delivered, backoffMs: 1, maxAttempts: 1 }),
     logger,
   });
   const app = createApp({

@@ -1,6 +1,6 @@
 // The model registry: registration, ordering, and exactly one active version.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../src/errors';
+import { ConflictError, NotFoundError } from '../../src/errors';
 import type { SqliteStore } from '../../src/store';
 import { memoryStore } from './temp-store';
 

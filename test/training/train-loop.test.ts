@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors';
 import { HybridHead } from '../../training/heads/hybrid-head';
 import { CheckpointStore } from '../../training/loop/checkpoint';
 import { TrainingInterruptedError, trainLoop, type TrainLoopOptions } from '../../training/loop/train-loop';
@@ -91,7 +92,10 @@ describe('trainLoop in head mode', () => {
       ...resumed.params.embeddingWeight.data.map((v, i) => Math.abs(v - straight.params.embeddingWeight.data[i])),
     );
     expect(diff).toBeLessThan(1e-5);
-    await expect(run(data, options, { store, fingerprint: 'other' })).rejects.toThrow(/other data or options/);
+    await expect(run(data, options, { store, fingerprint: 'other' })).rejects.toThrow(ValidationError);
+    await expect(run(data, options, { store, fingerprint: 'other' })).rejects.toThrow(
+      /^--resume: the checkpoint in .* other data or options/,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

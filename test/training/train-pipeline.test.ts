@@ -66,6 +66,38 @@ describe('trainTextModel (head mode)', () => {
     expect(bad.probability).toBeGreaterThan(good.probability);
   });
 
+  it('writes the int8 file and its validation split by default, with both precisions on the card', async () => {
+    const out = path.join(dir, 'bundle');
+    expect(fs.existsSync(path.join(out, 'onnx/model_quantized.onnx'))).toBe(true);
+    const card = JSON.parse(fs.readFileSync(path.join(out, 'model-card.json'), 'utf8'));
+    expect(card.precisions.fp32.n).toBe(card.split.valid);
+    expect(card.precisions.rocAucLoss).toBeLessThanOrEqual(0.005);
+    expect(card.precisions.fp32.rocAuc).toBeCloseTo(card.metrics.uncalibrated.rocAuc, 6);
+    const html = fs.readFileSync(path.join(out, 'model-card.html'), 'utf8');
+    expect(html).toContain('Precision: fp32 and int8');
+    expect(html).toContain('int8 onnx/model_quantized.onnx');
+    const split = JSON.parse(fs.readFileSync(path.join(out, 'validation-set.json'), 'utf8'));
+    expect(split.labels).toHaveLength(card.split.valid);
+  });
+
+  it('--no-quantize: fp32 only, and the bundle still serves', async () => {
+    const card = await trainTextModel({
+      data: spec(),
+      options: opts('fp32-only', { quantize: false }),
+      logger: silentLogger(),
+    });
+    const out = path.join(dir, 'fp32-only');
+    expect(card.precisions).toBeUndefined();
+    expect(fs.existsSync(path.join(out, 'onnx/model_quantized.onnx'))).toBe(false);
+    const engine = await createEngine({
+      bundleDir: out,
+      config: engineDefaults({ providers: ['cpu'] }),
+      logger: silentLogger(),
+    });
+    expect(engine.precision).toBe('fp32');
+    await engine.dispose();
+  });
+
   it('refuses an existing output directory and leaves it untouched', async () => {
     const out = path.join(dir, 'exists');
     fs.mkdirSync(out);

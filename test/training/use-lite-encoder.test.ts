@@ -46,7 +46,7 @@ describe('training surface', () => {
     const vars = encoder.trainableVariables();
     expect(vars).toHaveLength(29);
     const { value, grads } = tf.variableGrads(
-      () => tf.sum(tf.mul(encoder.apply(ids, mask), direction)) as tf.Scalar,
+      () => tf.sum<tf.Scalar>(tf.mul(encoder.apply(ids, mask), direction)),
       vars,
     );
     expect(Number.isFinite((await value.data())[0])).toBe(true);

@@ -1,5 +1,5 @@
 // Public surface of the TF.js backend layer: selection with fall-backs, the capability probe, portable ops.
-export { selectBackend, BACKEND_ORDER } from './select-backend';
+export { selectBackend, activeBackendName, BACKEND_ORDER } from './select-backend';
 export type { BackendChoice, SelectBackendOptions, SelectedBackend } from './select-backend';
 export { transformerProbe, probeMismatch } from './capability-probe';
 export type { BackendProbe } from './capability-probe';

@@ -10,7 +10,7 @@ export function swapLastAxes(x: tf.Tensor): tf.Tensor {
 
 // Rank 2 goes through _FusedMatMul so that the bias is added inside the same kernel.
 function product(a: tf.Tensor, b: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
-  if (a.rank === 2 && b.rank === 2) return tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias });
+  if (a.rank === 2 && b.rank === 2) return tf.fused.matMul({ a: a, b: b, bias });
   const ab = tf.matMul(a, b);
   return bias ? tf.add(ab, bias) : ab;
 }

@@ -82,7 +82,7 @@ async function checkTraining(probe: BackendProbe, reference: Float32Array): Prom
   try {
     got = await probe();
   } catch (err) {
-    throw new Error(`cannot run the training probe: ${firstLine(err)}`);
+    throw new Error(`cannot run the training probe: ${firstLine(err)}`, { cause: err });
   }
   const mismatch = probeMismatch(got, reference);
   if (mismatch) throw new Error(`fails the training probe: ${mismatch}`);
@@ -119,4 +119,9 @@ async function prepareWasm(): Promise<void> {
 function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0].slice(0, 300);
+}
+
+/** The backend TF.js is running on now (what selectBackend settled on, or TF.js's own default before it ran). */
+export function activeBackendName(): string {
+  return tf.getBackend();
 }

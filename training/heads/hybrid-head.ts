@@ -1,8 +1,8 @@
 // The classification head: a linear term on the sentence embedding plus an optional bag of token-id unigrams and hashed bigrams.
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows } from '../backend';
-import type { NamedArray } from '../encoders/use-lite/params';
-import type { HybridHeadConfig, HybridHeadParams } from './hybrid-head-params';
+import type { NamedArray } from '../../onnx/params/use-lite-params';
+import type { HybridHeadConfig, HybridHeadParams } from '../../onnx/params/hybrid-head-params';
 
 export type { HybridHeadConfig, HybridHeadParams };
 
@@ -44,15 +44,15 @@ export class HybridHead {
   /** logits [B] from embeddings [B,D] and the token ids [B,T] (int32) with mask [B,T] (1 = token). */
   apply(embedding: tf.Tensor2D, ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor1D {
     return tf.tidy(() => {
-      let logits = tf.add(
+      let logits = tf.add<tf.Tensor1D>(
         tf.squeeze(tf.matMul(embedding, tf.reshape(this.wEmb, [-1, 1])), [1]),
         this.bias,
-      ) as tf.Tensor1D;
+      );
       const m = tf.cast(mask, 'float32');
       const len = tf.sum(m, 1);
       if (this.wUni) {
         const uni = tf.sum(tf.mul(lookup(this.wUni, tf.cast(ids, 'int32')), m), 1);
-        logits = tf.add(logits, tf.div(uni, tf.sqrt(tf.maximum(len, 1)))) as tf.Tensor1D;
+        logits = tf.add<tf.Tensor1D>(logits, tf.div(uni, tf.sqrt(tf.maximum(len, 1))));
       }
       if (this.wBi && ids.shape[1] > 1) {
         const T = ids.shape[1];
@@ -61,7 +61,7 @@ export class HybridHead {
         const bucket = bigramBucket(a, b, this.config);
         const mb = tf.mul(tf.slice(m, [0, 0], [-1, T - 1]), tf.slice(m, [0, 1], [-1, T - 1]));
         const bi = tf.sum(tf.mul(lookup(this.wBi, bucket), mb), 1);
-        logits = tf.add(logits, tf.div(bi, tf.sqrt(tf.maximum(tf.sum(mb, 1), 1)))) as tf.Tensor1D;
+        logits = tf.add<tf.Tensor1D>(logits, tf.div(bi, tf.sqrt(tf.maximum(tf.sum(mb, 1), 1))));
       }
       return logits;
     });
@@ -88,7 +88,7 @@ export class HybridHead {
 
 /** Per-id scalar weights; gatherRows keeps the gradient available on wasm (no UnsortedSegmentSum there). */
 function lookup(weights: tf.Variable, ids: tf.Tensor): tf.Tensor {
-  return tf.reshape(gatherRows(tf.reshape(weights, [-1, 1]) as tf.Tensor2D, ids), ids.shape);
+  return tf.reshape(gatherRows(tf.reshape<tf.Rank.R2>(weights, [-1, 1]), ids), ids.shape);
 }
 
 /** (a·V + b) mod buckets, the same int arithmetic the ONNX head uses (a·V + b < 2³¹ for V ≤ 46k). */

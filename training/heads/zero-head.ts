@@ -1,5 +1,5 @@
 // A head that outputs logit 0 everywhere: used to export a bare encoder whose embeddings are all that matter.
-import type { HybridHeadParams } from './hybrid-head-params';
+import type { HybridHeadParams } from '../../onnx/params/hybrid-head-params';
 
 export function zeroHead(embeddingDim: number, vocabSize: number): HybridHeadParams {
   return {

@@ -35,7 +35,7 @@ interface StoredTensor {
 }
 
 export class CheckpointStore {
-  constructor(private readonly dir: string) {}
+  constructor(readonly dir: string) {}
 
   exists(): boolean {
     return fs.existsSync(path.join(this.dir, 'state.json'));

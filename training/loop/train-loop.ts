@@ -1,5 +1,6 @@
 // The one training loop for head and full modes: weighted BCE, AdamW with warm-up/decay, clipping, early stopping on validation ROC-AUC.
 import * as tf from '@tensorflow/tfjs';
+import { TrainingInterruptedError, ValidationError } from '../../src/errors';
 import { rocAuc } from '../../src/metrics';
 import { rng, shuffle } from '../../src/sampling/splits';
 import { AdamW, clipByGlobalNorm, warmupLinearDecay } from './adamw';
@@ -57,11 +58,7 @@ export interface TrainLoopArgs<In> {
   signal?: AbortSignal;
 }
 
-export class TrainingInterruptedError extends Error {
-  constructor(readonly epochsDone: number) {
-    super(`training interrupted after ${epochsDone} complete epoch(s); rerun with --resume to continue`);
-  }
-}
+export { TrainingInterruptedError };
 
 export interface TrainResult {
   history: EpochRecord[];
@@ -166,7 +163,7 @@ function weightedBce(logits: tf.Tensor1D, labels: tf.Tensor1D, posWeight: number
   return tf.tidy(() => {
     const perExample = tf.sub(tf.softplus(logits), tf.mul(labels, logits));
     const weights = tf.add(1, tf.mul(labels, posWeight - 1));
-    return tf.div(tf.sum(tf.mul(perExample, weights)), tf.sum(weights)) as tf.Scalar;
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(perExample, weights)), tf.sum(weights));
   });
 }
 
@@ -205,9 +202,13 @@ async function resume<In>(
   const { state, groups } = ck.store.load();
   if (state.fingerprint !== ck.fingerprint) {
     tf.dispose(groups.current.concat(groups.best, groups.optimizer).map((g) => g.tensor));
-    throw new Error('the checkpoint was written by a run with other data or options; remove it or use another --out');
+    throw new ValidationError(
+      `--resume: the checkpoint in ${ck.store.dir} was written by a run with other data or options; ` +
+        'rerun with the same flags, remove the checkpoint, or use another --out',
+      { field: 'resume', file: ck.store.dir },
+    );
   }
-  spec.variables.forEach((v, i) => v.assign(groups.current[i].tensor as tf.Tensor));
+  spec.variables.forEach((v, i) => v.assign(groups.current[i].tensor));
   tf.dispose(oldBest);
   setBest(groups.best.map((g) => tf.keep(g.tensor)));
   if (groups.optimizer.length) await optimizer.setWeights(groups.optimizer);

@@ -51,7 +51,7 @@ export function headModeSpec(head: HybridHead, data: HeadModeData): TrainSpec<He
       for (let s = 0; s < indices.length; s += 512) {
         const x = inputs(indices.slice(s, s + 512));
         const p = tf.tidy(() => tf.sigmoid(head.apply(x.embedding, x.ids, x.mask)));
-        out.set((await p.data()) as Float32Array, s);
+        out.set(await p.data(), s);
         tf.dispose([p, x.embedding, x.ids, x.mask]);
       }
       return out;

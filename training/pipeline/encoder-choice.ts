@@ -7,7 +7,7 @@ import { BertEncoder, bertTokenLimit, type BertPooling } from '../encoders/bert'
 import { readHfCheckpoint, toHfBertConfig } from '../encoders/hf-checkpoint';
 import type { TrainableEncoder } from '../encoders/trainable-encoder';
 import { readUseLiteCheckpoint, USE_LITE_ARCHITECTURE, UseLiteEncoder } from '../encoders/use-lite';
-import type { HybridHeadParams } from '../heads/hybrid-head-params';
+import type { HybridHeadParams } from '../../onnx/params/hybrid-head-params';
 
 export const DEFAULT_ENCODER = 'use-lite';
 

@@ -9,7 +9,7 @@ import { ModelLoadError, QualityGateError } from '../../src/errors';
 import type { Logger } from '../../src/logging';
 import { buildUseLiteModel, writeHfBundle } from '../../onnx';
 import type { UseLiteParams } from '../encoders/use-lite';
-import type { HybridHeadParams } from '../heads/hybrid-head-params';
+import type { HybridHeadParams } from '../../onnx/params/hybrid-head-params';
 import { quantizeBundle } from '../quantize';
 import type { ModelCard } from '../report/model-card';
 import { renderModelCardHtml } from '../report/model-card-html';

@@ -1,5 +1,5 @@
 // A BERT-family encoder emitted into any GraphBuilder: [CLS]/[SEP] added per row, embeddings, post-LN layers, pooling, L2.
-import type { BertParams } from '../../../training/encoders/bert/params';
+import type { BertParams } from '../../params/bert-params';
 import { attr, DataType, int64Tensor, type GraphBuilder } from '../../proto';
 import { linear } from '../use-lite-layer';
 import { bertLayer, layerNorm, type BertLayerContext } from './bert-layer';

@@ -1,5 +1,5 @@
 // One post-LayerNorm BERT encoder layer (self-attention, exact-GELU feed-forward) emitted into a GraphBuilder.
-import type { BertArchitecture, BertLayerParams } from '../../../training/encoders/bert/params';
+import type { BertArchitecture, BertLayerParams } from '../../params/bert-params';
 import { attr, type GraphBuilder } from '../../proto';
 import { linear } from '../use-lite-layer';
 

@@ -1,7 +1,7 @@
 // Exports a BERT-family encoder plus the hybrid churn head as ONE ONNX graph with the same I/O as every churnscope model.
-import type { BertParams } from '../../../training/encoders/bert/params';
-import { validateBertParams } from '../../../training/encoders/bert/validate-params';
-import type { HybridHeadParams } from '../../../training/heads/hybrid-head-params';
+import type { BertParams } from '../../params/bert-params';
+import { validateBertParams } from '../../params/validate-bert-params';
+import type { HybridHeadParams } from '../../params/hybrid-head-params';
 import { ValidationError } from '../../../src/errors';
 import { addHybridHead } from '../../heads/hybrid-head';
 import { DataType, GraphBuilder } from '../../proto';

@@ -112,7 +112,7 @@ export function customersRouter(deps: CustomersDeps): Router {
 
 function parseCsv(body: string): Record<string, string>[] {
   try {
-    return parse(body, { columns: true, bom: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    return parse<Record<string, string>>(body, { columns: true, bom: true, skip_empty_lines: true, trim: true });
   } catch (e) {
     const err = e as Error & { lines?: number };
     throw new DataFileError(`CSV body${err.lines ? ` line ${err.lines}` : ''}: ${err.message}`, {

@@ -2,8 +2,8 @@
 import * as ort from 'onnxruntime-node';
 import { buildUseLiteModel } from '../../../onnx/exporters/use-lite';
 import { readUseLiteCheckpoint } from '../../../training/encoders/use-lite/checkpoint';
-import type { LinearHeadParams, UseLiteParams } from '../../../training/encoders/use-lite/params';
-import type { HybridHeadParams } from '../../../training/heads/hybrid-head-params';
+import type { LinearHeadParams, UseLiteParams } from '../../../onnx/params/use-lite-params';
+import type { HybridHeadParams } from '../../../onnx/params/hybrid-head-params';
 import { padBatch } from './int64-batch';
 
 /** Not trained: a fixed, sign-varied head so that logits exercise both signs and every embedding dimension. */

@@ -40,7 +40,7 @@ describe('BertEncoder', () => {
       [2, 32],
     );
     const { value, grads } = tf.variableGrads(
-      () => tf.sum(tf.mul(encoder.apply(x.ids, x.mask), direction)) as tf.Scalar,
+      () => tf.sum<tf.Scalar>(tf.mul(encoder.apply(x.ids, x.mask), direction)),
       vars,
     );
     for (const v of vars) {

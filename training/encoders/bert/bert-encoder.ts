@@ -12,8 +12,8 @@ import {
   type BertLayerParams,
   type BertParams,
   type NamedArray,
-} from './params';
-import { validateBertParams } from './validate-params';
+} from '../../../onnx/params/bert-params';
+import { validateBertParams } from '../../../onnx/params/validate-bert-params';
 
 export interface BertEncoderOptions {
   logger?: Logger;
@@ -73,7 +73,7 @@ export class BertEncoder implements TrainableEncoder {
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D): tf.Tensor2D {
     if (inputIds.rank !== 2 || attentionMask.shape.join() !== inputIds.shape.join()) {
       throw new ValidationError(
-        `inputIds [${inputIds.shape}] and attentionMask [${attentionMask.shape}] must both be [B, T]`,
+        `inputIds [${inputIds.shape.join()}] and attentionMask [${attentionMask.shape.join()}] must both be [B, T]`,
       );
     }
     return bertForward(this.tensors, this.arch, inputIds, attentionMask);

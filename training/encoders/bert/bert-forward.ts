@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '../../../src/errors';
 import { gatherRows } from '../../backend/gather-rows';
 import { plainMatMul, swapLastAxes } from '../../backend/plain-mat-mul';
-import type { BertArchitecture, BertLayerParams } from './params';
+import type { BertArchitecture, BertLayerParams } from '../../../onnx/params/bert-params';
 
 export type BertLayerTensors = { [K in keyof BertLayerParams]: tf.Tensor };
 
@@ -45,8 +45,8 @@ export function withSpecialTokens(
     const isSep = tf.mul(before, tf.sub(int(1), kept));
     const body = tf.concat([tf.mul(ones, int(clsId)), tf.mul(tf.cast(ids, 'int32'), m), zeros], 1);
     return {
-      ids: tf.add(tf.mul(body, kept), tf.mul(isSep, int(sepId))) as tf.Tensor2D,
-      mask: tf.add(kept, isSep) as tf.Tensor2D,
+      ids: tf.add<tf.Tensor2D>(tf.mul(body, kept), tf.mul(isSep, int(sepId))),
+      mask: tf.add<tf.Tensor2D>(kept, isSep),
     };
   });
 }
@@ -71,7 +71,7 @@ export function bertForward(w: BertTensors, arch: BertArchitecture, ids: tf.Tens
     for (const layer of w.layers) x = encoderLayer(x, layer, bias, arch);
     const pooled = pool(x, maskF, w, arch);
     const norm = tf.rsqrt(tf.maximum(tf.sum(tf.square(pooled), 1, true), 1e-12));
-    return tf.mul(pooled, norm) as tf.Tensor2D;
+    return tf.mul<tf.Tensor2D>(pooled, norm);
   });
 }
 

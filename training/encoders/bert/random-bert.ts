@@ -6,7 +6,7 @@ import {
   type BertLayerParams,
   type BertParams,
   type NamedArray,
-} from './params';
+} from '../../../onnx/params/bert-params';
 
 export interface RandomBertOptions {
   arch: BertArchitecture;

@@ -1,6 +1,6 @@
 // Reads a Hugging Face config.json (model_type bert or distilbert) into the architecture fields the BERT port needs, refusing what it cannot run.
 import { ModelLoadError } from '../../../src/errors';
-import { BERT_ACTIVATIONS, type BertActivation, type BertArchitecture } from '../bert/params';
+import { BERT_ACTIVATIONS, type BertActivation, type BertArchitecture } from '../../../onnx/params/bert-params';
 
 export type HfBertConfig = Omit<BertArchitecture, 'clsId' | 'sepId' | 'pooling'>;
 

@@ -11,4 +11,4 @@ export {
   type TensorMap,
 } from './safetensors';
 export { bertParamsFromTensors, bertParamsToTensors, hfWeightNames, findPrefix } from './weight-names';
-export { halfToFloat, bfloat16ToFloat, floatToHalf, floatToBfloat16 } from './half-float';
+export { halfToFloat, bfloat16ToFloat, floatToHalf, floatToBfloat16 } from '../../../onnx/params/half-float';

@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { ModelLoadError } from '../../../src/errors';
-import type { NamedArray } from '../use-lite/params';
-import { floatToBfloat16, floatToHalf, widen16 } from './half-float';
+import type { NamedArray } from '../../../onnx/params/use-lite-params';
+import { floatToBfloat16, floatToHalf, widen16 } from '../../../onnx/params/half-float';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 const HOST_IS_LE = endianness() === 'LE';
@@ -77,7 +77,7 @@ export function parseSafetensors(bytes: Uint8Array, file = 'safetensors'): Tenso
     }
     if (end - begin !== count * BYTES[dtype])
       fail(
-        `tensor ${name} holds ${end - begin} bytes, its shape [${entry.shape}] as ${dtype} needs ${count * BYTES[dtype]}`,
+        `tensor ${name} holds ${end - begin} bytes, its shape [${entry.shape.join()}] as ${dtype} needs ${count * BYTES[dtype]}`,
         name,
       );
     const slice = bytes.subarray(dataStart + begin, dataStart + end);

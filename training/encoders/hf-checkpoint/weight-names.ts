@@ -7,7 +7,7 @@ import {
   type BertLayerParams,
   type BertParams,
   type NamedArray,
-} from '../bert/params';
+} from '../../../onnx/params/bert-params';
 import type { TensorMap } from './safetensors';
 
 interface HfName {
@@ -144,9 +144,8 @@ export function bertParamsToTensors(params: BertParams, prefix = ''): Map<string
   const out = new Map<string, NamedArray>();
   for (const [path, { name, transpose }] of hfWeightNames(params.arch, has)) {
     const [head, index, key] = path.split('.');
-    const t = (
-      head === 'layers' ? params.layers[Number(index)][key as keyof BertLayerParams] : params[head as 'wordEmbeddings']
-    ) as NamedArray;
+    const t =
+      head === 'layers' ? params.layers[Number(index)][key as keyof BertLayerParams] : params[head as 'wordEmbeddings'];
     out.set(prefix + name, transpose ? transposed(t.data, t.shape[0], t.shape[1]) : t);
   }
   return out;

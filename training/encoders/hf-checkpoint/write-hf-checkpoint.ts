@@ -1,7 +1,7 @@
 // Writes BertParams as a Hugging Face folder (config.json, tokenizer.json, model.safetensors): test checkpoints and round trips.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BertParams } from '../bert/params';
+import type { BertParams } from '../../../onnx/params/bert-params';
 import { toHfBertConfig } from './bert-config';
 import { HF_FILES } from './read-hf-checkpoint';
 import { encodeSafetensors, type SafetensorsDtype } from './safetensors';

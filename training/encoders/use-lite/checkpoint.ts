@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ModelLoadError } from '../../../src/errors';
-import { USE_LITE_ARCHITECTURE as ARCH } from './params';
-import type { NamedArray, UseLiteLayerParams, UseLiteParams } from './params';
+import { USE_LITE_ARCHITECTURE as ARCH } from '../../../onnx/params/use-lite-params';
+import type { NamedArray, UseLiteLayerParams, UseLiteParams } from '../../../onnx/params/use-lite-params';
 
 interface WeightSpec {
   name: string;
@@ -157,10 +157,13 @@ function take(weights: Weights, name: string, shape: number[], file: string): Na
   const w = weights.get(name);
   if (!w) throw new ModelLoadError(`USE-lite checkpoint lacks weight ${name}`, { file, field: name });
   if (!(w.data instanceof Float32Array) || w.shape.join() !== shape.join()) {
-    throw new ModelLoadError(`USE-lite weight ${name} has shape [${w.shape}], expected [${shape}] float32`, {
-      file,
-      field: name,
-    });
+    throw new ModelLoadError(
+      `USE-lite weight ${name} has shape [${w.shape.join()}], expected [${shape.join()}] float32`,
+      {
+        file,
+        field: name,
+      },
+    );
   }
   return { shape: [...shape], data: w.data };
 }

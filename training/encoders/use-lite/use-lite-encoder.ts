@@ -4,8 +4,8 @@ import { ModelLoadError, ValidationError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logging/index';
 import type { Logger } from '../../../src/logging/index';
 import type { FreezeOptions, TrainableEncoder } from '../trainable-encoder';
-import { USE_LITE_ARCHITECTURE as ARCH } from './params';
-import type { NamedArray, UseLiteLayerParams, UseLiteParams } from './params';
+import { USE_LITE_ARCHITECTURE as ARCH } from '../../../onnx/params/use-lite-params';
+import type { NamedArray, UseLiteLayerParams, UseLiteParams } from '../../../onnx/params/use-lite-params';
 import { useLiteForward } from './use-lite-forward';
 import type { UseLiteLayerTensors, UseLiteTensors } from './use-lite-forward';
 
@@ -84,7 +84,7 @@ export class UseLiteEncoder implements TrainableEncoder {
       const a = paramAt(params, path);
       if (!a || a.shape.join() !== shape.join() || a.data.length !== shape.reduce((x, y) => x * y, 1)) {
         throw new ModelLoadError(
-          `USE-lite parameter ${path} is ${a ? `[${a.shape}]` : 'missing'}, expected [${shape}]`,
+          `USE-lite parameter ${path} is ${a ? `[${a.shape.join()}]` : 'missing'}, expected [${shape.join()}]`,
           { field: path },
         );
       }
@@ -120,7 +120,7 @@ export class UseLiteEncoder implements TrainableEncoder {
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D): tf.Tensor2D {
     if (inputIds.rank !== 2 || attentionMask.shape.join() !== inputIds.shape.join()) {
       throw new ValidationError(
-        `inputIds [${inputIds.shape}] and attentionMask [${attentionMask.shape}] must both be [B, T]`,
+        `inputIds [${inputIds.shape.join()}] and attentionMask [${attentionMask.shape.join()}] must both be [B, T]`,
       );
     }
     return useLiteForward(this.tensors, inputIds, attentionMask, ARCH);

@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows } from '../../backend/gather-rows';
 import { plainMatMul, swapLastAxes } from '../../backend/plain-mat-mul';
-import { USE_LITE_ARCHITECTURE } from './params';
-import type { UseLiteArchitecture, UseLiteLayerParams } from './params';
+import { USE_LITE_ARCHITECTURE } from '../../../onnx/params/use-lite-params';
+import type { UseLiteArchitecture, UseLiteLayerParams } from '../../../onnx/params/use-lite-params';
 
 export type UseLiteLayerTensors = { [K in keyof UseLiteLayerParams]: tf.Tensor };
 
@@ -45,7 +45,7 @@ export function useLiteForward(
     const pooled = tf.div(tf.sum(tf.mul(x, mask3), 1), length);
     const hidden = tf.tanh(plainMatMul(pooled, w.tanhKernel, w.tanhBias));
     const norm = tf.rsqrt(tf.maximum(tf.sum(tf.square(hidden), 1, true), 1e-12));
-    return tf.mul(hidden, norm) as tf.Tensor2D;
+    return tf.mul<tf.Tensor2D>(hidden, norm);
   });
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBertParams, type BertArchitecture, type BertParams } from '../../../../training/encoders/bert';
 import { writeHfCheckpoint } from '../../../../training/encoders/hf-checkpoint';
 import type { SafetensorsDtype } from '../../../../training/encoders/hf-checkpoint';
-import type { HybridHeadParams } from '../../../../training/heads/hybrid-head-params';
+import type { HybridHeadParams } from '../../../../onnx/params/hybrid-head-params';
 
 export const BERT_TOKENIZER = path.resolve('fixtures/tokenizers/bert-base-uncased/tokenizer.json');
 

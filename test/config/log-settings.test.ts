@@ -1,9 +1,11 @@
-// One log-level rule for every command: CHURNSCOPE_LOG_LEVEL, then LOG_LEVEL, validated; the CLI honours it.
+// One log-level and log-format rule for every command: validated, honoured by the CLI; readable lines or JSON.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { commandLogLevel } from '../../src/config';
+import { PassThrough } from 'node:stream';
+import { commandLogLevel, logFormat } from '../../src/config';
+import { createLogger } from '../../src/logging';
 import { ConfigError } from '../../src/errors';
 
 describe('commandLogLevel', () => {
@@ -18,6 +20,33 @@ describe('commandLogLevel', () => {
     expect(() => commandLogLevel({ CHURNSCOPE_LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => commandLogLevel({ LOG_LEVEL: 'loud' })).toThrow(
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    );
+  });
+});
+
+describe('log format', () => {
+  const capture = async (format: 'json' | 'pretty') => {
+    const sink = new PassThrough();
+    let out = '';
+    sink.on('data', (c: Buffer) => (out += c.toString()));
+    createLogger({ level: 'info', destination: sink, format }).info({ model: 'v1' }, 'model opened');
+    await new Promise((r) => setImmediate(r));
+    return out;
+  };
+
+  it('json writes one object per line; pretty writes a readable line with the message and fields', async () => {
+    expect(JSON.parse(await capture('json'))).toMatchObject({ level: 30, msg: 'model opened', model: 'v1' });
+    const line = await capture('pretty');
+    expect(line).toMatch(/INFO.*model opened/);
+    expect(line).toMatch(/"model":"v1"/);
+    expect(() => JSON.parse(line)).toThrow();
+  });
+
+  it('CHURNSCOPE_LOG_FORMAT is json, pretty or unset (auto); anything else is refused by name', () => {
+    expect(logFormat({})).toBeUndefined();
+    expect(logFormat({ CHURNSCOPE_LOG_FORMAT: 'json' })).toBe('json');
+    expect(() => logFormat({ CHURNSCOPE_LOG_FORMAT: 'xml' })).toThrow(
+      'CHURNSCOPE_LOG_FORMAT must be one of json, pretty, got "xml"',
     );
   });
 });

@@ -1,6 +1,6 @@
 // Checks a BertParams set against its own architecture before TF.js or ONNX sees it, naming the first parameter that is off.
-import { ModelLoadError } from '../../../src/errors';
-import { BERT_ACTIVATIONS, BERT_POOLINGS, bertParamAt, bertParamShapes, type BertParams } from './params';
+import { ModelLoadError } from '../../src/errors';
+import { BERT_ACTIVATIONS, BERT_POOLINGS, bertParamAt, bertParamShapes, type BertParams } from './bert-params';
 
 export function validateBertParams(params: BertParams, file?: string): void {
   const a = params.arch;

@@ -1,4 +1,4 @@
-// The USE-lite parameter set as plain arrays: the hand-off format between the checkpoint reader, the TF.js module and the ONNX exporter.
+// USE-lite parameters as plain arrays: checkpoint reader, TF.js module and exporter hand-off (in onnx/, so onnx never imports training).
 
 /** A dense float32 tensor in row-major order. */
 export interface NamedArray {

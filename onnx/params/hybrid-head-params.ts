@@ -1,5 +1,5 @@
 // The head's plain-array form (no TF.js): what training hands to the ONNX exporter and what bundles describe.
-import type { NamedArray } from '../encoders/use-lite/params';
+import type { NamedArray } from './use-lite-params';
 
 /**
  * Why a bag term: a frozen sentence embedding blurs decisive words ("refund", "stale"); a sparse linear term over

@@ -1,5 +1,5 @@
-// The BERT-family parameter set as plain arrays: the hand-off between the checkpoint reader, the TF.js module and the ONNX exporter.
-import type { NamedArray } from '../use-lite/params';
+// BERT-family parameters as plain arrays: checkpoint reader, TF.js module and exporter hand-off (in onnx/, so onnx never imports training).
+import type { NamedArray } from './use-lite-params';
 
 export type { NamedArray };
 
