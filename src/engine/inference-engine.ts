@@ -145,14 +145,21 @@ export class InferenceEngine {
     const embeddings = new Array<Float32Array>(sequences.length);
     const probabilities = new Float32Array(sequences.length);
     const size = this.opts.config.maxBatch;
-    for (let s = 0; s < order.length; s += size) {
-      const chunk = order.slice(s, s + size);
-      const results = await this.runWindows(chunk.map((i) => sequences[i]));
-      chunk.forEach((row, k) => {
-        embeddings[row] = results[k].embedding;
-        probabilities[row] = results[k].probability;
-      });
-    }
+    const chunks: number[][] = [];
+    for (let s = 0; s < order.length; s += size) chunks.push(order.slice(s, s + size));
+    // One chunk in flight per inference worker, so a multi-worker model is kept busy on bulk work too.
+    let next = 0;
+    const runner = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++];
+        const results = await this.runWindows(chunk.map((i) => sequences[i]));
+        chunk.forEach((row, k) => {
+          embeddings[row] = results[k].embedding;
+          probabilities[row] = results[k].probability;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.opts.model.parallelism ?? 1) }, runner));
     return { embeddings, probabilities };
   }
 

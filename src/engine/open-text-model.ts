@@ -1,4 +1,5 @@
 // The one place that decides where the model runs: an ONNX session in worker threads (engine.workers > 0) or in this thread.
+import os from 'node:os';
 import type { EngineConfig, ExecutionProvider } from '../config';
 import type { Logger } from '../logging';
 import type { ModelFilePlan } from './model-precision';
@@ -21,13 +22,14 @@ export interface OpenedTextModel extends TextModel {
 
 export async function openTextModel(opts: OpenTextModelOptions): Promise<OpenedTextModel> {
   const { config, plan, logger } = opts;
+  const workers = config.workers;
   const files = {
     modelPath: plan.cpu.path,
     modelPathByProvider: { cpu: plan.cpu.path, cuda: plan.cuda.path },
     providers: config.providers,
-    threads: config.threads,
+    // Workers share the cores: each session left to ORT's default would start a thread per core and oversubscribe.
+    threads: config.threads || (workers > 0 ? Math.max(1, Math.floor(os.availableParallelism() / workers)) : 0),
   };
-  const workers = config.workers;
   // In a worker, spinning threads would take the core the event loop needs between batches; in-thread keeps ORT's default.
   const spinning = workers > 0 ? (config.spinning ?? false) : config.spinning;
   const model =
@@ -36,7 +38,7 @@ export async function openTextModel(opts: OpenTextModelOptions): Promise<OpenedT
       : await OnnxSession.create({ ...files, spinning, logger });
   const file = plan[model.provider].file;
   const where = workers > 0 ? `${workers} worker thread${workers === 1 ? '' : 's'}` : 'the main thread';
-  const threads = config.threads || 'auto';
+  const threads = files.threads || 'auto';
   const spin = spinning === undefined ? 'default' : spinning ? 'on' : 'off';
   logger.info(
     { workers, threads, spinning: spin, provider: model.provider, modelFile: file },

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config';
 import { ConfigError } from '../../src/errors';
@@ -82,9 +83,9 @@ describe('engine.precision', () => {
 });
 
 describe('engine.workers and engine.spinning', () => {
-  it('defaults to one worker with spinning left to openTextModel; env and flag set them', () => {
+  it('defaults to one worker per core (at most 8) with spinning left to openTextModel; env and flag set them', () => {
     const c = loadConfig({ env: {} });
-    expect(c.engine.workers).toBe(1);
+    expect(c.engine.workers).toBe(Math.min(8, os.availableParallelism()));
     expect(c.engine.spinning).toBeUndefined();
     const set = loadConfig({ env: { CHURNSCOPE_WORKERS: '2', CHURNSCOPE_SPINNING: 'on' }, flags: { workers: 0 } });
     expect(set.engine).toMatchObject({ workers: 0, spinning: true });

@@ -110,7 +110,10 @@ describe('createEngine with engine.workers', () => {
       const int8 = fs.existsSync(path.join(BUNDLE, 'onnx/model_quantized.onnx'));
       expect(inWorker.modelFile).toBe(int8 ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx');
       expect(inThread.modelFile).toBe(inWorker.modelFile);
-      expect(lines.join('\n')).toMatch(/text model on 1 worker thread \(intra-op threads auto, spinning off\): onnx\//);
+      const threads = Math.max(1, os.availableParallelism());
+      expect(lines.join('\n')).toMatch(
+        new RegExp(`text model on 1 worker thread \\(intra-op threads ${threads}, spinning off\\): onnx/`),
+      );
       expect(lines.join('\n')).toMatch(/text model on the main thread/);
       const [a, b] = [await inWorker.score(texts), await inThread.score(texts)];
       a.forEach((s, i) => expect(Math.abs(s.probability - b[i].probability)).toBeLessThanOrEqual(TOLERANCE));
