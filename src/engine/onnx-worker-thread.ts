@@ -59,7 +59,7 @@ export class OnnxWorkerThread {
       this.pending.set(id, { resolve, reject });
       // Only work in flight keeps the process alive; an idle worker must not stop a CLI from exiting.
       if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ ...body, id } as WorkerRequest, transfer);
+      this.worker.postMessage({ ...body, id }, transfer);
     });
   }
 

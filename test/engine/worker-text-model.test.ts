@@ -101,7 +101,7 @@ describe('createEngine with engine.workers', () => {
   it('opens the file precision chose in the worker, logs it with the worker count, and scores as in-thread does', async () => {
     const lines: string[] = [];
     const logger = silentLogger();
-    logger.info = ((obj: unknown, msg?: string) => void lines.push(String(msg ?? obj))) as typeof logger.info;
+    logger.info = (obj: unknown, msg?: string) => void lines.push(String(msg ?? obj));
     const texts = ['I am cancelling, billed twice and support never answers', 'Lovely tea, fast delivery'];
     const open = (workers: number) =>
       createEngine({ bundleDir: BUNDLE, config: engineDefaults({ providers: ['cpu'], workers }), logger });
