@@ -34,6 +34,9 @@ const num = (name: string) => (v: string) => {
 const PRECISION_HELP =
   'auto, fp32 or int8 (env CHURNSCOPE_PRECISION; auto: int8 on CPU when the bundle has onnx/model_quantized.onnx)';
 
+const DB_HELP =
+  'SQLite database file, or postgresql://user@host:port/db for the shared PostgreSQL store (env CHURNSCOPE_DB)';
+
 const program = new Command('churnscope').description('Churn risk from what customers write.').showHelpAfterError();
 
 program
@@ -41,7 +44,7 @@ program
   .description('run the scoring service (HTTP)')
   .option('--port <n>', 'port to listen on (env CHURNSCOPE_PORT, default 8080)', int('--port'))
   .option('--host <addr>', 'address to bind (env CHURNSCOPE_HOST, default 127.0.0.1)')
-  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .option('--db <file|url>', DB_HELP)
   .option('--model <dir>', 'model bundle directory (env CHURNSCOPE_MODEL, default the bundled model)')
   .option('--models-dir <dir>', "folder of model bundles that can be activated (default: the model's parent folder)")
   .option('--fusion <file>', 'fusion model (default: fusion.json in the model bundle, when present)')
@@ -86,7 +89,7 @@ program
     'delete texts older than N days, with their scores, feedback and alert deliveries, and print what was deleted',
   )
   .option('--days <n>', 'keep this many days of texts (env CHURNSCOPE_RETENTION_DAYS)', int('--days'))
-  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .option('--db <file|url>', DB_HELP)
   .action(async (flags: { days?: number; db?: string }) => {
     await retentionCommand(flags);
   });
@@ -104,20 +107,20 @@ keys
     "requests per window for this key (default: the server's --rate-limit)",
     int('--rate-limit'),
   )
-  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .option('--db <file|url>', DB_HELP)
   .option('--json', 'print the key and its record as JSON')
   .action((flags: KeysCreateFlags) => keysCreateCommand(flags));
 keys
   .command('list')
   .description('list API keys: id, name, scopes, rate limit, created, revoked (never the key or its hash)')
-  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .option('--db <file|url>', DB_HELP)
   .option('--json', 'print JSON')
   .action((flags: KeysFlags) => keysListCommand(flags));
 keys
   .command('revoke')
   .description('revoke an API key; a running server refuses it from the next request on')
   .argument('<id>', 'the key id from `keys list` (or the key itself)')
-  .option('--db <file>', 'SQLite database file (env CHURNSCOPE_DB)')
+  .option('--db <file|url>', DB_HELP)
   .option('--json', 'print the revoked record as JSON')
   .action((id: string, flags: KeysFlags) => keysRevokeCommand(id, flags));
 
@@ -189,7 +192,7 @@ program
   .description(
     'what dissatisfied customers write about: themes of stored texts (--db) or of a CSV/JSONL file (--in), as a table and JSON',
   )
-  .option('--db <file>', 'SQLite database of the service (texts scored with embeddings)')
+  .option('--db <file|url>', 'the service database (texts scored with embeddings): SQLite file or postgresql:// URL')
   .option(
     '--in <file>',
     'texts to embed and theme: .csv, .jsonl or .ndjson (optionally .gz), e.g. a `churnscope score` output',

@@ -140,6 +140,19 @@ export class DataFileError extends ChurnscopeError {
   readonly status = 400;
 }
 
+/** The shared database cannot be reached (down, restarting, network); the same request can succeed once it is back. */
+export class StoreUnavailableError extends ChurnscopeError {
+  readonly code = 'store_unavailable';
+  readonly status = 503;
+  /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
+    super(message, details);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 5));
+  }
+}
+
 /** A produced artefact (e.g. an int8 model) does worse than its gate allows; the message carries the figures. */
 export class QualityGateError extends ChurnscopeError {
   readonly code = 'quality_gate_failed';

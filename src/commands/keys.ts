@@ -4,7 +4,7 @@ import { apiKeyIdOf, createApiKey, parseScopes } from '../auth';
 import { loadConfig } from '../config';
 import { ValidationError } from '../errors';
 
-import { SqliteStore, type ApiKeyRecord } from '../store';
+import { openStore, type ApiKeyRecord, type Store } from '../store';
 
 export interface KeysFlags {
   db?: string;
@@ -75,10 +75,10 @@ export async function keysRevokeCommand(idOrKey: string, flags: KeysFlags, io: K
   });
 }
 
-async function withStore(flags: KeysFlags, fn: (store: SqliteStore) => Promise<void>): Promise<void> {
+async function withStore(flags: KeysFlags, fn: (store: Store) => Promise<void>): Promise<void> {
   const config = loadConfig({ env: process.env, flags: { db: flags.db } });
   const logger = commandLogger();
-  const store = await SqliteStore.create({ path: config.dbPath, logger });
+  const store = await openStore({ db: config.dbPath, logger });
   try {
     await fn(store);
   } finally {

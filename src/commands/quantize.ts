@@ -1,10 +1,10 @@
 // `churnscope quantize`: writes a bundle's int8 model (onnx/model_quantized.onnx) through the quality gate, staged then renamed.
-import { commandLogger } from './command-logger';
-import { writeFileAtomicSync } from '../io';
 
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomicSync } from '../io';
+import { commandLogger } from './command-logger';
 import { BUNDLE_FILES, readBundleInfo } from '../bundle';
 import { ValidationError } from '../errors';
 

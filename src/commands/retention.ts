@@ -4,7 +4,7 @@ import { loadConfig } from '../config';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logging';
 import { retentionCutoff } from '../privacy';
-import { SqliteStore } from '../store';
+import { openStoreAt } from '../store';
 
 export interface RetentionFlags {
   days?: number;
@@ -30,11 +30,11 @@ export async function retentionCommand(
     });
   }
   const logger = io.logger ?? commandLogger();
-  const store = await SqliteStore.create({ path: config.dbPath, logger });
+  const { store, location } = await openStoreAt({ db: config.dbPath, logger });
   try {
     const cutoff = retentionCutoff((io.clock ?? (() => new Date()))(), days);
     const deleted = await store.texts.deleteOlderThan(cutoff);
-    const result = { db: config.dbPath, retentionDays: days, cutoff: cutoff.toISOString(), deleted };
+    const result = { db: location, retentionDays: days, cutoff: cutoff.toISOString(), deleted };
     (io.out ?? process.stdout).write(`${JSON.stringify(result)}\n`);
     return result;
   } finally {

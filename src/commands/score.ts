@@ -1,6 +1,6 @@
 // `churnscope score`: batch-scores a CSV/JSONL file into a scored copy, with a progress bar, Ctrl-C safety and --resume.
-import { commandLogger } from './command-logger';
 import cliProgress from 'cli-progress';
+import { commandLogger } from './command-logger';
 import { loadConfig } from '../config';
 import { openServingModel } from '../models';
 import { scoreFile, type ScoreProgress } from '../jobs';

@@ -12,12 +12,12 @@ import { ServiceMetrics } from '../api/metrics';
 import { DEFAULT_PLAYBOOK, loadConfig, logFormat, type Config } from '../config';
 import { FUSION_FILE, FusionModel } from '../fuse';
 import { JobRunner } from '../jobs';
-import { ConfigError } from '../errors';
+import { ConfigError, ConflictError } from '../errors';
 import { createLogger, type Logger } from '../logging';
 import { discoverModels, ModelRegistry, openServingModel, type ServingModel } from '../models';
 import { Playbook } from '../playbook';
 import { RetentionJob, type RetentionJobOptions } from '../privacy';
-import { SqliteStore, type Store } from '../store';
+import { openStoreAt, type OpenedStore, type Store } from '../store';
 
 export interface ServeFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -43,9 +43,10 @@ export interface ServeFlags {
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = loadConfig({ env: process.env, flags });
   const logger = createLogger({ level: config.logLevel, format: logFormat(process.env) });
-  const store = await SqliteStore.create({ path: config.dbPath, logger });
+  const opened = await openStoreAt({ db: config.dbPath, logger });
+  const { store } = opened;
   // Before the model loads: a server that must not start (non-loopback without auth) is refused at once.
-  const access = await accessDeps(config, store, logger).catch(async (e: unknown) => {
+  const access = await accessDeps(config, opened, logger).catch(async (e: unknown) => {
     await store.dispose();
     throw e;
   });
@@ -141,7 +142,7 @@ function listen(app: Express, config: Config): Promise<Server> {
 /** Authentication, rate limit and body limits for createApp, from the config and whether any API key exists. */
 async function accessDeps(
   config: Config,
-  store: Store,
+  { store, kind }: OpenedStore,
   logger: Logger,
 ): Promise<Pick<AppDeps, 'auth' | 'rateLimit' | 'bodyLimit' | 'importLimit'>> {
   const { auth, limits } = config;
@@ -163,7 +164,11 @@ async function accessDeps(
   return {
     auth: keys,
     // Installed whenever keys are checked, since a key may carry its own limit even when the default is none.
-    rateLimit: keys || auth.rateLimit.requests > 0 ? auth.rateLimit : undefined,
+    // On PostgreSQL the counters live in the database, so that replicas behind one balancer share each key's limit.
+    rateLimit:
+      keys || auth.rateLimit.requests > 0
+        ? { ...auth.rateLimit, shared: kind === 'postgres' ? store.rateLimits : undefined }
+        : undefined,
     bodyLimit: `${limits.jsonBodyBytes}b`,
     importLimit: `${limits.importBytes}b`,
   };
@@ -177,8 +182,13 @@ async function registerModels(store: Store, config: Config, initial: ServingMode
   ];
   const unique = [...new Map(known.map((m) => [m.version, m])).values()];
   for (const m of unique) {
-    if (!(await store.models.get(m.version)))
+    if (await store.models.get(m.version)) continue;
+    try {
       await store.models.register({ version: m.version, path: m.dir, metrics: null });
+    } catch (e) {
+      // Another replica on the same database registered it between our look and our insert: that is fine.
+      if (!(e instanceof ConflictError)) throw e;
+    }
   }
   await store.models.activate(initial.version);
   return unique;

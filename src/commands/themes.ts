@@ -1,14 +1,14 @@
 // `churnscope themes`: themes of dissatisfied texts from a database or a CSV/JSONL file, as a table and a JSON file.
-import { commandLogger } from './command-logger';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { commandLogger } from './command-logger';
 import { readBundleInfo } from '../bundle';
 import { loadConfig, type EngineConfig } from '../config';
 import { openServingModel } from '../models';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logging';
 import { RiskCalibrator } from '../score';
-import { SqliteStore } from '../store';
+import { openStore, parseDbLocation, type Store } from '../store';
 import { formatThemesTable, parseThemeFilters, storeTextsFile, ThemesService } from '../themes';
 
 export interface ThemesFlags {
@@ -35,7 +35,9 @@ export async function themesCommand(
 ): Promise<void> {
   if (Boolean(flags.db) === Boolean(flags.in))
     throw new ConfigError('give exactly one of --db <file> or --in <file>', { field: flags.db ? 'in' : 'db' });
-  if (flags.db && !existsSync(flags.db)) throw new ConfigError(`database ${flags.db} not found`, { field: 'db' });
+  // A file that is not there would be created empty; a PostgreSQL URL is checked by connecting.
+  if (flags.db && parseDbLocation(flags.db, '--db').kind === 'sqlite' && !existsSync(flags.db))
+    throw new ConfigError(`database ${flags.db} not found`, { field: 'db' });
   const filters = parseThemeFilters({
     from: flags.from,
     to: flags.to,
@@ -47,7 +49,7 @@ export async function themesCommand(
   const logger = io.logger ?? commandLogger();
   const calibrator = new RiskCalibrator(readBundleInfo(config.modelDir));
   // A file is embedded into a throw-away in-memory database, so both inputs go through the same engine.
-  const store = await SqliteStore.create({ path: flags.db ?? ':memory:', logger });
+  const store = await openStore({ db: flags.db ?? ':memory:', logger });
   try {
     if (flags.in) await loadFile(flags, { store, modelDir: config.modelDir, engineConfig: config.engine, logger });
     const themes = new ThemesService({ store, logger, defaultMinRisk: () => calibrator.thresholds.high });
@@ -63,7 +65,7 @@ export async function themesCommand(
 async function loadFile(
   flags: ThemesFlags,
   ctx: {
-    store: SqliteStore;
+    store: Store;
     modelDir: string;
     engineConfig: EngineConfig;
     logger: Logger;

@@ -1,8 +1,8 @@
 // `churnscope train`: flags → validated options → the training pipeline, with a live progress bar on stderr.
 
-import { commandLogger } from './command-logger';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
+import { commandLogger } from './command-logger';
 import { ValidationError } from '../errors';
 import { TEXT_SOURCES, textSourceSchema } from '../text/text-source';
 

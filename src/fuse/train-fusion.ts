@@ -1,7 +1,5 @@
 // Fusion training pipeline: customers + scored texts → aggregates → FusionModel on a stratified split, held-out ROC-AUC per signal, fusion.json.
 import { writeFileAtomicSync } from '../io';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { EngineConfig } from '../config';
 import { DataFileError, ValidationError } from '../errors';
 import type { Logger } from '../logging';

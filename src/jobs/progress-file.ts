@@ -1,6 +1,6 @@
 // The resume sidecar: how far a scoring run got, written atomically so a crash never leaves a torn progress file.
-import { writeJsonAtomicSync } from '../io';
 import fs from 'node:fs';
+import { writeJsonAtomicSync } from '../io';
 import { DataFileError } from '../errors';
 
 export interface JobProgress {

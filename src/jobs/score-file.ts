@@ -131,7 +131,7 @@ export async function scoreFile(opts: ScoreFileOptions): Promise<ScoreFileSummar
   let skipped = 0;
   try {
     const chunkSize = opts.chunkSize ?? 256;
-    let batch: RowItem[] = [];
+    const batch: RowItem[] = [];
     const items = async function* () {
       if (!first.done) yield first.value;
       yield* rows;

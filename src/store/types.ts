@@ -37,7 +37,8 @@ import type {
 } from './themes-records';
 
 // Rule throughout: look-ups of a missing row return null; writes against a missing row throw NotFoundError;
-// malformed input throws ValidationError, a duplicate key ConflictError (409); a database still locked after retries, OverloadedError.
+// malformed input throws ValidationError, a duplicate key ConflictError (409); a store that cannot take the call now
+// (SQLite still locked after retries, a closed store) OverloadedError; a PostgreSQL server out of reach StoreUnavailableError.
 
 export interface CustomerRepository {
   upsert(input: CustomerInput): Promise<CustomerRecord>;
@@ -45,8 +46,9 @@ export interface CustomerRepository {
   /** Ordered by id. */
   list(page: Page): Promise<CustomerRecord[]>;
   /**
-   * Deletes the customer with every text, score, feedback and alert delivery about it, in one transaction, and
-   * checkpoints so nothing is left in the WAL. True when anything about the customer existed.
+   * Deletes the customer with every text, score, feedback and alert delivery about it, in one transaction, then
+   * has the implementation remove the deleted rows' bytes from its files too (SQLite: secure_delete and a WAL
+   * checkpoint; PostgreSQL: VACUUM FULL of the tables involved). True when anything about the customer existed.
    */
   erase(id: string): Promise<boolean>;
   /** All rows or none; returns how many were written. */
@@ -56,10 +58,16 @@ export interface CustomerRepository {
 export interface TextRepository {
   /** Returns the text's id (a new UUID unless one is given). */
   insert(input: TextInput): Promise<string>;
+  /**
+   * Inserts unless a text with this id is already stored (by this or any other writer: safe under concurrent
+   * replicas and at-least-once delivery). True when this call stored it; never a ConflictError.
+   */
+  insertIfAbsent(input: TextInput & { id: string }): Promise<boolean>;
   get(id: string): Promise<TextRecord | null>;
   /**
    * Retention: deletes the texts written before `cutoff`, with their scores and the feedback and alert deliveries
-   * tied to them, in batches (other writers get turns in between), then checkpoints the WAL. Returns how many texts.
+   * tied to them, in batches (other writers get turns in between), then removes their bytes from the files as
+   * erase() does. Returns how many texts.
    */
   deleteOlderThan(cutoff: Date, opts?: { batchSize?: number }): Promise<number>;
 }
@@ -160,6 +168,20 @@ export interface ApiKeyRepository {
   any(): Promise<boolean>;
 }
 
+/** Request counters in fixed windows aligned to the epoch, so every process sharing the store counts the same window. */
+export interface RateLimitRepository {
+  /**
+   * Counts one request for `key` in the window of `windowMs` that contains `now`, atomically across every process
+   * on the store; returns the requests counted in that window so far and when it ends (ISO-8601).
+   */
+  hit(key: string, windowMs: number, now?: Date): Promise<{ hits: number; resetAt: string }>;
+  /** Takes back one request counted in the current window (never below 0). */
+  undo(key: string, windowMs: number, now?: Date): Promise<void>;
+  reset(key: string): Promise<void>;
+  /** Drops the counters of windows that began before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
 export interface StoreRepositories {
   readonly customers: CustomerRepository;
   readonly texts: TextRepository;
@@ -173,13 +195,15 @@ export interface StoreRepositories {
   readonly dashboard: DashboardRepository;
   readonly scoredTexts: ScoredTextRepository;
   readonly themes: ThemeRepository;
+  readonly rateLimits: RateLimitRepository;
 }
 
 export interface Store extends StoreRepositories {
   /**
    * Runs fn atomically: everything it does through `tx` commits together or not at all (fn throwing rolls back).
-   * Other callers wait until it ends, so keep slow work (model inference, HTTP) outside. Nested calls join the
-   * outer transaction.
+   * Other callers never see its writes before the commit; they may wait for it (SQLite serialises everything,
+   * PostgreSQL makes writers of the same rows wait), so keep slow work (model inference, HTTP) outside. Nested
+   * calls join the outer transaction; a write that fails inside it (a duplicate) undoes only itself.
    */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T> | T): Promise<T>;
   /** Waits for a transaction in flight, then closes. Idempotent. */

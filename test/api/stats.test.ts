@@ -10,7 +10,7 @@ import { DEFAULT_MODEL_DIR, DEFAULT_PLAYBOOK } from '../../src/config';
 import { silentLogger } from '../../src/logging';
 import { ModelRegistry } from '../../src/models';
 import { Playbook } from '../../src/playbook';
-import { SqliteStore, type Band, type TextSource } from '../../src/store';
+import { SqliteStore, type Band, type Store, type TextSource } from '../../src/store';
 import { call, fakeServingModel, startTestApp, type TestApp } from './test-app';
 
 let app: TestApp;
@@ -22,7 +22,7 @@ afterAll(() => app.close());
 let seq = 0;
 /** A stored text with one score, written straight to the store so risks and dates are exact. */
 async function scored(
-  store: SqliteStore,
+  store: Store,
   t: { risk: number; at: string; source?: TextSource; customerId?: string; band?: Band; drivers?: unknown },
 ): Promise<string> {
   const textId = await store.texts.insert({

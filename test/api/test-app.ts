@@ -18,7 +18,7 @@ import { silentLogger } from '../../src/logging';
 import { ModelRegistry, type ServingModel } from '../../src/models';
 import { Playbook } from '../../src/playbook';
 import { RiskCalibrator } from '../../src/score';
-import { SqliteStore } from '../../src/store';
+import { SqliteStore, type Store } from '../../src/store';
 
 /** Words map to ids; "cancel", "refund", "never" and "bill" are the fake model's risky tokens. */
 const RISKY: Record<string, number> = { cancel: 1, cancelling: 1, refund: 2, never: 3, bill: 4 };
@@ -57,7 +57,7 @@ export function fakeServingModel(version: string, opts: FakeServingModelOptions 
 
 export interface TestApp {
   base: string;
-  store: SqliteStore;
+  store: Store;
   models: ModelRegistry;
   alerts: AlertService;
   runner: JobRunner;
@@ -80,11 +80,13 @@ export interface TestAppOptions {
   /** Models instead of the default fakes: the initial one and what `open(dir)` returns. */
   initialModel?: ServingModel;
   openModel?: (dir: string) => Promise<ServingModel>;
+  /** The store to serve from (closed with the app); default a fresh in-memory SQLite one. */
+  store?: Store;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const logger = silentLogger();
-  const store = await SqliteStore.create({ path: ':memory:', logger });
+  const store = opts.store ?? (await SqliteStore.create({ path: ':memory:', logger }));
   const models = new ModelRegistry({
     initial: opts.initialModel ?? fakeServingModel('v1'),
     open:

@@ -2,8 +2,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
 import { commandLogLevel, logFormat } from '../../src/config';
 import { createLogger } from '../../src/logging';
 import { ConfigError } from '../../src/errors';

@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium as playwrightChromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createApiKey } from '../../src/auth';
 import { call } from '../api/test-app';
+import { optionalTool } from '../helpers/optional-tool';
 import { startSeededServer, type SeededServer } from './seeded-server';
 
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../test-artifacts/dashboard.png');
@@ -35,7 +36,7 @@ function findChromium(): string | null {
   return null;
 }
 
-const CHROMIUM = findChromium();
+const chromium = optionalTool('chromium', findChromium(), SKIP_MESSAGE);
 
 describe('dashboard in headless Chromium', () => {
   let server: SeededServer;
@@ -50,11 +51,11 @@ describe('dashboard in headless Chromium', () => {
   const ours = new Set<string>();
 
   beforeAll(async () => {
-    if (!CHROMIUM) return;
+    if (!chromium.found) return;
     server = await startSeededServer();
     userDataDir = mkdtempSync(path.join(tmpdir(), 'churnscope-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+    context = await playwrightChromium.launchPersistentContext(userDataDir, {
+      executablePath: chromium.found,
       headless: true,
       args: CHROMIUM_FLAGS,
       viewport: { width: 1360, height: 900 },
@@ -86,53 +87,47 @@ describe('dashboard in headless Chromium', () => {
     await server?.close();
   });
 
-  it.skipIf(!CHROMIUM)(
-    CHROMIUM ? "draws the risk histogram and the active model's curves from the API" : SKIP_MESSAGE,
-    async () => {
-      const dist = (await call(server.base, 'GET', '/v1/stats/risk-distribution?bins=20')).json;
-      expect(dist.total).toBe(server.texts);
-      expect(await page.getAttribute('#distribution', 'data-state')).toBe('ready');
-      expect(await page.locator('#distribution svg.histogram rect.bar').count()).toBe(20);
-      expect(await page.locator('#distribution .summary').innerText()).toContain(String(server.texts));
-      // The tallest bar is the fullest bin.
-      const heights = await page
-        .locator('#distribution rect.bar')
-        .evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('height'))));
-      const fullest = dist.bins
-        .map((b: { count: number }) => b.count)
-        .indexOf(Math.max(...dist.bins.map((b: { count: number }) => b.count)));
-      expect(heights.indexOf(Math.max(...heights))).toBe(fullest);
+  chromium.it("draws the risk histogram and the active model's curves from the API", async () => {
+    const dist = (await call(server.base, 'GET', '/v1/stats/risk-distribution?bins=20')).json;
+    expect(dist.total).toBe(server.texts);
+    expect(await page.getAttribute('#distribution', 'data-state')).toBe('ready');
+    expect(await page.locator('#distribution svg.histogram rect.bar').count()).toBe(20);
+    expect(await page.locator('#distribution .summary').innerText()).toContain(String(server.texts));
+    // The tallest bar is the fullest bin.
+    const heights = await page
+      .locator('#distribution rect.bar')
+      .evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('height'))));
+    const fullest = dist.bins
+      .map((b: { count: number }) => b.count)
+      .indexOf(Math.max(...dist.bins.map((b: { count: number }) => b.count)));
+    expect(heights.indexOf(Math.max(...heights))).toBe(fullest);
 
-      const card = (await call(server.base, 'GET', '/v1/models/active/card')).json;
-      expect(await page.getAttribute('#model', 'data-state')).toBe('ready');
-      expect(await page.locator('#model svg.curve').count()).toBe(3);
-      expect(await page.locator('#model').innerText()).toContain(card.version);
-      const rocPoints = await page
-        .locator('#model svg.curve')
-        .first()
-        .locator('polyline.curve-line')
-        .getAttribute('points');
-      expect(rocPoints?.trim().split(/\s+/)).toHaveLength(card.curves.roc.fpr.length);
-    },
-  );
+    const card = (await call(server.base, 'GET', '/v1/models/active/card')).json;
+    expect(await page.getAttribute('#model', 'data-state')).toBe('ready');
+    expect(await page.locator('#model svg.curve').count()).toBe(3);
+    expect(await page.locator('#model').innerText()).toContain(card.version);
+    const rocPoints = await page
+      .locator('#model svg.curve')
+      .first()
+      .locator('polyline.curve-line')
+      .getAttribute('points');
+    expect(rocPoints?.trim().split(/\s+/)).toHaveLength(card.curves.roc.fpr.length);
+  });
 
-  it.skipIf(!CHROMIUM)(
-    CHROMIUM ? 'renders themes with keywords, quotes and a weekly sparkline' : SKIP_MESSAGE,
-    async () => {
-      const themes = (await call(server.base, 'GET', '/v1/themes')).json;
-      expect(themes.themes.length).toBeGreaterThan(0);
-      expect(await page.getAttribute('#themes', 'data-state')).toBe('ready');
-      const cards = page.locator('#themes article.theme');
-      expect(await cards.count()).toBe(themes.themes.length);
-      expect(await cards.locator('h3').allInnerTexts()).toEqual(themes.themes.map((t: { label: string }) => t.label));
-      const first = cards.first();
-      expect(await first.locator('.keywords .chip').count()).toBe(themes.themes[0].keywords.length);
-      expect(await first.locator('blockquote.quote').count()).toBe(Math.min(2, themes.themes[0].quotes.length));
-      expect(await first.locator('svg.sparkline polyline.spark-line').count()).toBe(1);
-    },
-  );
+  chromium.it('renders themes with keywords, quotes and a weekly sparkline', async () => {
+    const themes = (await call(server.base, 'GET', '/v1/themes')).json;
+    expect(themes.themes.length).toBeGreaterThan(0);
+    expect(await page.getAttribute('#themes', 'data-state')).toBe('ready');
+    const cards = page.locator('#themes article.theme');
+    expect(await cards.count()).toBe(themes.themes.length);
+    expect(await cards.locator('h3').allInnerTexts()).toEqual(themes.themes.map((t: { label: string }) => t.label));
+    const first = cards.first();
+    expect(await first.locator('.keywords .chip').count()).toBe(themes.themes[0].keywords.length);
+    expect(await first.locator('blockquote.quote').count()).toBe(Math.min(2, themes.themes[0].quotes.length));
+    expect(await first.locator('svg.sparkline polyline.spark-line').count()).toBe(1);
+  });
 
-  it.skipIf(!CHROMIUM)(CHROMIUM ? 'runs a probe from the probe box and shows its matches' : SKIP_MESSAGE, async () => {
+  chromium.it('runs a probe from the probe box and shows its matches', async () => {
     await page.fill('#probe-query', 'stale, tasteless and a waste of money');
     await page.click('#probe-form button[type="submit"]');
     await page.waitForSelector('#probe:not([data-state="loading"])[data-state]', { timeout: 30_000 });
@@ -142,10 +137,8 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.locator('#probe svg.sparkline').count()).toBe(1);
   });
 
-  it.skipIf(!CHROMIUM)(
-    CHROMIUM
-      ? 'lists the customers most at risk with their drivers, and the batch jobs with their progress'
-      : SKIP_MESSAGE,
+  chromium.it(
+    'lists the customers most at risk with their drivers, and the batch jobs with their progress',
     async () => {
       const { customers } = (await call(server.base, 'GET', '/v1/customers/at-risk?limit=15')).json;
       const rows = page.locator('#customers tbody tr');
@@ -164,7 +157,7 @@ describe('dashboard in headless Chromium', () => {
     },
   );
 
-  it.skipIf(!CHROMIUM)(CHROMIUM ? 'applies the source filter to the histogram and back' : SKIP_MESSAGE, async () => {
+  chromium.it('applies the source filter to the histogram and back', async () => {
     const tickets = (await call(server.base, 'GET', '/v1/stats/risk-distribution?source=ticket')).json.total;
     expect(tickets).toBeGreaterThan(0);
     expect(tickets).toBeLessThan(server.texts);
@@ -178,46 +171,40 @@ describe('dashboard in headless Chromium', () => {
     await page.waitForSelector('#themes[data-state="ready"]', { timeout: 30_000 });
   });
 
-  it.skipIf(!CHROMIUM)(
-    CHROMIUM ? 'asks for an API key when the server requires one, and uses the key typed in' : SKIP_MESSAGE,
-    async () => {
-      const secured = await server.sibling({ auth: { keys: server.store.apiKeys, enforcement: 'always' } });
-      ours.add(new URL(secured).origin);
-      const { token } = await createApiKey(server.store.apiKeys, { name: 'dashboard', scopes: ['read'] });
-      const tab = await context.newPage();
-      tab.on('pageerror', (e) => pageErrors.push(e.message));
-      try {
-        await tab.goto(`${secured}/`);
-        await tab.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
-        for (const panel of ['#distribution', '#customers', '#model'])
-          expect(await tab.getAttribute(panel, 'data-state'), panel).toBe('needs-key');
-        await tab.fill('#api-key', token);
-        await tab.click('#key-form button[type="submit"]');
-        await tab.waitForSelector('#customers[data-state="ready"]', { timeout: 30_000 });
-        expect(await tab.getAttribute('#model', 'data-state')).toBe('ready');
-        expect(await tab.evaluate('sessionStorage.getItem("churnscope.apiKey")')).toBe(token);
-      } finally {
-        await tab.close();
-      }
-    },
-  );
+  chromium.it('asks for an API key when the server requires one, and uses the key typed in', async () => {
+    const secured = await server.sibling({ auth: { keys: server.store.apiKeys, enforcement: 'always' } });
+    ours.add(new URL(secured).origin);
+    const { token } = await createApiKey(server.store.apiKeys, { name: 'dashboard', scopes: ['read'] });
+    const tab = await context.newPage();
+    tab.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await tab.goto(`${secured}/`);
+      await tab.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+      for (const panel of ['#distribution', '#customers', '#model'])
+        expect(await tab.getAttribute(panel, 'data-state'), panel).toBe('needs-key');
+      await tab.fill('#api-key', token);
+      await tab.click('#key-form button[type="submit"]');
+      await tab.waitForSelector('#customers[data-state="ready"]', { timeout: 30_000 });
+      expect(await tab.getAttribute('#model', 'data-state')).toBe('ready');
+      expect(await tab.evaluate('sessionStorage.getItem("churnscope.apiKey")')).toBe(token);
+    } finally {
+      await tab.close();
+    }
+  });
 
-  it.skipIf(!CHROMIUM)(
-    CHROMIUM ? 'made no request outside its own server, raised no script error, and leaves a screenshot' : SKIP_MESSAGE,
-    async () => {
-      expect(requests).toEqual(
-        expect.arrayContaining([
-          `${server.base}/`,
-          `${server.base}/dashboard/app.js`,
-          `${server.base}/v1/models/active/card`,
-        ]),
-      );
-      expect(foreign).toEqual([]);
-      expect(pageErrors).toEqual([]);
-      expect(consoleErrors).toEqual([]);
-      mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
-    },
-  );
+  chromium.it('made no request outside its own server, raised no script error, and leaves a screenshot', async () => {
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        `${server.base}/`,
+        `${server.base}/dashboard/app.js`,
+        `${server.base}/v1/models/active/card`,
+      ]),
+    );
+    expect(foreign).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+  });
 });

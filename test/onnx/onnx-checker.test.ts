@@ -1,10 +1,11 @@
-// The official ONNX checker (python onnx, full_check with strict shape inference) on the exported file and its int8 rewrite; skipped loudly when python onnx is absent.
+// The official ONNX checker (python onnx, full_check with strict shape inference) on the exported file and its int8 rewrite; needs python3-onnx (optional-tool.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { quantizeModel } from '../../onnx/quantize';
+import { optionalTool } from '../helpers/optional-tool';
 import { exportTestModel, TEST_HEAD, TEST_HYBRID_HEAD } from './helpers/exported-model';
 
 const SKIP_MESSAGE = 'python3-onnx not installed (apt-get install python3-onnx); checker not run';
@@ -18,8 +19,7 @@ function findPythonWithOnnx(): string | undefined {
   return candidates.find((py) => spawnSync(py, ['-I', '-c', 'import onnx.checker'], { cwd: tmpdir() }).status === 0);
 }
 
-const python = findPythonWithOnnx();
-if (!python) console.warn(`[onnx-checker] SKIPPED: ${SKIP_MESSAGE}`);
+const python = optionalTool('python3-onnx', findPythonWithOnnx(), SKIP_MESSAGE);
 
 /** The op types of a model, comma-separated: shows the checker saw the int8 pattern, not an fp32 graph. */
 const OP_TYPES =
@@ -36,27 +36,24 @@ describe('ONNX checker', () => {
     ['hybrid', TEST_HYBRID_HEAD, true],
   ] as const) {
     const kind = int8 ? 'int8-quantized' : 'exported';
-    it.skipIf(!python)(
-      python ? `accepts the ${kind} USE-lite model with the ${label} head (full_check)` : SKIP_MESSAGE,
-      async () => {
-        const file = join(dir, `model-${label}${int8 ? '-int8' : ''}.onnx`);
-        const bytes = (await exportTestModel(head)).bytes;
-        writeFileSync(file, int8 ? quantizeModel(bytes).bytes : bytes);
-        const script = [
-          'import sys, onnx',
-          'onnx.checker.check_model(sys.argv[1], full_check=True)',
-          'm = onnx.load(sys.argv[1])',
-          'print("onnx", onnx.__version__, "ir", m.ir_version, "opset", m.opset_import[0].version, "nodes", len(m.graph.node))',
-        ].join('\n');
-        const res = spawnSync(python!, ['-I', '-c', script, file], { cwd: tmpdir(), encoding: 'utf8' });
-        console.info(`[onnx-checker] ${label}: ${python}: ${res.stdout.trim()} ${res.stderr.trim()}`);
-        expect(res.status, res.stderr).toBe(0);
-        expect(res.stdout).toMatch(/ir 8 opset 17/);
-        if (int8) {
-          const ops = spawnSync(python!, ['-I', '-c', OP_TYPES, file], { cwd: tmpdir(), encoding: 'utf8' });
-          expect(ops.stdout.split(',')).toEqual(expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']));
-        }
-      },
-    );
+    python.it(`accepts the ${kind} USE-lite model with the ${label} head (full_check)`, async (py) => {
+      const file = join(dir, `model-${label}${int8 ? '-int8' : ''}.onnx`);
+      const bytes = (await exportTestModel(head)).bytes;
+      writeFileSync(file, int8 ? quantizeModel(bytes).bytes : bytes);
+      const script = [
+        'import sys, onnx',
+        'onnx.checker.check_model(sys.argv[1], full_check=True)',
+        'm = onnx.load(sys.argv[1])',
+        'print("onnx", onnx.__version__, "ir", m.ir_version, "opset", m.opset_import[0].version, "nodes", len(m.graph.node))',
+      ].join('\n');
+      const res = spawnSync(py, ['-I', '-c', script, file], { cwd: tmpdir(), encoding: 'utf8' });
+      console.info(`[onnx-checker] ${label}: ${py}: ${res.stdout.trim()} ${res.stderr.trim()}`);
+      expect(res.status, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/ir 8 opset 17/);
+      if (int8) {
+        const ops = spawnSync(py, ['-I', '-c', OP_TYPES, file], { cwd: tmpdir(), encoding: 'utf8' });
+        expect(ops.stdout.split(',')).toEqual(expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']));
+      }
+    });
   }
 });

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
 import { SqliteStore } from '../../src/store';
-import { migrate } from '../../src/store/migrate';
-import { migrations, type Migration } from '../../src/store/migrations';
+import { migrate } from '../../src/store/sqlite/migrate';
+import { migrations, type Migration } from '../../src/store/sqlite/migrations';
 import { tempDir } from './temp-store';
 
 const latest = migrations[migrations.length - 1].version;

@@ -1,8 +1,8 @@
 // Per-epoch checkpoints (weights, best weights, optimizer moments, history) written atomically so an interrupted run resumes.
-import { writeFileAtomicSync } from '../../src/io';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomicSync } from '../../src/io';
 
 export interface NamedTensor {
   name: string;

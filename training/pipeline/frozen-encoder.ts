@@ -1,8 +1,8 @@
 // Head mode's frozen encoder: the pretrained USE-lite exported once to ONNX (cached), and embeddings cached per dataset.
-import { writeFileAtomicSync } from '../../src/io';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomicSync } from '../../src/io';
 import { engineDefaults } from '../../src/config';
 import { createEngine, type InferenceEngine } from '../../src/engine';
 import type { Logger } from '../../src/logging';

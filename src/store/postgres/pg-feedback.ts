@@ -1,0 +1,54 @@
+// Feedback on PostgreSQL: outcomes, overrides, and their pairing with scores for live evaluation.
+import { feedbackOwner, feedbackParams } from '../input-params';
+import type { FeedbackInput, LabelledScore, Outcome } from '../records';
+import type { FeedbackRepository } from '../types';
+import { translateConstraint } from './pg-errors';
+import type { PgExecutor } from './pg-executor';
+
+const LABELLED = `
+  SELECT outcome, risk FROM (
+    SELECT f.outcome, f.at, f.id,
+      CASE WHEN f.text_id IS NOT NULL THEN
+        (SELECT s.risk FROM scores s WHERE s.text_id = f.text_id ORDER BY s.created_at DESC, s.id DESC LIMIT 1)
+      ELSE
+        (SELECT s.risk FROM scores s JOIN texts t ON t.id = s.text_id WHERE t.customer_id = f.customer_id
+         ORDER BY t.created_at DESC, t.seq DESC, s.created_at DESC, s.id DESC LIMIT 1)
+      END AS risk
+    FROM feedback f
+    WHERE f.outcome IN ('churned', 'retained')) paired
+  WHERE risk IS NOT NULL
+  ORDER BY at, id COLLATE "C"`;
+
+export class PgFeedbackRepository implements FeedbackRepository {
+  constructor(private readonly ex: PgExecutor) {}
+
+  async insert(input: FeedbackInput): Promise<string> {
+    const p = feedbackParams(input);
+    await this.ex.write(async () => {
+      // FOR SHARE: the text cannot be erased between reading its owner and the insert that names it.
+      const [text] =
+        p.textId === null
+          ? []
+          : await this.ex.rows<{ customer_id: string | null }>(
+              'SELECT customer_id FROM texts WHERE id = $1 FOR SHARE',
+              [p.textId],
+            );
+      p.customerId = feedbackOwner(p, text);
+      try {
+        await this.ex.query(
+          `INSERT INTO feedback (id, customer_id, text_id, outcome, override_risk, note, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [p.id, p.customerId, p.textId, p.outcome, p.overrideRisk, p.note, p.at],
+        );
+      } catch (e) {
+        translateConstraint(e, { missingReference: `text ${p.textId} does not exist`, field: 'textId' });
+      }
+    });
+    return p.id;
+  }
+
+  async labelledScores(): Promise<LabelledScore[]> {
+    const rows = await this.ex.rows<{ outcome: Outcome; risk: number }>(LABELLED);
+    return rows.map((r): LabelledScore => ({ risk: r.risk, label: r.outcome === 'churned' ? 1 : 0 }));
+  }
+}

@@ -1,0 +1,49 @@
+// Outcomes reported back (churned, retained, analyst overrides) and their pairing with scores for live evaluation.
+import type { Statement } from 'better-sqlite3';
+import type { Executor } from './executor';
+import type { FeedbackInput, LabelledScore, Outcome } from '../records';
+import type { FeedbackRepository } from '../types';
+import { feedbackOwner, feedbackParams } from '../input-params';
+
+export class SqliteFeedbackRepository implements FeedbackRepository {
+  private readonly insertStmt: Statement;
+  private readonly textOwnerStmt: Statement<[string], { customer_id: string | null }>;
+  private readonly labelledStmt: Statement<[], { outcome: Outcome; risk: number }>;
+
+  constructor(private readonly ex: Executor) {
+    const db = ex.db;
+    this.insertStmt = db.prepare(`
+      INSERT INTO feedback (id, customer_id, text_id, outcome, override_risk, note, at)
+      VALUES (@id, @customerId, @textId, @outcome, @overrideRisk, @note, @at)`);
+    this.textOwnerStmt = db.prepare('SELECT customer_id FROM texts WHERE id = ?');
+    this.labelledStmt = db.prepare(`
+      SELECT outcome, risk FROM (
+        SELECT f.outcome,
+          CASE WHEN f.text_id IS NOT NULL THEN
+            (SELECT s.risk FROM scores s WHERE s.text_id = f.text_id ORDER BY s.created_at DESC, s.id DESC LIMIT 1)
+          ELSE
+            (SELECT s.risk FROM scores s JOIN texts t ON t.id = s.text_id WHERE t.customer_id = f.customer_id
+             ORDER BY t.created_at DESC, t.rowid DESC, s.created_at DESC, s.id DESC LIMIT 1)
+          END AS risk
+        FROM feedback f
+        WHERE f.outcome IN ('churned', 'retained')
+        ORDER BY f.at, f.id)
+      WHERE risk IS NOT NULL`);
+  }
+
+  async insert(input: FeedbackInput): Promise<string> {
+    const params = feedbackParams(input);
+    await this.ex.write(() => {
+      const text = params.textId === null ? undefined : this.textOwnerStmt.get(params.textId);
+      params.customerId = feedbackOwner(params, text);
+      this.insertStmt.run(params);
+    });
+    return params.id;
+  }
+
+  async labelledScores(): Promise<LabelledScore[]> {
+    return this.ex.read(() =>
+      this.labelledStmt.all().map((r): LabelledScore => ({ risk: r.risk, label: r.outcome === 'churned' ? 1 : 0 })),
+    );
+  }
+}

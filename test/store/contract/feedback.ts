@@ -1,0 +1,87 @@
+// Contract: feedback validation and the outcome-to-score pairing live evaluation is computed from.
+import { describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '../../../src/errors';
+import { useStore, type HarnessRef } from './harness';
+
+export function feedbackContract(h: HarnessRef): void {
+  const current = useStore(h);
+  const atDay = (day: number) => new Date(Date.UTC(2025, 0, 1 + day)).toISOString();
+
+  async function scoredText(customerId: string, day: number, ...risks: number[]): Promise<string> {
+    const textId = await current().texts.insert({
+      customerId,
+      source: 'ticket',
+      text: `t${day}`,
+      hash: `${customerId}${day}`,
+      createdAt: atDay(day),
+    });
+    for (const [i, risk] of risks.entries()) {
+      await current().scores.insert({
+        textId,
+        modelVersion: `m${i}`,
+        risk,
+        textRisk: risk,
+        tabularRisk: null,
+        band: 'low',
+        drivers: null,
+        createdAt: atDay(day + i),
+      });
+    }
+    return textId;
+  }
+
+  describe('feedback', () => {
+    it('needs a customer or a text, and an overrideRisk exactly for overrides', async () => {
+      await expect(current().feedback.insert({ outcome: 'churned' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(current().feedback.insert({ customerId: 'c', outcome: 'override' })).rejects.toMatchObject({
+        field: 'overrideRisk',
+      });
+      await expect(
+        current().feedback.insert({ customerId: 'c', outcome: 'retained', overrideRisk: 0.2 }),
+      ).rejects.toMatchObject({ field: 'overrideRisk' });
+      await expect(
+        current().feedback.insert({ customerId: 'c', outcome: 'override', overrideRisk: 2 }),
+      ).rejects.toMatchObject({ field: 'overrideRisk' });
+      await expect(current().feedback.insert({ customerId: 'c', outcome: 'lost' as 'churned' })).rejects.toMatchObject({
+        field: 'outcome',
+      });
+      expect(
+        await current().feedback.insert({ customerId: 'c', outcome: 'override', overrideRisk: 0.3, note: 'renewed' }),
+      ).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('refuses an unknown text and a text of another customer', async () => {
+      const textId = await scoredText('a', 0, 0.5);
+      await expect(current().feedback.insert({ textId: 'nope', outcome: 'churned' })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+      await expect(current().feedback.insert({ textId, customerId: 'b', outcome: 'churned' })).rejects.toMatchObject({
+        field: 'customerId',
+      });
+    });
+
+    it('pairs each outcome with the newest score of its text, or of the customer newest scored text', async () => {
+      // Customer a: text-level churn on its old text (scored twice: the re-score counts).
+      const aOld = await scoredText('a', 0, 0.3, 0.35);
+      await scoredText('a', 10, 0.9);
+      await current().feedback.insert({ textId: aOld, outcome: 'churned' });
+      // Customer b: customer-level retention, newest text is day 20 (its second score 0.15 counts).
+      await scoredText('b', 5, 0.7);
+      await scoredText('b', 20, 0.1, 0.15);
+      await current().feedback.insert({ customerId: 'b', outcome: 'retained', at: atDay(30) });
+      // Customer c has no score: no point. Overrides are not labels.
+      await current().texts.insert({ customerId: 'c', source: 'chat', text: 'x', hash: 'x' });
+      await current().feedback.insert({ customerId: 'c', outcome: 'churned' });
+      await current().feedback.insert({ customerId: 'a', outcome: 'override', overrideRisk: 0.01 });
+
+      const points = await current().feedback.labelledScores();
+      expect(points).toHaveLength(2);
+      expect(points).toEqual(
+        expect.arrayContaining([
+          { risk: 0.35, label: 1 },
+          { risk: 0.15, label: 0 },
+        ]),
+      );
+    });
+  });
+}
