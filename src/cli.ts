@@ -50,6 +50,11 @@ program
   .option('--fusion <file>', 'fusion model (default: fusion.json in the model bundle, when present)')
   .option('--playbook <file>', 'retention playbook JSON (default config/default-playbook.json)')
   .option('--threads <n>', 'ONNX Runtime intra-op threads, 0 = all cores', int('--threads'))
+  .option(
+    '--workers <n>',
+    'inference worker threads, 0 = run the model on the main thread (env CHURNSCOPE_WORKERS, default 1)',
+    int('--workers'),
+  )
   .option('--precision <p>', PRECISION_HELP)
   .option('--jobs-dir <dir>', 'where batch jobs keep their files (env CHURNSCOPE_JOBS_DIR, default ./data/jobs)')
   .option(

@@ -78,7 +78,7 @@ export class ConfigError extends ChurnscopeError {
 
 /** The engine is saturated or shutting down; retrying later can succeed. */
 export class OverloadedError extends ChurnscopeError {
-  readonly code = 'overloaded';
+  readonly code: string = 'overloaded';
   readonly status = 503;
   /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
   readonly retryAfterSeconds: number;
@@ -87,6 +87,20 @@ export class OverloadedError extends ChurnscopeError {
     super(message, details);
     this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 1));
   }
+}
+
+/**
+ * Work was lost because the inference worker died (it is being restarted), or the model was already disposed. A
+ * transient refusal like OverloadedError, so jobs retry it and the API answers 503 with Retry-After.
+ */
+export class ServiceUnavailableError extends OverloadedError {
+  override readonly code: string = 'service_unavailable';
+}
+
+/** The model itself failed on a batch (e.g. a token id outside its vocabulary): a server-side fault, not overload. */
+export class InferenceError extends ChurnscopeError {
+  readonly code = 'inference_failed';
+  readonly status = 500;
 }
 
 /** The request carries no API key, a malformed one, or one that is unknown or revoked. */

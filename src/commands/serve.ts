@@ -30,6 +30,7 @@ export interface ServeFlags {
   fusion?: string;
   playbook?: string;
   threads?: number;
+  workers?: number;
   jobsDir?: string;
   auth?: string;
   insecureNoAuth?: boolean;

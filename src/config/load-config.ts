@@ -24,6 +24,7 @@ export interface ConfigSources {
     host: string;
     logLevel: string;
     threads: number;
+    workers: number;
     maxBatch: number;
     maxWaitMs: number;
     providers: string[];
@@ -113,6 +114,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       providers,
       precision: pick(f.precision, e('PRECISION')),
       threads: pick(f.threads, num(e('THREADS'), 'THREADS')),
+      workers: pick(f.workers, num(e('WORKERS'), 'WORKERS')),
+      spinning: bool(e('SPINNING'), 'SPINNING'),
       maxBatch: pick(f.maxBatch, num(e('MAX_BATCH'), 'MAX_BATCH')),
       maxWaitMs: pick(f.maxWaitMs, num(e('MAX_WAIT_MS'), 'MAX_WAIT_MS')),
       maxTokens: num(e('MAX_TOKENS'), 'MAX_TOKENS'),

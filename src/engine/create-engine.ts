@@ -9,7 +9,7 @@ import { TextTokenizer } from '../tokenize';
 import { InferenceEngine } from './inference-engine';
 import type { BatchStats } from './micro-batcher';
 import { planModelFiles } from './model-precision';
-import { OnnxSession } from './onnx-session';
+import { openTextModel } from './open-text-model';
 
 export interface CreateEngineOptions {
   bundleDir: string;
@@ -24,7 +24,6 @@ export const BUNDLE_TOKENIZER_FILE = BUNDLE_FILES.tokenizer;
 export async function createEngine(opts: CreateEngineOptions): Promise<InferenceEngine> {
   // Explicit int8 on a bundle without the file is refused here, before anything loads.
   const plan = planModelFiles(opts.bundleDir, opts.config.precision);
-  const modelPath = path.join(opts.bundleDir, BUNDLE_MODEL_FILE);
   const tokenizerPath = path.join(opts.bundleDir, BUNDLE_TOKENIZER_FILE);
   const planned = [...new Set(opts.config.providers.map((p) => plan[p].path))];
   const missing = [...planned, tokenizerPath].filter((p) => !fs.existsSync(p));
@@ -38,19 +37,13 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
     maxLength: config.maxTokens * config.maxWindows,
     logger: opts.logger,
   });
-  const model = await OnnxSession.create({
-    modelPath,
-    modelPathByProvider: { cpu: plan.cpu.path, cuda: plan.cuda.path },
-    providers: config.providers,
-    threads: config.threads,
-    logger: opts.logger,
-  });
+  const model = await openTextModel({ plan, config, logger: opts.logger });
   const chosen = plan[model.provider];
   opts.logger.info(
     { precision: chosen.precision, setting: config.precision, provider: model.provider, modelFile: chosen.path },
     `model precision ${chosen.precision} (${chosen.reason}): opened ${chosen.file} on ${model.provider}`,
   );
-  return new InferenceEngine({
+  const engine = new InferenceEngine({
     model,
     tokenizer,
     config,
@@ -58,6 +51,9 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
     onBatch: opts.onBatch,
     loaded: { precision: chosen.precision, modelFile: chosen.file },
   });
+  const { maxBatch, maxPaddingFraction, maxBatchTokens } = engine.policy;
+  opts.logger.info({ maxBatch, maxPaddingFraction, maxBatchTokens }, `batch policy ${engine.policy.reason}`);
+  return engine;
 }
 
 /**

@@ -16,5 +16,7 @@ export type { BatchStats } from './micro-batcher';
 export { MicroBatcher } from './micro-batcher';
 export { splitWindows, aggregateWindowScores, type WindowScores } from './windows';
 export { OnnxSession, type OnnxSessionOptions } from './onnx-session';
+export { WorkerTextModel, type WorkerTextModelOptions } from './worker-text-model';
+export { openTextModel, type OpenTextModelOptions, type OpenedTextModel } from './open-text-model';
 export { modelFileProbabilities, type ModelFileRunOptions } from './model-file-probabilities';
 export { planModelFiles, type ModelPrecision, type ModelFileChoice, type ModelFilePlan } from './model-precision';

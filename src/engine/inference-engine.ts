@@ -4,6 +4,7 @@ import { OverloadedError, ValidationError } from '../errors';
 import type { Logger } from '../logging';
 import { sanitizeText } from '../text/sanitize';
 import { validateText } from '../text/validate-text';
+import { batchPolicyFor, type BatchPolicy } from './batch-policy';
 import { MicroBatcher, type BatchStats } from './micro-batcher';
 import type { ModelPrecision } from './model-precision';
 import type { TextModel } from './text-model';
@@ -74,17 +75,22 @@ interface WindowResult {
 
 export class InferenceEngine {
   private readonly batcher: MicroBatcher<WindowJob, WindowResult>;
+  /** Which windows share a model call, for the provider that runs (batch-policy.ts). */
+  readonly policy: BatchPolicy;
   private closed = false;
   private inFlight = 0;
 
   constructor(private readonly opts: InferenceEngineOptions) {
     const { config } = opts;
+    this.policy = batchPolicyFor(opts.model.provider, config);
     this.batcher = new MicroBatcher<WindowJob, WindowResult>({
-      maxBatch: config.maxBatch,
+      maxBatch: this.policy.maxBatch,
       maxBulkBatch: config.maxBulkBatch,
-      maxWaitMs: config.maxWaitMs,
+      maxWaitMs: this.policy.maxWaitMs,
       maxQueue: config.maxQueue,
-      maxPaddingFraction: config.maxPaddingFraction,
+      concurrency: opts.model.parallelism ?? 1,
+      maxPaddingFraction: this.policy.maxPaddingFraction,
+      maxBatchTokens: this.policy.maxBatchTokens,
       lengthOf: (job) => job.ids.length,
       run: (batch) => this.runWindows(batch),
       onBatch: opts.onBatch,
@@ -153,22 +159,22 @@ export class InferenceEngine {
         ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }),
       };
     });
-    const pending = windowed.map((w) =>
-      Promise.all(
-        this.batcher.submit(
-          w.windows.map((ids) => ({ ids, tokenStates })),
-          { bulk },
-        ),
+    // One submit for every window of every text: the queue admits the request whole or refuses it whole, so a refusal
+    // (queue full, shutting down) never leaves earlier texts' windows queued, running for nobody.
+    const all = await Promise.all(
+      this.batcher.submit(
+        windowed.flatMap((w) => w.windows.map((ids) => ({ ids, tokenStates }))),
+        { bulk },
       ),
     );
-    const results = await Promise.all(pending);
-    return results.map((windows, i) => {
-      const score = this.combine(windows, windowed[i].tokens, windowed[i].truncated);
+    let at = 0;
+    return windowed.map((w, i) => {
+      const windows = all.slice(at, (at += w.windows.length));
+      const score = this.combine(windows, w.tokens, w.truncated);
       if (!tokenStates) return score;
-      return { ...score, tokenStates: this.tokenStatesOf(windows, windowed[i].windows, encoded[i].offsets) };
+      return { ...score, tokenStates: this.tokenStatesOf(windows, w.windows, encoded[i].offsets) };
     });
   }
-
   private tokenStatesOf(results: WindowResult[], windows: Int32Array[], offsets?: Uint32Array): TextTokenStates {
     const stride = this.opts.config.maxTokens - this.opts.config.windowOverlap;
     const states = results.map((r, w) => {
@@ -195,14 +201,21 @@ export class InferenceEngine {
     const embeddings = new Array<Float32Array>(sequences.length);
     const probabilities = new Float32Array(sequences.length);
     const size = this.opts.config.maxBatch;
-    for (let s = 0; s < order.length; s += size) {
-      const chunk = order.slice(s, s + size);
-      const results = await this.runWindows(chunk.map((i) => ({ ids: sequences[i], tokenStates: false })));
-      chunk.forEach((row, k) => {
-        embeddings[row] = results[k].embedding;
-        probabilities[row] = results[k].probability;
-      });
-    }
+    const chunks: number[][] = [];
+    for (let s = 0; s < order.length; s += size) chunks.push(order.slice(s, s + size));
+    // One chunk in flight per inference worker, so a multi-worker model is kept busy on bulk work too.
+    let next = 0;
+    const runner = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++];
+        const results = await this.runWindows(chunk.map((i) => ({ ids: sequences[i], tokenStates: false })));
+        chunk.forEach((row, k) => {
+          embeddings[row] = results[k].embedding;
+          probabilities[row] = results[k].probability;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.opts.model.parallelism ?? 1) }, runner));
     return { embeddings, probabilities };
   }
 

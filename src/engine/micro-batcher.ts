@@ -1,5 +1,6 @@
 // Gathers concurrent requests into model batches (bounded size, bounded wait), grouping similar lengths to cut padding.
 import { OverloadedError } from '../errors';
+import { selectBatch } from './batch-policy';
 
 export interface MicroBatcherOptions<I, O> {
   maxBatch: number;
@@ -16,6 +17,10 @@ export interface MicroBatcherOptions<I, O> {
    * any batch size, so padding is pure loss: a batch stops growing before it would exceed this.
    */
   maxPaddingFraction?: number;
+  /** Batches run at once (default 1): one per inference worker, each on its own session. */
+  concurrency?: number;
+  /** Most padded tokens (longest × items) in one batch; absent: no limit. Set per provider by batch-policy.ts. */
+  maxBatchTokens?: number;
   /** The padding-relevant size of an item (its token count). */
   lengthOf: (item: I) => number;
   /** Runs one batch; must return one output per input, in order. */
@@ -44,7 +49,8 @@ interface Entry<I, O> {
 
 export class MicroBatcher<I, O> {
   private pending: Entry<I, O>[] = [];
-  private running = false;
+  /** Batches running now (up to `concurrency`). */
+  private running = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Tokens of the interactive entries waiting, and padded tokens of the batch running: the backlog estimatedWaitMs prices. */
@@ -71,7 +77,8 @@ export class MicroBatcher<I, O> {
   get estimatedWaitMs(): number {
     if (this.msPerToken === undefined) return 0;
     const padding = 1 + (this.opts.maxPaddingFraction ?? 0);
-    return (this.pendingTokens * padding + this.runningTokens) * this.msPerToken;
+    // Parallel runners (one per inference worker) work through the backlog together.
+    return ((this.pendingTokens * padding + this.runningTokens) * this.msPerToken) / this.concurrency;
   }
 
   /**
@@ -106,11 +113,15 @@ export class MicroBatcher<I, O> {
 
   /** Resolves once nothing waits and no batch runs. */
   async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.running) await new Promise((r) => setTimeout(r, 2));
+    while (this.pending.length > 0 || this.running > 0) await new Promise((r) => setTimeout(r, 2));
+  }
+
+  private get concurrency(): number {
+    return Math.max(1, this.opts.concurrency ?? 1);
   }
 
   private schedule(): void {
-    if (this.running || this.pending.length === 0) return;
+    if (this.running >= this.concurrency || this.pending.length === 0) return;
     if (this.pending.length >= this.opts.maxBatch) {
       this.flush();
       return;
@@ -123,20 +134,22 @@ export class MicroBatcher<I, O> {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running || this.pending.length === 0) return;
+    if (this.running >= this.concurrency || this.pending.length === 0) return;
     const batch = this.takeBatch();
     this.pendingTokens -= batch.reduce((s, e) => s + (e.bulk ? 0 : e.length), 0);
-    this.running = true;
+    this.running++;
     void this.runBatch(batch).finally(() => {
-      this.running = false;
+      this.running--;
       this.schedule();
     });
+    // Another runner may be free (several workers): what still waits is scheduled for it too.
+    this.schedule();
   }
 
   /**
    * Interactive entries first when any wait, else bulk ones. Within that pool the oldest entry always goes (no
-   * starvation); the rest are the entries whose lengths sit closest to it, so a batch of short tickets is not padded
-   * to the length of one long review.
+   * starvation); the rest are the entries whose lengths sit closest to it, within the batch policy's padding and token
+   * limits (batch-policy.ts), so a batch of short tickets is not padded to the length of one long review.
    */
   private takeBatch(): Entry<I, O>[] {
     const interactive = this.pending.filter((e) => !e.bulk);
@@ -145,53 +158,27 @@ export class MicroBatcher<I, O> {
       interactive.length > 0
         ? this.opts.maxBatch
         : Math.min(this.opts.maxBatch, this.opts.maxBulkBatch ?? this.opts.maxBatch);
-    const oldest = pool[0];
     const byLength = [...pool].sort((a, b) => a.length - b.length);
-    if (pool.length <= maxBatch) {
-      const batch = this.trimPadding(byLength, oldest);
-      const chosen = new Set(batch);
-      this.pending = this.pending.filter((e) => !chosen.has(e));
-      return batch;
-    }
-    const at = byLength.indexOf(oldest);
-    let lo = at;
-    let hi = at + 1; // [lo, hi)
-    while (hi - lo < maxBatch) {
-      const canLo = lo > 0;
-      const canHi = hi < byLength.length;
-      if (canLo && (!canHi || oldest.length - byLength[lo - 1].length <= byLength[hi].length - oldest.length)) lo--;
-      else hi++;
-    }
-    const batch = this.trimPadding(byLength.slice(lo, hi), oldest);
+    const { lo, hi } = selectBatch(
+      byLength.map((e) => e.length),
+      byLength.indexOf(pool[0]),
+      {
+        maxBatch,
+        maxPaddingFraction: this.opts.maxPaddingFraction,
+        maxBatchTokens: this.opts.maxBatchTokens ?? Infinity,
+      },
+    );
+    const batch = byLength.slice(lo, hi);
     const chosen = new Set(batch);
     this.pending = this.pending.filter((e) => !chosen.has(e));
     return batch;
-  }
-
-  /** Drops the entries farthest in length from the oldest until the padding fits the budget (the oldest always stays). */
-  private trimPadding(batch: Entry<I, O>[], oldest: Entry<I, O>): Entry<I, O>[] {
-    const budget = this.opts.maxPaddingFraction;
-    if (budget === undefined) return batch;
-    const out = [...batch];
-    const waste = () => {
-      const real = out.reduce((s, e) => s + e.length, 0);
-      return (Math.max(...out.map((e) => e.length)) * out.length - real) / Math.max(real, 1);
-    };
-    while (out.length > 1 && waste() > budget) {
-      const first = out[0] === oldest ? undefined : out[0];
-      const last = out[out.length - 1] === oldest ? undefined : out[out.length - 1];
-      const dropLast = last && (!first || last.length - oldest.length >= oldest.length - first.length);
-      if (dropLast) out.pop();
-      else out.shift();
-    }
-    return out;
   }
 
   private async runBatch(batch: Entry<I, O>[]): Promise<void> {
     const longest = batch.reduce((m, e) => Math.max(m, e.length), 0);
     const realTokens = batch.reduce((s, e) => s + e.length, 0);
     this.opts.onBatch?.({ size: batch.length, paddedTokens: longest * batch.length, realTokens });
-    this.runningTokens = longest * batch.length;
+    this.runningTokens += longest * batch.length;
     const started = this.now();
     try {
       const outputs = await this.opts.run(batch.map((e) => e.item));
@@ -202,7 +189,7 @@ export class MicroBatcher<I, O> {
     } catch (err) {
       for (const e of batch) e.reject(err);
     } finally {
-      this.runningTokens = 0;
+      this.runningTokens -= longest * batch.length;
     }
   }
 

@@ -1,12 +1,26 @@
-// The seam between the engine and whatever runs the network: ONNX Runtime in production, a fake in fast tests.
-import type { ModelOutputs, ModelRunOptions } from './onnx-session';
+// The seam between the engine and whatever runs the network: ONNX Runtime in this thread or a worker, a fake in fast tests.
 
-export type { ModelOutputs, ModelRunOptions };
+export interface ModelOutputs {
+  /** Row-major [batch, dim]. */
+  embedding: Float32Array;
+  embeddingDim: number;
+  logits: Float32Array;
+  probability: Float32Array;
+  /** Row-major [batch, sequence, dim] encoder states, rows right-padded to `sequence`; only when run asked for them. */
+  tokenStates?: { data: Float32Array; sequence: number; dim: number };
+}
+
+export interface ModelRunOptions {
+  /** Also fetch token_states (a model whose supportsTokenStates is true); otherwise ORT never copies them out. */
+  tokenStates?: boolean;
+}
 
 export interface TextModel {
   /** Which execution provider (or fake) runs the model, for logs and /metrics. */
   readonly provider: string;
   readonly embeddingDim: number;
+  /** Calls it can run at once (its worker threads); absent: 1. */
+  readonly parallelism?: number;
   /** Whether run() can return tokenStates (the graph has the token_states output); absent means no. */
   readonly supportsTokenStates?: boolean;
   /** One output row per sequence, in order; sequences are unpadded token ids. */

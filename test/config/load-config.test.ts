@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config';
 import { ConfigError } from '../../src/errors';
@@ -78,5 +79,21 @@ describe('engine.precision', () => {
     expect((err as Error).message).toBe(
       'invalid configuration at engine.precision: must be one of auto, fp32, int8, got "fp16"',
     );
+  });
+});
+
+describe('engine.workers and engine.spinning', () => {
+  it('defaults to one worker per core (at most 8) with spinning left to openTextModel; env and flag set them', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.engine.workers).toBe(Math.min(8, os.availableParallelism()));
+    expect(c.engine.spinning).toBeUndefined();
+    const set = loadConfig({ env: { CHURNSCOPE_WORKERS: '2', CHURNSCOPE_SPINNING: 'on' }, flags: { workers: 0 } });
+    expect(set.engine).toMatchObject({ workers: 0, spinning: true });
+  });
+
+  it('refuses a negative or fractional worker count, naming the field', () => {
+    expect(() => loadConfig({ env: { CHURNSCOPE_WORKERS: '-1' } })).toThrow(/engine\.workers/);
+    expect(() => parseConfig({ modelDir: 'm', engine: { workers: 1.5 } })).toThrow(/engine\.workers/);
+    expect(() => loadConfig({ env: { CHURNSCOPE_SPINNING: 'maybe' } })).toThrow(/CHURNSCOPE_SPINNING/);
   });
 });

@@ -93,6 +93,20 @@ describe('InferenceEngine', () => {
     await first;
   });
 
+  it('refuses a multi-text request whole when its windows do not all fit: nothing of it stays queued', async () => {
+    const { engine: e, model } = engine({ maxQueue: 6, maxBatch: 1, maxTokens: 8, windowOverlap: 2 }, 20);
+    const first = e.score(['great', 'love', 'great', 'love']);
+    await new Promise((r) => setTimeout(r, 5));
+    const depth = e.queueDepth;
+    // One short text fits; the long second one (several windows) does not: the first text must not be left queued.
+    const long = 'great love '.repeat(12);
+    await expect(e.score(['cancel', long])).rejects.toBeInstanceOf(OverloadedError);
+    expect(e.queueDepth).toBe(depth);
+    await first;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(model.batches.flat().some((seq) => seq.length === 1 && seq[0] === 1)).toBe(false);
+  });
+
   it('refuses work after dispose, having finished what was queued', async () => {
     const { engine: e } = engine({}, 5);
     const inFlight = e.score(['great love']);

@@ -161,4 +161,23 @@ describe('MicroBatcher padding budget', () => {
     await Promise.all(batcher.submit(Array.from({ length: 16 }, () => 5)));
     expect(batches.map((b) => b.length)).toEqual([16]);
   });
+  it('runs up to `concurrency` batches at once (one per inference worker), never more', async () => {
+    let running = 0;
+    let peak = 0;
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 1,
+      maxWaitMs: 0,
+      maxQueue: 100,
+      concurrency: 2,
+      lengthOf: (n) => n,
+      run: async (items) => {
+        peak = Math.max(peak, ++running);
+        await new Promise((r) => setTimeout(r, 10));
+        running--;
+        return items;
+      },
+    });
+    expect(await Promise.all(batcher.submit([1, 2, 3, 4, 5]))).toEqual([1, 2, 3, 4, 5]);
+    expect(peak).toBe(2);
+  });
 });
