@@ -1,5 +1,6 @@
 // The storage contract the rest of churnscope codes against; async so a Postgres implementation can sit behind it too.
 import type {
+  AlertClaimInput,
   AlertDeliveryInput,
   AlertDeliveryPatch,
   AlertDeliveryRecord,
@@ -116,6 +117,12 @@ export interface AlertRuleRepository {
 export interface AlertLogRepository {
   /** Returns the delivery's id; NotFoundError when the rule is unknown. */
   record(input: AlertDeliveryInput): Promise<string>;
+  /**
+   * Records the delivery unless one with the same rule and claim is stored (by this or any process on the store):
+   * the id when this call won the claim and should deliver, null when another writer holds it. NotFoundError when
+   * the rule is unknown. The claim goes when its row does (rule deleted, erasure, retention of its text).
+   */
+  claim(input: AlertClaimInput): Promise<string | null>;
   update(id: string, patch: AlertDeliveryPatch): Promise<AlertDeliveryRecord>;
   /** Newest first. */
   list(opts: { ruleId?: string; limit: number }): Promise<AlertDeliveryRecord[]>;
