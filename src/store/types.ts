@@ -205,7 +205,18 @@ export interface StoreRepositories {
   readonly rateLimits: RateLimitRepository;
 }
 
+/** Changes another process made to shared state, pushed as they commit. */
+export interface StoreChanges {
+  /**
+   * fn runs after any process on the store activates a model, and after a lost connection comes back (notices sent
+   * meanwhile are lost). Resolves once listening, to a function that stops.
+   */
+  onModelActivated(fn: () => void): Promise<() => Promise<void>>;
+}
+
 export interface Store extends StoreRepositories {
+  /** PostgreSQL: LISTEN/NOTIFY. Absent where the store cannot push (SQLite): callers poll. */
+  readonly changes?: StoreChanges;
   /**
    * Runs fn atomically: everything it does through `tx` commits together or not at all (fn throwing rolls back).
    * Other callers never see its writes before the commit; they may wait for it (SQLite serialises everything,
