@@ -85,6 +85,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     logger,
     privacy: config.privacy,
     fusion,
+    sharedStore: opened.kind === 'postgres',
   });
   const jobs = { runner, maxUploadBytes: config.jobs.maxUploadBytes, inputDirs: config.jobs.inputDirs };
   const retention = await startRetention(config, store, logger, {
