@@ -1,6 +1,13 @@
 // The onnx/ contract: the only place that builds ONNX graphs (exporters) and writes/loads Hugging-Face-layout bundles.
-export { buildUseLiteModel, USE_LITE_ONNX_IO, type BuildUseLiteOptions } from './exporters/use-lite';
-export { addUseLiteEncoder, type UseLiteEncoderValues } from './exporters/use-lite-encoder';
+export {
+  buildUseLiteModel,
+  USE_LITE_ONNX_IO,
+  TOKEN_STATES_OUTPUT,
+  LINEAR_HEAD_INITIALIZERS,
+  type BuildUseLiteOptions,
+} from './exporters/use-lite';
+export { HYBRID_HEAD_INITIALIZERS } from './heads/hybrid-head';
+export { addUseLiteEncoder, USE_LITE_TAIL_INITIALIZERS, type UseLiteEncoderValues } from './exporters/use-lite-encoder';
 export { BUNDLE_FILES } from '../src/bundle/bundle-layout';
 export { writeHfBundle, type WriteHfBundleOptions } from './bundle/write-hf-bundle';
 export { HF_CONFIG_DEFAULTS, defaultTokenizerConfig } from './bundle/hf-config';

@@ -3,9 +3,22 @@ import type { UseLiteArchitecture, UseLiteParams } from '../params/use-lite-para
 import { attr, DataType, type GraphBuilder } from '../proto';
 import { linear, transformerLayer, type LayerContext } from './use-lite-layer';
 
+/**
+ * Initializer names of the encoder's tail (pooled mean → dense → tanh → L2), which src/explain reads back from the
+ * fp32 file to recompute the tail in TypeScript; exported so the writer and the reader cannot drift apart.
+ */
+export const USE_LITE_TAIL_INITIALIZERS = {
+  tanhKernel: 'tanh_layer.weight',
+  tanhBias: 'tanh_layer.bias',
+  /** [vocab, embeddingDim]; its row count is the vocabulary the hybrid head's bigram code multiplies by. */
+  tokenEmbedding: 'token_embedding_x2',
+} as const;
+
 export interface UseLiteEncoderValues {
   /** float [batch, 512], unit L2 norm: the original module's output. */
   embedding: string;
+  /** float [batch, sequence, hidden]: the last layer's per-token states, exactly what the masked mean pools. */
+  tokenStates: string;
   /** float [batch, sequence], 1 on real tokens: for heads that also read the token bag. */
   maskFloat: string;
 }
@@ -35,7 +48,7 @@ export function addUseLiteEncoder(
   // The original adds Scatter(emb) + Scatter(emb + timing) (Layer_0/add), i.e. 2·emb + timing on real tokens.
   // Doubling the table once is exact in float32 and saves a per-token Mul.
   const doubled = params.tokenEmbedding.data.map((v) => v * 2);
-  const table = g.initializer('token_embedding_x2', doubled, params.tokenEmbedding.shape);
+  const table = g.initializer(USE_LITE_TAIL_INITIALIZERS.tokenEmbedding, doubled, params.tokenEmbedding.shape);
   const embedded = g.op('Gather', [table, ids], { axis: attr.int(0) }, 'embedded');
 
   // Timing signal for positions 0..sequence-1 from the runtime shape, so no length is baked in.
@@ -68,6 +81,7 @@ export function addUseLiteEncoder(
   const summed2d = g.op('Squeeze', [summed, int64('axes_1', [1])], undefined, 'pool_sum_2d');
   const pooled = g.op('Div', [summed2d, denom], undefined, 'pooled');
 
+  // linear() names its initializers `${name}.weight` / `${name}.bias`: the USE_LITE_TAIL_INITIALIZERS names.
   const tanhIn = linear(g, pooled, params.tanhKernel, params.tanhBias, 'tanh_layer');
   const hidden = g.op('Tanh', [tanhIn], undefined, 'tanh_out');
   // l2_normalize: x · rsqrt(max(Σx², 1e-12)).
@@ -77,5 +91,5 @@ export function addUseLiteEncoder(
   const invNorm = g.op('Reciprocal', [g.op('Sqrt', [clamped], undefined, 'tanh_norm')], undefined, 'tanh_inv_norm');
   const outputs = io.embeddingName ? [io.embeddingName] : 1;
   const [embedding] = g.node('Mul', [hidden, invNorm], { outputs, name: 'embedding' });
-  return { embedding, maskFloat };
+  return { embedding, tokenStates: x, maskFloat };
 }

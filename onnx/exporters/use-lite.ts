@@ -18,12 +18,21 @@ export interface BuildUseLiteOptions {
   arch?: UseLiteArchitecture;
   /** Extra provenance stored in the model's metadata_props. */
   metadata?: Record<string, string>;
+  /** Also output `token_states` (default true): what the decomposed phrase drivers read; fetched only on request. */
+  tokenStates?: boolean;
 }
+
+/** Per-token states after the last encoder layer, float [batch, sequence, hidden]: the values the mean pooling reads. */
+export const TOKEN_STATES_OUTPUT = 'token_states';
 
 export const USE_LITE_ONNX_IO = {
   inputs: ['input_ids', 'attention_mask'],
   outputs: ['embedding', 'logits', 'probability'],
+  optionalOutputs: [TOKEN_STATES_OUTPUT],
 } as const;
+
+/** Initializer names of the plain linear head (the hybrid head's are HYBRID_HEAD_INITIALIZERS). */
+export const LINEAR_HEAD_INITIALIZERS = { weight: 'head.weight', bias: 'head.bias' } as const;
 
 /**
  * Input contract: int64 [batch, sequence], right-padded (real tokens first, attention_mask 1 on them), ids in
@@ -37,7 +46,7 @@ export function buildUseLiteModel(opts: BuildUseLiteOptions): Uint8Array {
   const g = new GraphBuilder('use_lite_churn');
   const inputIds = g.input('input_ids', DataType.INT64, ['batch', 'sequence']);
   const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', 'sequence']);
-  const { embedding, maskFloat } = addUseLiteEncoder(
+  const { embedding, tokenStates, maskFloat } = addUseLiteEncoder(
     g,
     { inputIds, attentionMask, embeddingName: 'embedding' },
     params,
@@ -49,9 +58,14 @@ export function buildUseLiteModel(opts: BuildUseLiteOptions): Uint8Array {
     logitValue = addHybridHead(g, { embedding, inputIds, maskFloat }, head);
   } else {
     // Head weight as a [512, 1] matrix: a 1-D MatMul operand fails in onnxruntime for an empty batch.
-    const w = g.initializer('head.weight', head.weight.data, [head.weight.data.length, 1]);
+    const w = g.initializer(LINEAR_HEAD_INITIALIZERS.weight, head.weight.data, [head.weight.data.length, 1]);
     const dot = g.op('MatMul', [embedding, w], undefined, 'head.matmul');
-    const logitCol = g.op('Add', [dot, g.constFloat('head.bias', [head.bias], [])], undefined, 'logit_col');
+    const logitCol = g.op(
+      'Add',
+      [dot, g.constFloat(LINEAR_HEAD_INITIALIZERS.bias, [head.bias], [])],
+      undefined,
+      'logit_col',
+    );
     logitValue = g.op('Squeeze', [logitCol, g.constInt64('head.axes', [1])], undefined, 'head.logits');
   }
   const [logits] = g.node('Identity', [logitValue], { outputs: ['logits'] });
@@ -60,6 +74,10 @@ export function buildUseLiteModel(opts: BuildUseLiteOptions): Uint8Array {
   g.output(embedding, DataType.FLOAT, ['batch', arch.outputDim]);
   g.output(logits, DataType.FLOAT, ['batch']);
   g.output(probability, DataType.FLOAT, ['batch']);
+  // An extra output costs nothing unless fetched: ORT computes it anyway (pooling reads it) and copies only fetches.
+  if (opts.tokenStates ?? true) {
+    g.output(tokenStates, DataType.FLOAT, ['batch', 'sequence', arch.hiddenDim], TOKEN_STATES_OUTPUT);
+  }
   return g.encode({
     docString: 'Universal Sentence Encoder Lite (KonaTransformer) + churn head, exported by churnscope',
     metadata: {

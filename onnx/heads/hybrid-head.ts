@@ -11,18 +11,34 @@ export interface HeadInputs {
   maskFloat: string;
 }
 
+/** Initializer names of the head's parameters, read back by src/explain (the decomposed phrase drivers). */
+export const HYBRID_HEAD_INITIALIZERS = {
+  embeddingWeight: 'head_w_emb',
+  bias: 'head_bias',
+  unigramWeight: 'head_w_uni',
+  bigramWeight: 'head_w_bi',
+} as const;
+
 /** Adds the head; returns the name of the float [batch] logits. Mirrors training/heads/hybrid-head.ts term by term. */
 export function addHybridHead(g: GraphBuilder, io: HeadInputs, head: HybridHeadParams): string {
   const { config } = head;
   const axis1 = g.constInt64('head_axis1', [1]);
-  const w = g.initializer('head_w_emb', head.embeddingWeight.data, [config.embeddingDim, 1]);
+  const w = g.initializer(HYBRID_HEAD_INITIALIZERS.embeddingWeight, head.embeddingWeight.data, [
+    config.embeddingDim,
+    1,
+  ]);
   const linear = g.op(
     'Squeeze',
     [g.op('MatMul', [io.embedding, w], undefined, 'head_emb_dot'), axis1],
     undefined,
     'head_emb_term',
   );
-  let logits = g.op('Add', [linear, g.constFloat('head_bias', [head.bias], [])], undefined, 'head_linear');
+  let logits = g.op(
+    'Add',
+    [linear, g.constFloat(HYBRID_HEAD_INITIALIZERS.bias, [head.bias], [])],
+    undefined,
+    'head_linear',
+  );
   let one: string | undefined; // created on first use: an unused initializer makes ORT warn at load
   /** Σ_t weight[index_t]·mask_t / √max(Σ mask, 1) over the sequence axis. */
   const bag = (table: string, index: string, mask: string, hint: string) => {
@@ -50,7 +66,7 @@ export function addHybridHead(g: GraphBuilder, io: HeadInputs, head: HybridHeadP
     );
   };
   if (head.unigramWeight) {
-    const table = g.initializer('head_w_uni', head.unigramWeight.data, [config.vocabSize]);
+    const table = g.initializer(HYBRID_HEAD_INITIALIZERS.unigramWeight, head.unigramWeight.data, [config.vocabSize]);
     logits = g.op('Add', [logits, bag(table, io.inputIds, io.maskFloat, 'head_uni')], undefined, 'head_plus_uni');
   }
   if (head.bigramWeight && config.bigramBuckets > 0) {
@@ -85,7 +101,7 @@ export function addHybridHead(g: GraphBuilder, io: HeadInputs, head: HybridHeadP
       undefined,
       'head_bigram_mask',
     );
-    const table = g.initializer('head_w_bi', head.bigramWeight.data, [config.bigramBuckets]);
+    const table = g.initializer(HYBRID_HEAD_INITIALIZERS.bigramWeight, head.bigramWeight.data, [config.bigramBuckets]);
     logits = g.op('Add', [logits, bag(table, bucket, pairMask, 'head_bi')], undefined, 'head_plus_bi');
   }
   return logits;

@@ -60,6 +60,7 @@ export async function scoreCommand(flags: ScoreFlags): Promise<void> {
       calibrator: model.calibrator,
       resume: flags.resume,
       phrases: flags.phrases,
+      drivers: model.drivers,
       signal: abort.signal,
       onProgress,
     });

@@ -1,8 +1,17 @@
 // Inference engine contract: the only path from text to model outputs, online and batch alike.
-export { InferenceEngine, type TextScore, type EngineTokenizer, type InferenceEngineOptions } from './inference-engine';
+export {
+  InferenceEngine,
+  type TextScore,
+  type TextTokenStates,
+  type WindowTokenStates,
+  type ScoreOptions,
+  type EngineTokenizer,
+  type InferenceEngineOptions,
+} from './inference-engine';
 export { createEngine, BUNDLE_MODEL_FILE, BUNDLE_TOKENIZER_FILE, type CreateEngineOptions } from './create-engine';
-export { FakeTextModel, type FakeTextModelOptions } from './fake-text-model';
-export type { TextModel, ModelOutputs } from './text-model';
+export { CountingTextModel } from './counting-text-model';
+export { FakeTextModel, fakeTailLogit, type FakeTextModelOptions } from './fake-text-model';
+export type { TextModel, ModelOutputs, ModelRunOptions } from './text-model';
 export type { BatchStats } from './micro-batcher';
 export { MicroBatcher } from './micro-batcher';
 export { splitWindows, aggregateWindowScores, type WindowScores } from './windows';

@@ -10,7 +10,15 @@ import type { TextModel } from './text-model';
 import { aggregateWindowScores, meanEmbedding, splitWindows, type WindowScores } from './windows';
 
 export interface EngineTokenizer {
-  encodeBatch(texts: string[]): Promise<{ ids: Int32Array }[]>;
+  /** `offsets`: UTF-16 [start, end) of token t at [2t, 2t+1]; a tokenizer that cannot tell may leave them out. */
+  encodeBatch(texts: string[], opts?: { offsets?: boolean }): Promise<{ ids: Int32Array; offsets?: Uint32Array }[]>;
+}
+
+export interface ScoreOptions {
+  /** Batch-job work: yields the model to interactive calls whenever both wait. */
+  bulk?: boolean;
+  /** Also return per-window token states (TextScore.tokenStates), on a model that has them, from the same pass. */
+  tokenStates?: boolean;
 }
 
 export interface InferenceEngineOptions {
@@ -30,27 +38,54 @@ export interface TextScore {
   /** Unit-length text embedding (mean of window embeddings). */
   embedding: Float32Array;
   tokens: number;
+  /** Only with score(…, { tokenStates: true }) and a model that supports them. */
+  tokenStates?: TextTokenStates;
+}
+
+export interface TextTokenStates {
+  /** Token t of the text spans text.slice(offsets[2t], offsets[2t+1]); absent when the tokenizer gives no offsets. */
+  offsets?: Uint32Array;
+  /** Width of one token state. */
+  dim: number;
+  windows: WindowTokenStates[];
+}
+
+export interface WindowTokenStates {
+  /** Index of the window's first token among the text's tokens. */
+  start: number;
+  ids: Int32Array;
+  logit: number;
+  probability: number;
+  /** Row-major [ids.length, dim]. */
+  states: Float32Array;
+}
+
+interface WindowJob {
+  ids: Int32Array;
+  tokenStates: boolean;
 }
 
 interface WindowResult {
   probability: number;
+  logit: number;
   embedding: Float32Array;
+  states?: Float32Array;
 }
 
 export class InferenceEngine {
-  private readonly batcher: MicroBatcher<Int32Array, WindowResult>;
+  private readonly batcher: MicroBatcher<WindowJob, WindowResult>;
   private closed = false;
   private inFlight = 0;
 
   constructor(private readonly opts: InferenceEngineOptions) {
     const { config } = opts;
-    this.batcher = new MicroBatcher<Int32Array, WindowResult>({
+    this.batcher = new MicroBatcher<WindowJob, WindowResult>({
       maxBatch: config.maxBatch,
       maxBulkBatch: config.maxBulkBatch,
       maxWaitMs: config.maxWaitMs,
       maxQueue: config.maxQueue,
       maxPaddingFraction: config.maxPaddingFraction,
-      lengthOf: (ids) => ids.length,
+      lengthOf: (job) => job.ids.length,
       run: (batch) => this.runWindows(batch),
       onBatch: opts.onBatch,
     });
@@ -69,6 +104,16 @@ export class InferenceEngine {
     return this.opts.loaded?.modelFile ?? 'none';
   }
 
+  /** Whether score(…, { tokenStates: true }) returns token states (decomposed phrase drivers are possible). */
+  get supportsTokenStates(): boolean {
+    return this.opts.model.supportsTokenStates === true;
+  }
+
+  /** How window probabilities combine into a text's: what per-window driver effects must be combined with too. */
+  get windowAggregate(): 'max' | 'mean' {
+    return this.opts.config.windowAggregate;
+  }
+
   get queueDepth(): number {
     return this.batcher.queueDepth;
   }
@@ -82,23 +127,23 @@ export class InferenceEngine {
    * Scores texts; a bad entry fails the whole call with an error naming its index (nothing is half-scored).
    * `bulk` (batch jobs) yields the model to interactive calls whenever both wait.
    */
-  async score(texts: readonly unknown[], opts: { bulk?: boolean } = {}): Promise<TextScore[]> {
+  async score(texts: readonly unknown[], opts: ScoreOptions = {}): Promise<TextScore[]> {
     if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');
     this.inFlight++;
     try {
-      return await this.scoreAccepted(texts, opts.bulk ?? false);
+      return await this.scoreAccepted(texts, opts.bulk ?? false, opts.tokenStates === true && this.supportsTokenStates);
     } finally {
       this.inFlight--;
     }
   }
 
-  private async scoreAccepted(texts: readonly unknown[], bulk: boolean): Promise<TextScore[]> {
+  private async scoreAccepted(texts: readonly unknown[], bulk: boolean, tokenStates: boolean): Promise<TextScore[]> {
     const { config } = this.opts;
     const field = (i: number) => (texts.length === 1 ? 'text' : `texts[${i}]`);
     const clean = texts.map((t, i) =>
       sanitizeText(validateText(t, { maxBytes: config.maxTextBytes, field: field(i) })),
     );
-    const encoded = await this.opts.tokenizer.encodeBatch(clean);
+    const encoded = await this.opts.tokenizer.encodeBatch(clean, tokenStates ? { offsets: true } : undefined);
     const windowed = encoded.map(({ ids }, i) => {
       if (ids.length === 0) {
         throw new ValidationError(`${field(i)} has no scorable content after normalisation`, { field: field(i) });
@@ -108,9 +153,30 @@ export class InferenceEngine {
         ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }),
       };
     });
-    const pending = windowed.map((w) => Promise.all(this.batcher.submit(w.windows, { bulk })));
+    const pending = windowed.map((w) =>
+      Promise.all(
+        this.batcher.submit(
+          w.windows.map((ids) => ({ ids, tokenStates })),
+          { bulk },
+        ),
+      ),
+    );
     const results = await Promise.all(pending);
-    return results.map((windows, i) => this.combine(windows, windowed[i].tokens, windowed[i].truncated));
+    return results.map((windows, i) => {
+      const score = this.combine(windows, windowed[i].tokens, windowed[i].truncated);
+      if (!tokenStates) return score;
+      return { ...score, tokenStates: this.tokenStatesOf(windows, windowed[i].windows, encoded[i].offsets) };
+    });
+  }
+
+  private tokenStatesOf(results: WindowResult[], windows: Int32Array[], offsets?: Uint32Array): TextTokenStates {
+    const stride = this.opts.config.maxTokens - this.opts.config.windowOverlap;
+    const states = results.map((r, w) => {
+      if (!r.states) throw new Error('internal: a window asked for token states came back without them');
+      return { start: w * stride, ids: windows[w], logit: r.logit, probability: r.probability, states: r.states };
+    });
+    const dim = states[0].states.length / Math.max(states[0].ids.length, 1);
+    return { ...(offsets ? { offsets } : {}), dim, windows: states };
   }
 
   /** The raw ceiling: pre-tokenized sequences straight to the model, no validation, windows or batching. */
@@ -131,7 +197,7 @@ export class InferenceEngine {
     const size = this.opts.config.maxBatch;
     for (let s = 0; s < order.length; s += size) {
       const chunk = order.slice(s, s + size);
-      const results = await this.runWindows(chunk.map((i) => sequences[i]));
+      const results = await this.runWindows(chunk.map((i) => ({ ids: sequences[i], tokenStates: false })));
       chunk.forEach((row, k) => {
         embeddings[row] = results[k].embedding;
         probabilities[row] = results[k].probability;
@@ -160,13 +226,23 @@ export class InferenceEngine {
     };
   }
 
-  private async runWindows(batch: Int32Array[]): Promise<WindowResult[]> {
-    const out = await this.opts.model.run(batch);
+  private async runWindows(batch: WindowJob[]): Promise<WindowResult[]> {
+    // One window that wants states makes the batch fetch them; the others just do not keep theirs.
+    const tokenStates = batch.some((j) => j.tokenStates);
+    const out = await this.opts.model.run(
+      batch.map((j) => j.ids),
+      tokenStates ? { tokenStates } : undefined,
+    );
     const d = out.embeddingDim;
-    return batch.map((_, i) => ({
+    const ts = out.tokenStates;
+    return batch.map((job, i) => ({
       probability: out.probability[i],
-      // A copy, so one request's result never aliases the batch buffer another request also holds.
+      logit: out.logits[i],
+      // Copies, so one request's result never aliases the batch buffer another request also holds.
       embedding: out.embedding.slice(i * d, (i + 1) * d),
+      ...(job.tokenStates && ts
+        ? { states: ts.data.slice(i * ts.sequence * ts.dim, (i * ts.sequence + job.ids.length) * ts.dim) }
+        : {}),
     }));
   }
 }

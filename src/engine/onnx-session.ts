@@ -9,6 +9,8 @@ import type { ExecutionProvider } from '../config';
 
 export const MODEL_INPUTS = ['input_ids', 'attention_mask'] as const;
 export const MODEL_OUTPUTS = ['embedding', 'logits', 'probability'] as const;
+/** Optional output (USE-lite bundles from the token-states exporter on): per-token states before pooling. */
+export const TOKEN_STATES_OUTPUT = 'token_states';
 
 export interface OnnxSessionOptions {
   modelPath: string;
@@ -26,6 +28,13 @@ export interface ModelOutputs {
   embeddingDim: number;
   logits: Float32Array;
   probability: Float32Array;
+  /** Row-major [batch, sequence, dim] encoder states, rows right-padded to `sequence`; only when run asked for them. */
+  tokenStates?: { data: Float32Array; sequence: number; dim: number };
+}
+
+export interface ModelRunOptions {
+  /** Also fetch token_states (a model whose supportsTokenStates is true); otherwise ORT never copies them out. */
+  tokenStates?: boolean;
 }
 
 export class OnnxSession {
@@ -35,20 +44,22 @@ export class OnnxSession {
     readonly embeddingDim: number,
     /** The file this session opened (it depends on the provider when modelPathByProvider is given). */
     readonly modelPath: string,
+    readonly supportsTokenStates: boolean,
   ) {}
 
   static async create(opts: OnnxSessionOptions): Promise<OnnxSession> {
     const { session, provider, modelPath } = await openWithFallback(opts);
     const embeddingDim = checkSignature(session, modelPath);
+    const tokenStates = session.outputNames.includes(TOKEN_STATES_OUTPUT);
     opts.logger.info(
-      { provider, modelPath, threads: opts.threads || 'auto' },
+      { provider, modelPath, threads: opts.threads || 'auto', tokenStates },
       `ONNX Runtime execution provider: ${provider}`,
     );
-    return new OnnxSession(session, provider, embeddingDim, modelPath);
+    return new OnnxSession(session, provider, embeddingDim, modelPath, tokenStates);
   }
 
   /** Runs a padded batch; sequences must be non-empty and are right-padded with id 0 under a zero mask. */
-  async run(sequences: readonly Int32Array[]): Promise<ModelOutputs> {
+  async run(sequences: readonly Int32Array[], opts: ModelRunOptions = {}): Promise<ModelOutputs> {
     const batch = sequences.length;
     const seq = sequences.reduce((m, s) => Math.max(m, s.length), 1);
     const ids = new BigInt64Array(batch * seq);
@@ -60,15 +71,23 @@ export class OnnxSession {
         mask[row + t] = 1n;
       }
     });
-    const out = await this.session.run({
-      input_ids: new ort.Tensor('int64', ids, [batch, seq]),
-      attention_mask: new ort.Tensor('int64', mask, [batch, seq]),
-    });
+    const withStates = opts.tokenStates === true && this.supportsTokenStates;
+    // Named fetches: without them ORT copies every graph output, token_states ([batch, sequence, 512]) included.
+    const fetches: string[] = withStates ? [...MODEL_OUTPUTS, TOKEN_STATES_OUTPUT] : [...MODEL_OUTPUTS];
+    const out = await this.session.run(
+      {
+        input_ids: new ort.Tensor('int64', ids, [batch, seq]),
+        attention_mask: new ort.Tensor('int64', mask, [batch, seq]),
+      },
+      fetches,
+    );
+    const states = withStates ? out[TOKEN_STATES_OUTPUT] : undefined;
     return {
       embedding: out.embedding.data as Float32Array,
       embeddingDim: this.embeddingDim,
       logits: out.logits.data as Float32Array,
       probability: out.probability.data as Float32Array,
+      ...(states ? { tokenStates: { data: states.data as Float32Array, sequence: seq, dim: states.dims[2] } } : {}),
     };
   }
 

@@ -21,7 +21,7 @@ export interface ScoredRow {
 
 type ChunkOptions = Pick<
   ScoreFileOptions,
-  'engine' | 'calibrator' | 'textColumn' | 'timeColumn' | 'phrases' | 'fuseRisk' | 'retry'
+  'engine' | 'calibrator' | 'textColumn' | 'timeColumn' | 'phrases' | 'drivers' | 'fuseRisk' | 'retry'
 >;
 
 /** Batch rows yield the model to online requests (see MicroBatcher). */
@@ -84,7 +84,10 @@ export async function scoreChunk(items: RowItem[], opts: ChunkOptions): Promise<
 
 async function rowPhrases(text: string, opts: ChunkOptions): Promise<string> {
   const ex = await retryTransient(
-    () => explainText({ engine: opts.engine, text, calibrator: opts.calibrator }),
+    () =>
+      opts.drivers
+        ? opts.drivers.explain(text, { calibrator: opts.calibrator, bulk: true })
+        : explainText({ engine: opts.engine, text, calibrator: opts.calibrator }),
     opts.retry,
   );
   return JSON.stringify(ex.phrases.map((p) => ({ text: p.text, weight: round(p.weight) })));

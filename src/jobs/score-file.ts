@@ -10,6 +10,7 @@ import { resumePoint } from './resume-point';
 import type { RiskDistribution } from './risk-summary';
 import type { RetryPolicy } from './retry-transient';
 import { scoreChunk, type ScoredRow } from './score-chunk';
+import type { PhraseDrivers } from '../explain';
 
 /** The columns a scored file gains; each name means what it means online (see the README glossary). */
 export const SCORE_COLUMNS = ['risk', 'band', 'textRisk', 'tabularRisk', 'rawProbability', 'phrases'] as const;
@@ -32,8 +33,10 @@ export interface ScoreFileOptions {
   engine: Pick<InferenceEngine, 'score'>;
   calibrator: Pick<RiskCalibrator, 'risk' | 'band'>;
   resume?: boolean;
-  /** Top driver phrases per row; costs one extra engine call of ~25 texts per row, so off by default. */
+  /** Top driver phrases per row; costs one extra engine call of ~25 texts per row on occlusion, so off by default. */
   phrases?: boolean;
+  /** The model's driver method for `phrases` (decomposed: one extra pass per row); absent: occlusion. */
+  drivers?: Pick<PhraseDrivers, 'explain'>;
   signal?: AbortSignal;
   onProgress?: (p: ScoreProgress) => void;
   /**

@@ -1,7 +1,9 @@
 // One loaded, servable model: its bundle metadata, engine and calibrator, opened and released together.
-import { readBundleInfo, type BundleInfo } from '../bundle';
+import path from 'node:path';
+import { BUNDLE_FILES, readBundleInfo, type BundleInfo } from '../bundle';
 import type { EngineConfig } from '../config';
 import { createEngine, type BatchStats, type InferenceEngine } from '../engine';
+import { openPhraseDrivers, type PhraseDrivers } from '../explain';
 import type { Logger } from '../logging';
 import { RiskCalibrator } from '../score';
 
@@ -11,6 +13,8 @@ export interface ServingModel {
   readonly info: BundleInfo;
   readonly engine: InferenceEngine;
   readonly calibrator: RiskCalibrator;
+  /** Phrase drivers with the method chosen at open; absent (test doubles): occlusion through the engine. */
+  readonly drivers?: PhraseDrivers;
 }
 
 export interface OpenModelOptions {
@@ -24,5 +28,13 @@ export interface OpenModelOptions {
 export async function openServingModel(opts: OpenModelOptions): Promise<ServingModel> {
   const info = readBundleInfo(opts.dir);
   const engine = await createEngine({ bundleDir: opts.dir, config: opts.engine, logger: opts.logger, onBatch: opts.onBatch });
-  return { version: info.version, dir: opts.dir, info, engine, calibrator: new RiskCalibrator(info) };
+  const drivers = await openPhraseDrivers({
+    engine,
+    fp32ModelFile: path.join(opts.dir, BUNDLE_FILES.model),
+    logger: opts.logger.child({ model: info.version }),
+  }).catch(async (e: unknown) => {
+    await engine.dispose();
+    throw e;
+  });
+  return { version: info.version, dir: opts.dir, info, engine, calibrator: new RiskCalibrator(info), drivers };
 }

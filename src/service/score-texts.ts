@@ -1,6 +1,7 @@
 // One scoring request as named steps: model → text risk → drivers → customer context → fusion → actions → store → alerts.
 import type { AlertService } from '../alerts';
 import type { ScoreRequestItem } from './score-request';
+import type { TextScore } from '../engine';
 import { explainText, type DriverPhrase } from '../explain';
 import { customerRisk, type FeatureContribution, type FusionModel } from '../fuse';
 import type { ModelRegistry, ServingModel } from '../models';
@@ -17,7 +18,7 @@ export interface ScoreTextsDeps {
   fusion?: FusionModel;
   alerts?: AlertService;
   clock?: () => Date;
-  /** In batches, phrase drivers are computed only from this band up (each costs ~one model call per clause). */
+  /** In batches, phrase drivers are computed only from this band up (one model pass each, or one per clause on occlusion). */
   explainBatchFromBand?: Band;
   /** What is kept of each text and its phrase drivers (default: redacted). Scoring itself always sees the raw text. */
   privacy?: PrivacyPolicy;
@@ -46,11 +47,19 @@ export async function scoreTexts(
   try {
     const model = lease.model;
     const now = (deps.clock ?? (() => new Date()))();
-    const scores = await model.engine.score(items.map((i) => i.text));
+    // Decomposed drivers reuse the scoring pass when it also fetches token states. A batch's bands are unknown until
+    // scored and most stay below the drivers' band, so there only an explicit explain pays for the states up front.
+    const tokenStates =
+      model.drivers?.method === 'decomposed' &&
+      items.some((i) => i.explain === true || (!opts.batch && i.explain === undefined));
+    const scores = await model.engine.score(
+      items.map((i) => i.text),
+      tokenStates ? { tokenStates } : undefined,
+    );
     const textRisks = scores.map((s) => model.calibrator.risk(s.probability));
     return await Promise.all(
       items.map((item, i) =>
-        scoreOne(deps, model, item, { textRisk: textRisks[i], embedding: scores[i].embedding, now, batch: opts.batch }),
+        scoreOne(deps, model, item, { textRisk: textRisks[i], score: scores[i], now, batch: opts.batch }),
       ),
     );
   } finally {
@@ -62,7 +71,7 @@ async function scoreOne(
   deps: ScoreTextsDeps,
   model: ServingModel,
   item: ScoreRequestItem,
-  ctx: { textRisk: number; embedding: Float32Array; now: Date; batch: boolean },
+  ctx: { textRisk: number; score: TextScore; now: Date; batch: boolean },
 ): Promise<ScoreResult> {
   const { customer, features, history, fused } = await customerRisk(deps, {
     customerId: item.customerId ?? null,
@@ -72,7 +81,7 @@ async function scoreOne(
   });
   const band = model.calibrator.band(fused.risk);
   const phrases = wantsDrivers(deps, item.explain, ctx.batch, band)
-    ? (await explainText({ engine: model.engine, text: item.text, calibrator: model.calibrator })).phrases
+    ? await driverPhrases(model, item.text, ctx.score)
     : [];
   const drivers = { phrases, features: fused.contributions.slice(0, 5) };
   const recommendedActions = deps.playbook.recommend({
@@ -87,7 +96,7 @@ async function scoreOne(
     band,
     textRisk: ctx.textRisk,
     drivers,
-    embedding: ctx.embedding,
+    embedding: ctx.score.embedding,
     now: ctx.now,
   });
   const previous = history[0] ? { risk: history[0].risk, at: history[0].createdAt } : null;
@@ -111,6 +120,12 @@ async function scoreOne(
     recommendedActions,
     modelVersion: model.version,
   };
+}
+
+async function driverPhrases(model: ServingModel, text: string, score: TextScore): Promise<DriverPhrase[]> {
+  const { calibrator, drivers } = model;
+  if (drivers) return (await drivers.explain(text, { score, calibrator })).phrases;
+  return (await explainText({ engine: model.engine, text, calibrator })).phrases;
 }
 
 function wantsDrivers(deps: ScoreTextsDeps, explain: boolean | undefined, batch: boolean, band: Band): boolean {

@@ -21,6 +21,13 @@ export interface TokenizedText {
   length: number;
   /** Whether ids were dropped to fit `maxLength`. */
   truncated: boolean;
+  /** With encodeBatch(…, { offsets: true }): UTF-16 [start, end) of token t at [2t, 2t+1], into the text as given. */
+  offsets?: Uint32Array;
+}
+
+export interface EncodeOptions {
+  /** Also return each token's character range (phrase drivers map clauses to tokens with it). */
+  offsets?: boolean;
 }
 
 export class TextTokenizer {
@@ -69,7 +76,7 @@ export class TextTokenizer {
   }
 
   /** Results are in input order. Texts are sanitised first (see sanitizeText). */
-  async encodeBatch(texts: readonly string[]): Promise<TokenizedText[]> {
+  async encodeBatch(texts: readonly string[], opts: EncodeOptions = {}): Promise<TokenizedText[]> {
     if (!Array.isArray(texts)) throw new ValidationError('texts must be an array of strings', { field: 'texts' });
     const clean = texts.map((text, i) => {
       if (typeof text !== 'string') {
@@ -81,12 +88,14 @@ export class TextTokenizer {
     if (clean.length === 0) return [];
     const encodings = await this.tokenizer.encodeBatch(clean);
     let truncated = 0;
-    const results = encodings.map((encoding) => {
+    const results = encodings.map((encoding, i): TokenizedText => {
       const ids = encoding.getIds();
       const cut = ids.length > this.maxLength;
       if (cut) truncated++;
       const kept = Int32Array.from(cut ? ids.slice(0, this.maxLength) : ids);
-      return { ids: kept, length: kept.length, truncated: cut };
+      const out: TokenizedText = { ids: kept, length: kept.length, truncated: cut };
+      if (opts.offsets) out.offsets = utf16Offsets(clean[i], encoding.getOffsets(), kept.length);
+      return out;
     });
     if (truncated > 0)
       this.logger?.debug({ truncated, batch: texts.length, maxLength: this.maxLength }, 'texts truncated');
@@ -95,6 +104,27 @@ export class TextTokenizer {
 
   /** Nothing to release: the native tokenizer is freed with this object. Kept so owners can treat all resources alike. */
   dispose(): void {}
+}
+
+/**
+ * The native tokenizer counts offsets in code points; JavaScript strings index UTF-16 units, which differ after any
+ * character outside the BMP (emoji). Sanitising keeps lengths, so these offsets index the caller's text too.
+ */
+function utf16Offsets(text: string, offsets: readonly (readonly number[])[], count: number): Uint32Array {
+  const out = new Uint32Array(2 * count);
+  // Code point index → UTF-16 index, built only when the text has surrogate pairs at all.
+  let map: Uint32Array | undefined;
+  if (/[\uD800-\uDBFF]/.test(text)) {
+    const points = [...text];
+    map = new Uint32Array(points.length + 1);
+    for (let p = 0; p < points.length; p++) map[p + 1] = map[p] + points[p].length;
+  }
+  for (let t = 0; t < count; t++) {
+    const [start, end] = offsets[t] ?? [0, 0];
+    out[2 * t] = map ? map[Math.min(start, map.length - 1)] : start;
+    out[2 * t + 1] = map ? map[Math.min(end, map.length - 1)] : end;
+  }
+  return out;
 }
 
 async function readTokenizerFile(file: string): Promise<string> {

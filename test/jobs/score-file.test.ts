@@ -6,6 +6,9 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataFileError } from '../../src/errors';
 import { errorsPath, scoreFile, type ScoreFileOptions } from '../../src/jobs';
+import { PhraseDrivers } from '../../src/explain';
+import { silentLogger } from '../../src/logging';
+import { FAKE_TAIL, fakeEngine as explainFakeEngine } from '../explain/fake-engine';
 import { fakeCalibrator, fakeEngine, reviewRows, tempDir, toCsv } from './fake-scoring';
 
 const engine = fakeEngine();
@@ -81,6 +84,30 @@ describe('scoreFile', () => {
       .map((l) => JSON.parse(l));
     expect(out[0]).toMatchObject({ id: 'r1', n: 1, band: expect.any(String), rawProbability: expect.any(Number) });
     expect(JSON.parse(out[0].phrases)[0].text).toMatch(/cancel|never/);
+  });
+
+  it("takes phrases from the model's drivers when given: decomposed, one pass per row, as occlusion ranks them", async () => {
+    const rows = reviewRows(12);
+    const input = path.join(dir, 'drivers.jsonl');
+    fs.writeFileSync(input, rows.map((r) => JSON.stringify(r)).join('\n'));
+    const { raw, model } = explainFakeEngine({ tokenStates: true });
+    const drivers = new PhraseDrivers(raw, FAKE_TAIL, silentLogger());
+    const phrasesOf = async (o: Partial<ScoreFileOptions>, output: string) => {
+      await run({ input, output, phrases: true, engine: raw, ...o });
+      return fs
+        .readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).phrases as string);
+    };
+    const before = model.batches.length;
+    const decomposed = await phrasesOf({ drivers }, path.join(dir, 'drivers-dec.jsonl'));
+    expect(drivers.counts.decomposed).toBe(12);
+    expect(model.batches.length - before).toBeLessThanOrEqual(1 + 12);
+    const occlusion = await phrasesOf({}, path.join(dir, 'drivers-occ.jsonl'));
+    const texts = (p: string[]) => p.map((j) => (JSON.parse(j) as { text: string }[]).map((x) => x.text));
+    expect(texts(decomposed).flat().length).toBeGreaterThan(0);
+    expect(texts(decomposed)).toEqual(texts(occlusion));
   });
 
   it('reports bad rows with line numbers and reasons, and keeps going', async () => {
