@@ -17,8 +17,7 @@ const SCANNED = ['src', 'onnx', 'training', 'scripts', 'bin'];
 /** One row per package; moving a package's home is a one-line change here. */
 const PACKAGE_FENCES: readonly PackageFence[] = [
   { pkg: 'onnxruntime-node', allowedIn: ['src/engine/'] },
-  // The SQLite store's folder (src/store/sqlite/ once the store is split by backend).
-  { pkg: 'better-sqlite3', allowedIn: ['src/store/'] },
+  { pkg: 'better-sqlite3', allowedIn: ['src/store/sqlite/'] },
   { pkg: 'pg', allowedIn: ['src/store/postgres/', 'src/jobs/'] },
   { pkg: 'pg-boss', allowedIn: ['src/store/postgres/', 'src/jobs/'] },
   { pkg: '@tensorflow/*', allowedIn: ['training/'] },
@@ -52,6 +51,7 @@ describe('the fence scanner', () => {
     const files = [
       sample('src/api/bad.ts', "import * as ort from 'onnxruntime-node';\n"),
       sample('src/jobs/bad.ts', "\nimport type { Statement } from 'better-sqlite3';\n"),
+      sample('src/store/postgres/bad.ts', "import Database from 'better-sqlite3';\n"),
       sample('src/api/pg.ts', "export { Pool } from 'pg';\nconst boss = await import('pg-boss');\n"),
       sample(
         'scripts/bench-x.ts',
@@ -67,6 +67,7 @@ describe('the fence scanner', () => {
     expect(found).toEqual([
       'src/api/bad.ts:1 onnxruntime-node',
       'src/jobs/bad.ts:2 better-sqlite3',
+      'src/store/postgres/bad.ts:1 better-sqlite3',
       'src/api/pg.ts:1 pg',
       'src/api/pg.ts:2 pg-boss',
       'scripts/bench-x.ts:1 @tensorflow/tfjs-node',
@@ -83,7 +84,7 @@ describe('the fence scanner', () => {
   it('accepts imports inside their fence, look-alike names, and imports that only appear in comments or strings', () => {
     const files = [
       sample('src/engine/onnx-session.ts', "import * as ort from 'onnxruntime-node';\n"),
-      sample('src/store/open-database.ts', "import Database from 'better-sqlite3';\n"),
+      sample('src/store/sqlite/open-database.ts', "import Database from 'better-sqlite3';\n"),
       sample('training/loop/x.ts', "import * as tf from '@tensorflow/tfjs';\nimport { b } from '../../onnx';\n"),
       sample('src/api/y.ts', "import x from 'pgx';\nimport y from '@tensorflow-models/use';\n"),
       sample('src/api/z.ts', "// import * as ort from 'onnxruntime-node';\nconst s = \"require('pg')\";\n"),
