@@ -1,4 +1,5 @@
 // Early warning: after each scored text, evaluates the enabled rules and delivers webhooks in the background, logging every delivery.
+import { createHash } from 'node:crypto';
 import type { Logger } from '../logging';
 import type { Store } from '../store';
 import { alertActionSchema, alertConditionSchema } from './alert-schemas';
@@ -51,14 +52,23 @@ export class AlertService {
         band: event.band,
         at: event.at,
       };
-      const id = await this.opts.store.alertLog.record({
+      const delivery = {
         ruleId: rule.id,
         customerId: event.customerId,
         textId: event.textId,
-        status: 'pending',
+        status: 'pending' as const,
         attempts: 0,
         payload,
-      });
+      };
+      // Claim first, deliver after: of the replicas that saw the same words, only the one whose claim is stored sends.
+      const claim = claimOf(event);
+      const id = claim
+        ? await this.opts.store.alertLog.claim({ ...delivery, claim })
+        : await this.opts.store.alertLog.record(delivery);
+      if (id === null) {
+        this.opts.logger.debug({ ruleId: rule.id, textId: event.textId }, 'alert already claimed by another writer');
+        continue;
+      }
       const result = await this.opts.sender.send({ url: action.data.url, secret: action.data.secret }, payload);
       await this.opts.store.alertLog.update(id, {
         status: result.delivered ? 'delivered' : 'failed',
@@ -71,4 +81,12 @@ export class AlertService {
       );
     }
   }
+}
+
+/** The customer (or none) and the words' hash; undefined when the event carries no hash (nothing to agree on). */
+function claimOf(event: ScoredEvent): string | undefined {
+  if (event.textHash === undefined) return undefined;
+  return createHash('sha256')
+    .update(JSON.stringify([event.customerId, event.textHash]))
+    .digest('hex');
 }

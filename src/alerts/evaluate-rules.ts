@@ -5,6 +5,11 @@ import type { AlertCondition } from './alert-schemas';
 export interface ScoredEvent {
   customerId: string | null;
   textId: string | null;
+  /**
+   * SHA-256 of the scored words (the stored text's hash). With the customer it names the alert across replicas: the
+   * same words scored on two replicas at once are one alert, delivered once.
+   */
+  textHash?: string;
   risk: number;
   band: Band;
   /** The customer's risk before this text, within the rule's window, if any. */

@@ -6,7 +6,7 @@ import { dashboardRouter } from '../dashboard';
 import type { FusionModel } from '../fuse';
 import type { JobRunner } from '../jobs';
 import type { Logger } from '../logging';
-import type { ModelRegistry } from '../models';
+import type { ActiveModelFollower, ModelRegistry } from '../models';
 import type { Playbook } from '../playbook';
 import type { PrivacyPolicy } from '../privacy';
 import type { Store } from '../store';
@@ -28,6 +28,8 @@ import { themesRouter } from './routes/themes';
 
 export interface AppDeps {
   models: ModelRegistry;
+  /** Follows activations made on other replicas; its state is shown in GET /v1/models. */
+  modelSync?: ActiveModelFollower;
   store: Store;
   playbook: Playbook;
   metrics: ServiceMetrics;
@@ -92,7 +94,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(feedbackRouter({ store: deps.store, privacy: deps.privacy }));
   app.use(alertsRouter({ store: deps.store }));
-  app.use(modelsRouter({ models: deps.models, store: deps.store }));
+  app.use(modelsRouter({ models: deps.models, store: deps.store, sync: deps.modelSync }));
   app.use(
     themesRouter({
       themes:

@@ -108,6 +108,24 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
                 },
               },
             },
+            sync: {
+              description:
+                'Present when the server follows the store: the version stored as active and, while this replica ' +
+                'cannot serve that version, why (it keeps serving its own)',
+              type: 'object',
+              properties: {
+                stored: { type: ['string', 'null'] },
+                mismatch: {
+                  type: 'object',
+                  required: ['version', 'reason', 'since'],
+                  properties: {
+                    version: { type: 'string' },
+                    reason: { type: 'string' },
+                    since: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
+            },
           },
         },
       },

@@ -43,7 +43,7 @@ export function requireApiKey(opts: ApiAuthOptions): RequestHandler {
     const locals = authLocals(res);
     locals.access = access;
     if (access === 'public') return next();
-    // Keys are never deleted, only revoked, so once one exists enforcement stays on.
+    // Keys are never deleted, only revoked, so once one exists enforcement stays on: the one thing safe to remember.
     if (!keysExist) keysExist = await opts.keys.any();
     if (!keysExist) return next();
     locals.apiKey = await authenticate(req.headers.authorization, opts.keys);
@@ -72,6 +72,8 @@ async function authenticate(header: string | undefined, keys: ApiAuthOptions['ke
     throw new UnauthorizedError('invalid API key: not a churnscope key (csk_<id>_<secret>)', {
       field: 'authorization',
     });
+  // Read from the store on every request, never cached: a key created or revoked (by `churnscope keys` or any
+  // replica sharing the database) takes effect on every replica at once, with no invalidation to get wrong.
   const credential = await keys.credential(parsed.id);
   if (!secretMatches(parsed.secret, credential?.hash ?? UNKNOWN_KEY_HASH) || !credential) {
     throw new UnauthorizedError('invalid API key', { field: 'authorization' });

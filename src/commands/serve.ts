@@ -12,12 +12,13 @@ import { ServiceMetrics } from '../api/metrics';
 import { DEFAULT_PLAYBOOK, loadConfig, logFormat, type Config } from '../config';
 import { FUSION_FILE, FusionModel } from '../fuse';
 import { JobRunner } from '../jobs';
-import { ConfigError, ConflictError } from '../errors';
+import { ConfigError } from '../errors';
 import { createLogger, type Logger } from '../logging';
-import { discoverModels, ModelRegistry, openServingModel, type ServingModel } from '../models';
+import { ActiveModelFollower, discoverModels, ModelRegistry, openServingModel } from '../models';
 import { Playbook } from '../playbook';
 import { RetentionJob, type RetentionJobOptions } from '../privacy';
 import { openStoreAt, type OpenedStore, type Store } from '../store';
+import { registerModels, startingModelDir } from './serve-models';
 
 export interface ServeFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -58,9 +59,20 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   });
   const open = (dir: string) =>
     openServingModel({ dir, engine: config.engine, logger, onBatch: (s) => metrics.observeBatch(s) });
-  const initial = await open(config.modelDir);
-  const known = await registerModels(store, config, initial, logger);
+  const discovered = discoverModels(config.modelsDir ?? path.dirname(config.modelDir), logger);
+  const startDir = await startingModelDir(config, opened, discovered, logger);
+  const initial = await open(startDir);
+  const known = await registerModels(opened, [{ version: initial.version, dir: initial.dir }, ...discovered], initial);
   registry = new ModelRegistry({ initial, open, known: () => known, logger });
+  // From now on the store says which model serves: activations made on other replicas (or processes on the same
+  // SQLite file) are followed, and one this replica cannot serve is refused out loud.
+  const modelSync = await ActiveModelFollower.start({
+    registry,
+    models: store.models,
+    changes: store.changes,
+    pollMs: config.server.modelSyncIntervalMs,
+    logger,
+  });
   const fusion = loadFusion(config, logger);
   const playbook = await Playbook.fromFile(config.playbookPath ?? DEFAULT_PLAYBOOK);
   const alerts = new AlertService({ store, sender: new WebhookSender(), logger });
@@ -74,6 +86,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     logger,
     privacy: config.privacy,
     fusion,
+    sharedStore: opened.kind === 'postgres',
   });
   const jobs = { runner, maxUploadBytes: config.jobs.maxUploadBytes, inputDirs: config.jobs.inputDirs };
   const retention = await startRetention(config, store, logger, {
@@ -81,6 +94,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   });
   const app = createApp({
     models: registry,
+    modelSync,
     store,
     playbook,
     metrics,
@@ -111,6 +125,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     { name: 'jobs', drain: () => runner.stop() },
     { name: 'retention', drain: async () => retention?.dispose() },
     { name: 'alerts', drain: () => alerts.drain() },
+    { name: 'model sync', drain: () => modelSync.stop() },
     { name: 'models', drain: () => models.dispose() },
     { name: 'store', drain: () => store.dispose() },
   ];
@@ -172,26 +187,6 @@ async function accessDeps(
     bodyLimit: `${limits.jsonBodyBytes}b`,
     importLimit: `${limits.importBytes}b`,
   };
-}
-
-/** Every bundle beside the served one becomes activatable; all are recorded in the models table. */
-async function registerModels(store: Store, config: Config, initial: ServingModel, logger: Logger) {
-  const known = [
-    { version: initial.version, dir: initial.dir },
-    ...discoverModels(config.modelsDir ?? path.dirname(config.modelDir), logger),
-  ];
-  const unique = [...new Map(known.map((m) => [m.version, m])).values()];
-  for (const m of unique) {
-    if (await store.models.get(m.version)) continue;
-    try {
-      await store.models.register({ version: m.version, path: m.dir, metrics: null });
-    } catch (e) {
-      // Another replica on the same database registered it between our look and our insert: that is fine.
-      if (!(e instanceof ConflictError)) throw e;
-    }
-  }
-  await store.models.activate(initial.version);
-  return unique;
 }
 
 /** privacy.retentionDays set: old texts are purged now and every retentionIntervalMinutes while serving. */

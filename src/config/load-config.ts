@@ -83,6 +83,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       maxQueueWaitMs: num(e('MAX_QUEUE_WAIT_MS'), 'MAX_QUEUE_WAIT_MS'),
       shutdownTimeoutMs: num(e('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS'),
       keepAliveTimeoutMs: num(e('KEEPALIVE_TIMEOUT_MS'), 'KEEPALIVE_TIMEOUT_MS'),
+      modelSyncIntervalMs: num(e('MODEL_SYNC_MS'), 'MODEL_SYNC_MS'),
     },
     jobs: {
       dir: pick(f.jobsDir, e('JOBS_DIR')),

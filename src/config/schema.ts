@@ -89,6 +89,11 @@ export const serverConfigSchema = z.object({
   keepAliveTimeoutMs: z.number().int().min(1000).max(600_000).default(65_000),
   /** On SIGINT/SIGTERM, how long in-flight requests may take to finish before their connections are cut. */
   shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * How often a replica re-reads which model the store says is active and follows it. On PostgreSQL activations are
+   * also pushed (LISTEN/NOTIFY), so this is only the fallback for a lost notice; 0 turns polling off.
+   */
+  modelSyncIntervalMs: z.number().int().min(0).max(3_600_000).default(5000),
 });
 
 export const jobsConfigSchema = z.object({

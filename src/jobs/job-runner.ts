@@ -32,6 +32,11 @@ export interface JobRunnerOptions {
   privacy?: PrivacyPolicy;
   /** Rows naming a customer (customerCol) get the fused risk, exactly as online requests do. */
   fusion?: FusionModel;
+  /**
+   * Other processes record jobs in the same store (PostgreSQL replicas): at start only jobs whose folder is in this
+   * jobsDir are resumed, since the others run on the replica that accepted them. Default false (one process).
+   */
+  sharedStore?: boolean;
 }
 
 export interface JobModelLease {
@@ -58,6 +63,13 @@ export class JobRunner {
       ...(await opts.store.jobs.list({ state: 'queued', limit: 1000 })),
     ];
     unfinished.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    if (opts.sharedStore) {
+      // Resuming another replica's job would run it twice, or fail it here for want of its input.
+      const foreign = unfinished.filter((j) => !fs.existsSync(jobDir(opts.jobsDir, j.id)));
+      if (foreign.length)
+        opts.logger.info({ jobs: foreign.map((j) => j.id) }, 'unfinished jobs of other replicas left to them');
+      unfinished.splice(0, unfinished.length, ...unfinished.filter((j) => !foreign.includes(j)));
+    }
     if (unfinished.length) opts.logger.info({ jobs: unfinished.map((j) => j.id) }, 'resuming unfinished batch jobs');
     for (const job of unfinished) runner.enqueue(job.id);
     return runner;
@@ -69,6 +81,8 @@ export class JobRunner {
 
   /** Records a job whose input is already in place and queues it. */
   async submit(opts: { id: string; spec: JobSpec }): Promise<JobRecord> {
+    // The folder marks the job as this process's (server-side inputs have no upload that would create it).
+    fs.mkdirSync(jobDir(this.opts.jobsDir, opts.id), { recursive: true });
     const rec = await this.opts.store.jobs.create({ id: opts.id, input: opts.spec, state: 'queued' });
     this.enqueue(rec.id);
     return rec;

@@ -25,10 +25,11 @@ export async function storeJobRows(ctx: StoreJobRowsContext, rows: readonly Scor
   await ctx.store.transaction(async (tx) => {
     for (const row of rows) {
       const id = jobTextId(ctx.jobId, row.line);
-      if (await tx.texts.get(id)) continue;
       const kept = prepareForStorage(String(row.values[ctx.spec.textCol]), ctx.privacy);
       const createdAt = timeOf(row.values, ctx.spec.timeCol) ?? now;
-      await tx.texts.insert({
+      // Not check-then-insert: two writers of the same chunk (a resumed job, another replica) would both pass the
+      // check; the insert itself decides, and only its winner scores the text.
+      const stored = await tx.texts.insertIfAbsent({
         id,
         customerId: customerOf(row.values, ctx.spec.customerCol),
         source: ctx.spec.source,
@@ -37,6 +38,7 @@ export async function storeJobRows(ctx: StoreJobRowsContext, rows: readonly Scor
         snippet: kept.snippet,
         createdAt,
       });
+      if (!stored) continue;
       await tx.scores.insert({
         textId: id,
         modelVersion: ctx.modelVersion,

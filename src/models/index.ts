@@ -3,3 +3,4 @@ export { openServingModel, type ServingModel, type OpenModelOptions } from './se
 export { ModelRegistry, type ModelRegistryOptions, type ModelSource, type LoadedModel } from './model-registry';
 export { ModelLeases, type ModelLease } from './model-leases';
 export { discoverModels } from './discover-models';
+export { ActiveModelFollower, type ActiveModelFollowerOptions, type ModelSyncStatus } from './active-model-follower';

@@ -91,7 +91,7 @@ async function scoreOne(
     features: features ?? undefined,
     phrases,
   });
-  const textId = await persist(deps, model, item, {
+  const { textId, textHash } = await persist(deps, model, item, {
     ...fused,
     band,
     textRisk: ctx.textRisk,
@@ -103,6 +103,7 @@ async function scoreOne(
   deps.alerts?.onScored({
     customerId: item.customerId ?? null,
     textId,
+    textHash,
     risk: fused.risk,
     band,
     previousRisk: previous,
@@ -146,7 +147,7 @@ async function persist(
     embedding: Float32Array;
     now: Date;
   },
-): Promise<string> {
+): Promise<{ textId: string; textHash: string }> {
   // Phrase drivers quote the text, so they are stored under the same policy as the text itself.
   const kept = prepareForStorage(item.text, deps.privacy, { spans: s.drivers.phrases });
   const drivers = { ...s.drivers, phrases: kept.spans };
@@ -170,6 +171,6 @@ async function persist(
       embedding: s.embedding,
       createdAt: s.now,
     });
-    return textId;
+    return { textId, textHash: kept.hash };
   });
 }

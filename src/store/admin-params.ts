@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../errors';
 import type {
+  AlertClaimInput,
   AlertDeliveryInput,
   AlertDeliveryPatch,
   AlertRuleInput,
@@ -50,6 +51,10 @@ export function deliveryParams(input: AlertDeliveryInput) {
     payload: toJson(input.payload ?? null, 'payload'),
     now: new Date().toISOString(),
   };
+}
+
+export function claimParams(input: AlertClaimInput) {
+  return { ...deliveryParams(input), claim: requireId(input?.claim, 'claim') };
 }
 
 /** The stored delivery with the patch applied; fields the patch leaves out keep their value. */

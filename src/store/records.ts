@@ -127,6 +127,10 @@ export interface AlertDeliveryInput {
   lastError?: string | null;
   payload: unknown;
 }
+/** A delivery that only one writer may make: at most one row per (rule, claim) is ever stored. */
+export interface AlertClaimInput extends AlertDeliveryInput {
+  claim: string;
+}
 export type AlertDeliveryPatch = Partial<Pick<AlertDeliveryInput, 'status' | 'attempts' | 'lastError'>>;
 export interface AlertDeliveryRecord {
   id: string;

@@ -1,5 +1,6 @@
 // The storage contract the rest of churnscope codes against; async so a Postgres implementation can sit behind it too.
 import type {
+  AlertClaimInput,
   AlertDeliveryInput,
   AlertDeliveryPatch,
   AlertDeliveryRecord,
@@ -116,6 +117,12 @@ export interface AlertRuleRepository {
 export interface AlertLogRepository {
   /** Returns the delivery's id; NotFoundError when the rule is unknown. */
   record(input: AlertDeliveryInput): Promise<string>;
+  /**
+   * Records the delivery unless one with the same rule and claim is stored (by this or any process on the store):
+   * the id when this call won the claim and should deliver, null when another writer holds it. NotFoundError when
+   * the rule is unknown. The claim goes when its row does (rule deleted, erasure, retention of its text).
+   */
+  claim(input: AlertClaimInput): Promise<string | null>;
   update(id: string, patch: AlertDeliveryPatch): Promise<AlertDeliveryRecord>;
   /** Newest first. */
   list(opts: { ruleId?: string; limit: number }): Promise<AlertDeliveryRecord[]>;
@@ -198,7 +205,18 @@ export interface StoreRepositories {
   readonly rateLimits: RateLimitRepository;
 }
 
+/** Changes another process made to shared state, pushed as they commit. */
+export interface StoreChanges {
+  /**
+   * fn runs after any process on the store activates a model, and after a lost connection comes back (notices sent
+   * meanwhile are lost). Resolves once listening, to a function that stops.
+   */
+  onModelActivated(fn: () => void): Promise<() => Promise<void>>;
+}
+
 export interface Store extends StoreRepositories {
+  /** PostgreSQL: LISTEN/NOTIFY. Absent where the store cannot push (SQLite): callers poll. */
+  readonly changes?: StoreChanges;
   /**
    * Runs fn atomically: everything it does through `tx` commits together or not at all (fn throwing rolls back).
    * Other callers never see its writes before the commit; they may wait for it (SQLite serialises everything,

@@ -15,7 +15,7 @@ import { FakeTextModel, InferenceEngine, type EngineTokenizer, type InferenceEng
 import type { FusionModel } from '../../src/fuse';
 import { JobRunner } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
-import { ModelRegistry, type ServingModel } from '../../src/models';
+import { ActiveModelFollower, ModelRegistry, type ServingModel } from '../../src/models';
 import { Playbook } from '../../src/playbook';
 import { RiskCalibrator } from '../../src/score';
 import { SqliteStore, type Store } from '../../src/store';
@@ -59,6 +59,7 @@ export interface TestApp {
   base: string;
   store: Store;
   models: ModelRegistry;
+  modelSync?: ActiveModelFollower;
   alerts: AlertService;
   runner: JobRunner;
   jobsDir: string;
@@ -82,11 +83,13 @@ export interface TestAppOptions {
   openModel?: (dir: string) => Promise<ServingModel>;
   /** The store to serve from (closed with the app); default a fresh in-memory SQLite one. */
   store?: Store;
+  /** Follow the store's active model (as serve does), polling every pollMs (0: pushed changes only). */
+  followModels?: { pollMs: number };
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const logger = silentLogger();
-  const store = opts.store ?? (await SqliteStore.create({ path: ':memory:', logger }));
+  const store: Store = opts.store ?? (await SqliteStore.create({ path: ':memory:', logger }));
   const models = new ModelRegistry({
     initial: opts.initialModel ?? fakeServingModel('v1'),
     open:
@@ -98,6 +101,15 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     known: () => (opts.extraModels ?? []).map((v) => ({ version: v, dir: `/models/${v}` })),
     logger,
   });
+  const modelSync = opts.followModels
+    ? await ActiveModelFollower.start({
+        registry: models,
+        models: store.models,
+        changes: store.changes,
+        pollMs: opts.followModels.pollMs,
+        logger,
+      })
+    : undefined;
   const metrics = new ServiceMetrics({
     queueDepth: () => models.active().engine.queueDepth,
     activeModel: () => models.active().version,
@@ -120,6 +132,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const jobs = { runner, maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024, inputDirs: opts.jobInputDirs ?? [] };
   const app = createApp({
     models,
+    modelSync,
     store,
     playbook,
     metrics,
@@ -139,12 +152,14 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     base,
     store,
     models,
+    modelSync,
     alerts,
     runner,
     jobsDir,
     app,
     async close() {
       await new Promise((r) => server.close(r));
+      await modelSync?.stop();
       await runner.stop();
       await alerts.drain();
       await models.dispose();

@@ -4,14 +4,16 @@ import path from 'node:path';
 import { Router } from 'express';
 import { BUNDLE_FILES } from '../../bundle';
 import { ModelLoadError, NotFoundError } from '../../errors';
-import type { ModelRegistry, ServingModel } from '../../models';
+import type { ActiveModelFollower, ModelRegistry, ServingModel } from '../../models';
 import type { Store } from '../../store';
 
-export function modelsRouter(deps: { models: ModelRegistry; store: Store }): Router {
+export function modelsRouter(deps: { models: ModelRegistry; store: Store; sync?: ActiveModelFollower }): Router {
   const router = Router();
   router.get('/v1/models', (_req, res) => {
     // An open model (the active one, or one still held by work) carries `loaded`: its provider, precision and file.
-    res.json({ active: deps.models.active().version, models: deps.models.list() });
+    // `sync.mismatch`: the store names a version this replica could not switch to; it says why, out loud.
+    const sync = deps.sync ? { sync: deps.sync.status() } : {};
+    res.json({ active: deps.models.active().version, models: deps.models.list(), ...sync });
   });
   router.post('/v1/models/:version/activate', async (req, res) => {
     // The registry opens and checks the new bundle before switching; on failure the old model keeps serving.

@@ -1,7 +1,13 @@
 // The alert delivery log on PostgreSQL: one row per alert sent or being retried; updates lock the row they change.
 import { NotFoundError } from '../../errors';
-import { deliveryParams, patchedDelivery } from '../admin-params';
-import type { AlertDeliveryInput, AlertDeliveryPatch, AlertDeliveryRecord, DeliveryStatus } from '../records';
+import { claimParams, deliveryParams, patchedDelivery } from '../admin-params';
+import type {
+  AlertClaimInput,
+  AlertDeliveryInput,
+  AlertDeliveryPatch,
+  AlertDeliveryRecord,
+  DeliveryStatus,
+} from '../records';
 import type { AlertLogRepository } from '../types';
 import { optionalId, pageOf, requireId, requirePlainObject } from '../values';
 import { translateConstraint } from './pg-errors';
@@ -53,6 +59,24 @@ export class PgAlertLogRepository implements AlertLogRepository {
       });
     }
     return p.id;
+  }
+
+  async claim(input: AlertClaimInput): Promise<string | null> {
+    const p = claimParams(input);
+    try {
+      // The unique (rule_id, claim) index decides between replicas: the loser's insert does nothing and returns no row.
+      const { rowCount } = await this.ex.statement(
+        `INSERT INTO alert_log (${DELIVERY_COLUMNS}, claim) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
+         ON CONFLICT (rule_id, claim) DO NOTHING`,
+        [p.id, p.ruleId, p.customerId, p.textId, p.status, p.attempts, p.lastError, p.payload, p.now, p.claim],
+      );
+      return rowCount === 1 ? p.id : null;
+    } catch (e) {
+      return translateConstraint(e, {
+        missingReference: `alert rule ${p.ruleId} or text ${p.textId} does not exist`,
+        field: 'ruleId',
+      });
+    }
   }
 
   async update(id: string, patch: AlertDeliveryPatch): Promise<AlertDeliveryRecord> {

@@ -157,10 +157,16 @@ CREATE TABLE rate_limits (
 );
 `;
 
+const alertClaims = `
+ALTER TABLE alert_log ADD COLUMN claim TEXT;
+CREATE UNIQUE INDEX alert_log_by_claim ON alert_log (rule_id, claim);
+`;
+
 export const pgMigrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
   { version: 3, name: 'text snippets and retention index', sql: textSnippets },
   { version: 4, name: 'themes', sql: themes },
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
+  { version: 6, name: 'alert delivery claims', sql: alertClaims },
 ];

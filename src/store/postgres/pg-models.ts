@@ -6,6 +6,7 @@ import type { ModelRepository } from '../types';
 import { requireId } from '../values';
 import { translateConstraint } from './pg-errors';
 import type { PgExecutor } from './pg-executor';
+import { MODELS_CHANNEL } from './pg-notifications';
 
 interface ModelRow {
   version: string;
@@ -72,6 +73,8 @@ export class PgModelRepository implements ModelRepository {
         `UPDATE models SET active = TRUE WHERE version = $1 RETURNING ${COLUMNS}`,
         [version],
       );
+      // Delivered when the transaction commits, to every replica listening (see pg-notifications).
+      await this.ex.query('SELECT pg_notify($1, $2)', [MODELS_CHANNEL, version]);
       return toRecord(row);
     });
   }

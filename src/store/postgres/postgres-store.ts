@@ -30,6 +30,7 @@ import { PgJobRepository } from './pg-jobs';
 import { migratePg } from './pg-migrate';
 import { pgMigrations } from './pg-migrations';
 import { PgModelRepository } from './pg-models';
+import { PgNotifications } from './pg-notifications';
 import { PgScoreRepository } from './pg-scores';
 import { PgTextRepository } from './pg-texts';
 import { PgRateLimitRepository } from './pg-rate-limits';
@@ -98,7 +99,13 @@ export class PostgresStore implements Store {
   readonly themes: ThemeRepository;
   readonly rateLimits: RateLimitRepository;
 
-  private constructor(private readonly ex: PgExecutor) {
+  readonly changes: PgNotifications;
+
+  private constructor(
+    private readonly ex: PgExecutor,
+    notifications: PgNotifications,
+  ) {
+    this.changes = notifications;
     this.customers = new PgCustomerRepository(ex);
     this.texts = new PgTextRepository(ex);
     this.scores = new PgScoreRepository(ex);
@@ -129,7 +136,13 @@ export class PostgresStore implements Store {
     try {
       const { from, to } = await migratePg(pool, opts.migrations ?? pgMigrations, opts.logger);
       opts.logger.info({ db: opts.display, schemaVersion: to, migratedFrom: from }, 'store open');
-      return new PostgresStore(new PgExecutor(pool, opts.logger));
+      const notifications = new PgNotifications({
+        url: opts.url,
+        display: opts.display,
+        logger: opts.logger,
+        connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
+      });
+      return new PostgresStore(new PgExecutor(pool, opts.logger), notifications);
     } catch (e) {
       await pool.end().catch(() => undefined);
       if (e instanceof StoreUnavailableError) {
@@ -148,6 +161,7 @@ export class PostgresStore implements Store {
   }
 
   async dispose(): Promise<void> {
+    await this.changes.close();
     await this.ex.close();
     this.ex.logger.debug('store closed');
   }

@@ -2,10 +2,16 @@
 import type { Statement } from 'better-sqlite3';
 import { NotFoundError } from '../../errors';
 import type { Executor } from './executor';
-import type { AlertDeliveryInput, AlertDeliveryPatch, AlertDeliveryRecord, DeliveryStatus } from '../records';
+import type {
+  AlertClaimInput,
+  AlertDeliveryInput,
+  AlertDeliveryPatch,
+  AlertDeliveryRecord,
+  DeliveryStatus,
+} from '../records';
 import { translateConstraint } from './sqlite-errors';
 import type { AlertLogRepository } from '../types';
-import { deliveryParams, patchedDelivery } from '../admin-params';
+import { claimParams, deliveryParams, patchedDelivery } from '../admin-params';
 import { fromJson, optionalId, pageOf, requireId, requirePlainObject } from '../values';
 
 interface DeliveryRow {
@@ -38,6 +44,7 @@ function toRecord(row: DeliveryRow): AlertDeliveryRecord {
 
 export class SqliteAlertLogRepository implements AlertLogRepository {
   private readonly insertStmt: Statement;
+  private readonly claimStmt: Statement;
   private readonly updateStmt: Statement;
   private readonly getStmt: Statement<[string], DeliveryRow>;
   private readonly listStmt: Statement<{ ruleId: string | null; limit: number }, DeliveryRow>;
@@ -47,6 +54,10 @@ export class SqliteAlertLogRepository implements AlertLogRepository {
     this.insertStmt = db.prepare(`
       INSERT INTO alert_log (id, rule_id, customer_id, text_id, status, attempts, last_error, payload, created_at, updated_at)
       VALUES (@id, @ruleId, @customerId, @textId, @status, @attempts, @lastError, @payload, @now, @now)`);
+    this.claimStmt = db.prepare(`
+      INSERT INTO alert_log (id, rule_id, customer_id, text_id, status, attempts, last_error, payload, created_at, updated_at, claim)
+      VALUES (@id, @ruleId, @customerId, @textId, @status, @attempts, @lastError, @payload, @now, @now, @claim)
+      ON CONFLICT (rule_id, claim) DO NOTHING`);
     this.updateStmt = db.prepare(`
       UPDATE alert_log SET status = @status, attempts = @attempts, last_error = @lastError, updated_at = @now WHERE id = @id`);
     this.getStmt = db.prepare('SELECT * FROM alert_log WHERE id = ?');
@@ -68,6 +79,21 @@ export class SqliteAlertLogRepository implements AlertLogRepository {
       }
     });
     return params.id;
+  }
+
+  async claim(input: AlertClaimInput): Promise<string | null> {
+    const params = claimParams(input);
+    return this.ex.write(() => {
+      try {
+        // Several processes may share the file: the unique (rule_id, claim) index lets exactly one insert through.
+        return this.claimStmt.run(params).changes === 1 ? params.id : null;
+      } catch (e) {
+        return translateConstraint(e, {
+          missingReference: `alert rule ${params.ruleId} or text ${params.textId} does not exist`,
+          field: 'ruleId',
+        });
+      }
+    });
   }
 
   async update(id: string, patch: AlertDeliveryPatch): Promise<AlertDeliveryRecord> {

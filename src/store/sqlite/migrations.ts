@@ -147,10 +147,18 @@ CREATE TABLE rate_limits (
 );
 `;
 
+// Claims for alert deliveries: replicas sharing a database each see the same scored words, and only the writer whose
+// insert wins a (rule, claim) delivers. NULL claims (plain record()) never collide.
+const alertClaims = `
+ALTER TABLE alert_log ADD COLUMN claim TEXT;
+CREATE UNIQUE INDEX alert_log_by_claim ON alert_log (rule_id, claim);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
   { version: 3, name: 'text snippets and retention index', sql: textSnippets },
   { version: 4, name: 'themes', sql: themes },
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
+  { version: 6, name: 'alert delivery claims', sql: alertClaims },
 ];

@@ -84,5 +84,37 @@ export function alertsContract(h: HarnessRef): void {
       ).rejects.toMatchObject({ field: 'attempts' });
       await expect(current().alertLog.update('nope', { attempts: 1 })).rejects.toBeInstanceOf(NotFoundError);
     });
+
+    it('claims a delivery once per (rule, claim), concurrent claimers included; other rules and claims are free', async () => {
+      const r1 = await current().alertRules.create(rule);
+      const r2 = await current().alertRules.create({ ...rule, name: 'second' });
+      const delivery = { ruleId: r1.id, status: 'pending' as const, attempts: 0, payload: { n: 1 } };
+      const won = await Promise.all(
+        Array.from({ length: 6 }, () => current().alertLog.claim({ ...delivery, claim: 'c1:hash' })),
+      );
+      expect(won.filter((id) => id !== null)).toHaveLength(1);
+      expect(await current().alertLog.claim({ ...delivery, ruleId: r2.id, claim: 'c1:hash' })).not.toBeNull();
+      expect(await current().alertLog.claim({ ...delivery, claim: 'c2:hash' })).not.toBeNull();
+      // Unclaimed records never collide with each other.
+      await current().alertLog.record(delivery);
+      await current().alertLog.record(delivery);
+      expect(await current().alertLog.list({ ruleId: r1.id, limit: 10 })).toHaveLength(4);
+      // Inside a transaction a lost claim undoes only itself.
+      const inTx = await current().transaction(async (tx) => {
+        const lost = await tx.alertLog.claim({ ...delivery, claim: 'c1:hash' });
+        const fresh = await tx.alertLog.claim({ ...delivery, claim: 'c3:hash' });
+        return { lost, fresh };
+      });
+      expect(inTx.lost).toBeNull();
+      expect(inTx.fresh).not.toBeNull();
+      await expect(current().alertLog.claim({ ...delivery, ruleId: 'nope', claim: 'x' })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+      await expect(current().alertLog.claim({ ...delivery, claim: '' })).rejects.toMatchObject({ field: 'claim' });
+      // Deleting the rule frees its claims.
+      await current().alertRules.delete(r1.id);
+      const again = await current().alertRules.create(rule);
+      expect(await current().alertLog.claim({ ...delivery, ruleId: again.id, claim: 'c1:hash' })).not.toBeNull();
+    });
   });
 }
