@@ -11,11 +11,7 @@ export { addUseLiteEncoder, USE_LITE_TAIL_INITIALIZERS, type UseLiteEncoderValue
 export { BUNDLE_FILES } from '../src/bundle/bundle-layout';
 export { writeHfBundle, type WriteHfBundleOptions } from './bundle/write-hf-bundle';
 export { HF_CONFIG_DEFAULTS, defaultTokenizerConfig } from './bundle/hf-config';
-export {
-  loadBundleWithTransformers,
-  type LoadWithTransformersOptions,
-  type TransformersBundle,
-} from './bundle/load-with-transformers';
+// loadBundleWithTransformers (the benchmark peer) is imported by path, so training never loads transformers.js.
 export { buildBagOfEmbeddingsModel, type BagOfEmbeddingsOptions } from './exporters/bag-of-embeddings';
 export { buildBertModel, addBertEncoder, type BuildBertOptions, type BertEncoderValues } from './exporters/bert/index';
 export { readOnnxInitializers, type InitializerMap } from './initializers/read-initializers';

@@ -8,7 +8,7 @@ import { createEngine, modelFileProbabilities } from '../src/engine';
 import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { TextTokenizer } from '../src/tokenize';
-import { loadBundleWithTransformers } from '../onnx';
+import { loadBundleWithTransformers } from '../onnx/bundle/load-with-transformers';
 import { selectBackend } from '../training/backend';
 import { embedIdRows } from '../training/encoders';
 import { readUseLiteCheckpoint, UseLiteEncoder } from '../training/encoders/use-lite';

@@ -1,13 +1,13 @@
 // bench:overload — the real server driven open-loop at ~2x its measured saturation: refusals, accepted latency, RSS, health after; prints JSON.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { readLabelledTexts } from '../src/ingest';
+import { benchLog, r1, r3, sleep, startServer, stopServer, type ServerChild } from './lib/bench-server';
 
 const { values: flags } = parseArgs({
   options: {
@@ -24,12 +24,7 @@ const { values: flags } = parseArgs({
 const SECONDS = Number(flags.seconds);
 const SAT_SECONDS = Number(flags['saturation-seconds']);
 const FACTOR = Number(flags.factor);
-const started = performance.now();
-const log = (msg: string) =>
-  process.stderr.write(`[bench:overload ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const r1 = (x: number) => Math.round(x * 10) / 10;
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const log = benchLog('overload');
 let child: ChildProcess | undefined;
 
 setTimeout(
@@ -37,40 +32,16 @@ setTimeout(
   (SECONDS + SAT_SECONDS + 300) * 1000,
 ).unref();
 process.once('SIGINT', () => void finish(new Error('interrupted')));
-process.once('exit', () => child?.kill('SIGKILL')); // never leave a server holding the CPU
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-async function startServer(db: string): Promise<{ base: string; port: number; pid: number }> {
-  const port = await freePort();
+async function startChurnscope(db: string): Promise<ServerChild> {
   const threads = flags.threads === undefined ? [] : ['--threads', flags.threads];
-  child = spawn(process.execPath, ['bin/churnscope.js', 'serve', '--port', String(port), '--db', db, ...threads], {
-    env: { ...process.env, LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(process.stderr, { end: false });
-  child.stderr?.pipe(process.stderr, { end: false });
-  let exited = '';
-  child.once('exit', (code, signal) => (exited = `server exited (${code ?? signal})`));
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = performance.now() + 120_000; performance.now() < deadline; await sleep(250)) {
-    if (exited) throw new Error(exited);
-    if (
-      await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { base, port, pid: child.pid! };
-  }
-  throw new Error('server not ready within 120 s');
+  const server = await startServer(
+    'churnscope serve',
+    (port) => ['bin/churnscope.js', 'serve', '--port', String(port), '--db', db, ...threads],
+    { LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn' },
+  );
+  child = server.child;
+  return server;
 }
 
 /** Resident set size now and its high-water mark, in MiB, from /proc (Linux; null elsewhere). */
@@ -200,7 +171,7 @@ async function eventLoopLag(base: string) {
   );
   const metric = (name: string) => {
     const v = Number(
-      new RegExp(`^churnscope_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN,
+      new RegExp(`^churnscope_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN,
     );
     return Number.isFinite(v) ? r1(v * 1000) : null;
   };
@@ -238,13 +209,7 @@ async function finish(err?: unknown): Promise<void> {
   if (finishing) return;
   finishing = true;
   if (err) log(`failed: ${err instanceof Error ? err.message : inspect(err)}`);
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGTERM');
-    const force = setTimeout(() => child?.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(force);
-  }
+  if (child) await stopServer(child, 15_000);
   fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(err ? 1 : 0);
 }
@@ -261,7 +226,7 @@ try {
   const bodies = rows.slice(0, Number(flags.texts)).map((r) => JSON.stringify({ text: r.text, explain: false }));
   const loadStart = r1(os.loadavg()[0]);
   log('starting churnscope serve (default model, temp database)');
-  const server = await startServer(path.join(tmp, 'overload.db'));
+  const server = await startChurnscope(path.join(tmp, 'overload.db'));
   const idle = memoryOf(server.pid);
   log('warm-up, then saturation (closed loop, 64 connections)');
   await saturation(server.base, bodies.slice(0, 50)).catch(() => undefined);

@@ -1,7 +1,5 @@
 // bench:serve — the real HTTP service under autocannon, next to a naive transformers.js server and the engine's raw ceiling; prints JSON.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -11,80 +9,30 @@ import { createEngine, splitWindows } from '../src/engine';
 import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { TextTokenizer } from '../src/tokenize';
+import {
+  benchLog,
+  r1,
+  r2,
+  runningChildren,
+  sleep,
+  startServer,
+  stopServer,
+  type ServerChild,
+} from './lib/bench-server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const N = Number(process.env.BENCH_TEXTS ?? 500);
 const MODEL_DIR = path.resolve('models/default');
-const children = new Set<ChildProcess>();
+const log = benchLog('serve');
 const started = performance.now();
-const log = (msg: string) =>
-  process.stderr.write(`[bench:serve ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const r1 = (x: number) => Math.round(x * 10) / 10;
-const r2 = (x: number) => Math.round(x * 100) / 100;
 
 // A hung child or socket must not keep the benchmark alive: 9 timed runs plus generous start-up and drain time.
 setTimeout(() => void finish(new Error('watchdog: over the time budget')), (SECONDS * 9 + 240) * 1000).unref();
 process.once('SIGINT', () => void finish(new Error('interrupted')));
 process.once('SIGTERM', () => void finish(new Error('terminated')));
 process.once('uncaughtException', (e) => void finish(e));
-process.once('exit', () => children.forEach((c) => c.kill('SIGKILL'))); // never leave a server holding the CPU
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-interface Target {
-  child: ChildProcess;
-  base: string;
-}
-
-async function startChild(
-  name: string,
-  args: (port: number) => string[],
-  env: Record<string, string>,
-): Promise<Target> {
-  const port = await freePort();
-  const child = spawn(process.execPath, args(port), {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  // Child logs go to our stderr so stdout stays one JSON document.
-  child.stdout?.pipe(process.stderr, { end: false });
-  child.stderr?.pipe(process.stderr, { end: false });
-  let exited = '';
-  child.once('exit', (code, signal) => {
-    children.delete(child);
-    exited = `${name} exited early (${code ?? signal})`;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = performance.now() + 120_000; performance.now() < deadline; await sleep(250)) {
-    if (exited) throw new Error(exited);
-    if (
-      await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, base };
-  }
-  throw new Error(`${name} not ready within 120 s`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const force = setTimeout(() => child.kill('SIGKILL'), 5000); // the real server drains on SIGTERM; we need not wait for it
-  await exited;
-  clearTimeout(force);
-}
+type Target = ServerChild;
 
 /** Server CPU seconds from /proc (Linux only, else null) and, for the real server, its batch-size histogram. */
 async function snapshot(t: Target) {
@@ -218,7 +166,7 @@ async function finish(err?: unknown): Promise<void> {
   if (finishing) return new Promise(() => {}); // a second caller waits for the first to exit the process
   finishing = true;
   if (err) log(`failed: ${err instanceof Error ? err.message : inspect(err)}`);
-  await Promise.all([...children].map(stopChild));
+  await Promise.all(runningChildren().map((c) => stopServer(c)));
   fs.rmSync(tmp, { recursive: true, force: true });
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.exit(err ? 1 : 0);
@@ -238,21 +186,21 @@ try {
   const raw = await rawCeiling(texts);
 
   log('real server (churnscope serve)');
-  const real = await startChild(
+  const real = await startServer(
     'churnscope serve',
     (p) => ['bin/churnscope.js', 'serve', '--port', String(p), '--db', path.join(tmp, 'bench.db')],
     { LOG_LEVEL: 'warn' },
   );
   const textOnly = await sweep('server explain:false', real, '/v1/score', texts, (text) => ({ text, explain: false }));
   const withDrivers = await sweep('server explain:default', real, '/v1/score', texts, (text) => ({ text }));
-  await stopChild(real.child);
+  await stopServer(real.child);
 
   log('naive transformers.js server');
-  const naive = await startChild('naive server', () => ['--import', 'tsx', 'scripts/naive-transformers-server.ts'], {
+  const naive = await startServer('naive server', () => ['--import', 'tsx', 'scripts/naive-transformers-server.ts'], {
     BUNDLE_DIR: MODEL_DIR,
   });
   const naiveRuns = await sweep('naive', naive, '/score', texts, (text) => ({ text }));
-  await stopChild(naive.child);
+  await stopServer(naive.child);
 
   const at = (runs: Load[], c: number) => runs.find((x) => x.connections === c)!;
   const vsNaive = at(textOnly, 64).requestsPerSecond / at(naiveRuns, 64).requestsPerSecond;

@@ -1,7 +1,7 @@
 // The naive baseline bench:serve drives: Express + transformers.js, one model call per request, no batching or windows.
 import path from 'node:path';
 import express from 'express';
-import { loadBundleWithTransformers } from '../onnx';
+import { loadBundleWithTransformers } from '../onnx/bundle/load-with-transformers';
 
 const port = Number(process.env.PORT ?? 0);
 const dir = path.resolve(process.env.BUNDLE_DIR ?? 'models/default');

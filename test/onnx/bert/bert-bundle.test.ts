@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildBertModel, loadBundleWithTransformers, writeHfBundle } from '../../../onnx';
+import { buildBertModel, writeHfBundle } from '../../../onnx';
+import { loadBundleWithTransformers } from '../../../onnx/bundle/load-with-transformers';
 import { engineDefaults } from '../../../src/config';
 import { createEngine } from '../../../src/engine';
 import { silentLogger } from '../../../src/logging';
