@@ -1,7 +1,7 @@
 // Opens a model bundle (HF layout: onnx/model.onnx + tokenizer.json) into a ready InferenceEngine.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUNDLE_FILES, readTokenLimit } from '../bundle';
+import { BUNDLE_FILES, readTokenLimit, type BundleInfo } from '../bundle';
 import type { EngineConfig } from '../config';
 import { ModelLoadError } from '../errors';
 import type { Logger } from '../logging';
@@ -16,6 +16,8 @@ export interface CreateEngineOptions {
   config: EngineConfig;
   logger: Logger;
   onBatch?: (stats: BatchStats) => void;
+  /** The bundle's config.json churnscope section when the caller already read it (the serving-model opener does). */
+  info?: BundleInfo;
 }
 
 export const BUNDLE_MODEL_FILE = BUNDLE_FILES.model;
@@ -30,7 +32,9 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
   if (missing.length > 0) {
     throw new ModelLoadError(`model bundle ${opts.bundleDir} is incomplete: missing ${missing.join(', ')}`);
   }
-  const config = fitWindowsToModel(opts.config, readTokenLimit(opts.bundleDir), opts.logger);
+  // config.json is parsed once per open: the opener passes what it read.
+  const tokenLimit = opts.info ? opts.info.tokenLimit : readTokenLimit(opts.bundleDir);
+  const config = fitWindowsToModel(opts.config, tokenLimit, opts.logger);
   // The tokenizer keeps every token a text's windows can use; windowing, not the tokenizer, decides what is dropped.
   const tokenizer = await TextTokenizer.create({
     tokenizerJson: tokenizerPath,

@@ -27,7 +27,13 @@ export interface OpenModelOptions {
 /** Opens a bundle fully (config, tokenizer, ONNX session with its I/O checks) before anyone can route to it. */
 export async function openServingModel(opts: OpenModelOptions): Promise<ServingModel> {
   const info = readBundleInfo(opts.dir);
-  const engine = await createEngine({ bundleDir: opts.dir, config: opts.engine, logger: opts.logger, onBatch: opts.onBatch });
+  const engine = await createEngine({
+    bundleDir: opts.dir,
+    config: opts.engine,
+    logger: opts.logger,
+    onBatch: opts.onBatch,
+    info,
+  });
   const drivers = await openPhraseDrivers({
     engine,
     fp32ModelFile: path.join(opts.dir, BUNDLE_FILES.model),

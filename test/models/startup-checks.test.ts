@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { engineDefaults } from '../../src/config';
 import { ConflictError, ModelLoadError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
@@ -94,5 +94,24 @@ describe('churnscope serve with a broken model', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`churnscope: cannot open ONNX model ${path.join(truncated, 'onnx', 'model.onnx')}`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('openServingModel reads config.json once', () => {
+  it('passes what it read to the engine instead of parsing the file again', async () => {
+    const configFile = path.join(DEFAULT_BUNDLE, 'config.json');
+    const reads: string[] = [];
+    const real = fs.readFileSync;
+    const spy = vi.spyOn(fs, 'readFileSync').mockImplementation(((p: fs.PathOrFileDescriptor, o?: unknown) => {
+      if (typeof p === 'string' && path.resolve(p) === configFile) reads.push(p);
+      return (real as (p: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(p, o);
+    }) as typeof fs.readFileSync);
+    try {
+      const model = await open(DEFAULT_BUNDLE);
+      await model.engine.dispose();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(reads).toHaveLength(1);
   });
 });
