@@ -26,8 +26,8 @@ const MODEL_DIR = path.resolve('models/default');
 const log = benchLog('serve');
 const started = performance.now();
 
-// A hung child or socket must not keep the benchmark alive: 9 timed runs plus generous start-up and drain time.
-setTimeout(() => void finish(new Error('watchdog: over the time budget')), (SECONDS * 9 + 240) * 1000).unref();
+// A hung child or socket must not keep the benchmark alive: 12 timed runs plus generous start-up and drain time.
+setTimeout(() => void finish(new Error('watchdog: over the time budget')), (SECONDS * 12 + 300) * 1000).unref();
 process.once('SIGINT', () => void finish(new Error('interrupted')));
 process.once('SIGTERM', () => void finish(new Error('terminated')));
 process.once('uncaughtException', (e) => void finish(e));
@@ -202,10 +202,23 @@ try {
   const naiveRuns = await sweep('naive', naive, '/score', texts, (text) => ({ text }));
   await stopServer(naive.child);
 
+  log('naive transformers.js server on the int8 file (dtype q8)');
+  const naiveQ8 = await startServer(
+    'naive q8 server',
+    () => ['--import', 'tsx', 'scripts/naive-transformers-server.ts'],
+    {
+      BUNDLE_DIR: MODEL_DIR,
+      DTYPE: 'q8',
+    },
+  );
+  const naiveQ8Runs = await sweep('naive q8', naiveQ8, '/score', texts, (text) => ({ text }));
+  await stopServer(naiveQ8.child);
+
   const at = (runs: Load[], c: number) => runs.find((x) => x.connections === c)!;
-  const vsNaive = at(textOnly, 64).requestsPerSecond / at(naiveRuns, 64).requestsPerSecond;
+  const ratio = (a: Load[], b: Load[], c: number) => r2(at(a, c).requestsPerSecond / at(b, c).requestsPerSecond);
   const vsRaw = at(textOnly, 64).requestsPerSecond / raw.textsPerSecond;
   const p99c16 = at(textOnly, 16).latencyMs.p99;
+  const goal = (value: number, target: number) => ({ ratio: value, target, met: value >= target });
   process.stdout.write(
     `${JSON.stringify(
       {
@@ -215,9 +228,17 @@ try {
         secondsPerRun: SECONDS,
         server: { explainFalse: textOnly, explainDefault: withDrivers },
         naiveTransformersJs: naiveRuns,
+        naiveTransformersJsQ8: naiveQ8Runs,
         rawCeiling: raw,
         targets: {
-          serverVsNaiveAtC64: { ratio: r2(vsNaive), target: 3, met: vsNaive >= 3 },
+          explainFalseVsNaiveFp32AtC16: goal(ratio(textOnly, naiveRuns, 16), 2),
+          explainFalseVsNaiveFp32AtC64: goal(ratio(textOnly, naiveRuns, 64), 2),
+          explainFalseVsNaiveQ8: [1, 16, 64].map((c) => ({
+            connections: c,
+            ...goal(ratio(textOnly, naiveQ8Runs, c), 1),
+          })),
+          defaultRequestVsNaiveFp32AtC16: goal(ratio(withDrivers, naiveRuns, 16), 1),
+          explainFalseRefusedAtC64: { value: at(textOnly, 64).non2xx, target: 0, met: at(textOnly, 64).non2xx === 0 },
           serverVsRawCeilingAtC64: { ratio: r2(vsRaw), target: 0.7, met: vsRaw >= 0.7 },
           p99AtC16Ms: { value: p99c16, target: 100, met: p99c16 <= 100 },
         },

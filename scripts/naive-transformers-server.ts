@@ -5,7 +5,8 @@ import { loadBundleWithTransformers } from '../onnx/bundle/load-with-transformer
 
 const port = Number(process.env.PORT ?? 0);
 const dir = path.resolve(process.env.BUNDLE_DIR ?? 'models/default');
-const bundle = await loadBundleWithTransformers(dir);
+// DTYPE=q8 serves the bundle's int8 file, as a transformers.js user would pick it.
+const bundle = await loadBundleWithTransformers(dir, { dtype: process.env.DTYPE === 'q8' ? 'q8' : 'fp32' });
 
 const app = express();
 app.disable('x-powered-by');

@@ -10,6 +10,8 @@ export interface LoadWithTransformersOptions {
   maxTokens?: number;
   /** Passed to onnxruntime's InferenceSession (e.g. { intraOpNumThreads: 2 }). */
   sessionOptions?: Record<string, unknown>;
+  /** fp32 reads onnx/model.onnx, q8 onnx/model_quantized.onnx (transformers.js's own file names). Default fp32. */
+  dtype?: 'fp32' | 'q8';
 }
 
 export interface TransformersBundle {
@@ -42,7 +44,8 @@ export async function loadBundleWithTransformers(
   opts: LoadWithTransformersOptions = {},
 ): Promise<TransformersBundle> {
   const root = resolve(dir);
-  for (const f of [BUNDLE_FILES.config, BUNDLE_FILES.tokenizer, BUNDLE_FILES.tokenizerConfig, BUNDLE_FILES.model]) {
+  const modelFile = opts.dtype === 'q8' ? BUNDLE_FILES.quantizedModel : BUNDLE_FILES.model;
+  for (const f of [BUNDLE_FILES.config, BUNDLE_FILES.tokenizer, BUNDLE_FILES.tokenizerConfig, modelFile]) {
     if (!existsSync(join(root, f)))
       throw new ModelLoadError(`model bundle ${root} lacks ${f}`, { file: join(root, f) });
   }
@@ -54,7 +57,7 @@ export async function loadBundleWithTransformers(
     tokenizer = await PreTrainedTokenizer.from_pretrained(root, { local_files_only: true });
     model = await PreTrainedModel.from_pretrained(root, {
       local_files_only: true,
-      dtype: 'fp32', // => onnx/model.onnx
+      dtype: opts.dtype ?? 'fp32',
       device: 'cpu',
       session_options: opts.sessionOptions ?? {},
     });
