@@ -76,17 +76,21 @@ export class ConfigError extends ChurnscopeError {
   readonly status = 500;
 }
 
-/** The engine is saturated or shutting down; retrying later can succeed. */
-export class OverloadedError extends ChurnscopeError {
-  readonly code: string = 'overloaded';
-  readonly status = 503;
+/** A refusal the same request can get past later: the API answers it with Retry-After (whole seconds, at least 1). */
+export abstract class RetryLaterError extends ChurnscopeError {
   /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
   readonly retryAfterSeconds: number;
 
-  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
+  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}, defaultSeconds = 1) {
     super(message, details);
-    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 1));
+    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? defaultSeconds));
   }
+}
+
+/** The engine is saturated or shutting down; retrying later can succeed. */
+export class OverloadedError extends RetryLaterError {
+  readonly code: string = 'overloaded';
+  readonly status = 503;
 }
 
 /**
@@ -116,16 +120,9 @@ export class ForbiddenError extends ChurnscopeError {
 }
 
 /** The caller exceeded its request rate; retrying after retryAfterSeconds can succeed. */
-export class TooManyRequestsError extends ChurnscopeError {
+export class TooManyRequestsError extends RetryLaterError {
   readonly code = 'rate_limited';
   readonly status = 429;
-  /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
-  readonly retryAfterSeconds: number;
-
-  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
-    super(message, details);
-    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 1));
-  }
 }
 
 /** The request conflicts with what is stored (a duplicate name or version). */
@@ -141,15 +138,13 @@ export class DataFileError extends ChurnscopeError {
 }
 
 /** The shared database cannot be reached (down, restarting, network); the same request can succeed once it is back. */
-export class StoreUnavailableError extends ChurnscopeError {
+export class StoreUnavailableError extends RetryLaterError {
   readonly code = 'store_unavailable';
   readonly status = 503;
-  /** Seconds a client should wait before retrying; the API sends it as Retry-After. */
-  readonly retryAfterSeconds: number;
 
+  /** A database restart takes seconds, not a tick: clients are told 5 unless the caller knows better. */
   constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
-    super(message, details);
-    this.retryAfterSeconds = Math.max(1, Math.ceil(details.retryAfterSeconds ?? 5));
+    super(message, details, 5);
   }
 }
 

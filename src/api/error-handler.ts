@@ -1,12 +1,6 @@
 // Maps every error to a JSON response in one place: typed errors keep their status, anything else is a logged 500 without details.
 import type { ErrorRequestHandler } from 'express';
-import {
-  isChurnscopeError,
-  OverloadedError,
-  StoreUnavailableError,
-  TooManyRequestsError,
-  UnauthorizedError,
-} from '../errors';
+import { isChurnscopeError, RetryLaterError, StoreUnavailableError, UnauthorizedError } from '../errors';
 import type { Logger } from '../logging';
 import { requestLog } from './request-logging';
 
@@ -27,7 +21,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // The database being away is worth a retry, not an alarm: log it once per request at warn and say when to come back.
     if (err instanceof StoreUnavailableError) log.warn({ err, path: req.path }, 'store unavailable');
-    if (err instanceof OverloadedError || err instanceof TooManyRequestsError || err instanceof StoreUnavailableError) {
+    if (err instanceof RetryLaterError) {
       res.setHeader('Retry-After', String(err.retryAfterSeconds));
       res.status(err.status).json({ error: err.toJSON() });
       return;
