@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUNDLE_FILES, writeValidationSet, type BundleInfo, type ValidationSet } from '../../src/bundle';
+import { writeValidationSet, type BundleInfo, type ValidationSet } from '../../src/bundle';
 import { engineDefaults } from '../../src/config';
 import { createEngine } from '../../src/engine';
 import { ModelLoadError, QualityGateError } from '../../src/errors';
@@ -12,7 +12,7 @@ import type { UseLiteParams } from '../encoders/use-lite';
 import type { HybridHeadParams } from '../../onnx/params/hybrid-head-params';
 import { quantizeBundle } from '../quantize';
 import type { ModelCard } from '../report/model-card';
-import { renderModelCardHtml } from '../report/model-card-html';
+import { writeModelCard } from '../report/write-model-card';
 
 export const PARITY_TOLERANCE = 1e-4;
 
@@ -58,7 +58,7 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
     const parity = await checkParity(staging, opts);
     writeValidationSet(staging, opts.validation);
     let card: ModelCard = { ...opts.card, parity };
-    writeCard(staging, card);
+    writeModelCard(staging, card);
     if (opts.quantize) card = await withInt8(staging, card, opts.logger);
     if (fs.existsSync(out)) {
       if (!opts.overwrite)
@@ -72,11 +72,6 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
   }
 }
 
-function writeCard(dir: string, card: ModelCard): void {
-  fs.writeFileSync(path.join(dir, BUNDLE_FILES.modelCard), `${JSON.stringify(card, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, BUNDLE_FILES.modelCardHtml), renderModelCardHtml(card));
-}
-
 /** The int8 file and its figures; a model the gate refuses ships fp32 only, and its card says why. */
 async function withInt8(dir: string, card: ModelCard, logger: Logger): Promise<ModelCard> {
   try {
@@ -85,7 +80,7 @@ async function withInt8(dir: string, card: ModelCard, logger: Logger): Promise<M
     if (!(e instanceof QualityGateError)) throw e;
     logger.warn({ reason: e.message }, 'no int8 model in this bundle');
     const refused = { ...card, notes: [...card.notes, `No int8 model: ${e.message}.`] };
-    writeCard(dir, refused);
+    writeModelCard(dir, refused);
     return refused;
   }
 }

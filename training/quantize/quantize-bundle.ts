@@ -6,7 +6,7 @@ import { BUNDLE_FILES, readValidationSet, validationSetPath } from '../../src/bu
 import { ModelLoadError, QualityGateError } from '../../src/errors';
 import type { Logger } from '../../src/logging';
 import type { ModelCard } from '../report/model-card';
-import { renderModelCardHtml } from '../report/model-card-html';
+import { writeModelCard } from '../report/write-model-card';
 import { comparePrecisions, type PrecisionComparison } from './precision-comparison';
 
 /** The issue's bar: int8 may cost at most this much validation ROC-AUC. */
@@ -95,6 +95,5 @@ function writeCard(source: string, target: string, report: PrecisionComparison):
   const cardFile = path.join(source, BUNDLE_FILES.modelCard);
   if (!fs.existsSync(cardFile)) return;
   const card = { ...(JSON.parse(fs.readFileSync(cardFile, 'utf8')) as ModelCard), precisions: report };
-  fs.writeFileSync(path.join(target, BUNDLE_FILES.modelCard), `${JSON.stringify(card, null, 2)}\n`);
-  fs.writeFileSync(path.join(target, BUNDLE_FILES.modelCardHtml), renderModelCardHtml(card));
+  writeModelCard(target, card);
 }
