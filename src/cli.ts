@@ -162,6 +162,11 @@ addLabelledDataOptions(
   .option('--resume', 'continue an interrupted run from its last epoch checkpoint')
   .option('--overwrite', 'replace an existing output directory')
   .option('--no-quantize', 'do not write the int8 model (onnx/model_quantized.onnx) beside the fp32 one')
+  .option(
+    '--max-auc-loss <x>',
+    'largest validation ROC-AUC the int8 model may lose against fp32 (default 0.005)',
+    num('--max-auc-loss'),
+  )
   .action(trainCommand);
 
 addLabelledDataOptions(

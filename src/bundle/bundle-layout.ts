@@ -12,6 +12,8 @@ export const BUNDLE_FILES = {
   fusion: 'fusion.json',
   /** The validation split as token windows and labels: what `churnscope quantize` checks int8 against fp32 on. */
   validationSet: 'validation-set.json',
+  /** TF-IDF + logistic regression fitted on the same training split: the figure the model must beat. */
+  baseline: 'baseline.json',
 } as const;
 
 export type BundleFile = keyof typeof BUNDLE_FILES;

@@ -8,3 +8,4 @@ export {
   validationSetPath,
   type ValidationSet,
 } from './validation-set';
+export { hasBaseline, readBaseline, writeBaseline } from './baseline-file';

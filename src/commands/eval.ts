@@ -2,6 +2,8 @@
 import { commandLogger } from './command-logger';
 import { loadConfig } from '../config';
 import { openServingModel } from '../models';
+import { compareWithBaseline, describeComparison } from '../baseline';
+import { hasBaseline, readBaseline } from '../bundle';
 import { readLabelledTexts } from '../ingest';
 
 import { labelledDataSpec, type LabelledDataFlags } from './labelled-data-flags';
@@ -43,5 +45,14 @@ export async function evalCommand(flags: EvalFlags): Promise<void> {
       threshold,
     ),
   };
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const baseline = baselineFor(config.modelDir, data.rows, risks, labels);
+  process.stdout.write(`${JSON.stringify({ ...report, baseline }, null, 2)}\n`);
+  if (baseline) process.stderr.write(`${describeComparison(baseline)}\n`);
+}
+
+/** The bundle's own TF-IDF baseline on the same file; older bundles have none, and the report says null. */
+function baselineFor(bundleDir: string, rows: { text: string }[], risks: number[], labels: number[]) {
+  if (!hasBaseline(bundleDir) || new Set(labels).size < 2) return null;
+  const probs = readBaseline(bundleDir).predict(rows.map((r) => r.text));
+  return compareWithBaseline(risks, probs, labels);
 }

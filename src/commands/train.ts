@@ -7,6 +7,7 @@ import { ValidationError } from '../errors';
 import { TEXT_SOURCES, textSourceSchema } from '../text/text-source';
 
 import { labelledDataSpec, type LabelledDataFlags } from './labelled-data-flags';
+import { describeComparison } from '../baseline';
 
 export interface TrainFlags extends LabelledDataFlags {
   defaultSource?: string;
@@ -29,6 +30,7 @@ export interface TrainFlags extends LabelledDataFlags {
   overwrite?: boolean;
   /** commander's `--no-quantize`: false when given. */
   quantize?: boolean;
+  maxAucLoss?: number;
   cacheDir?: string;
   bandPrecision?: string;
 }
@@ -58,6 +60,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     overwrite: flags.overwrite ?? false,
     resume: flags.resume ?? false,
     quantize: flags.quantize ?? true,
+    maxRocAucLoss: flags.maxAucLoss,
     mode: flags.mode,
     encoder: flags.encoder,
     pooling: flags.pooling,
@@ -130,6 +133,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     },
   }).finally(() => bar.stop());
   process.stdout.write(
-    `${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity, int8: card.precisions ? { rocAuc: card.precisions.int8.rocAuc, rocAucLoss: card.precisions.rocAucLoss } : null }, null, 2)}\n`,
+    `${JSON.stringify({ out: flags.out, version: card.version, metrics: card.metrics.overall, bands: card.bands.thresholds, parity: card.parity, baseline: card.baseline ? { rocAuc: card.baseline.baseline.rocAuc, modelRocAuc: card.baseline.model.rocAuc, rocAucMargin: card.baseline.rocAucMargin, modelBeatsBaseline: card.baseline.modelBeatsBaseline } : null, int8: card.precisions ? { rocAuc: card.precisions.int8.rocAuc, rocAucLoss: card.precisions.rocAucLoss } : null }, null, 2)}\n`,
   );
+  if (card.baseline) process.stderr.write(`${describeComparison(card.baseline)}\n`);
 }

@@ -50,6 +50,11 @@ describe('churnscope CLI', () => {
     expect(report.overall.rocAuc).toBeGreaterThan(0.6);
     expect(report.overall.confusion.tp + report.overall.confusion.fn).toBe(report.overall.positives);
     expect(Object.keys(report.bySource)).toEqual(['review']);
+    // The bundle's own TF-IDF baseline scored the same file; the model side is the report's own figure.
+    expect(report.baseline.texts).toBe(60);
+    expect(report.baseline.model.rocAuc).toBeCloseTo(report.overall.rocAuc, 9);
+    expect(report.baseline.baseline.rocAuc).toBeGreaterThan(0.5);
+    expect(report.baseline.modelBeatsBaseline).toBe(report.baseline.rocAucMargin > 0);
   });
 
   it('score-text scores texts given as arguments', async () => {

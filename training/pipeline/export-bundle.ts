@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeValidationSet, type BundleInfo, type ValidationSet } from '../../src/bundle';
+import { writeBaseline, writeValidationSet, type BundleInfo, type ValidationSet } from '../../src/bundle';
+import type { TfidfBaseline } from '../../src/baseline';
 import { engineDefaults } from '../../src/config';
 import { createEngine } from '../../src/engine';
 import { ModelLoadError, QualityGateError } from '../../src/errors';
@@ -32,8 +33,10 @@ export interface ExportBundleOptions {
   parity: { ids: Int32Array[]; tfProbs: Float32Array };
   /** Kept in the bundle, so `churnscope quantize` can gate an int8 file later on the same texts. */
   validation: ValidationSet;
-  /** Also write the int8 model when it passes the quality gate. */
-  quantize: boolean;
+  /** The TF-IDF baseline fitted on the same split, kept so `eval` can score new data both ways. */
+  baseline?: TfidfBaseline;
+  /** Also write the int8 model when it passes the quality gate (false: fp32 only). */
+  quantize: false | { maxRocAucLoss?: number };
   logger: Logger;
 }
 
@@ -57,9 +60,10 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
     });
     const parity = await checkParity(staging, opts);
     writeValidationSet(staging, opts.validation);
+    if (opts.baseline) writeBaseline(staging, opts.baseline);
     let card: ModelCard = { ...opts.card, parity };
     writeModelCard(staging, card);
-    if (opts.quantize) card = await withInt8(staging, card, opts.logger);
+    if (opts.quantize) card = await withInt8(staging, card, opts.quantize.maxRocAucLoss, opts.logger);
     if (fs.existsSync(out)) {
       if (!opts.overwrite)
         throw new ModelLoadError(`output directory ${out} already exists; choose another --out or pass --overwrite`);
@@ -73,9 +77,14 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
 }
 
 /** The int8 file and its figures; a model the gate refuses ships fp32 only, and its card says why. */
-async function withInt8(dir: string, card: ModelCard, logger: Logger): Promise<ModelCard> {
+async function withInt8(
+  dir: string,
+  card: ModelCard,
+  maxRocAucLoss: number | undefined,
+  logger: Logger,
+): Promise<ModelCard> {
   try {
-    return { ...card, precisions: await quantizeBundle({ source: dir, target: dir, logger }) };
+    return { ...card, precisions: await quantizeBundle({ source: dir, target: dir, maxRocAucLoss, logger }) };
   } catch (e) {
     if (!(e instanceof QualityGateError)) throw e;
     logger.warn({ reason: e.message }, 'no int8 model in this bundle');

@@ -8,6 +8,8 @@ export const trainOptionsSchema = z.object({
   resume: z.boolean().default(false),
   /** Also write onnx/model_quantized.onnx (int8) when it passes the quality gate; `--no-quantize` turns it off. */
   quantize: z.boolean().default(true),
+  /** The int8 quality gate: largest validation ROC-AUC loss against fp32 (`--max-auc-loss`; default 0.005). */
+  maxRocAucLoss: z.number().min(0).max(1).optional(),
   mode: z.enum(['head', 'full']).default('head'),
   /** 'use-lite' (bundled) or a local Hugging Face BERT-family folder (config.json, tokenizer.json, model.safetensors). */
   encoder: z.string().min(1).default('use-lite'),

@@ -1,4 +1,4 @@
-// `churnscope train` as a list of steps: encoder → load → split → tokenize → train (head, then optionally full) → calibrate → export.
+// `churnscope train` as a list of steps: encoder → load → split → tokenize → train (head, then optionally full) → calibrate → baseline → export.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../src/errors';
@@ -15,6 +15,8 @@ import { headModeSpec } from '../modes/head-mode';
 import { curvesFor, type ModelCard } from '../report/model-card';
 import { evaluateValidation } from './evaluate-validation';
 import { exportTrainedBundle } from './export-bundle';
+import { fitBaseline } from './fit-baseline';
+import { describeComparison } from '../../src/baseline';
 import { cachedEmbeddings, openFrozenPipelineEncoder } from './frozen-encoder';
 import { openPipelineEncoder, type PipelineEncoder } from './encoder-choice';
 import type { TrainableEncoder } from '../encoders/trainable-encoder';
@@ -95,6 +97,13 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
     targets: o.bands,
     seed: o.seed,
   });
+  const { baseline, comparison } = fitBaseline({
+    texts: data.rows.map((r) => r.text),
+    labels,
+    split,
+    modelProbs: validation.calibratedProbs,
+    logger,
+  });
   const version = `${encoderChoice.family}-${o.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const parityRows = split.valid.slice(0, 64);
   const card: ModelCard = {
@@ -126,7 +135,12 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
       validation.calibratedProbs,
       split.valid.map((i) => labels[i]),
     ),
-    notes: [`Encoder: ${encoderChoice.description}.`, ...notesFor(phases, data.skippedEmpty)],
+    baseline: comparison,
+    notes: [
+      `Encoder: ${encoderChoice.description}.`,
+      ...notesFor(phases, data.skippedEmpty),
+      describeComparison(comparison),
+    ],
   };
   const finalCard = await exportTrainedBundle({
     out: o.out,
@@ -155,7 +169,8 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
       labels: split.valid.map((i) => labels[i]),
       sources: split.valid.map((i) => data.rows[i].source),
     },
-    quantize: o.quantize,
+    baseline,
+    quantize: o.quantize ? { maxRocAucLoss: o.maxRocAucLoss } : false,
     logger,
   });
   encoder?.dispose();

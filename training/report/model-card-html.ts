@@ -82,9 +82,21 @@ ${metricsRow('all (calibrated)', metrics.overall)}${metricsRow('all (uncalibrate
 <h2>Risk bands</h2><table><tr><th>band</th><th>from risk</th><th>precision</th><th>recall</th><th>target reached</th></tr>${bandRows}</table>
 <div class="charts">${roc}${pr}${calibration}${loss}${confusion}</div>
 ${card.parity ? `<p>Export parity (TF.js vs ONNX Runtime): max |Δprobability| ${card.parity.maxAbsDiff.toExponential(2)} over ${card.parity.texts} texts (tolerance ${card.parity.tolerance}).</p>` : ''}
+${card.baseline ? baselineSection(card.baseline) : ''}
 ${card.precisions ? precisionSection(card.precisions) : ''}
 ${card.notes.length ? `<h2>Notes</h2><ul>${card.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 </body></html>`;
+}
+
+function baselineSection(b: NonNullable<ModelCard['baseline']>): string {
+  const verdict = b.modelBeatsBaseline
+    ? `The model beats it by ${b.rocAucMargin.toFixed(4)} ROC-AUC.`
+    : `<strong>The model does not beat it</strong> (${b.rocAucMargin.toFixed(4)} ROC-AUC): on this data the language model does not earn its cost.`;
+  return `<h2>Baseline: TF-IDF + logistic regression</h2>
+<p>Word 1–2-grams, sublinear TF-IDF, L2-regularised logistic regression, fitted on the same training split and scored on the same ${b.texts} validation texts. ${verdict}</p>
+<table><tr><th>model</th><th>ROC-AUC</th><th>PR-AUC</th></tr>
+<tr><td>this model (calibrated)</td><td>${b.model.rocAuc.toFixed(4)}</td><td>${b.model.prAuc.toFixed(4)}</td></tr>
+<tr><td>TF-IDF + LR baseline</td><td>${b.baseline.rocAuc.toFixed(4)}</td><td>${b.baseline.prAuc.toFixed(4)}</td></tr></table>`;
 }
 
 function precisionSection(p: NonNullable<ModelCard['precisions']>): string {

@@ -3,6 +3,7 @@ import { calibrationBins, prCurve, rocCurve, type CalibrationBin, type EvalMetri
 import type { ChosenBands } from '../../src/score/bands';
 import type { EpochRecord } from '../loop/checkpoint';
 import type { PrecisionComparison } from '../quantize/precision-comparison';
+import type { BaselineComparison } from '../../src/baseline';
 
 export interface ModelCard {
   version: string;
@@ -36,6 +37,8 @@ export interface ModelCard {
     calibration: CalibrationBin[];
   };
   parity?: { maxAbsDiff: number; texts: number; tolerance: number };
+  /** The model next to TF-IDF + logistic regression fitted on the same training split; absent on older cards. */
+  baseline?: BaselineComparison;
   /** fp32 and int8 side by side on the validation split; absent when no int8 file was written. */
   precisions?: PrecisionComparison;
   notes: string[];
