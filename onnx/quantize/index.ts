@@ -5,4 +5,4 @@ export {
   QUANTIZATION_METHOD,
   type QuantizeModelResult,
 } from './quantize-model';
-export { quantizeColumns } from './per-column-int8';
+export { quantizeColumns, WEIGHT_LEVELS } from './per-column-int8';

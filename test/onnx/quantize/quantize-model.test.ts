@@ -2,7 +2,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { DataType, GraphBuilder, attr } from '../../../onnx/proto';
-import { quantizeColumns, quantizeModel } from '../../../onnx/quantize';
+import { quantizeColumns, quantizeModel, WEIGHT_LEVELS } from '../../../onnx/quantize';
 import { ModelLoadError } from '../../../src/errors';
 import { rng } from '../../../src/sampling';
 
@@ -46,7 +46,7 @@ async function embedding(bytes: Uint8Array, rows: number[][]): Promise<Float32Ar
 }
 
 describe('quantizeColumns', () => {
-  it('keeps every value within half a step of its column scale, zero point 0, range ±127', () => {
+  it('keeps every value within half a step of its column scale, zero point 0, range ±WEIGHT_LEVELS (7-bit, no AVX2 saturation)', () => {
     const [rows, cols] = [64, 5];
     const w = uniform(rows * cols, 1);
     for (let k = 0; k < rows; k++) w[k * cols + 3] *= 0.01; // a small column gets its own fine scale
@@ -55,7 +55,7 @@ describe('quantizeColumns', () => {
     expect(scales[3]).toBeLessThan(scales[0] / 20);
     expect(scales[4]).toBe(1);
     for (let i = 0; i < w.length; i++) {
-      expect(Math.abs(data[i])).toBeLessThanOrEqual(127);
+      expect(Math.abs(data[i])).toBeLessThanOrEqual(WEIGHT_LEVELS);
       expect(Math.abs(data[i] * scales[i % cols] - w[i])).toBeLessThanOrEqual(scales[i % cols] / 2 + 1e-7);
     }
   });
