@@ -45,8 +45,14 @@ const D = USE_LITE_ARCHITECTURE.outputDim;
 /** n/2 positives and n/2 negatives drawn with `seed`; the rest of the file is the test set. */
 function draw(n: number, seed: number): { train: number[]; test: number[] } {
   const r = rng(seed);
-  const pos = shuffle(labels.flatMap((y, i) => (y === 1 ? [i] : [])), r).slice(0, n / 2);
-  const neg = shuffle(labels.flatMap((y, i) => (y === 0 ? [i] : [])), r).slice(0, n / 2);
+  const pos = shuffle(
+    labels.flatMap((y, i) => (y === 1 ? [i] : [])),
+    r,
+  ).slice(0, n / 2);
+  const neg = shuffle(
+    labels.flatMap((y, i) => (y === 0 ? [i] : [])),
+    r,
+  ).slice(0, n / 2);
   const train = [...pos, ...neg];
   const inTrain = new Set(train);
   return { train, test: labels.map((_, i) => i).filter((i) => !inTrain.has(i)) };
@@ -109,4 +115,6 @@ for (const n of values.sizes.split(',').map(Number)) {
     (curve[`n=${n}`] ??= {})[method] = { mean: aucs.reduce((a, b) => a + b, 0) / aucs.length, aucs };
   }
 }
-process.stdout.write(`${JSON.stringify({ data: values.data, rows: labels.length, draws: Number(values.draws), curve }, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ data: values.data, rows: labels.length, draws: Number(values.draws), curve }, null, 2)}\n`,
+);
