@@ -156,6 +156,10 @@ addLabelledDataOptions(
     'precision each band must reach on validation, e.g. medium=0.5,high=0.8,critical=0.95',
   )
   .option('--backend <name>', 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm, cpu', 'auto')
+  .option(
+    '--bags <mode>',
+    "head's n-gram bags: auto (only with ≥ 400 training rows; smaller sets train the embedding-only head), on, off",
+  )
   .option('--freeze-embeddings', 'full mode: keep the token embeddings fixed')
   .option('--freeze-lower-layer', 'full mode: keep the lower transformer layer fixed')
   .option('--cache-dir <dir>', 'where frozen embeddings and the base encoder are cached')

@@ -31,6 +31,8 @@ export interface TrainFlags extends LabelledDataFlags {
   /** commander's `--no-quantize`: false when given. */
   quantize?: boolean;
   maxAucLoss?: number;
+  /** auto | on | off, validated by the options schema. */
+  bags?: string;
   cacheDir?: string;
   bandPrecision?: string;
 }
@@ -76,10 +78,12 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     imbalance: flags.imbalance,
     cacheDir: flags.cacheDir,
     bands: parseBandTargets(flags.bandPrecision),
+    head: { bags: flags.bags },
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const flag = issue.path[0] === 'bands' ? 'band-precision' : String(issue.path[0] ?? 'options');
+    const nested: Record<string, string> = { bands: 'band-precision', head: 'bags' };
+    const flag = nested[String(issue.path[0])] ?? String(issue.path[0] ?? 'options');
     throw new ValidationError(
       `--${flag}: ${issue.path.slice(1).join('.')}${issue.path.length > 1 ? ' ' : ''}${issue.message}`,
       { field: flag },

@@ -96,6 +96,7 @@ describe('churnscope CLI', () => {
       /--band-precision: "high=lots" is not band=number/,
     ],
     ['an impossible band target', ['--positive', 'other', '--band-precision', 'high=1.5'], /--band-precision: high /],
+    ['an unknown bags mode', ['--positive', 'other', '--bags', 'many'], /--bags: .*auto.*on.*off/],
   ])('train refuses %s with exit code 2 and writes nothing', async (_name, extra, message) => {
     const out = path.join(dir, `out-${Math.random()}`);
     const base = ['train', '--data', csv, '--label-col', 'score', '--out', out];

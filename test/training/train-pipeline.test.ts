@@ -31,7 +31,8 @@ const opts = (out: string, extra: Record<string, unknown> = {}) =>
     epochs: 4,
     seed: 1,
     backend: 'wasm',
-    head: { bigramBuckets: 4096 },
+    // 320 training rows: bags forced on, so the bag path stays under test (auto would drop them below 400 rows).
+    head: { bags: 'on', bigramBuckets: 4096 },
     ...extra,
   });
 
@@ -111,6 +112,17 @@ describe('trainTextModel (head mode)', () => {
     });
     expect(engine.precision).toBe('fp32');
     await engine.dispose();
+  });
+
+  it('--bags auto: a small set (320 training rows < 400) trains the embedding-only head', async () => {
+    const card = await trainTextModel({
+      data: spec(),
+      options: opts('small-set', { head: { bags: 'auto', bigramBuckets: 4096 }, quantize: false }),
+      logger: silentLogger(),
+    });
+    expect(card.split.train).toBeLessThan(400);
+    expect(card.head).toMatchObject({ unigrams: false, bigramBuckets: 0 });
+    expect(card.metrics.overall.rocAuc).toBeGreaterThan(0.7);
   });
 
   it('refuses an existing output directory and leaves it untouched', async () => {

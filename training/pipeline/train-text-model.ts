@@ -20,7 +20,7 @@ import { describeComparison } from '../../src/baseline';
 import { cachedEmbeddings, openFrozenPipelineEncoder } from './frozen-encoder';
 import { openPipelineEncoder, type PipelineEncoder } from './encoder-choice';
 import type { TrainableEncoder } from '../encoders/trainable-encoder';
-import { loopDefaults, type TrainOptions } from './options';
+import { loopDefaults, SMALL_SET_TRAIN_ROWS, type TrainOptions } from './options';
 
 export interface TrainTextModelArgs {
   data: LabelledTextOptions[];
@@ -62,7 +62,7 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
   const head = new HybridHead({
     embeddingDim: encoderChoice.outputDim,
     vocabSize: encoderChoice.vocabSize,
-    ...headOptions(o, encoderChoice, logger),
+    ...headOptions(o, encoderChoice, split.train.length, logger),
   });
   const headSpec = headModeSpec(head, { embeddings, embeddingDim: encoderChoice.outputDim, ids, labels });
   const phases: { phase: string; result: TrainResult }[] = [];
@@ -278,8 +278,25 @@ function checkTokenLimit(o: TrainOptions, encoder: PipelineEncoder): void {
   }
 }
 
-/** Hashed bigrams compute a·V + b in int32: past V = 46340 that overflows, so large vocabularies train without them. */
-function headOptions(o: TrainOptions, encoder: PipelineEncoder, logger: Logger): TrainOptions['head'] {
+/**
+ * Small sets train the embedding-only head (bags overfit them, see SMALL_SET_TRAIN_ROWS). Hashed bigrams compute
+ * a·V + b in int32: past V = 46340 that overflows, so large vocabularies train without them.
+ */
+function headOptions(
+  o: TrainOptions,
+  encoder: PipelineEncoder,
+  trainRows: number,
+  logger: Logger,
+): TrainOptions['head'] {
+  const small = o.head.bags === 'auto' && trainRows < SMALL_SET_TRAIN_ROWS;
+  if (o.head.bags === 'off' || small) {
+    if (small)
+      logger.info(
+        { trainRows, threshold: SMALL_SET_TRAIN_ROWS },
+        'small labelled set: the head uses the sentence embedding only (no n-gram bags; --bags on forces them)',
+      );
+    return { ...o.head, unigrams: false, bigramBuckets: 0 };
+  }
   if (o.head.bigramBuckets === 0 || encoder.vocabSize <= 46340) return o.head;
   logger.warn(
     { vocabSize: encoder.vocabSize },
