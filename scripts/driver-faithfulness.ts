@@ -67,8 +67,9 @@ try {
 
 /** |fp32 tail − served logit| per text (worst window): what the self-check tolerance is set from. */
 async function tailAgreement(texts: string[]) {
-  const tail = await readUseLiteTail(path.join(bundle, BUNDLE_FILES.model));
-  if ('missing' in tail) return { available: false as const, reason: tail.missing };
+  const read = await readUseLiteTail(path.join(bundle, BUNDLE_FILES.model));
+  if ('missing' in read) return { available: false as const, reason: read.missing };
+  const tail = read.typescript;
   const checks: number[] = [];
   for (const text of texts) {
     const [score] = await ev.engine.score([text], { tokenStates: true });

@@ -117,6 +117,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       threads: pick(f.threads, num(e('THREADS'), 'THREADS')),
       workers: pick(f.workers, num(e('WORKERS'), 'WORKERS')),
       spinning: bool(e('SPINNING'), 'SPINNING'),
+      workerDeadlineMs: num(e('WORKER_DEADLINE_MS'), 'WORKER_DEADLINE_MS'),
       maxBatch: pick(f.maxBatch, num(e('MAX_BATCH'), 'MAX_BATCH')),
       maxWaitMs: pick(f.maxWaitMs, num(e('MAX_WAIT_MS'), 'MAX_WAIT_MS')),
       maxTokens: num(e('MAX_TOKENS'), 'MAX_TOKENS'),

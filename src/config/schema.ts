@@ -48,6 +48,12 @@ export const engineConfigSchema = z.object({
    * spinning pool steals the core the event loop needs between batches), ORT's default (on) in-thread.
    */
   spinning: z.boolean().optional(),
+  /**
+   * A worker that has not answered a model call for this long is taken as hung (a native deadlock, a runaway op): it
+   * is terminated and restarted, and the calls it held get 503 + Retry-After instead of waiting forever. Far above
+   * the slowest legitimate batch (a full 32 × 256-token batch takes ~1 s on 2 cores).
+   */
+  workerDeadlineMs: z.number().int().min(100).max(600_000).default(30_000),
   /** Most texts (windows) run through the model in one call. */
   maxBatch: z.number().int().min(1).max(1024).default(32),
   /** Most texts (windows) in one model call of batch-job work, which yields to online requests between calls. */

@@ -11,7 +11,7 @@ export {
 export { createEngine, BUNDLE_MODEL_FILE, BUNDLE_TOKENIZER_FILE, type CreateEngineOptions } from './create-engine';
 export { CountingTextModel } from './counting-text-model';
 export { FakeTextModel, fakeTailLogit, type FakeTextModelOptions } from './fake-text-model';
-export type { TextModel, ModelOutputs, ModelRunOptions } from './text-model';
+export type { TextModel, ModelOutputs, ModelRunOptions, SideGraph, SideGraphSpec } from './text-model';
 export type { BatchStats } from './micro-batcher';
 export { MicroBatcher } from './micro-batcher';
 export { splitWindows, aggregateWindowScores, type WindowScores } from './windows';

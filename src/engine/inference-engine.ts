@@ -7,7 +7,7 @@ import { validateText } from '../text/validate-text';
 import { batchPolicyFor, type BatchPolicy } from './batch-policy';
 import { MicroBatcher, type BatchStats } from './micro-batcher';
 import type { ModelPrecision } from './model-precision';
-import type { TextModel } from './text-model';
+import type { SideGraph, SideGraphSpec, TextModel } from './text-model';
 import { aggregateWindowScores, meanEmbedding, splitWindows, type WindowScores } from './windows';
 
 export interface EngineTokenizer {
@@ -118,6 +118,11 @@ export class InferenceEngine {
   /** How window probabilities combine into a text's: what per-window driver effects must be combined with too. */
   get windowAggregate(): 'max' | 'mean' {
     return this.opts.config.windowAggregate;
+  }
+
+  /** A side graph on the model's runtime (the drivers' tail); undefined when the model cannot run one (fakes). */
+  async openSideGraph(spec: SideGraphSpec): Promise<SideGraph | undefined> {
+    return this.opts.model.openSideGraph?.(spec);
   }
 
   get queueDepth(): number {

@@ -4,8 +4,16 @@ import type { ExecutionProvider } from '../config';
 import { InferenceError, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logging';
 import { emptyOutputs, packBatch } from './pack-batch';
-import { TOKEN_STATES_OUTPUT, checkSignature, openWithFallback, runFetches, sessionSettings } from './session-setup';
-import type { ModelOutputs, ModelRunOptions, TextModel } from './text-model';
+import {
+  TOKEN_STATES_OUTPUT,
+  checkSideGraph,
+  checkSignature,
+  openWithFallback,
+  runFetches,
+  sessionSettings,
+  sideGraphSettings,
+} from './session-setup';
+import type { ModelOutputs, ModelRunOptions, SideGraph, SideGraphSpec, TextModel } from './text-model';
 
 export { MODEL_INPUTS, MODEL_OUTPUTS, TOKEN_STATES_OUTPUT } from './session-setup';
 export type { ModelOutputs, ModelRunOptions };
@@ -24,6 +32,7 @@ export interface OnnxSessionOptions {
 
 export class OnnxSession implements TextModel {
   private disposed = false;
+  private readonly sideSessions: ort.InferenceSession[] = [];
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -88,9 +97,35 @@ export class OnnxSession implements TextModel {
     };
   }
 
+  async openSideGraph(spec: SideGraphSpec): Promise<SideGraph> {
+    const graph = await ort.InferenceSession.create(
+      spec.bytes,
+      sideGraphSettings() as ort.InferenceSession.SessionOptions,
+    );
+    try {
+      checkSideGraph(graph, spec);
+    } catch (e) {
+      await graph.release();
+      throw e;
+    }
+    this.sideSessions.push(graph);
+    return {
+      run: async (input, dims) => {
+        if (this.disposed) throw new ServiceUnavailableError('the model was disposed; retry on the active model');
+        try {
+          const out = await graph.run({ [spec.input]: new ort.Tensor('float32', input, [...dims]) }, [spec.output]);
+          return out[spec.output].data as Float32Array;
+        } catch (e) {
+          throw new InferenceError(`side graph run failed: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+        }
+      },
+    };
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    for (const graph of this.sideSessions) await graph.release();
     await this.session.release();
   }
 }

@@ -10,6 +10,14 @@ type Body<T> = T extends unknown ? Omit<T, 'id'> : never;
 interface Pending {
   resolve: (reply: WorkerReply) => void;
   reject: (e: unknown) => void;
+  sentAt: number;
+}
+
+export interface OnnxWorkerThreadOptions {
+  /** `onExit` hears every exit, expected (terminate) or not; `error` is the uncaught exception that caused it, if any. */
+  onExit: (code: number, error: Error | undefined) => void;
+  /** The oldest unanswered request may be this old before the thread is taken as hung and terminated. */
+  deadlineMs?: number;
 }
 
 export class OnnxWorkerThread {
@@ -18,9 +26,11 @@ export class OnnxWorkerThread {
   private nextId = 1;
   private exitCode: number | undefined;
   private lastError: Error | undefined;
+  private hung = false;
+  private readonly watchdog: NodeJS.Timeout | undefined;
 
-  /** `onExit` hears every exit, expected (terminate) or not; `error` is the uncaught exception that caused it, if any. */
-  constructor(onExit: (code: number, error: Error | undefined) => void) {
+  constructor(opts: OnnxWorkerThreadOptions) {
+    const { onExit, deadlineMs } = opts;
     // No execArgv: the entry is plain JS, so the worker needs neither tsx nor vitest's loaders (and starts faster).
     this.worker = new Worker(ENTRY, { execArgv: [] });
     this.worker.unref();
@@ -28,7 +38,8 @@ export class OnnxWorkerThread {
     this.worker.on('error', (e) => (this.lastError = e));
     this.worker.on('exit', (code) => {
       this.exitCode = code;
-      const cause = this.lastError;
+      if (this.watchdog) clearInterval(this.watchdog);
+      const cause = this.hung ? new Error(`no answer for ${deadlineMs} ms (hung); terminated`) : this.lastError;
       const message = cause
         ? `the inference worker crashed (${cause.message}); it is being restarted, retry shortly`
         : `the inference worker exited (code ${code}); it is being restarted, retry shortly`;
@@ -36,6 +47,25 @@ export class OnnxWorkerThread {
       this.pending.clear();
       onExit(code, cause);
     });
+    if (deadlineMs !== undefined) {
+      // Checked a few times per deadline; a worker busy in ORT cannot answer, so only the main thread can notice.
+      this.watchdog = setInterval(() => this.checkDeadline(deadlineMs), Math.max(50, deadlineMs / 4));
+      this.watchdog.unref();
+    }
+  }
+
+  /** Terminates the thread when its oldest request has waited past the deadline; the exit handler rejects them all. */
+  private checkDeadline(deadlineMs: number): void {
+    if (!this.alive || this.hung || this.pending.size === 0) return;
+    const oldest = Math.min(...[...this.pending.values()].map((p) => p.sentAt));
+    if (performance.now() - oldest < deadlineMs) return;
+    this.hung = true;
+    void this.worker.terminate();
+  }
+
+  /** Whether the watchdog terminated this thread for not answering. */
+  get wasHung(): boolean {
+    return this.hung;
   }
 
   get alive(): boolean {
@@ -56,7 +86,9 @@ export class OnnxWorkerThread {
     }
     const id = this.nextId++;
     return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // Only model and side-graph runs are held to the deadline: opening a large model may legitimately take longer.
+      const timed = body.type === 'run' || body.type === 'run-graph';
+      this.pending.set(id, { resolve, reject, sentAt: timed ? performance.now() : Infinity });
       // Only work in flight keeps the process alive; an idle worker must not stop a CLI from exiting.
       if (this.pending.size === 1) this.worker.ref();
       this.worker.postMessage({ ...body, id }, transfer);
@@ -64,6 +96,7 @@ export class OnnxWorkerThread {
   }
 
   async terminate(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
     if (this.alive) await this.worker.terminate();
   }
 

@@ -5,11 +5,17 @@ import * as ort from 'onnxruntime-node';
 
 /** @type {ort.InferenceSession | undefined} */
 let session;
+/** Side graphs (e.g. the phrase drivers' tail) by the id the main thread gave them. */
+const graphs = new Map();
 /** Set by the test hook: how the worker dies at its next run. */
 let crashAtRun;
 
 function crash(how) {
   if (how === 'exit') process.exit(70);
+  if (how === 'hang') {
+    // Never returns: only terminate() (the watchdog) ends this thread.
+    for (;;);
+  }
   // Thrown outside the message handler's catch, as an uncaught exception in a worker would be.
   setImmediate(() => {
     throw new Error('onnx worker crash requested by a test');
@@ -66,9 +72,28 @@ async function handle(msg) {
       parentPort.postMessage(reply, transfer);
       return;
     }
+    case 'open-graph': {
+      await graphs.get(msg.graphId)?.release();
+      const graph = await ort.InferenceSession.create(msg.bytes, msg.settings);
+      graphs.set(msg.graphId, graph);
+      const names = { inputNames: [...graph.inputNames], outputNames: [...graph.outputNames] };
+      parentPort.postMessage({ type: 'graph-opened', id: msg.id, ...names });
+      return;
+    }
+    case 'run-graph': {
+      const graph = graphs.get(msg.graphId);
+      if (!graph) throw new Error(`side graph ${msg.graphId} is not open in this worker`);
+      const input = new ort.Tensor('float32', new Float32Array(msg.input), msg.dims);
+      const out = await graph.run({ [msg.inputName]: input }, [msg.outputName]);
+      const output = own(out[msg.outputName].data);
+      parentPort.postMessage({ type: 'graph-ran', id: msg.id, output }, [output]);
+      return;
+    }
     case 'dispose':
       await session?.release();
       session = undefined;
+      for (const graph of graphs.values()) await graph.release();
+      graphs.clear();
       parentPort.postMessage({ type: 'disposed', id: msg.id });
       return;
     case 'crash':

@@ -34,7 +34,7 @@ export async function openTextModel(opts: OpenTextModelOptions): Promise<OpenedT
   const spinning = workers > 0 ? (config.spinning ?? false) : config.spinning;
   const model =
     workers > 0
-      ? await WorkerTextModel.create({ ...files, workers, spinning, logger })
+      ? await WorkerTextModel.create({ ...files, workers, spinning, deadlineMs: config.workerDeadlineMs, logger })
       : await OnnxSession.create({ ...files, spinning, logger });
   const file = plan[model.provider].file;
   const where = workers > 0 ? `${workers} worker thread${workers === 1 ? '' : 's'}` : 'the main thread';

@@ -50,6 +50,32 @@ export function sessionSettings(tuning: SessionTuning, providers: ExecutionProvi
   };
 }
 
+/**
+ * A side graph (the drivers' tail: one [rows, 512] × [512, 512] product per request) on the CPU with one thread and no
+ * spinning: it is too small to gain from a pool or a GPU round trip, and must not keep a second pool spinning.
+ */
+export function sideGraphSettings(): SessionSettings {
+  return sessionSettings({ threads: 1, spinning: false }, ['cpu']);
+}
+
+/** Refuses a side graph whose input or output is not the one its caller will feed or fetch. */
+export function checkSideGraph(
+  signature: Pick<SessionSignature, 'inputNames' | 'outputNames'>,
+  spec: SideGraphIo,
+): void {
+  if (!signature.inputNames.includes(spec.input) || !signature.outputNames.includes(spec.output)) {
+    throw new ModelLoadError(
+      `side graph has inputs [${signature.inputNames.join(', ')}] and outputs [${signature.outputNames.join(', ')}]; ` +
+        `expected input ${spec.input} and output ${spec.output}`,
+    );
+  }
+}
+
+interface SideGraphIo {
+  input: string;
+  output: string;
+}
+
 /** What a session reports about its graph's inputs and outputs (the shape ORT's metadata has). */
 export interface SessionSignature {
   inputNames: readonly string[];

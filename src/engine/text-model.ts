@@ -15,6 +15,19 @@ export interface ModelRunOptions {
   tokenStates?: boolean;
 }
 
+/** A small float graph run next to the model (one input, one output), e.g. the phrase drivers' tail. */
+export interface SideGraphSpec {
+  /** ONNX ModelProto bytes (built by onnx/). */
+  bytes: Uint8Array;
+  input: string;
+  output: string;
+}
+
+export interface SideGraph {
+  /** Runs the graph on a float tensor of `dims`; the output's data, float32. */
+  run(input: Float32Array, dims: readonly number[]): Promise<Float32Array>;
+}
+
 export interface TextModel {
   /** Which execution provider (or fake) runs the model, for logs and /metrics. */
   readonly provider: string;
@@ -25,5 +38,10 @@ export interface TextModel {
   readonly supportsTokenStates?: boolean;
   /** One output row per sequence, in order; sequences are unpadded token ids. */
   run(sequences: readonly Int32Array[], opts?: ModelRunOptions): Promise<ModelOutputs>;
+  /**
+   * Opens a side graph on the same runtime and threads as the model (absent: the model cannot, e.g. a fake). It lives
+   * as long as the model: dispose() releases it.
+   */
+  openSideGraph?(spec: SideGraphSpec): Promise<SideGraph>;
   dispose(): Promise<void>;
 }

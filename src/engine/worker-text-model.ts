@@ -3,6 +3,7 @@ import type { ExecutionProvider } from '../config';
 import { ModelLoadError, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logging';
 import { OnnxWorkerThread } from './onnx-worker-thread';
+import { WorkerSideGraphs } from './worker-side-graphs';
 import { emptyOutputs, packBatch } from './pack-batch';
 import {
   TOKEN_STATES_OUTPUT,
@@ -12,7 +13,7 @@ import {
   sessionSettings,
   type FallbackOptions,
 } from './session-setup';
-import type { ModelOutputs, ModelRunOptions, TextModel } from './text-model';
+import type { ModelOutputs, ModelRunOptions, SideGraph, SideGraphSpec, TextModel } from './text-model';
 import type { CrashKind, WorkerReply } from './worker-protocol';
 
 export interface WorkerTextModelOptions extends FallbackOptions {
@@ -21,6 +22,8 @@ export interface WorkerTextModelOptions extends FallbackOptions {
   /** Intra-op threads per session; 0 lets ORT decide. */
   threads: number;
   spinning?: boolean;
+  /** See engine.workerDeadlineMs: a worker silent this long on a call is terminated and restarted. */
+  deadlineMs?: number;
   logger: Logger;
 }
 
@@ -40,6 +43,7 @@ export class WorkerTextModel implements TextModel {
   private readonly slots: Slot[];
   private disposed = false;
   private restartCount = 0;
+  private readonly sideGraphs = new WorkerSideGraphs();
 
   private constructor(
     private readonly opts: WorkerTextModelOptions,
@@ -59,7 +63,10 @@ export class WorkerTextModel implements TextModel {
   static async create(opts: WorkerTextModelOptions): Promise<WorkerTextModel> {
     let model: WorkerTextModel | undefined;
     const slot: Slot = { index: 0 };
-    const thread: OnnxWorkerThread = new OnnxWorkerThread((code, err) => model?.onExit(slot, thread, code, err));
+    const thread: OnnxWorkerThread = new OnnxWorkerThread({
+      onExit: (code, err) => model?.onExit(slot, thread, code, err),
+      deadlineMs: opts.deadlineMs,
+    });
     try {
       const opened = await openWithFallback(opts, async (file, providers) => {
         const reply = await thread.request({
@@ -118,6 +125,17 @@ export class WorkerTextModel implements TextModel {
     };
   }
 
+  async openSideGraph(spec: SideGraphSpec): Promise<SideGraph> {
+    // Opened on the first worker now, so a graph ORT refuses fails the model open, not a request.
+    const id = await this.sideGraphs.open(spec, await this.acquire(this.slots[0]));
+    return {
+      run: async (input, dims) => {
+        if (this.disposed) throw new ServiceUnavailableError('the model was disposed; retry on the active model');
+        return this.sideGraphs.run(id, await this.acquire(this.leastBusy()), input, dims);
+      },
+    };
+  }
+
   /**
    * Test hook: makes worker `index` die (process.exit or an uncaught throw), as a native crash would: now, or when it
    * receives its next batch.
@@ -171,7 +189,10 @@ export class WorkerTextModel implements TextModel {
     if (slot.lastCrashAt !== undefined && performance.now() - slot.lastCrashAt < CRASH_LOOP_MS) {
       await new Promise((r) => setTimeout(r, RESTART_BACKOFF_MS));
     }
-    const thread: OnnxWorkerThread = new OnnxWorkerThread((code, err) => this.onExit(slot, thread, code, err));
+    const thread: OnnxWorkerThread = new OnnxWorkerThread({
+      onExit: (code, err) => this.onExit(slot, thread, code, err),
+      deadlineMs: this.opts.deadlineMs,
+    });
     try {
       // The provider and file the first worker settled on: every worker runs the same model the same way.
       const providers = this.opts.providers.slice(this.opts.providers.indexOf(this.provider));

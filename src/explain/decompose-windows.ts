@@ -47,38 +47,45 @@ export interface WindowDecomposition {
  * approximation. The change is applied to the model's own logit, so the fp32 tail's small offset from an int8 model
  * cancels instead of showing up in every weight.
  */
-export function decomposeWindows(
+export async function decomposeWindows(
   ts: TextTokenStates,
   unitOf: Int32Array,
   unitCount: number,
   tail: DriverTail,
-): WindowDecomposition {
+): Promise<WindowDecomposition> {
   const dim = ts.dim;
   const logitsWithout = Array.from({ length: unitCount }, () => Float64Array.from(ts.windows, (w) => w.logit));
+  const windowRuns = ts.windows.map((w) => [...unitRuns(unitOf, w.start, w.ids.length)]);
+  // Every window's variants in one tail call (one side-graph run per text): per window, its full row (the
+  // self-check) and then one row per unit without that unit's tokens.
+  const rows = windowRuns.reduce((n, runs) => n + 1 + runs.length, 0);
+  const pooled = new Float32Array(rows * dim);
+  const ids: ArrayLike<number>[] = [];
   const sum = new Float64Array(dim);
   const part = new Float64Array(dim);
-  let check = 0;
   ts.windows.forEach((w, wi) => {
     const n = w.ids.length;
-    const runs = [...unitRuns(unitOf, w.start, n)];
-    // Row 0: the full window (the self-check); row 1 + i: the window without runs[i]'s unit.
-    const pooled = new Float32Array((1 + runs.length) * dim);
-    const ids: ArrayLike<number>[] = [w.ids];
     sumRows(w.states, 0, n, dim, sum);
-    scaleInto(sum, 1 / Math.max(n, 1), pooled, 0);
-    runs.forEach(([, [from, to]], i) => {
+    scaleInto(sum, 1 / Math.max(n, 1), pooled, ids.length * dim);
+    ids.push(w.ids);
+    for (const [, [from, to]] of windowRuns[wi]) {
       // Units are contiguous in the text, so a unit's tokens in a window are one run [from, to).
       sumRows(w.states, from, to, dim, part);
       for (let d = 0; d < dim; d++) part[d] = sum[d] - part[d];
-      scaleInto(part, 1 / Math.max(n - (to - from), 1), pooled, (1 + i) * dim);
+      scaleInto(part, 1 / Math.max(n - (to - from), 1), pooled, ids.length * dim);
       const kept = new Int32Array(n - (to - from));
       kept.set(w.ids.subarray(0, from));
       kept.set(w.ids.subarray(to), from);
       ids.push(kept);
-    });
-    const logits = tail.logits(pooled, ids);
-    check = Math.max(check, Math.abs(logits[0] - w.logit));
-    runs.forEach(([u], i) => (logitsWithout[u][wi] = w.logit + (logits[1 + i] - logits[0])));
+    }
+  });
+  const logits = await tail.logits(pooled, ids);
+  let check = 0;
+  let row = 0;
+  ts.windows.forEach((w, wi) => {
+    const full = logits[row++];
+    check = Math.max(check, Math.abs(full - w.logit));
+    for (const [u] of windowRuns[wi]) logitsWithout[u][wi] = w.logit + (logits[row++] - full);
   });
   return { check, logitsWithout };
 }

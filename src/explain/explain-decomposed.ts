@@ -42,7 +42,7 @@ export async function explainDecomposed(opts: ExplainDecomposedOptions): Promise
   const units = explanationUnits(text, o);
   const risk = o.riskOf(score.probability);
   const unitOf = unitOfTokens(text, ts.offsets, units);
-  const { check, logitsWithout } = decomposeWindows(ts, unitOf, units.length, tail);
+  const { check, logitsWithout } = await decomposeWindows(ts, unitOf, units.length, tail);
   if (!(check <= opts.tolerance)) {
     return { ok: false, reason: `tail reproduces the logit to ${check.toFixed(4)} > ${opts.tolerance}`, check };
   }

@@ -2,7 +2,7 @@
 export { explainText, type ExplainTextOptions, type DriverPhrase, type TextExplanation } from './explain-text';
 export type { DriverOptions } from './driver-units';
 export { explainDecomposed, type ExplainDecomposedOptions, type DecomposedResult } from './explain-decomposed';
-export { readUseLiteTail, type DriverTail } from './driver-tail';
+export { readUseLiteTail, type DriverTail, type ReadTail } from './driver-tail';
 export {
   PhraseDrivers,
   openPhraseDrivers,

@@ -1,7 +1,8 @@
 // The phrase-driver method of one served model, chosen once at model open: decomposed when the bundle allows, else occlusion.
 import type { InferenceEngine, TextScore } from '../engine';
 import type { Logger } from '../logging';
-import { readUseLiteTail, type DriverTail } from './driver-tail';
+import { DRIVER_TAIL_IO } from '../../onnx/explain/driver-tail-graph';
+import { readUseLiteTail, type DriverTail, type ReadTail } from './driver-tail';
 import type { DriverOptions, TextExplanation } from './driver-units';
 import { explainDecomposed } from './explain-decomposed';
 import { explainText } from './explain-text';
@@ -15,7 +16,8 @@ export const DECOMPOSED_LOGIT_TOLERANCE = 0.05;
 
 export type DriverMethod = 'decomposed' | 'occlusion';
 
-type DriverEngine = Pick<InferenceEngine, 'score' | 'supportsTokenStates' | 'windowAggregate'>;
+type DriverEngine = Pick<InferenceEngine, 'score' | 'supportsTokenStates' | 'windowAggregate'> &
+  Partial<Pick<InferenceEngine, 'openSideGraph'>>;
 
 export interface DriverResult extends TextExplanation {
   /** The method that produced these phrases (a decomposed model falls back to occlusion per text). */
@@ -41,6 +43,11 @@ export class PhraseDrivers {
 
   get method(): DriverMethod {
     return this.tail ? 'decomposed' : 'occlusion';
+  }
+
+  /** Where the decomposed tail's dense part runs (undefined on occlusion). */
+  get tailRunsOn(): DriverTail['runsOn'] | undefined {
+    return this.tail?.runsOn;
   }
 
   /**
@@ -93,14 +100,29 @@ export async function openPhraseDrivers(opts: {
   if (engine.supportsTokenStates) {
     const read = await readUseLiteTail(opts.fp32ModelFile);
     if ('missing' in read) why = `${opts.fp32ModelFile} has ${read.missing}`;
-    else tail = read;
+    else tail = await placeTail(read, engine, logger);
   }
   const drivers = new PhraseDrivers(engine, tail, logger, opts.tolerance);
   if (tail) {
     logger.info(
-      { method: 'decomposed', tolerance: drivers.tolerance },
-      'phrase drivers: decomposed from the scoring pass',
+      { method: 'decomposed', tolerance: drivers.tolerance, tail: tail.runsOn },
+      `phrase drivers: decomposed from the scoring pass, tail on the ${tail.runsOn}`,
     );
   } else logger.info({ method: 'occlusion', reason: why }, `phrase drivers: occlusion (${why})`);
   return drivers;
+}
+
+/**
+ * The tail's dense part goes to the engine's runtime (its worker thread, one small MatMul per text) when it can run a
+ * side graph; else, and when ORT refuses the graph, it stays in TypeScript on this thread, and the log says so.
+ */
+async function placeTail(read: ReadTail, engine: DriverEngine, logger: Logger): Promise<DriverTail> {
+  if (!engine.openSideGraph) return read.typescript;
+  try {
+    const graph = await engine.openSideGraph({ bytes: read.graphBytes(), ...DRIVER_TAIL_IO });
+    if (graph) return read.onGraph(graph);
+  } catch (e) {
+    logger.warn({ err: e }, 'the drivers tail graph could not be opened; its dense part runs in TypeScript');
+  }
+  return read.typescript;
 }

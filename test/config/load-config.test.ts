@@ -96,4 +96,10 @@ describe('engine.workers and engine.spinning', () => {
     expect(() => parseConfig({ modelDir: 'm', engine: { workers: 1.5 } })).toThrow(/engine\.workers/);
     expect(() => loadConfig({ env: { CHURNSCOPE_SPINNING: 'maybe' } })).toThrow(/CHURNSCOPE_SPINNING/);
   });
+
+  it('reads the hung-worker deadline from CHURNSCOPE_WORKER_DEADLINE_MS and refuses one under 100 ms', () => {
+    expect(loadConfig({ env: {} }).engine.workerDeadlineMs).toBe(30_000);
+    expect(loadConfig({ env: { CHURNSCOPE_WORKER_DEADLINE_MS: '5000' } }).engine.workerDeadlineMs).toBe(5000);
+    expect(() => loadConfig({ env: { CHURNSCOPE_WORKER_DEADLINE_MS: '10' } })).toThrow(/engine\.workerDeadlineMs/);
+  });
 });

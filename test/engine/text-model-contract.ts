@@ -1,6 +1,7 @@
 // The TextModel contract every ONNX-backed implementation must keep (in-thread session, worker threads), on the committed bundle.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataType, GraphBuilder } from '../../onnx';
 import { OnnxSession, type TextModel } from '../../src/engine';
 import { InferenceError, ServiceUnavailableError, ValidationError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
@@ -26,6 +27,15 @@ export async function contractWindows(count = 12): Promise<Int32Array[]> {
     'I am cancelling: billed twice and support never answers.',
   ];
   return (await tokenizer.encodeBatch(texts)).map((t) => t.ids);
+}
+
+/** y = tanh(k·x) over float [rows, 3]: a side graph whose answer a test can compute. */
+export function scaleGraph(k: number): Uint8Array {
+  const g = new GraphBuilder('scale');
+  const x = g.input('x', DataType.FLOAT, ['rows', 3]);
+  const y = g.op('Tanh', [g.op('Mul', [x, g.constFloat('k', [k], [])])]);
+  g.output(y, DataType.FLOAT, ['rows', 3], 'y');
+  return g.encode();
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -133,6 +143,25 @@ export function describeTextModelContract(name: string, open: () => Promise<Text
       } finally {
         await ref.dispose();
       }
+    });
+
+    it('runs a side graph next to the model, with its own rows per call, and refuses one with other names', async () => {
+      const graph = await model.openSideGraph!({ bytes: scaleGraph(3), input: 'x', output: 'y' });
+      const input = Float32Array.from({ length: 6 }, (_, i) => i - 2.5);
+      const [a, b] = await Promise.all([graph.run(input, [2, 3]), graph.run(input.subarray(0, 3), [1, 3])]);
+      // ORT's vectorised tanh is within a few float ulps of Math.tanh.
+      expect(
+        maxAbsDiff(
+          a,
+          Array.from(input, (v) => Math.tanh(3 * v)),
+        ),
+      ).toBeLessThan(1e-6);
+      expect(Array.from(b)).toEqual(Array.from(a.subarray(0, 3)));
+      // The caller's array is left intact (the worker gets a copy).
+      expect(input[0]).toBe(-2.5);
+      await expect(model.openSideGraph!({ bytes: scaleGraph(3), input: 'pooled', output: 'y' })).rejects.toThrow(
+        /expected input pooled and output y/,
+      );
     });
 
     it('refuses work once disposed, and a second dispose is harmless', async () => {

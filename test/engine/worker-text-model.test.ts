@@ -8,7 +8,14 @@ import { engineDefaults } from '../../src/config';
 import { createEngine, WorkerTextModel } from '../../src/engine';
 import { ModelLoadError, ServiceUnavailableError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
-import { BUNDLE, contractWindows, describeTextModelContract, MODEL_FILE, TOLERANCE } from './text-model-contract';
+import {
+  BUNDLE,
+  contractWindows,
+  describeTextModelContract,
+  MODEL_FILE,
+  scaleGraph,
+  TOLERANCE,
+} from './text-model-contract';
 
 const open = (workers = 1) =>
   WorkerTextModel.create({ modelPath: MODEL_FILE, providers: ['cpu'], threads: 0, workers, logger: silentLogger() });
@@ -53,6 +60,38 @@ describe('WorkerTextModel crashes', () => {
     await eventually(() => model.restarts === before + 1, 5000);
     const out = await model.run([windows[0]]);
     expect(Math.abs(out.probability[0] - expected)).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('terminates a worker that stops answering (hung) after its deadline, fails its calls with 503s and restarts it', async () => {
+    const watched = await WorkerTextModel.create({
+      modelPath: MODEL_FILE,
+      providers: ['cpu'],
+      threads: 1,
+      workers: 1,
+      deadlineMs: 300,
+      logger: silentLogger(),
+    });
+    try {
+      await watched.simulateCrash('hang');
+      const held = watched.run([windows[0]]);
+      await expect(held).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(held).rejects.toThrow(/no answer for 300 ms \(hung\)/);
+      expect(watched.restarts).toBe(1);
+      const again = await watched.run([windows[0]]);
+      expect(Math.abs(again.probability[0] - expected)).toBeLessThanOrEqual(TOLERANCE);
+    } finally {
+      await watched.dispose();
+    }
+  });
+
+  it('reopens a side graph on the restarted worker', async () => {
+    const graph = await model.openSideGraph({ bytes: scaleGraph(2), input: 'x', output: 'y' });
+    const input = Float32Array.of(0.1, 0.2, 0.3);
+    const before = await graph.run(input, [1, 3]);
+    const restarts = model.restarts;
+    await model.simulateCrash('exit');
+    await eventually(() => model.restarts === restarts + 1, 5000);
+    expect(Array.from(await graph.run(input, [1, 3]))).toEqual(Array.from(before));
   });
 
   it('dispose terminates the workers: later runs are refused', async () => {

@@ -42,7 +42,11 @@ describe('decomposed phrase drivers', () => {
 
   it('falls back to occlusion, counted, when the tail does not reproduce the logit', async () => {
     const { engine, calls } = fakeEngine({ tokenStates: true });
-    const off: DriverTail = { dim: 1, logits: (p, ids) => FAKE_TAIL.logits(p, ids).map((l) => l + 0.5) };
+    const off: DriverTail = {
+      dim: 1,
+      runsOn: 'typescript',
+      logits: async (p, ids) => (await FAKE_TAIL.logits(p, ids)).map((l) => l + 0.5),
+    };
     const drivers = new PhraseDrivers(engine, off, silentLogger(), 0.1);
     const [score] = await engine.score([review], { tokenStates: true });
     const out = await drivers.explain(review, { score });

@@ -1,6 +1,8 @@
 // Faithfulness of the default bundle's decomposed drivers on ~100 held-out real reviews at or above the high band.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deletionFaithfulness, type DriverMethodUnderTest } from '../../src/explain';
+import path from 'node:path';
+import { BUNDLE_FILES } from '../../src/bundle';
+import { deletionFaithfulness, PhraseDrivers, readUseLiteTail, type DriverMethodUnderTest } from '../../src/explain';
 import { silentLogger } from '../../src/logging';
 import { heldOutRiskyReviews, openDriverEval, type DriverEval } from '../../scripts/driver-eval';
 import { DEFAULT_BUNDLE } from '../helpers/tiny-bundle';
@@ -16,6 +18,22 @@ describe('decomposed phrase drivers on real reviews', () => {
   }, 120_000);
   afterAll(async () => {
     await ev?.close();
+  });
+
+  it('runs the tail as a side graph in the engine, with the TypeScript tail\'s phrases and weights', async () => {
+    expect(ev.drivers.tailRunsOn).toBe('side-graph');
+    const read = await readUseLiteTail(path.join(DEFAULT_BUNDLE, BUNDLE_FILES.model));
+    if ('missing' in read) throw new Error(read.missing);
+    const onThread = new PhraseDrivers(ev.engine, read.typescript, silentLogger());
+    for (const text of texts.slice(0, 30)) {
+      const [score] = await ev.engine.score([text], { tokenStates: true });
+      const want = { score, calibrator: ev.calibrator, minWeight: -Infinity, maxPhrases: 100 };
+      const [graph, ts] = [await ev.drivers.explain(text, want), await onThread.explain(text, want)];
+      expect(graph.method).toBe(ts.method);
+      expect(graph.phrases.map((p) => p.text)).toEqual(ts.phrases.map((p) => p.text));
+      // fp32 MatMul in ORT against float64 sums in TypeScript: the same tail up to rounding.
+      graph.phrases.forEach((p, i) => expect(Math.abs(p.weight - ts.phrases[i].weight)).toBeLessThan(1e-4));
+    }
   });
 
   it('delete-the-top-driver beats a random clause of similar length in ≥ 75% of texts, at ≤ 1 extra pass', async () => {

@@ -30,7 +30,8 @@ export const wordTokenizer: EngineTokenizer = {
 /** The fake model's tail over its one-wide token states (see FakeTextModel). */
 export const FAKE_TAIL: DriverTail = {
   dim: 1,
-  logits: (pooled, ids) => Float64Array.from(ids, (_, r) => fakeTailLogit(pooled[r])),
+  runsOn: 'typescript',
+  logits: (pooled, ids) => Promise.resolve(Float64Array.from(ids, (_, r) => fakeTailLogit(pooled[r]))),
 };
 
 export function fakeEngine(opts: { tokenStates?: boolean; config?: Partial<EngineConfig> } = {}) {

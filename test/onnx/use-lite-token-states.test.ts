@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUseLiteModel, quantizeModel, TOKEN_STATES_OUTPUT } from '../../onnx';
 import { OnnxSession } from '../../src/engine';
-import { readUseLiteTail, type DriverTail } from '../../src/explain';
+import { DRIVER_TAIL_IO } from '../../onnx/explain/driver-tail-graph';
+import { readUseLiteTail, type ReadTail } from '../../src/explain';
 import { silentLogger } from '../../src/logging';
 import { readUseLiteCheckpoint } from '../../training/encoders/use-lite/checkpoint';
 import type { UseLiteParams } from '../../onnx/params/use-lite-params';
@@ -15,27 +16,46 @@ import { TEST_HEAD, TEST_HYBRID_HEAD } from './helpers/exported-model';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'token-states-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Largest |tail(mean of states) − logit| over the rows, run as one padded batch. */
-async function tailError(file: string, tail: DriverTail, rows: number[][]): Promise<number> {
+interface TailErrors {
+  /** Largest |TypeScript tail(mean of states) − logit| over the rows. */
+  typescript: number;
+  /** The same with the dense part run as a side graph on the model's session (what serving uses). */
+  sideGraph: number;
+  /** Largest |side graph − TypeScript| over the rows. */
+  between: number;
+}
+
+/** Both tails against the model's logits, rows run as one padded batch. */
+async function tailErrors(file: string, read: ReadTail, rows: number[][]): Promise<TailErrors> {
   const session = await OnnxSession.create({ modelPath: file, providers: ['cpu'], threads: 1, logger: silentLogger() });
   try {
     expect(session.supportsTokenStates).toBe(true);
+    const onGraph = read.onGraph(await session.openSideGraph({ bytes: read.graphBytes(), ...DRIVER_TAIL_IO }));
+    expect(onGraph.runsOn).toBe('side-graph');
     const out = await session.run(
       rows.map((r) => Int32Array.from(r)),
       { tokenStates: true },
     );
     const ts = out.tokenStates!;
-    expect(ts.dim).toBe(tail.dim);
-    let worst = 0;
+    expect(ts.dim).toBe(read.typescript.dim);
+    const pooled = new Float32Array(rows.length * ts.dim);
     rows.forEach((ids, b) => {
-      const pooled = new Float32Array(ts.dim);
       for (let t = 0; t < ids.length; t++)
-        for (let d = 0; d < ts.dim; d++) pooled[d] += ts.data[(b * ts.sequence + t) * ts.dim + d] / ids.length;
-      worst = Math.max(worst, Math.abs(tail.logits(pooled, [ids])[0] - out.logits[b]));
+        for (let d = 0; d < ts.dim; d++)
+          pooled[b * ts.dim + d] += ts.data[(b * ts.sequence + t) * ts.dim + d] / ids.length;
     });
+    // All rows in one call, as decomposeWindows makes it.
+    const viaTs = await read.typescript.logits(pooled, rows);
+    const viaGraph = await onGraph.logits(pooled, rows);
+    const worst = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+      Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
     // Plain scoring does not fetch them.
     expect((await session.run([Int32Array.from(rows[0])])).tokenStates).toBeUndefined();
-    return worst;
+    return {
+      typescript: worst(viaTs, out.logits),
+      sideGraph: worst(viaGraph, out.logits),
+      between: worst(viaTs, viaGraph),
+    };
   } finally {
     await session.dispose();
   }
@@ -58,7 +78,10 @@ describe('USE-lite token_states output', () => {
       fs.writeFileSync(file, buildUseLiteModel({ params, head }));
       const tail = await readUseLiteTail(file);
       if ('missing' in tail) throw new Error(tail.missing);
-      expect(await tailError(file, tail, rows)).toBeLessThan(2e-4);
+      const errors = await tailErrors(file, tail, rows);
+      expect(errors.typescript).toBeLessThan(2e-4);
+      expect(errors.sideGraph).toBeLessThan(2e-4);
+      expect(errors.between).toBeLessThan(1e-4);
     });
   }
 
@@ -70,9 +93,10 @@ describe('USE-lite token_states output', () => {
     fs.writeFileSync(int8, quantizeModel(bytes).bytes);
     const tail = await readUseLiteTail(fp32);
     if ('missing' in tail) throw new Error(tail.missing);
-    const err = await tailError(int8, tail, rows);
-    console.log(`int8 logit vs fp32 tail on int8 token states: max |Δ| ${err.toFixed(5)}`);
-    expect(err).toBeLessThan(0.05);
+    const errors = await tailErrors(int8, tail, rows);
+    console.log(`int8 logit vs fp32 tail on int8 token states: max |Δ| ${errors.typescript.toFixed(5)}`);
+    expect(errors.typescript).toBeLessThan(0.05);
+    expect(errors.between).toBeLessThan(1e-4);
   });
 
   it('can be left out, and then the tail reader says there is nothing to decompose with', async () => {
