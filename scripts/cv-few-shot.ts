@@ -1,4 +1,4 @@
-// cv:few-shot — learning curve at n = 16, 64, 256 balanced labels (5 draws each, scored on the rest): head variants vs TF-IDF + LR.
+// cv:few-shot — learning curve at n = 16, 64, 256 balanced labels (5 draws each, scored on the rest): few-shot and head modes vs TF-IDF + LR.
 import { parseArgs } from 'node:util';
 import { TfidfBaseline } from '../src/baseline';
 import { readLabelledTexts } from '../src/ingest';
@@ -11,6 +11,8 @@ import { selectBackend } from '../training/backend';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop } from '../training/loop/train-loop';
 import { headModeSpec } from '../training/modes/head-mode';
+import { DEFAULT_FEW_SHOT_PROMPTS } from '../training/few-shot/default-prompts';
+import { fitFewShotHead, priorDirection } from '../training/few-shot/few-shot-head';
 import { cachedEmbeddings, openFrozenEncoder } from '../training/pipeline/frozen-encoder';
 
 const { values } = parseArgs({
@@ -18,7 +20,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'fixtures/data/fine_foods_train.csv' },
     sizes: { type: 'string', default: '16,64,256' },
     draws: { type: 'string', default: '5' },
-    methods: { type: 'string', default: 'tfidf,head-emb,head-emb+uni+bi' },
+    methods: { type: 'string', default: 'tfidf,zero-shot,few-shot,head-emb,head-emb+uni+bi' },
   },
 });
 const logger = createLogger({ level: 'warn' });
@@ -39,8 +41,44 @@ const embeddings = await cachedEmbeddings({
   cacheDir: '.cache/churnscope',
   logger,
 });
-await frozen.engine.dispose();
 const D = USE_LITE_ARCHITECTURE.outputDim;
+// Few-shot mode's label descriptions through the same frozen encoder, as training/pipeline/few-shot-phase.ts does.
+const prompts = DEFAULT_FEW_SHOT_PROMPTS;
+const promptIds = (await tokenizer.encodeBatch([...prompts.positive, ...prompts.negative])).map((t) => t.ids);
+const promptRows = (await frozen.engine.embedTokenized(promptIds)).embeddings;
+const direction = priorDirection(
+  Float32Array.from(promptRows.flatMap((e) => Array.from(e))),
+  D,
+  prompts.positive.length,
+);
+await frozen.engine.dispose();
+
+function fewShotAuc(train: number[], test: number[]): number {
+  const head = fitFewShotHead({ embeddings, dim: D, labels, train, direction });
+  const w = head.embeddingWeight.data;
+  const score = (i: number) => {
+    let z = head.bias;
+    for (let d = 0; d < D; d++) z += w[d] * embeddings[i * D + d];
+    return z;
+  };
+  return rocAuc(
+    test.map(score),
+    test.map((i) => labels[i]),
+  );
+}
+
+/** The zero-shot prior alone (no labels used): how much the label descriptions know before any training. */
+function zeroShotAuc(test: number[]): number {
+  const score = (i: number) => {
+    let z = 0;
+    for (let d = 0; d < D; d++) z += direction[d] * embeddings[i * D + d];
+    return z;
+  };
+  return rocAuc(
+    test.map(score),
+    test.map((i) => labels[i]),
+  );
+}
 
 /** n/2 positives and n/2 negatives drawn with `seed`; the rest of the file is the test set. */
 function draw(n: number, seed: number): { train: number[]; test: number[] } {
@@ -110,7 +148,9 @@ for (const n of values.sizes.split(',').map(Number)) {
             test.map((i) => labels[i]),
           ),
         );
-      } else aucs.push(await headAuc(method.replace('head-', ''), train, test, d));
+      } else if (method === 'few-shot') aucs.push(fewShotAuc(train, test));
+      else if (method === 'zero-shot') aucs.push(zeroShotAuc(test));
+      else aucs.push(await headAuc(method.replace('head-', ''), train, test, d));
     }
     (curve[`n=${n}`] ??= {})[method] = { mean: aucs.reduce((a, b) => a + b, 0) / aucs.length, aucs };
   }

@@ -137,7 +137,11 @@ addLabelledDataOptions(
   .option('--default-source <source>', 'source of rows that name none', 'review')
   .option('--agent-turns <policy>', 'chat transcripts: drop agent turns or keep them', 'drop')
   .requiredOption('--out <dir>', 'bundle directory to write')
-  .option('--mode <mode>', 'head (frozen encoder) or full (fine-tune encoder + head)', 'head')
+  .option(
+    '--mode <mode>',
+    'auto (few-shot below 400 training rows, else head), head (frozen encoder), full (fine-tune encoder + head) or few-shot (frozen encoder, zero-shot prior + logistic regression)',
+    'auto',
+  )
   .option(
     '--encoder <name|dir>',
     'use-lite (bundled) or a local Hugging Face BERT/DistilBERT folder: config.json, tokenizer.json, model.safetensors or onnx/model.onnx',

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundleInfo } from '../../src/bundle';
 import { engineDefaults } from '../../src/config';
@@ -31,7 +32,9 @@ const opts = (out: string, extra: Record<string, unknown> = {}) =>
     epochs: 4,
     seed: 1,
     backend: 'wasm',
-    // 320 training rows: bags forced on, so the bag path stays under test (auto would drop them below 400 rows).
+    // 320 training rows: head mode and bags forced on, so the trained-head and bag paths stay under test (auto would
+    // pick few-shot mode below 400 rows, tested on its own below).
+    mode: 'head',
     head: { bags: 'on', bigramBuckets: 4096 },
     ...extra,
   });
@@ -123,6 +126,56 @@ describe('trainTextModel (head mode)', () => {
     expect(card.split.train).toBeLessThan(400);
     expect(card.head).toMatchObject({ unigrams: false, bigramBuckets: 0 });
     expect(card.metrics.overall.rocAuc).toBeGreaterThan(0.7);
+  });
+
+  it('--mode auto: a small set (320 training rows < 400) trains few-shot, a servable bundle with the prior folded in', async () => {
+    const logs: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(line) });
+    const out = path.join(dir, 'few-shot');
+    const card = await trainTextModel({
+      data: spec(),
+      options: opts('few-shot', { mode: 'auto', quantize: false }),
+      logger,
+    });
+    expect(card.mode).toBe('few-shot');
+    expect(card.version).toMatch(/^use-lite-few-shot-/);
+    expect(card.head).toMatchObject({ unigrams: false, bigramBuckets: 0 });
+    expect(logs.some((l) => l.includes('--mode auto: few-shot (320 training rows'))).toBe(true);
+    // The head of a trained TF.js loop and the few-shot fit on the same split: the prior must not cost quality.
+    const trained = await trainTextModel({
+      data: spec(),
+      options: opts('few-shot-vs-head', { mode: 'head', head: { bags: 'off' }, quantize: false }),
+      logger: silentLogger(),
+    });
+    expect(card.metrics.overall.rocAuc).toBeGreaterThan(trained.metrics.overall.rocAuc! - 0.02);
+    const engine = await createEngine({
+      bundleDir: out,
+      config: engineDefaults({ providers: ['cpu'] }),
+      logger: silentLogger(),
+    });
+    const [risky, fine] = await engine.score([
+      'Stale and tasteless, a waste of money. I want a refund.',
+      'Delicious and fresh, my kids love it, will buy again.',
+    ]);
+    expect(risky.probability).toBeGreaterThan(fine.probability);
+    await engine.dispose();
+  });
+
+  it('refuses a split with too few rows of one class before training, naming the counts, and writes nothing', async () => {
+    const reviews = (await loadReviews()).slice(0, 400);
+    const few = path.join(dir, 'two-positives.csv');
+    const pos = reviews.filter((r) => r.score === 'other').slice(0, 2);
+    const neg = reviews.filter((r) => r.score !== 'other').slice(0, 30);
+    const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
+    fs.writeFileSync(few, `review,score\n${[...pos, ...neg].map((r) => `${quote(r.review)},${r.score}`).join('\n')}\n`);
+    const run = trainTextModel({
+      data: [{ file: few, textCol: 'review', labelCol: 'score', positive: ['other'] }],
+      options: opts('too-few', { mode: 'few-shot' }),
+      logger: silentLogger(),
+    });
+    await expect(run).rejects.toBeInstanceOf(ValidationError);
+    await expect(run).rejects.toThrow(/two-positives\.csv: too few rows of one class .* 2 positive \/ 24 negative/);
+    expect(fs.existsSync(path.join(dir, 'too-few'))).toBe(false);
   });
 
   it('refuses an existing output directory and leaves it untouched', async () => {

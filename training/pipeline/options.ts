@@ -10,7 +10,8 @@ export const trainOptionsSchema = z.object({
   quantize: z.boolean().default(true),
   /** The int8 quality gate: largest validation ROC-AUC loss against fp32 (`--max-auc-loss`; default 0.005). */
   maxRocAucLoss: z.number().min(0).max(1).optional(),
-  mode: z.enum(['head', 'full']).default('head'),
+  /** auto: few-shot below SMALL_SET_TRAIN_ROWS training rows, else head (few-shot-phase.ts, resolveMode). */
+  mode: z.enum(['auto', 'head', 'full', 'few-shot']).default('auto'),
   /** 'use-lite' (bundled) or a local Hugging Face BERT-family folder (config.json, tokenizer.json, model.safetensors). */
   encoder: z.string().min(1).default('use-lite'),
   /** BERT-family sentence vector: mean over tokens, the [CLS] state, or the checkpoint's tanh pooler. */
@@ -57,7 +58,7 @@ export type TrainOptions = z.infer<typeof trainOptionsSchema>;
 export const SMALL_SET_TRAIN_ROWS = 400;
 
 /** Mode-dependent loop defaults: the head converges in many cheap epochs, full fine-tuning in few expensive ones. */
-export function loopDefaults(mode: TrainOptions['mode']) {
+export function loopDefaults(mode: 'head' | 'full') {
   return mode === 'head'
     ? { epochs: 40, batchSize: 64, learningRate: 0.01 }
     : { epochs: 3, batchSize: 16, learningRate: 5e-5 };

@@ -12,6 +12,7 @@ import { CheckpointStore, type EpochRecord } from '../loop/checkpoint';
 import { trainLoop, type StepProgress, type TrainResult } from '../loop/train-loop';
 import { fullModeSpec } from '../modes/full-mode';
 import { headModeSpec } from '../modes/head-mode';
+import { checkSplitClasses, resolveMode, runFewShotPhase } from './few-shot-phase';
 import { curvesFor, type ModelCard } from '../report/model-card';
 import { evaluateValidation } from './evaluate-validation';
 import { exportTrainedBundle } from './export-bundle';
@@ -40,6 +41,11 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
   const data = await loadData(args.data);
   const labels = data.rows.map((r) => r.label);
   const split = stratifiedSplit(labels, o.validFraction, o.seed);
+  checkSplitClasses(
+    split,
+    labels,
+    args.data.map((d) => d.file),
+  );
   const tokenizerJson = encoderChoice.tokenizerJson;
   const ids = await tokenize(tokenizerJson, data.rows, o.maxTokens);
   const backend = await selectBackend({ logger, prefer: o.backend });
@@ -57,23 +63,43 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
     logger,
     dim: encoderChoice.outputDim,
   });
-  await frozen.engine.dispose();
-
-  const head = new HybridHead({
+  const mode = resolveMode(o.mode, split.train.length, logger);
+  const headConfig = {
     embeddingDim: encoderChoice.outputDim,
     vocabSize: encoderChoice.vocabSize,
     ...headOptions(o, encoderChoice, split.train.length, logger),
-  });
-  const headSpec = headModeSpec(head, { embeddings, embeddingDim: encoderChoice.outputDim, ids, labels });
+  };
   const phases: { phase: string; result: TrainResult }[] = [];
-  // In full mode the head phase is only the warm start: it keeps the head defaults, and the loop flags go to the full phase.
-  phases.push({
-    phase: 'head',
-    result: await runPhase('head', headSpec, args, labels, split, loopDefaults('head'), o.mode === 'head'),
-  });
+  let head: HybridHead;
+  if (mode === 'few-shot') {
+    const fewShot = await runFewShotPhase({
+      engine: frozen.engine,
+      tokenizerJson,
+      maxTokens: o.maxTokens,
+      embeddings,
+      headConfig,
+      ids,
+      labels,
+      split,
+    });
+    await frozen.engine.dispose();
+    head = fewShot.head;
+    phases.push({ phase: 'few-shot', result: fewShot.result });
+  } else {
+    await frozen.engine.dispose();
+    head = new HybridHead(headConfig);
+  }
+  const headSpec = headModeSpec(head, { embeddings, embeddingDim: encoderChoice.outputDim, ids, labels });
+  if (mode !== 'few-shot') {
+    // In full mode the head phase is only the warm start: it keeps the head defaults, and the loop flags go to the full phase.
+    phases.push({
+      phase: 'head',
+      result: await runPhase('head', headSpec, args, labels, split, loopDefaults('head'), mode === 'head'),
+    });
+  }
   let encoder: TrainableEncoder | undefined;
   let validProbs = await headSpec.predict(split.valid);
-  if (o.mode === 'full') {
+  if (mode === 'full') {
     // Linear probe, then fine-tune: the head starts trained, so the encoder's first updates follow a useful gradient.
     encoder = encoderChoice.createTrainable(logger);
     const spec = fullModeSpec(
@@ -104,13 +130,13 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
     modelProbs: validation.calibratedProbs,
     logger,
   });
-  const version = `${encoderChoice.family}-${o.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  const version = `${encoderChoice.family}-${mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const parityRows = split.valid.slice(0, 64);
   const card: ModelCard = {
     version,
     createdAt: new Date().toISOString(),
     encoder: { family: encoderChoice.family, maxTokens: o.maxTokens },
-    mode: o.mode,
+    mode,
     head: { ...head.config },
     data: {
       files: args.data.map((d) => d.file),
@@ -259,9 +285,10 @@ function countBy(values: string[]): Record<string, number> {
 }
 
 function notesFor(phases: { phase: string; result: TrainResult }[], skipped: number): string[] {
-  const notes = phases.map(
-    (p) =>
-      `${p.phase} phase: best validation ROC-AUC ${p.result.bestAuc.toFixed(4)} at epoch ${p.result.bestEpoch + 1}${p.result.stoppedEarly ? ' (stopped early)' : ''}`,
+  const notes = phases.map((p) =>
+    p.phase === 'few-shot'
+      ? `few-shot phase (frozen encoder, zero-shot prior from label descriptions + logistic regression): validation ROC-AUC ${p.result.bestAuc.toFixed(4)}`
+      : `${p.phase} phase: best validation ROC-AUC ${p.result.bestAuc.toFixed(4)} at epoch ${p.result.bestEpoch + 1}${p.result.stoppedEarly ? ' (stopped early)' : ''}`,
   );
   if (skipped) notes.push(`${skipped} rows with empty text were skipped`);
   notes.push('Metrics are on the validation split, with calibration cross-fitted on its two halves.');

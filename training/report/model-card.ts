@@ -9,7 +9,7 @@ export interface ModelCard {
   version: string;
   createdAt: string;
   encoder: { family: string; maxTokens: number };
-  mode: 'head' | 'full';
+  mode: 'head' | 'full' | 'few-shot';
   head: Record<string, unknown>;
   data: {
     files: string[];
