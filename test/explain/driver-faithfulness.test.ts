@@ -20,7 +20,7 @@ describe('decomposed phrase drivers on real reviews', () => {
     await ev?.close();
   });
 
-  it('runs the tail as a side graph in the engine, with the TypeScript tail\'s phrases and weights', async () => {
+  it("runs the tail as a side graph in the engine, with the TypeScript tail's phrases and weights", async () => {
     expect(ev.drivers.tailRunsOn).toBe('side-graph');
     const read = await readUseLiteTail(path.join(DEFAULT_BUNDLE, BUNDLE_FILES.model));
     if ('missing' in read) throw new Error(read.missing);
