@@ -1,5 +1,6 @@
 // Decides which alert rules a freshly scored text triggers: risk above a threshold, band at least, or a jump in risk.
 import type { Band } from '../score';
+import type { DriftReport } from '../drift';
 import type { AlertCondition } from './alert-schemas';
 
 export interface ScoredEvent {
@@ -41,5 +42,21 @@ export function conditionHolds(condition: AlertCondition, event: ScoredEvent): {
         reason: `risk rose by ${jump.toFixed(3)} (≥ ${condition.delta}) within ${ageDays.toFixed(1)} days`,
       };
     }
+    case 'drift_above':
+      return { holds: false, reason: 'drift rules are checked on drift refreshes, not per scored text' };
   }
+}
+
+/** The signals of a drift report a drift_above rule fires on (empty: it does not hold), with the PSI each exceeded. */
+export function driftSignalsAbove(
+  condition: Extract<AlertCondition, { type: 'drift_above' }>,
+  report: DriftReport,
+): { name: string; psi: number; threshold: number }[] {
+  const above: { name: string; psi: number; threshold: number }[] = [];
+  for (const s of report.signals) {
+    if (condition.signal !== 'any' && s.name !== condition.signal) continue;
+    const threshold = condition.psi ?? s.threshold;
+    if (s.psi !== null && s.psi > threshold) above.push({ name: s.name, psi: s.psi, threshold });
+  }
+  return above;
 }

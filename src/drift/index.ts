@@ -16,3 +16,10 @@ export {
   type DriftThresholds,
 } from './compare-to-reference';
 export { driftReferenceForBundle, type BundleReferenceOptions } from './bundle-reference';
+export {
+  DriftMonitor,
+  type DriftMonitorOptions,
+  type DriftReport,
+  type DriftQuery,
+  type DriftWindow,
+} from './drift-monitor';
