@@ -1,4 +1,4 @@
-// What an alert rule may say: its condition (risk, band, jump, drift) and its action (a signed webhook).
+// What an alert rule may say: its condition (risk, band, jump, drift, live AUC) and its action (a signed webhook).
 import { z } from 'zod';
 import { DRIFT_SIGNALS } from '../bundle';
 
@@ -17,6 +17,15 @@ export const alertConditionSchema = z.discriminatedUnion('type', [
     signal: z.enum([...DRIFT_SIGNALS, 'any']).default('any'),
     /** PSI to exceed; absent: the signal's configured threshold (monitoring.drift). */
     psi: z.number().gt(0).max(10).optional(),
+  }),
+  // Checked after each feedback: live ROC-AUC of a model version's scores paired with outcomes.
+  z.object({
+    type: z.literal('auc_below'),
+    threshold: z.number().gt(0).max(1),
+    /** Fewest labelled scores (both outcomes) before the rule may fire: a few early labels say little. */
+    minLabels: z.number().int().min(2).max(1_000_000).default(50),
+    /** Absent: every model version that has scores paired with feedback. */
+    modelVersion: z.string().min(1).optional(),
   }),
 ]);
 export const alertActionSchema = z.object({

@@ -4,7 +4,7 @@ import type { DriftReport } from '../drift';
 import type { Logger } from '../logging';
 import type { Store } from '../store';
 import { alertActionSchema, alertConditionSchema, type AlertAction } from './alert-schemas';
-import { conditionHolds, driftSignalsAbove, type ScoredEvent } from './evaluate-rules';
+import { aucBelow, conditionHolds, driftSignalsAbove, type ScoredEvent } from './evaluate-rules';
 import type { WebhookSender } from './webhook-sender';
 
 export interface AlertServiceOptions {
@@ -107,6 +107,39 @@ export class AlertService {
         this.opts.logger.error({ err }, 'drift alert processing failed'),
       ),
     );
+  }
+
+  /**
+   * Checks auc_below rules after feedback arrived, in the background. Each (rule, model version) fires at most once per
+   * UTC day; the labelled scores are read only when such a rule exists.
+   */
+  onFeedback(): void {
+    this.track(
+      this.processFeedback().catch((err: unknown) => this.opts.logger.error({ err }, 'AUC alert processing failed')),
+    );
+  }
+
+  private async processFeedback(): Promise<void> {
+    const rules = (await this.enabledRules()).filter((r) => r.condition.type === 'auc_below');
+    if (rules.length === 0) return;
+    const points = await this.opts.store.feedback.labelledScores();
+    const at = new Date().toISOString();
+    for (const rule of rules) {
+      if (rule.condition.type !== 'auc_below') continue;
+      for (const low of aucBelow(rule.condition, points)) {
+        const payload = {
+          rule: { id: rule.id, name: rule.name },
+          reason: `live ROC-AUC ${low.rocAuc.toFixed(3)} < ${rule.condition.threshold} over ${low.n} labelled scores`,
+          ...low,
+          threshold: rule.condition.threshold,
+          at,
+        };
+        const claim = createHash('sha256')
+          .update(JSON.stringify(['auc', low.modelVersion, at.slice(0, 10)]))
+          .digest('hex');
+        await this.deliver(rule, { customerId: null, textId: null, payload, claim });
+      }
+    }
   }
 
   /** Waits for deliveries in progress (graceful shutdown, tests). */

@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     customersRouter({ store: deps.store, fusion: deps.fusion, clock: deps.clock, importLimit: deps.importLimit }),
   );
-  app.use(feedbackRouter({ store: deps.store, privacy: deps.privacy }));
+  app.use(feedbackRouter({ store: deps.store, privacy: deps.privacy, alerts: deps.alerts }));
   app.use(alertsRouter({ store: deps.store }));
   app.use(modelsRouter({ models: deps.models, store: deps.store, sync: deps.modelSync }));
   app.use(

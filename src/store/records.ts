@@ -101,6 +101,9 @@ export interface FeedbackInput {
 export interface LabelledScore {
   risk: number;
   label: 0 | 1;
+  /** The model that made the paired score, and the source of the scored text: live quality is split by both. */
+  modelVersion: string;
+  source: TextSource;
 }
 
 export interface ModelInput {
