@@ -47,6 +47,12 @@ export class ValidationError extends ChurnscopeError {
   readonly status = 400;
 }
 
+/** The request is valid, but the data it asks about is too little to answer it (e.g. drift over too few texts). */
+export class InsufficientDataError extends ChurnscopeError {
+  readonly code = 'insufficient_data';
+  readonly status = 422;
+}
+
 /** The input is well formed but larger than the configured limit. */
 export class PayloadTooLargeError extends ChurnscopeError {
   readonly code = 'payload_too_large';

@@ -1,29 +1,60 @@
-// Early warning: after each scored text, evaluates the enabled rules and delivers webhooks in the background, logging every delivery.
+// Early warning: evaluates the enabled rules after each scored text, drift refresh and feedback, and delivers webhooks in the background.
 import { createHash } from 'node:crypto';
+import type { DriftReport } from '../drift';
 import type { Logger } from '../logging';
 import type { Store } from '../store';
-import { alertActionSchema, alertConditionSchema } from './alert-schemas';
 import { conditionHolds, type ScoredEvent } from './evaluate-rules';
+import { aucAlerts, driftAlerts } from './monitoring-alerts';
+import { RuleDelivery } from './rule-delivery';
 import type { WebhookSender } from './webhook-sender';
 
 export interface AlertServiceOptions {
   store: Store;
   sender: WebhookSender;
   logger: Logger;
+  clock?: () => Date;
 }
 
 export class AlertService {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly delivery: RuleDelivery;
 
-  constructor(private readonly opts: AlertServiceOptions) {}
+  constructor(private readonly opts: AlertServiceOptions) {
+    this.delivery = new RuleDelivery(opts);
+  }
 
   /** Never throws and never delays the response that triggered it: delivery runs in the background. */
   onScored(event: ScoredEvent): void {
-    const task = this.process(event).catch((err: unknown) =>
-      this.opts.logger.error({ err }, 'alert processing failed'),
+    this.track(this.process(event), 'alert processing failed');
+  }
+
+  /**
+   * drift_above rules against a refreshed drift report. A rule fires at most once per model and UTC day of the
+   * window's end (its claim), however often drift is refreshed and on however many replicas.
+   */
+  onDrift(report: DriftReport): void {
+    this.track(
+      (async () => {
+        for (const [rule, d] of driftAlerts(await this.delivery.enabledRules(), report))
+          await this.delivery.deliver(rule, d);
+      })(),
+      'drift alert processing failed',
     );
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+  }
+
+  /** auc_below rules after feedback arrived: at most once per rule, model version and UTC day. */
+  onFeedback(): void {
+    this.track(
+      (async () => {
+        const rules = (await this.delivery.enabledRules()).filter((r) => r.condition.type === 'auc_below');
+        // The labelled scores are read only when a rule needs them.
+        if (rules.length === 0) return;
+        const points = await this.opts.store.feedback.labelledScores();
+        const now = (this.opts.clock ?? (() => new Date()))();
+        for (const [rule, d] of aucAlerts(rules, points, now)) await this.delivery.deliver(rule, d);
+      })(),
+      'AUC alert processing failed',
+    );
   }
 
   /** Waits for deliveries in progress (graceful shutdown, tests). */
@@ -31,17 +62,15 @@ export class AlertService {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
+  private track(work: Promise<void>, failure: string): void {
+    const task = work.catch((err: unknown) => this.opts.logger.error({ err }, failure));
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+
   private async process(event: ScoredEvent): Promise<void> {
-    const rules = (await this.opts.store.alertRules.list()).filter((r) => r.enabled);
-    for (const rule of rules) {
-      // Rules were validated on the way in; a row that no longer parses (older format) is skipped, not fatal.
-      const condition = alertConditionSchema.safeParse(rule.condition);
-      const action = alertActionSchema.safeParse(rule.action);
-      if (!condition.success || !action.success) {
-        this.opts.logger.warn({ ruleId: rule.id }, 'alert rule is malformed; skipped');
-        continue;
-      }
-      const check = conditionHolds(condition.data, event);
+    for (const rule of await this.delivery.enabledRules()) {
+      const check = conditionHolds(rule.condition, event);
       if (!check.holds) continue;
       const payload = {
         rule: { id: rule.id, name: rule.name },
@@ -52,33 +81,9 @@ export class AlertService {
         band: event.band,
         at: event.at,
       };
-      const delivery = {
-        ruleId: rule.id,
-        customerId: event.customerId,
-        textId: event.textId,
-        status: 'pending' as const,
-        attempts: 0,
-        payload,
-      };
-      // Claim first, deliver after: of the replicas that saw the same words, only the one whose claim is stored sends.
+      // The same words scored on several replicas are one alert: the claim names the customer and the words.
       const claim = claimOf(event);
-      const id = claim
-        ? await this.opts.store.alertLog.claim({ ...delivery, claim })
-        : await this.opts.store.alertLog.record(delivery);
-      if (id === null) {
-        this.opts.logger.debug({ ruleId: rule.id, textId: event.textId }, 'alert already claimed by another writer');
-        continue;
-      }
-      const result = await this.opts.sender.send({ url: action.data.url, secret: action.data.secret }, payload);
-      await this.opts.store.alertLog.update(id, {
-        status: result.delivered ? 'delivered' : 'failed',
-        attempts: result.attempts,
-        lastError: result.error ?? null,
-      });
-      this.opts.logger.info(
-        { ruleId: rule.id, delivered: result.delivered, attempts: result.attempts },
-        'alert delivered',
-      );
+      await this.delivery.deliver(rule, { customerId: event.customerId, textId: event.textId, payload, claim });
     }
   }
 }

@@ -1,5 +1,8 @@
 // Decides which alert rules a freshly scored text triggers: risk above a threshold, band at least, or a jump in risk.
 import type { Band } from '../score';
+import type { DriftReport } from '../drift';
+import { rocAuc } from '../metrics';
+import type { LabelledScore } from '../store';
 import type { AlertCondition } from './alert-schemas';
 
 export interface ScoredEvent {
@@ -41,5 +44,44 @@ export function conditionHolds(condition: AlertCondition, event: ScoredEvent): {
         reason: `risk rose by ${jump.toFixed(3)} (≥ ${condition.delta}) within ${ageDays.toFixed(1)} days`,
       };
     }
+    case 'drift_above':
+      return { holds: false, reason: 'drift rules are checked on drift refreshes, not per scored text' };
+    case 'auc_below':
+      return { holds: false, reason: 'live-AUC rules are checked on feedback, not per scored text' };
   }
+}
+
+/** Model versions whose live ROC-AUC is below an auc_below rule's threshold, with enough labels of both outcomes. */
+export function aucBelow(
+  condition: Extract<AlertCondition, { type: 'auc_below' }>,
+  points: readonly LabelledScore[],
+): { modelVersion: string; rocAuc: number; n: number; positives: number }[] {
+  const versions = condition.modelVersion ? [condition.modelVersion] : [...new Set(points.map((p) => p.modelVersion))];
+  const out = [];
+  for (const modelVersion of versions) {
+    const ofModel = points.filter((p) => p.modelVersion === modelVersion);
+    if (ofModel.length < condition.minLabels) continue;
+    const auc = rocAuc(
+      ofModel.map((p) => p.risk),
+      ofModel.map((p) => p.label),
+    );
+    const positives = ofModel.filter((p) => p.label === 1).length;
+    if (!Number.isNaN(auc) && auc < condition.threshold)
+      out.push({ modelVersion, rocAuc: auc, n: ofModel.length, positives });
+  }
+  return out;
+}
+
+/** The signals of a drift report a drift_above rule fires on (empty: it does not hold), with the PSI each exceeded. */
+export function driftSignalsAbove(
+  condition: Extract<AlertCondition, { type: 'drift_above' }>,
+  report: DriftReport,
+): { name: string; psi: number; threshold: number }[] {
+  const above: { name: string; psi: number; threshold: number }[] = [];
+  for (const s of report.signals) {
+    if (condition.signal !== 'any' && s.name !== condition.signal) continue;
+    const threshold = condition.psi ?? s.threshold;
+    if (s.psi !== null && s.psi > threshold) above.push({ name: s.name, psi: s.psi, threshold });
+  }
+  return above;
 }

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { AlertService } from '../alerts';
 import { rateLimitPerKey, requireApiKey, type ApiAuthOptions, type RateLimitSettings } from '../auth';
 import { dashboardRouter } from '../dashboard';
+import type { DriftMonitor } from '../drift';
 import type { FusionModel } from '../fuse';
 import type { JobRunner } from '../jobs';
 import type { Logger } from '../logging';
@@ -23,6 +24,7 @@ import { feedbackRouter } from './routes/feedback';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
 import { modelsRouter } from './routes/models';
+import { monitoringRouter } from './routes/monitoring';
 import { scoreRouter } from './routes/score';
 import { themesRouter } from './routes/themes';
 
@@ -55,6 +57,8 @@ export interface AppDeps {
   rateLimit?: RateLimitSettings;
   /** CSV body limit of POST /v1/customers/import, e.g. "20mb". */
   importLimit?: string;
+  /** Drift against the active bundle's reference (GET /v1/monitoring/drift); absent: that route is not served. */
+  drift?: DriftMonitor;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -92,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     customersRouter({ store: deps.store, fusion: deps.fusion, clock: deps.clock, importLimit: deps.importLimit }),
   );
-  app.use(feedbackRouter({ store: deps.store, privacy: deps.privacy }));
+  app.use(feedbackRouter({ store: deps.store, privacy: deps.privacy, alerts: deps.alerts }));
   app.use(alertsRouter({ store: deps.store }));
   app.use(modelsRouter({ models: deps.models, store: deps.store, sync: deps.modelSync }));
   app.use(
@@ -102,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
         themesForModels({ store: deps.store, models: deps.models, logger: deps.logger, clock: deps.clock }),
     }),
   );
+  if (deps.drift) app.use(monitoringRouter({ drift: deps.drift }));
   if (deps.jobs) app.use(jobsRouter({ store: deps.store, ...deps.jobs }));
   app.use(dashboardRouter());
   app.use((req, res) => {

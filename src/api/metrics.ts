@@ -9,6 +9,11 @@ export interface ServiceMetricsOptions {
   activeModel: () => string;
   /** Open models (active and still-held), for churnscope_model_info; absent: that gauge stays empty. */
   loadedModels?: () => readonly ModelInfoLabels[];
+  /**
+   * PSI per drift signal over the default window, for churnscope_drift_psi. Must be cheap: DriftMonitor.latest()
+   * recomputes at most every refreshSeconds. Absent, or no report yet: the gauge stays empty.
+   */
+  driftPsi?: () => Promise<readonly { name: string; psi: number | null }[]>;
 }
 
 export interface ModelInfoLabels {
@@ -84,6 +89,17 @@ export class ServiceMetrics {
           const state = m.active ? 'active' : 'draining';
           this.set({ version: m.version, provider: m.provider, precision: m.precision, file: m.modelFile, state }, 1);
         }
+      },
+    });
+    new Gauge({
+      name: 'churnscope_drift_psi',
+      help: "Population stability index of each drift signal over the default window against the active model's reference",
+      labelNames: ['signal'],
+      registers,
+      async collect() {
+        const signals = (await opts.driftPsi?.()) ?? [];
+        this.reset();
+        for (const s of signals) if (s.psi !== null) this.set({ signal: s.name }, s.psi);
       },
     });
   }

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the zod schemas that validate the requests (one source of truth).
 import { z } from 'zod';
 import { atRiskQuerySchema, riskDistributionQuerySchema } from './routes/dashboard-data';
+import { driftQuerySchema } from './routes/monitoring';
 import { themeFiltersSchema, themeProbeSchema } from '../themes';
 import { jobOptionsSchema } from '../jobs';
 import {
@@ -229,6 +230,21 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'How scored texts spread over risk (each text by its newest score)',
           parameters: queryParams(riskDistributionQuerySchema),
           responses: { 200: ok('{ bins: [{ from, to, count }], total }'), 400: errorResponse },
+        },
+      },
+      '/v1/monitoring/drift': {
+        get: {
+          summary:
+            "Drift of the window's scored texts against the active bundle's reference (PSI and KS per signal); " +
+            'reference: null with the reason for a bundle without drift-reference.json',
+          parameters: queryParams(driftQuerySchema),
+          responses: {
+            200: ok(
+              '{ model, reference, window: { from, to, count }, signals: [{ name, psi, ks, threshold, drifted, count }] }',
+            ),
+            400: errorResponse,
+            422: errorResponse,
+          },
         },
       },
       '/v1/customers/at-risk': {

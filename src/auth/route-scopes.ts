@@ -61,6 +61,7 @@ export const ROUTE_ACCESS: readonly RouteRule[] = [
   { method: 'GET', path: '/v1/themes', access: 'read' },
   { method: 'POST', path: '/v1/themes/probe', access: 'read' },
   { method: 'GET', path: '/v1/stats/*', access: 'read' },
+  { method: 'GET', path: '/v1/monitoring/drift', access: 'read' },
 ];
 
 export interface AccessDecision {

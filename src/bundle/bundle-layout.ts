@@ -14,6 +14,8 @@ export const BUNDLE_FILES = {
   validationSet: 'validation-set.json',
   /** TF-IDF + logistic regression fitted on the same training split: the figure the model must beat. */
   baseline: 'baseline.json',
+  /** Binned distributions of the validation texts as this bundle's engine scored them: what drift is measured against. */
+  driftReference: 'drift-reference.json',
 } as const;
 
 export type BundleFile = keyof typeof BUNDLE_FILES;

@@ -9,3 +9,16 @@ export {
   type ValidationSet,
 } from './validation-set';
 export { hasBaseline, readBaseline, writeBaseline } from './baseline-file';
+export {
+  readDriftReference,
+  writeDriftReference,
+  hasDriftReference,
+  driftReferencePath,
+  driftReferenceSchema,
+  DRIFT_SIGNALS,
+  NUMERIC_DRIFT_SIGNALS,
+  type DriftReference,
+  type DriftSignal,
+  type NumericDriftSignal,
+  type NumericHistogram,
+} from './drift-reference-file';

@@ -10,6 +10,7 @@ import { answerClientErrorsWithJson } from '../api/client-errors';
 import { exitOnSignals, GracefulShutdown, type Drainer } from '../api/graceful-shutdown';
 import { ServiceMetrics } from '../api/metrics';
 import { DEFAULT_PLAYBOOK, loadConfig, logFormat, type Config } from '../config';
+import { DriftMonitor } from '../drift';
 import { FUSION_FILE, FusionModel } from '../fuse';
 import { JobRunner } from '../jobs';
 import { ConfigError } from '../errors';
@@ -52,7 +53,9 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     throw e;
   });
   let registry: ModelRegistry | undefined;
+  let drift: DriftMonitor | undefined;
   const metrics = new ServiceMetrics({
+    driftPsi: async () => (await drift?.latest())?.signals ?? [],
     queueDepth: () => registry?.active().engine.queueDepth ?? 0,
     activeModel: () => registry?.active().version ?? 'none',
     loadedModels: () => registry?.loaded() ?? [],
@@ -76,6 +79,14 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const fusion = loadFusion(config, logger);
   const playbook = await Playbook.fromFile(config.playbookPath ?? DEFAULT_PLAYBOOK);
   const alerts = new AlertService({ store, sender: new WebhookSender(), logger });
+  drift = await DriftMonitor.create({
+    store,
+    models: registry,
+    settings: config.monitoring.drift,
+    logger,
+    onReport: (report) => alerts.onDrift(report),
+    background: true,
+  });
   const active = registry;
   // Created before listening: jobs a previous process left unfinished resume from their checkpoints.
   const runner = await JobRunner.create({
@@ -104,6 +115,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     maxQueueWaitMs: config.server.maxQueueWaitMs,
     jobs,
     privacy: config.privacy,
+    drift,
     ...access,
   });
   const server = await listen(app, config);
@@ -119,11 +131,13 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     `churnscope listening on http://${config.server.host}:${config.server.port}`,
   );
   const models = registry;
+  const driftMonitor = drift;
   // Shutdown order: HTTP first (no new work, in-flight requests finish), then each drainer in turn. Later owners of
   // background work add one line here, before the store closes, e.g. { name: 'jobs', drain: () => jobs.stop() }.
   const drainers: Drainer[] = [
     { name: 'jobs', drain: () => runner.stop() },
     { name: 'retention', drain: async () => retention?.dispose() },
+    { name: 'drift', drain: () => driftMonitor.dispose() },
     { name: 'alerts', drain: () => alerts.drain() },
     { name: 'model sync', drain: () => modelSync.stop() },
     { name: 'models', drain: () => models.dispose() },

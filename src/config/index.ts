@@ -7,7 +7,15 @@ export {
   DEFAULT_PLAYBOOK,
   type ConfigSources,
 } from './load-config';
-export { PRECISIONS } from './schema';
-export type { Config, EngineConfig, ServerConfig, JobsConfig, ExecutionProvider, PrecisionSetting } from './schema';
+export { PRECISIONS, driftConfigSchema } from './schema';
+export type {
+  Config,
+  EngineConfig,
+  ServerConfig,
+  JobsConfig,
+  ExecutionProvider,
+  PrecisionSetting,
+  DriftConfig,
+} from './schema';
 export { commandLogLevel, logFormat, LOG_FORMATS } from './log-settings';
 export { LOG_LEVELS, type LogLevel } from './schema';

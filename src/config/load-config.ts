@@ -55,6 +55,26 @@ function bool(v: string | undefined, name: string): boolean | undefined {
   throw new ConfigError(`${ENV_PREFIX}${name} must be true or false, got "${v}"`, { field: name });
 }
 
+/** "risk=0.3,source=0.5" → { risk: 0.3, source: 0.5 }; names are checked by the schema, values here. */
+function thresholds(v: string | undefined, name: string): Record<string, number> | undefined {
+  if (v === undefined || v === '') return undefined;
+  const out: Record<string, number> = {};
+  for (const part of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [key, value, extra] = part.split('=');
+    const n = num(value, name);
+    if (!key || n === undefined || extra !== undefined) {
+      throw new ConfigError(`${ENV_PREFIX}${name} must be signal=psi pairs separated by commas, got "${v}"`, {
+        field: name,
+      });
+    }
+    out[key.trim()] = n;
+  }
+  return out;
+}
+
 function pick<T>(...values: (T | undefined)[]): T | undefined {
   return values.find((v) => v !== undefined);
 }
@@ -106,6 +126,15 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       snippetChars: num(e('SNIPPET_CHARS'), 'SNIPPET_CHARS'),
       retentionDays: pick(f.retentionDays, num(e('RETENTION_DAYS'), 'RETENTION_DAYS')),
       retentionIntervalMinutes: num(e('RETENTION_INTERVAL_MINUTES'), 'RETENTION_INTERVAL_MINUTES'),
+    },
+    monitoring: {
+      drift: {
+        psiThreshold: num(e('DRIFT_PSI'), 'DRIFT_PSI'),
+        thresholds: thresholds(e('DRIFT_THRESHOLDS'), 'DRIFT_THRESHOLDS'),
+        minTexts: num(e('DRIFT_MIN_TEXTS'), 'DRIFT_MIN_TEXTS'),
+        windowDays: num(e('DRIFT_WINDOW_DAYS'), 'DRIFT_WINDOW_DAYS'),
+        refreshSeconds: num(e('DRIFT_REFRESH_S'), 'DRIFT_REFRESH_S'),
+      },
     },
     limits: {
       jsonBodyBytes: num(e('MAX_BODY_BYTES'), 'MAX_BODY_BYTES'),

@@ -172,6 +172,37 @@ export const privacyConfigSchema = z.object({
     .default(60),
 });
 
+const psiThresholdSchema = z.number().gt(0).max(10);
+
+export const driftConfigSchema = z.object({
+  /** PSI above which a signal counts as drifted; 0.2 is the usual "significant shift" line. */
+  psiThreshold: psiThresholdSchema.default(0.2),
+  /** Per-signal thresholds that replace psiThreshold (risk, tokens, rare_share, centroid_distance, source). */
+  thresholds: z
+    .object({
+      risk: psiThresholdSchema.optional(),
+      tokens: psiThresholdSchema.optional(),
+      rare_share: psiThresholdSchema.optional(),
+      centroid_distance: psiThresholdSchema.optional(),
+      source: psiThresholdSchema.optional(),
+    })
+    .strict()
+    .prefault({}),
+  /**
+   * Fewest scored texts a window must hold. PSI over 10 bins has a sampling floor of about 9/n even without drift
+   * (≈0.18 at n = 50, a false alarm at the 0.2 line); at 100 texts its 95th percentile stays near 0.2.
+   */
+  minTexts: z.number().int().min(10).max(1_000_000).default(100),
+  /** The default window, ending now, of GET /v1/monitoring/drift, /metrics and drift_above alerts. */
+  windowDays: z.number().gt(0).max(365).default(7),
+  /** /metrics and drift alerts recompute the default window at most this often (a scrape never runs the query). */
+  refreshSeconds: z.number().int().min(1).max(86_400).default(300),
+});
+
+export const monitoringConfigSchema = z.object({
+  drift: driftConfigSchema.prefault({}),
+});
+
 export const configSchema = z.object({
   modelDir: z.string().min(1),
   dbPath: z.string().min(1).default('./data/churnscope.db'),
@@ -188,6 +219,7 @@ export const configSchema = z.object({
   auth: authConfigSchema.prefault({}),
   limits: limitsConfigSchema.prefault({}),
   privacy: privacyConfigSchema.prefault({}),
+  monitoring: monitoringConfigSchema.prefault({}),
 });
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
@@ -196,6 +228,7 @@ export type JobsConfig = z.infer<typeof jobsConfigSchema>;
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type PrivacyConfig = z.infer<typeof privacyConfigSchema>;
+export type DriftConfig = z.infer<typeof driftConfigSchema>;
 export type Config = z.infer<typeof configSchema>;
 export type ExecutionProvider = z.infer<typeof executionProviderSchema>;
 export type PrecisionSetting = z.infer<typeof precisionSchema>;

@@ -5,7 +5,7 @@ import { BUNDLE_FILES, readTokenLimit, type BundleInfo } from '../bundle';
 import type { EngineConfig } from '../config';
 import { ModelLoadError } from '../errors';
 import type { Logger } from '../logging';
-import { TextTokenizer } from '../tokenize';
+import { readRareTokenRule, TextTokenizer } from '../tokenize';
 import { InferenceEngine } from './inference-engine';
 import type { BatchStats } from './micro-batcher';
 import { planModelFiles } from './model-precision';
@@ -54,6 +54,7 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Inference
     logger: opts.logger,
     onBatch: opts.onBatch,
     loaded: { precision: chosen.precision, modelFile: chosen.file },
+    isRareToken: readRareTokenRule(tokenizerPath).isRare,
   });
   const { maxBatch, maxPaddingFraction, maxBatchTokens } = engine.policy;
   opts.logger.info({ maxBatch, maxPaddingFraction, maxBatchTokens }, `batch policy ${engine.policy.reason}`);

@@ -3,6 +3,7 @@ import type { EngineConfig } from '../config';
 import { OverloadedError, ValidationError } from '../errors';
 import type { Logger } from '../logging';
 import { sanitizeText } from '../text/sanitize';
+import { rareShareOf } from '../tokenize';
 import { validateText } from '../text/validate-text';
 import { batchPolicyFor, type BatchPolicy } from './batch-policy';
 import { MicroBatcher, type BatchStats } from './micro-batcher';
@@ -30,6 +31,8 @@ export interface InferenceEngineOptions {
   onBatch?: (stats: BatchStats) => void;
   /** Which bundle file the model came from; absent (fakes): fp32, file "none". */
   loaded?: { precision: ModelPrecision; modelFile: string };
+  /** Which ids count as rare (drift's rare-token share); absent: TextScore.rareTokens is left out. */
+  isRareToken?: (id: number) => boolean;
 }
 
 export interface TextScore {
@@ -39,6 +42,11 @@ export interface TextScore {
   /** Unit-length text embedding (mean of window embeddings). */
   embedding: Float32Array;
   tokens: number;
+  /**
+   * Share of the text's first window (maxTokens) that is rare tokens (src/tokenize/rare-tokens.ts): the window a
+   * bundle's validation split keeps, so the share compares with its drift reference. Absent without a rare-token rule.
+   */
+  rareShare?: number;
   /** Only with score(…, { tokenStates: true }) and a model that supports them. */
   tokenStates?: TextTokenStates;
 }
@@ -161,6 +169,7 @@ export class InferenceEngine {
       }
       return {
         tokens: ids.length,
+        rareShare: this.rareShareOf(ids),
         ...splitWindows(ids, { size: config.maxTokens, overlap: config.windowOverlap, maxWindows: config.maxWindows }),
       };
     });
@@ -175,7 +184,7 @@ export class InferenceEngine {
     let at = 0;
     return windowed.map((w, i) => {
       const windows = all.slice(at, (at += w.windows.length));
-      const score = this.combine(windows, w.tokens, w.truncated);
+      const score = this.combine(windows, w.tokens, w.truncated, w.rareShare);
       if (!tokenStates) return score;
       return { ...score, tokenStates: this.tokenStatesOf(windows, w.windows, encoded[i].offsets) };
     });
@@ -234,14 +243,20 @@ export class InferenceEngine {
     await this.opts.model.dispose();
   }
 
-  private combine(windows: WindowResult[], tokens: number, truncated: boolean): TextScore {
+  private combine(windows: WindowResult[], tokens: number, truncated: boolean, rareShare?: number): TextScore {
     const scores = aggregateWindowScores(windows.map((w) => w.probability));
     return {
       probability: this.opts.config.windowAggregate === 'max' ? scores.max : scores.mean,
       windows: { ...scores, count: windows.length, truncated },
       embedding: meanEmbedding(windows.map((w) => w.embedding)),
       tokens,
+      ...(rareShare === undefined ? {} : { rareShare }),
     };
+  }
+
+  private rareShareOf(ids: Int32Array): number | undefined {
+    const isRare = this.opts.isRareToken;
+    return isRare ? rareShareOf(ids.subarray(0, this.opts.config.maxTokens), isRare) : undefined;
   }
 
   private async runWindows(batch: WindowJob[]): Promise<WindowResult[]> {

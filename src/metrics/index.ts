@@ -13,3 +13,11 @@ export {
   type CalibrationBin,
 } from './binary-metrics';
 export { evaluate, evaluateByGroup, type EvalMetrics } from './evaluate';
+export { bootstrapRocAuc, DEFAULT_BOOTSTRAP_RESAMPLES, type BootstrapOptions } from './bootstrap-interval';
+export {
+  qualitySummary,
+  qualityByModel,
+  type LabelledPoint,
+  type QualitySummary,
+  type ModelQuality,
+} from './live-quality';

@@ -1,6 +1,13 @@
 // One loaded, servable model: its bundle metadata, engine and calibrator, opened and released together.
 import path from 'node:path';
-import { BUNDLE_FILES, readBundleInfo, type BundleInfo } from '../bundle';
+import {
+  BUNDLE_FILES,
+  hasDriftReference,
+  readBundleInfo,
+  readDriftReference,
+  type BundleInfo,
+  type DriftReference,
+} from '../bundle';
 import type { EngineConfig } from '../config';
 import { createEngine, type BatchStats, type InferenceEngine } from '../engine';
 import { openPhraseDrivers, type PhraseDrivers } from '../explain';
@@ -15,6 +22,8 @@ export interface ServingModel {
   readonly calibrator: RiskCalibrator;
   /** Phrase drivers with the method chosen at open; absent (test doubles): occlusion through the engine. */
   readonly drivers?: PhraseDrivers;
+  /** The bundle's drift-reference.json; absent for bundles made before it existed (drift then says so). */
+  readonly driftReference?: DriftReference;
 }
 
 export interface OpenModelOptions {
@@ -27,6 +36,8 @@ export interface OpenModelOptions {
 /** Opens a bundle fully (config, tokenizer, ONNX session with its I/O checks) before anyone can route to it. */
 export async function openServingModel(opts: OpenModelOptions): Promise<ServingModel> {
   const info = readBundleInfo(opts.dir);
+  // Read before the session opens, so a malformed file fails the open instead of every drift query later.
+  const driftReference = hasDriftReference(opts.dir) ? readDriftReference(opts.dir) : undefined;
   const engine = await createEngine({
     bundleDir: opts.dir,
     config: opts.engine,
@@ -42,5 +53,6 @@ export async function openServingModel(opts: OpenModelOptions): Promise<ServingM
     await engine.dispose();
     throw e;
   });
-  return { version: info.version, dir: opts.dir, info, engine, calibrator: new RiskCalibrator(info), drivers };
+  const calibrator = new RiskCalibrator(info);
+  return { version: info.version, dir: opts.dir, info, engine, calibrator, drivers, driftReference };
 }

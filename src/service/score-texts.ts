@@ -7,6 +7,7 @@ import { customerRisk, type FeatureContribution, type FusionModel } from '../fus
 import type { ModelRegistry, ServingModel } from '../models';
 import type { Playbook, Recommendation } from '../playbook';
 import { prepareForStorage, type PrivacyPolicy } from '../privacy';
+import { cosineDistance } from '../drift';
 import { BANDS, type Band } from '../score';
 import type { Store } from '../store';
 import { DEFAULT_TEXT_SOURCE } from '../text/text-source';
@@ -96,7 +97,7 @@ async function scoreOne(
     band,
     textRisk: ctx.textRisk,
     drivers,
-    embedding: ctx.score.embedding,
+    score: ctx.score,
     now: ctx.now,
   });
   const previous = history[0] ? { risk: history[0].risk, at: history[0].createdAt } : null;
@@ -144,7 +145,7 @@ async function persist(
     band: Band;
     textRisk: number;
     drivers: ScoreResult['drivers'];
-    embedding: Float32Array;
+    score: TextScore;
     now: Date;
   },
 ): Promise<{ textId: string; textHash: string }> {
@@ -168,7 +169,11 @@ async function persist(
       tabularRisk: s.tabularRisk,
       band: s.band,
       drivers,
-      embedding: s.embedding,
+      embedding: s.score.embedding,
+      // What drift is later measured on (src/drift); the distance needs the bundle's reference centroid.
+      tokens: s.score.tokens,
+      rareShare: s.score.rareShare ?? null,
+      centroidDistance: model.driftReference ? cosineDistance(s.score.embedding, model.driftReference.centroid) : null,
       createdAt: s.now,
     });
     return { textId, textHash: kept.hash };

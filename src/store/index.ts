@@ -7,3 +7,4 @@ export type * from './types';
 export type * from './records';
 export type * from './dashboard-records';
 export type * from './themes-records';
+export type * from './drift-records';

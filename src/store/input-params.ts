@@ -16,6 +16,7 @@ import {
   embeddingToBlob,
   optionalId,
   optionalText,
+  requireCount,
   requireId,
   requireOneOf,
   requirePlainObject,
@@ -90,8 +91,24 @@ export function scoreParams(input: ScoreInput) {
     band: requireOneOf(input.band, riskBands, 'band'),
     drivers: toJson(input.drivers ?? null, 'drivers'),
     embedding: embeddingToBlob(input.embedding),
+    tokens: optionalCount(input.tokens, 'tokens'),
+    rareShare: optionalShare(input.rareShare, 'rareShare', 1),
+    centroidDistance: optionalShare(input.centroidDistance, 'centroidDistance', 2),
     createdAt: timestamp(input.createdAt, 'createdAt'),
   };
+}
+
+function optionalCount(value: unknown, field: string): number | null {
+  return value === undefined || value === null ? null : requireCount(value, field);
+}
+
+/** A share in [0, 1] or a cosine distance in [0, 2] (rounding can put a distance a hair below 0: clamped). */
+function optionalShare(value: unknown, field: string, max: number): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < -1e-6 || value > max + 1e-6) {
+    throw new ValidationError(`${field} must be a number from 0 to ${max}`, { field });
+  }
+  return Math.min(max, Math.max(0, value));
 }
 
 export function feedbackParams(input: FeedbackInput) {

@@ -1,6 +1,7 @@
 // Validation of the store's query filters (dashboard, themes) and rate-limit windows, shared by implementations.
 import { ValidationError } from '../errors';
 import type { RiskDistributionQuery } from './dashboard-records';
+import type { DriftValuesQuery } from './drift-records';
 import { textSources } from './input-params';
 import type { ScoredTextQuery } from './themes-records';
 import { requireCount, requireId, requireOneOf, timestamp } from './values';
@@ -36,6 +37,15 @@ export function scoredTextParams(query: ScoredTextQuery) {
     to: query.to === undefined ? null : timestamp(query.to, 'to'),
     source: query.source === undefined ? null : requireOneOf(query.source, textSources, 'source'),
     segment: query.segment === undefined ? null : requireId(query.segment, 'segment'),
+  };
+}
+
+export function driftValuesParams(query: DriftValuesQuery) {
+  return {
+    modelVersion: requireId(query?.modelVersion, 'modelVersion'),
+    from: query.from === undefined ? null : timestamp(query.from, 'from'),
+    to: query.to === undefined ? null : timestamp(query.to, 'to'),
+    source: query.source === undefined ? null : requireOneOf(query.source, textSources, 'source'),
   };
 }
 

@@ -53,9 +53,16 @@ export interface ScoreInput {
   band: Band;
   drivers: unknown;
   embedding?: Float32Array;
+  /** Per-text drift values (see src/drift): tokens in the text, rare-token share of its first window, cosine distance to the model's validation centroid. */
+  tokens?: number | null;
+  rareShare?: number | null;
+  centroidDistance?: number | null;
   createdAt?: string | Date;
 }
-export interface ScoreRecord extends Omit<ScoreInput, 'embedding' | 'createdAt'> {
+export interface ScoreRecord extends Omit<
+  ScoreInput,
+  'embedding' | 'createdAt' | 'tokens' | 'rareShare' | 'centroidDistance'
+> {
   id: number;
   embedding: Float32Array | null;
   createdAt: string;
@@ -94,6 +101,9 @@ export interface FeedbackInput {
 export interface LabelledScore {
   risk: number;
   label: 0 | 1;
+  /** The model that made the paired score, and the source of the scored text: live quality is split by both. */
+  modelVersion: string;
+  source: TextSource;
 }
 
 export interface ModelInput {

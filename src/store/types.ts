@@ -27,6 +27,7 @@ import type {
   TextRecord,
   TextRiskAggregates,
 } from './records';
+import type { DriftValueRecord, DriftValuesQuery } from './drift-records';
 import type { AtRiskCustomerRecord, RiskDistribution, RiskDistributionQuery } from './dashboard-records';
 import type {
   CustomerOutcome,
@@ -145,6 +146,8 @@ export interface ScoredTextRepository {
   revision(): Promise<ScoredTextsRevision>;
   /** Each customer's latest churned/retained outcome from feedback (overrides are not outcomes). */
   outcomes(): Promise<CustomerOutcome[]>;
+  /** Each text's newest score, when that score came from query.modelVersion, with its drift values; oldest first. */
+  driftValues(query: DriftValuesQuery): Promise<DriftValueRecord[]>;
 }
 
 export interface ThemeRepository {

@@ -8,3 +8,4 @@ export {
   type RawVocab,
   type UseLiteTokenizerJsonOptions,
 } from './use-lite-tokenizer-json';
+export { rareTokenRule, readRareTokenRule, rareShareOf, RARE_RANK_FRACTION, type RareTokenRule } from './rare-tokens';

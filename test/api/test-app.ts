@@ -10,7 +10,9 @@ import { createApp } from '../../src/api';
 import { answerClientErrorsWithJson } from '../../src/api/client-errors';
 import { ServiceMetrics } from '../../src/api/metrics';
 import type { ApiAuthOptions, RateLimitSettings } from '../../src/auth';
-import { DEFAULT_PLAYBOOK, engineDefaults } from '../../src/config';
+import type { DriftReference } from '../../src/bundle';
+import { DEFAULT_PLAYBOOK, driftConfigSchema, engineDefaults, type DriftConfig } from '../../src/config';
+import { DriftMonitor } from '../../src/drift';
 import { FakeTextModel, InferenceEngine, type EngineTokenizer, type InferenceEngineOptions } from '../../src/engine';
 import type { FusionModel } from '../../src/fuse';
 import { JobRunner } from '../../src/jobs';
@@ -41,7 +43,12 @@ export interface FakeServingModelOptions {
   dir?: string;
   /** What the engine reports as its precision and file (default fp32, "none"). */
   loaded?: InferenceEngineOptions['loaded'];
+  /** The bundle's drift reference (default: none, as for bundles made before drift-reference.json). */
+  driftReference?: DriftReference;
 }
+
+/** Fake ids are 10 + word length mod 50: words of 10 letters or more count as rare. */
+export const FAKE_RARE_FROM_ID = 20;
 
 export function fakeServingModel(version: string, opts: FakeServingModelOptions = {}): ServingModel {
   const engine = new InferenceEngine({
@@ -50,9 +57,12 @@ export function fakeServingModel(version: string, opts: FakeServingModelOptions 
     config: engineDefaults({ maxTextBytes: 2000, maxWaitMs: 1 }),
     logger: silentLogger(),
     loaded: opts.loaded,
+    isRareToken: (id) => id >= FAKE_RARE_FROM_ID,
   });
   const info = { version, encoder: 'fake', maxTokens: 256, bands: { medium: 0.3, high: 0.6, critical: 0.85 } };
-  return { version, dir: opts.dir ?? `/models/${version}`, info, engine, calibrator: new RiskCalibrator(info) };
+  const calibrator = new RiskCalibrator(info);
+  const dir = opts.dir ?? `/models/${version}`;
+  return { version, dir, info, engine, calibrator, driftReference: opts.driftReference };
 }
 
 export interface TestApp {
@@ -64,6 +74,7 @@ export interface TestApp {
   runner: JobRunner;
   jobsDir: string;
   app: Express;
+  drift: DriftMonitor;
   close(): Promise<void>;
 }
 
@@ -85,6 +96,8 @@ export interface TestAppOptions {
   store?: Store;
   /** Follow the store's active model (as serve does), polling every pollMs (0: pushed changes only). */
   followModels?: { pollMs: number };
+  /** monitoring.drift settings (default: the config's defaults). */
+  drift?: Partial<DriftConfig>;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -110,7 +123,9 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
         logger,
       })
     : undefined;
+  let drift: DriftMonitor | undefined;
   const metrics = new ServiceMetrics({
+    driftPsi: async () => (await drift?.latest())?.signals ?? [],
     queueDepth: () => models.active().engine.queueDepth,
     activeModel: () => models.active().version,
     loadedModels: () => models.loaded(),
@@ -119,6 +134,13 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     store,
     sender: new WebhookSender({ fetch: opts.fetch, backoffMs: 1, maxAttempts: 2 }),
     logger,
+  });
+  drift = await DriftMonitor.create({
+    store,
+    models,
+    settings: driftConfigSchema.parse(opts.drift ?? {}),
+    logger,
+    onReport: (report) => alerts.onDrift(report),
   });
   const playbook = await Playbook.fromFile(DEFAULT_PLAYBOOK);
   const jobsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'churnscope-jobs-'));
@@ -143,6 +165,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     jobs,
     auth: opts.auth && { ...opts.auth, keys: store.apiKeys },
     rateLimit: opts.rateLimit,
+    drift,
   });
   const server: Server = app.listen(0, '127.0.0.1');
   answerClientErrorsWithJson(server);
@@ -157,9 +180,11 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     runner,
     jobsDir,
     app,
+    drift,
     async close() {
       await new Promise((r) => server.close(r));
       await modelSync?.stop();
+      await drift?.dispose();
       await runner.stop();
       await alerts.drain();
       await models.dispose();

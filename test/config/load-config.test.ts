@@ -54,6 +54,38 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads drift monitoring settings: the default threshold, per-signal ones, window and refresh', () => {
+    expect(loadConfig({ env: {} }).monitoring.drift).toEqual({
+      psiThreshold: 0.2,
+      thresholds: {},
+      minTexts: 100,
+      windowDays: 7,
+      refreshSeconds: 300,
+    });
+    const c = loadConfig({
+      env: {
+        CHURNSCOPE_DRIFT_PSI: '0.25',
+        CHURNSCOPE_DRIFT_THRESHOLDS: 'risk=0.1, source=0.5',
+        CHURNSCOPE_DRIFT_MIN_TEXTS: '200',
+        CHURNSCOPE_DRIFT_REFRESH_S: '60',
+      },
+    });
+    expect(c.monitoring.drift).toMatchObject({
+      psiThreshold: 0.25,
+      thresholds: { risk: 0.1, source: 0.5 },
+      minTexts: 200,
+      refreshSeconds: 60,
+    });
+  });
+
+  it('names an unknown drift signal and a malformed threshold list', () => {
+    expect(() => loadConfig({ env: { CHURNSCOPE_DRIFT_THRESHOLDS: 'weather=0.3' } })).toThrow(
+      /monitoring\.drift\.thresholds/,
+    );
+    expect(() => loadConfig({ env: { CHURNSCOPE_DRIFT_THRESHOLDS: 'risk' } })).toThrow(/CHURNSCOPE_DRIFT_THRESHOLDS/);
+    expect(() => loadConfig({ env: { CHURNSCOPE_DRIFT_MIN_TEXTS: '3' } })).toThrow(/minTexts/);
+  });
+
   it('rejects a window overlap as large as the window', () => {
     expect(() => parseConfig({ modelDir: 'm', engine: { maxTokens: 64, windowOverlap: 64 } })).toThrow(/windowOverlap/);
   });

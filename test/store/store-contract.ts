@@ -2,6 +2,7 @@
 import { alertsContract } from './contract/alerts';
 import { customersContract } from './contract/customers';
 import { dashboardContract } from './contract/dashboard';
+import { driftValuesContract } from './contract/drift-values';
 import { feedbackContract } from './contract/feedback';
 import type { HarnessRef } from './contract/harness';
 import { keysJobsModelsContract } from './contract/keys-jobs-models';
@@ -24,6 +25,7 @@ export function storeContract(h: HarnessRef): void {
   keysJobsModelsContract(h);
   dashboardContract(h);
   themesContract(h);
+  driftValuesContract(h);
   transactionsContract(h);
   rateLimitsContract(h);
 }

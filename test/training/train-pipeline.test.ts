@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBundleInfo } from '../../src/bundle';
+import { readBundleInfo, readDriftReference } from '../../src/bundle';
 import { engineDefaults } from '../../src/config';
 import { createEngine } from '../../src/engine';
 import { DataFileError, ValidationError } from '../../src/errors';
@@ -97,6 +97,11 @@ describe('trainTextModel (head mode)', () => {
     expect(html).toContain('int8 onnx/model_quantized.onnx');
     const split = JSON.parse(fs.readFileSync(path.join(out, 'validation-set.json'), 'utf8'));
     expect(split.labels).toHaveLength(card.split.valid);
+    // The drift reference is scored by the file a CPU server runs: the int8 one here.
+    const reference = readDriftReference(out);
+    expect(reference.texts).toBe(card.split.valid);
+    expect(reference.engine.modelFile).toBe('onnx/model_quantized.onnx');
+    expect(reference.numeric.risk.counts.reduce((a, b) => a + b, 0)).toBe(card.split.valid);
   });
 
   it('--no-quantize: fp32 only, and the bundle still serves', async () => {

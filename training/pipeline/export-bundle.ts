@@ -2,9 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeBaseline, writeValidationSet, type BundleInfo, type ValidationSet } from '../../src/bundle';
+import {
+  writeBaseline,
+  writeDriftReference,
+  writeValidationSet,
+  type BundleInfo,
+  type ValidationSet,
+} from '../../src/bundle';
 import type { TfidfBaseline } from '../../src/baseline';
 import { engineDefaults } from '../../src/config';
+import { driftReferenceForBundle } from '../../src/drift';
 import { createEngine } from '../../src/engine';
 import { ModelLoadError, QualityGateError } from '../../src/errors';
 import type { Logger } from '../../src/logging';
@@ -64,6 +71,8 @@ export async function exportTrainedBundle(opts: ExportBundleOptions): Promise<Mo
     let card: ModelCard = { ...opts.card, parity };
     writeModelCard(staging, card);
     if (opts.quantize) card = await withInt8(staging, card, opts.quantize.maxRocAucLoss, opts.logger);
+    // After the int8 step: the reference is scored by the file a CPU server will run (int8 when the gate kept it).
+    writeDriftReference(staging, await driftReferenceForBundle({ dir: staging, logger: opts.logger }));
     if (fs.existsSync(out)) {
       if (!opts.overwrite)
         throw new ModelLoadError(`output directory ${out} already exists; choose another --out or pass --overwrite`);

@@ -1,13 +1,14 @@
 // Real outcomes (churned / retained, or an agent's override) and the live model metrics they make possible.
 import { Router } from 'express';
+import type { AlertService } from '../../alerts';
 import { NotFoundError } from '../../errors';
-import { brierScore, calibrationBins, expectedCalibrationError, rocAuc } from '../../metrics';
+import { qualityByModel, qualitySummary } from '../../metrics';
 import { DEFAULT_PRIVACY_POLICY, redact, type PrivacyPolicy } from '../../privacy';
 import type { Store } from '../../store';
 import { feedbackSchema } from '../schemas';
 import { parseOr400 } from '../validate';
 
-export function feedbackRouter(deps: { store: Store; privacy?: PrivacyPolicy }): Router {
+export function feedbackRouter(deps: { store: Store; privacy?: PrivacyPolicy; alerts?: AlertService }): Router {
   const router = Router();
 
   router.post('/v1/feedback', async (req, res) => {
@@ -23,24 +24,14 @@ export function feedbackRouter(deps: { store: Store; privacy?: PrivacyPolicy }):
     const keepRaw = (deps.privacy ?? DEFAULT_PRIVACY_POLICY).storeText === 'full';
     const note = body.note === undefined || keepRaw ? body.note : redact(body.note).text;
     const id = await deps.store.feedback.insert({ ...body, note });
+    deps.alerts?.onFeedback();
     res.status(201).json({ id });
   });
 
+  // Overall (every model's scores together, as before), then per model version and, within each, per text source.
   router.get('/v1/metrics/model', async (_req, res) => {
     const points = await deps.store.feedback.labelledScores();
-    const risks = points.map((p) => p.risk);
-    const labels = points.map((p) => p.label);
-    const positives = labels.filter(Boolean).length;
-    const enough = positives > 0 && positives < points.length;
-    res.json({
-      n: points.length,
-      positives,
-      rocAuc: enough ? rocAuc(risks, labels) : null,
-      brier: points.length ? brierScore(risks, labels) : null,
-      ece: points.length ? expectedCalibrationError(risks, labels) : null,
-      calibration: points.length ? calibrationBins(risks, labels, 10) : [],
-      note: enough ? undefined : 'ROC-AUC needs feedback of both outcomes (churned and retained) on scored texts',
-    });
+    res.json({ ...qualitySummary(points), byModel: qualityByModel(points) });
   });
   return router;
 }

@@ -2,6 +2,7 @@
 import { api, apiKey } from './api.js';
 import { loadCustomers } from './customers.js';
 import { loadDistribution } from './distribution.js';
+import { loadDrift } from './drift.js';
 import { loadJobs } from './jobs.js';
 import { renderModelCard } from './model-card.js';
 import { runPanel } from './panel.js';
@@ -66,6 +67,9 @@ function probe() {
 function loadFiltered() {
   return Promise.all([
     runPanel($('distribution'), (body) => loadDistribution(body, ctx)),
+    runPanel($('drift'), (body) => loadDrift(body, ctx), {
+      unavailable: 'Drift monitoring is not enabled on this server.',
+    }),
     runPanel($('themes'), (body) => loadThemes(body, ctx), { unavailable: 'Themes are not enabled on this server.' }),
     probe(),
   ]);

@@ -1,23 +1,25 @@
 // Feedback on PostgreSQL: outcomes, overrides, and their pairing with scores for live evaluation.
 import { feedbackOwner, feedbackParams } from '../input-params';
-import type { FeedbackInput, LabelledScore, Outcome } from '../records';
+import type { FeedbackInput, LabelledScore, Outcome, TextSource } from '../records';
 import type { FeedbackRepository } from '../types';
 import { translateConstraint } from './pg-errors';
 import type { PgExecutor } from './pg-executor';
 
+// The paired score is picked by id, then joined for its risk, model and text source.
 const LABELLED = `
-  SELECT outcome, risk FROM (
+  SELECT paired.outcome, ps.risk, ps.model_version, pt.source FROM (
     SELECT f.outcome, f.at, f.id,
       CASE WHEN f.text_id IS NOT NULL THEN
-        (SELECT s.risk FROM scores s WHERE s.text_id = f.text_id ORDER BY s.created_at DESC, s.id DESC LIMIT 1)
+        (SELECT s.id FROM scores s WHERE s.text_id = f.text_id ORDER BY s.created_at DESC, s.id DESC LIMIT 1)
       ELSE
-        (SELECT s.risk FROM scores s JOIN texts t ON t.id = s.text_id WHERE t.customer_id = f.customer_id
+        (SELECT s.id FROM scores s JOIN texts t ON t.id = s.text_id WHERE t.customer_id = f.customer_id
          ORDER BY t.created_at DESC, t.seq DESC, s.created_at DESC, s.id DESC LIMIT 1)
-      END AS risk
+      END AS score_id
     FROM feedback f
     WHERE f.outcome IN ('churned', 'retained')) paired
-  WHERE risk IS NOT NULL
-  ORDER BY at, id COLLATE "C"`;
+  JOIN scores ps ON ps.id = paired.score_id
+  JOIN texts pt ON pt.id = ps.text_id
+  ORDER BY paired.at, paired.id COLLATE "C"`;
 
 export class PgFeedbackRepository implements FeedbackRepository {
   constructor(private readonly ex: PgExecutor) {}
@@ -48,7 +50,14 @@ export class PgFeedbackRepository implements FeedbackRepository {
   }
 
   async labelledScores(): Promise<LabelledScore[]> {
-    const rows = await this.ex.rows<{ outcome: Outcome; risk: number }>(LABELLED);
-    return rows.map((r): LabelledScore => ({ risk: r.risk, label: r.outcome === 'churned' ? 1 : 0 }));
+    const rows = await this.ex.rows<{ outcome: Outcome; risk: number; model_version: string; source: TextSource }>(
+      LABELLED,
+    );
+    return rows.map((r): LabelledScore => ({
+      risk: r.risk,
+      label: r.outcome === 'churned' ? 1 : 0,
+      modelVersion: r.model_version,
+      source: r.source,
+    }));
   }
 }

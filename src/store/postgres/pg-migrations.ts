@@ -162,6 +162,13 @@ ALTER TABLE alert_log ADD COLUMN claim TEXT;
 CREATE UNIQUE INDEX alert_log_by_claim ON alert_log (rule_id, claim);
 `;
 
+const driftValues = `
+ALTER TABLE scores ADD COLUMN tokens INTEGER CHECK (tokens IS NULL OR tokens >= 0);
+ALTER TABLE scores ADD COLUMN rare_share DOUBLE PRECISION CHECK (rare_share IS NULL OR rare_share BETWEEN 0 AND 1);
+ALTER TABLE scores ADD COLUMN centroid_distance DOUBLE PRECISION
+  CHECK (centroid_distance IS NULL OR centroid_distance BETWEEN 0 AND 2);
+`;
+
 export const pgMigrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
@@ -169,4 +176,5 @@ export const pgMigrations: readonly Migration[] = [
   { version: 4, name: 'themes', sql: themes },
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
   { version: 6, name: 'alert delivery claims', sql: alertClaims },
+  { version: 7, name: 'per-score drift values', sql: driftValues },
 ];

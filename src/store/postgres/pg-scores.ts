@@ -74,9 +74,23 @@ export class PgScoreRepository implements ScoreRepository {
     try {
       const [row] = (
         await this.ex.statement<{ id: number }>(
-          `INSERT INTO scores (text_id, model_version, risk, text_risk, tabular_risk, band, drivers, embedding, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-          [p.textId, p.modelVersion, p.risk, p.textRisk, p.tabularRisk, p.band, p.drivers, p.embedding, p.createdAt],
+          `INSERT INTO scores (text_id, model_version, risk, text_risk, tabular_risk, band, drivers, embedding,
+                               tokens, rare_share, centroid_distance, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+          [
+            p.textId,
+            p.modelVersion,
+            p.risk,
+            p.textRisk,
+            p.tabularRisk,
+            p.band,
+            p.drivers,
+            p.embedding,
+            p.tokens,
+            p.rareShare,
+            p.centroidDistance,
+            p.createdAt,
+          ],
         )
       ).rows;
       return row.id;

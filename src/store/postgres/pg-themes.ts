@@ -1,6 +1,7 @@
 // The themes engine's data on PostgreSQL: scored texts with embeddings, customer outcomes, and theme centroids.
 import { themeRows } from '../admin-params';
-import { scoredTextParams } from '../query-params';
+import type { DriftValueRecord, DriftValuesQuery } from '../drift-records';
+import { driftValuesParams, scoredTextParams } from '../query-params';
 import type { TextSource } from '../records';
 import type {
   CustomerOutcome,
@@ -56,6 +57,25 @@ const OUTCOMES = `
   WHERE f.outcome IN ('churned', 'retained') AND COALESCE(f.customer_id, t.customer_id) IS NOT NULL
   ORDER BY f.at, f.seq`;
 
+// The same newest-score rule as SCORED; only the columns drift needs, no text or embedding.
+const DRIFT_VALUES = `
+  SELECT t.source, s.text_risk, s.tokens, s.rare_share, s.centroid_distance
+  FROM texts t
+  JOIN scores s ON s.id = (SELECT id FROM scores WHERE text_id = t.id ORDER BY created_at DESC, id DESC LIMIT 1)
+  WHERE s.model_version = $1
+    AND ($2::timestamptz IS NULL OR t.created_at >= $2)
+    AND ($3::timestamptz IS NULL OR t.created_at < $3)
+    AND ($4::text IS NULL OR t.source = $4)
+  ORDER BY t.created_at, t.seq`;
+
+interface DriftRow {
+  source: TextSource;
+  text_risk: number;
+  tokens: number | null;
+  rare_share: number | null;
+  centroid_distance: number | null;
+}
+
 export class PgScoredTextRepository implements ScoredTextRepository {
   constructor(private readonly ex: PgExecutor) {}
 
@@ -72,6 +92,18 @@ export class PgScoredTextRepository implements ScoredTextRepository {
       risk: r.risk,
       textRisk: r.text_risk,
       embedding: blobToEmbedding(r.embedding)!,
+    }));
+  }
+
+  async driftValues(query: DriftValuesQuery): Promise<DriftValueRecord[]> {
+    const p = driftValuesParams(query);
+    const rows = await this.ex.rows<DriftRow>(DRIFT_VALUES, [p.modelVersion, p.from, p.to, p.source]);
+    return rows.map((r) => ({
+      source: r.source,
+      textRisk: r.text_risk,
+      tokens: r.tokens,
+      rareShare: r.rare_share,
+      centroidDistance: r.centroid_distance,
     }));
   }
 

@@ -1,14 +1,17 @@
 // Outcomes reported back (churned, retained, analyst overrides) and their pairing with scores for live evaluation.
 import type { Statement } from 'better-sqlite3';
 import type { Executor } from './executor';
-import type { FeedbackInput, LabelledScore, Outcome } from '../records';
+import type { FeedbackInput, LabelledScore, Outcome, TextSource } from '../records';
 import type { FeedbackRepository } from '../types';
 import { feedbackOwner, feedbackParams } from '../input-params';
 
 export class SqliteFeedbackRepository implements FeedbackRepository {
   private readonly insertStmt: Statement;
   private readonly textOwnerStmt: Statement<[string], { customer_id: string | null }>;
-  private readonly labelledStmt: Statement<[], { outcome: Outcome; risk: number }>;
+  private readonly labelledStmt: Statement<
+    [],
+    { outcome: Outcome; risk: number; model_version: string; source: TextSource }
+  >;
 
   constructor(private readonly ex: Executor) {
     const db = ex.db;
@@ -16,19 +19,21 @@ export class SqliteFeedbackRepository implements FeedbackRepository {
       INSERT INTO feedback (id, customer_id, text_id, outcome, override_risk, note, at)
       VALUES (@id, @customerId, @textId, @outcome, @overrideRisk, @note, @at)`);
     this.textOwnerStmt = db.prepare('SELECT customer_id FROM texts WHERE id = ?');
+    // The paired score is picked by id, then joined for its risk, model and text source.
     this.labelledStmt = db.prepare(`
-      SELECT outcome, risk FROM (
-        SELECT f.outcome,
+      SELECT p.outcome, ps.risk, ps.model_version, pt.source FROM (
+        SELECT f.outcome, f.at, f.id AS feedback_id,
           CASE WHEN f.text_id IS NOT NULL THEN
-            (SELECT s.risk FROM scores s WHERE s.text_id = f.text_id ORDER BY s.created_at DESC, s.id DESC LIMIT 1)
+            (SELECT s.id FROM scores s WHERE s.text_id = f.text_id ORDER BY s.created_at DESC, s.id DESC LIMIT 1)
           ELSE
-            (SELECT s.risk FROM scores s JOIN texts t ON t.id = s.text_id WHERE t.customer_id = f.customer_id
+            (SELECT s.id FROM scores s JOIN texts t ON t.id = s.text_id WHERE t.customer_id = f.customer_id
              ORDER BY t.created_at DESC, t.rowid DESC, s.created_at DESC, s.id DESC LIMIT 1)
-          END AS risk
+          END AS score_id
         FROM feedback f
-        WHERE f.outcome IN ('churned', 'retained')
-        ORDER BY f.at, f.id)
-      WHERE risk IS NOT NULL`);
+        WHERE f.outcome IN ('churned', 'retained')) p
+      JOIN scores ps ON ps.id = p.score_id
+      JOIN texts pt ON pt.id = ps.text_id
+      ORDER BY p.at, p.feedback_id`);
   }
 
   async insert(input: FeedbackInput): Promise<string> {
@@ -43,7 +48,12 @@ export class SqliteFeedbackRepository implements FeedbackRepository {
 
   async labelledScores(): Promise<LabelledScore[]> {
     return this.ex.read(() =>
-      this.labelledStmt.all().map((r): LabelledScore => ({ risk: r.risk, label: r.outcome === 'churned' ? 1 : 0 })),
+      this.labelledStmt.all().map((r): LabelledScore => ({
+        risk: r.risk,
+        label: r.outcome === 'churned' ? 1 : 0,
+        modelVersion: r.model_version,
+        source: r.source,
+      })),
     );
   }
 }

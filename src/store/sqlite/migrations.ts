@@ -154,6 +154,14 @@ ALTER TABLE alert_log ADD COLUMN claim TEXT;
 CREATE UNIQUE INDEX alert_log_by_claim ON alert_log (rule_id, claim);
 `;
 
+// What drift monitoring compares with a bundle's reference, recorded when a text is scored (the risk is already there):
+// tokens in the text, rare-token share of its first window, cosine distance of its embedding to the validation centroid.
+const driftValues = `
+ALTER TABLE scores ADD COLUMN tokens INTEGER CHECK (tokens IS NULL OR tokens >= 0);
+ALTER TABLE scores ADD COLUMN rare_share REAL CHECK (rare_share IS NULL OR rare_share BETWEEN 0 AND 1);
+ALTER TABLE scores ADD COLUMN centroid_distance REAL CHECK (centroid_distance IS NULL OR centroid_distance BETWEEN 0 AND 2);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
@@ -161,4 +169,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'themes', sql: themes },
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
   { version: 6, name: 'alert delivery claims', sql: alertClaims },
+  { version: 7, name: 'per-score drift values', sql: driftValues },
 ];

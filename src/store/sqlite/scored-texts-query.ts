@@ -4,7 +4,8 @@ import type { Executor } from './executor';
 import type { TextSource } from '../records';
 import type { CustomerOutcome, ScoredTextQuery, ScoredTextRecord, ScoredTextsRevision } from '../themes-records';
 import type { ScoredTextRepository } from '../types';
-import { scoredTextParams } from '../query-params';
+import type { DriftValueRecord, DriftValuesQuery } from '../drift-records';
+import { driftValuesParams, scoredTextParams } from '../query-params';
 import { blobToEmbedding } from '../values';
 
 interface Row {
@@ -26,8 +27,19 @@ interface Params {
   segment: string | null;
 }
 
+interface DriftRow {
+  source: TextSource;
+  text_risk: number;
+  tokens: number | null;
+  rare_share: number | null;
+  centroid_distance: number | null;
+}
+
+type DriftParams = ReturnType<typeof driftValuesParams>;
+
 export class SqliteScoredTextRepository implements ScoredTextRepository {
   private readonly listStmt: Statement<Params, Row>;
+  private readonly driftStmt: Statement<DriftParams, DriftRow>;
   private readonly revisionStmt: Statement<[], { max_id: number | null; n: number }>;
   private readonly outcomesStmt: Statement<[], { customer_id: string; outcome: 'churned' | 'retained' }>;
 
@@ -45,6 +57,16 @@ export class SqliteScoredTextRepository implements ScoredTextRepository {
         AND (@to IS NULL OR t.created_at < @to)
         AND (@source IS NULL OR t.source = @source)
         AND (@segment IS NULL OR c.segment = @segment)
+      ORDER BY t.created_at, t.rowid`);
+    // The same newest-score rule as listStmt; only the columns drift needs, no text or embedding.
+    this.driftStmt = db.prepare(`
+      SELECT t.source, s.text_risk, s.tokens, s.rare_share, s.centroid_distance
+      FROM texts t
+      JOIN scores s ON s.id = (SELECT id FROM scores WHERE text_id = t.id ORDER BY created_at DESC, id DESC LIMIT 1)
+      WHERE s.model_version = @modelVersion
+        AND (@from IS NULL OR t.created_at >= @from)
+        AND (@to IS NULL OR t.created_at < @to)
+        AND (@source IS NULL OR t.source = @source)
       ORDER BY t.created_at, t.rowid`);
     this.revisionStmt = db.prepare('SELECT max(id) AS max_id, count(*) AS n FROM scores');
     // Customer-level feedback names the customer; text-level feedback is traced to the text's customer.
@@ -68,6 +90,19 @@ export class SqliteScoredTextRepository implements ScoredTextRepository {
         risk: r.risk,
         textRisk: r.text_risk,
         embedding: blobToEmbedding(r.embedding)!,
+      })),
+    );
+  }
+
+  async driftValues(query: DriftValuesQuery): Promise<DriftValueRecord[]> {
+    const params = driftValuesParams(query);
+    return this.ex.read(() =>
+      this.driftStmt.all(params).map((r) => ({
+        source: r.source,
+        textRisk: r.text_risk,
+        tokens: r.tokens,
+        rareShare: r.rare_share,
+        centroidDistance: r.centroid_distance,
       })),
     );
   }

@@ -73,8 +73,10 @@ export class SqliteScoreRepository implements ScoreRepository {
   constructor(private readonly ex: Executor) {
     const db = ex.db;
     this.insertStmt = db.prepare(`
-      INSERT INTO scores (text_id, model_version, risk, text_risk, tabular_risk, band, drivers, embedding, created_at)
-      VALUES (@textId, @modelVersion, @risk, @textRisk, @tabularRisk, @band, @drivers, @embedding, @createdAt)`);
+      INSERT INTO scores (text_id, model_version, risk, text_risk, tabular_risk, band, drivers, embedding,
+                          tokens, rare_share, centroid_distance, created_at)
+      VALUES (@textId, @modelVersion, @risk, @textRisk, @tabularRisk, @band, @drivers, @embedding,
+              @tokens, @rareShare, @centroidDistance, @createdAt)`);
     // One character more than the snippet so that toHistoryEntry knows whether to mark the cut. Texts stored
     // without their words (privacy.storeText 'none') show their redacted snippet instead.
     this.historyStmt = db.prepare(`

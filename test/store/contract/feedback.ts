@@ -78,8 +78,8 @@ export function feedbackContract(h: HarnessRef): void {
       expect(points).toHaveLength(2);
       expect(points).toEqual(
         expect.arrayContaining([
-          { risk: 0.35, label: 1 },
-          { risk: 0.15, label: 0 },
+          { risk: 0.35, label: 1, modelVersion: 'm1', source: 'ticket' },
+          { risk: 0.15, label: 0, modelVersion: 'm1', source: 'ticket' },
         ]),
       );
     });
