@@ -105,6 +105,16 @@ export interface LabelledScore {
   modelVersion: string;
   source: TextSource;
 }
+/** A churned/retained outcome with the text it is about, for retraining (`churnscope retrain`). */
+export interface OutcomeText {
+  textId: string;
+  /** null when the text was stored without its words (privacy.storeText 'none'): nothing to train on. */
+  text: string | null;
+  source: TextSource;
+  label: 0 | 1;
+  /** When the outcome was reported. */
+  at: string;
+}
 
 export interface ModelInput {
   version: string;

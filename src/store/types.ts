@@ -19,6 +19,7 @@ import type {
   LabelledScore,
   ModelInput,
   ModelRecord,
+  OutcomeText,
   Page,
   ScoreHistoryEntry,
   ScoreInput,
@@ -93,6 +94,11 @@ export interface FeedbackRepository {
    * feedback the newest score of the customer's newest scored text. Overrides are not labels and are left out.
    */
   labelledScores(): Promise<LabelledScore[]>;
+  /**
+   * One row per text with a churned/retained outcome reported at or after `since`, the newest outcome winning:
+   * text-level feedback names its text, customer-level feedback the customer's newest text. Oldest outcome first.
+   */
+  outcomeTexts(opts?: { since?: string | Date }): Promise<OutcomeText[]>;
 }
 
 export interface ModelRepository {

@@ -1,6 +1,8 @@
 // Feedback on PostgreSQL: outcomes, overrides, and their pairing with scores for live evaluation.
 import { feedbackOwner, feedbackParams } from '../input-params';
-import type { FeedbackInput, LabelledScore, Outcome, TextSource } from '../records';
+import type { FeedbackInput, LabelledScore, Outcome, OutcomeText, TextSource } from '../records';
+import { latestOutcomePerText, type OutcomeTextRow } from '../outcome-texts';
+import { timestamp } from '../values';
 import type { FeedbackRepository } from '../types';
 import { translateConstraint } from './pg-errors';
 import type { PgExecutor } from './pg-executor';
@@ -20,6 +22,13 @@ const LABELLED = `
   JOIN scores ps ON ps.id = paired.score_id
   JOIN texts pt ON pt.id = ps.text_id
   ORDER BY paired.at, paired.id COLLATE "C"`;
+
+const OUTCOME_TEXTS = `
+  SELECT f.outcome, f.at, t.id AS text_id, t.text, t.source FROM feedback f
+  JOIN texts t ON t.id = COALESCE(f.text_id,
+    (SELECT t2.id FROM texts t2 WHERE t2.customer_id = f.customer_id ORDER BY t2.created_at DESC, t2.seq DESC LIMIT 1))
+  WHERE f.outcome IN ('churned', 'retained') AND ($1::timestamptz IS NULL OR f.at >= $1::timestamptz)
+  ORDER BY f.at, f.seq`;
 
 export class PgFeedbackRepository implements FeedbackRepository {
   constructor(private readonly ex: PgExecutor) {}
@@ -59,5 +68,10 @@ export class PgFeedbackRepository implements FeedbackRepository {
       modelVersion: r.model_version,
       source: r.source,
     }));
+  }
+
+  async outcomeTexts(opts: { since?: string | Date } = {}): Promise<OutcomeText[]> {
+    const since = opts.since === undefined ? null : timestamp(opts.since, 'since');
+    return latestOutcomePerText(await this.ex.rows<OutcomeTextRow>(OUTCOME_TEXTS, [since]));
   }
 }

@@ -1,9 +1,11 @@
 // Outcomes reported back (churned, retained, analyst overrides) and their pairing with scores for live evaluation.
 import type { Statement } from 'better-sqlite3';
 import type { Executor } from './executor';
-import type { FeedbackInput, LabelledScore, Outcome, TextSource } from '../records';
+import type { FeedbackInput, LabelledScore, Outcome, OutcomeText, TextSource } from '../records';
 import type { FeedbackRepository } from '../types';
 import { feedbackOwner, feedbackParams } from '../input-params';
+import { latestOutcomePerText, type OutcomeTextRow } from '../outcome-texts';
+import { timestamp } from '../values';
 
 export class SqliteFeedbackRepository implements FeedbackRepository {
   private readonly insertStmt: Statement;
@@ -12,6 +14,8 @@ export class SqliteFeedbackRepository implements FeedbackRepository {
     [],
     { outcome: Outcome; risk: number; model_version: string; source: TextSource }
   >;
+
+  private readonly outcomeTextsStmt: Statement<{ since: string | null }, OutcomeTextRow>;
 
   constructor(private readonly ex: Executor) {
     const db = ex.db;
@@ -34,6 +38,13 @@ export class SqliteFeedbackRepository implements FeedbackRepository {
       JOIN scores ps ON ps.id = p.score_id
       JOIN texts pt ON pt.id = ps.text_id
       ORDER BY p.at, p.feedback_id`);
+    this.outcomeTextsStmt = db.prepare(`
+      SELECT f.outcome, f.at, t.id AS text_id, t.text, t.source FROM feedback f
+      JOIN texts t ON t.id = COALESCE(f.text_id,
+        (SELECT t2.id FROM texts t2 WHERE t2.customer_id = f.customer_id
+         ORDER BY t2.created_at DESC, t2.rowid DESC LIMIT 1))
+      WHERE f.outcome IN ('churned', 'retained') AND (@since IS NULL OR f.at >= @since)
+      ORDER BY f.at, f.rowid`);
   }
 
   async insert(input: FeedbackInput): Promise<string> {
@@ -55,5 +66,10 @@ export class SqliteFeedbackRepository implements FeedbackRepository {
         source: r.source,
       })),
     );
+  }
+
+  async outcomeTexts(opts: { since?: string | Date } = {}): Promise<OutcomeText[]> {
+    const since = opts.since === undefined ? null : timestamp(opts.since, 'since');
+    return this.ex.read(() => latestOutcomePerText(this.outcomeTextsStmt.all({ since })));
   }
 }

@@ -83,5 +83,29 @@ export function feedbackContract(h: HarnessRef): void {
         ]),
       );
     });
+
+    it('lists outcome texts: newest outcome per text, customer outcomes on the newest text, since filtering', async () => {
+      const a = await scoredText('a', 0, 0.3);
+      const b1 = await scoredText('b', 1, 0.2);
+      const b2 = await scoredText('b', 2, 0.4);
+      const hidden = await current().texts.insert({ customerId: 'h', source: 'chat', text: null, hash: 'h' });
+      await current().feedback.insert({ textId: a, outcome: 'retained', at: atDay(3) });
+      await current().feedback.insert({ textId: a, outcome: 'churned', at: atDay(5) });
+      await current().feedback.insert({ customerId: 'b', outcome: 'retained', at: atDay(4) });
+      await current().feedback.insert({ textId: hidden, outcome: 'churned', at: atDay(6) });
+      await current().feedback.insert({ customerId: 'a', outcome: 'override', overrideRisk: 0.1, at: atDay(7) });
+      await current().feedback.insert({ customerId: 'nobody', outcome: 'churned', at: atDay(8) });
+
+      const all = await current().feedback.outcomeTexts();
+      expect(all).toEqual([
+        { textId: b2, text: 't2', source: 'ticket', label: 0, at: atDay(4) },
+        { textId: a, text: 't0', source: 'ticket', label: 1, at: atDay(5) },
+        { textId: hidden, text: null, source: 'chat', label: 1, at: atDay(6) },
+      ]);
+      expect(all.map((r) => r.textId)).not.toContain(b1);
+      const recent = await current().feedback.outcomeTexts({ since: atDay(5) });
+      expect(recent.map((r) => r.textId)).toEqual([a, hidden]);
+      await expect(current().feedback.outcomeTexts({ since: 'yesterday' })).rejects.toMatchObject({ field: 'since' });
+    });
   });
 }
