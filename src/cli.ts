@@ -18,6 +18,7 @@ import {
 } from './commands/keys';
 import { retentionCommand } from './commands/retention';
 import { quantizeCommand } from './commands/quantize';
+import { retrainCommand } from './commands/retrain';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -261,6 +262,52 @@ program
   .requiredOption('--out <file>', 'where to write fusion.json')
   .option('--seed <n>', 'random seed', int('--seed'))
   .action(trainFusionCommand);
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const list = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+program
+  .command('retrain')
+  .description(
+    'train a challenger on stored texts with churned/retained outcomes, compare it with the active model on the newest outcomes (held back), print JSON',
+  )
+  .option('--db <file|url>', DB_HELP)
+  .requiredOption('--out <dir>', 'challenger bundle directory to write (must not exist)')
+  .option('--since <date>', 'only outcomes reported at or after this ISO date')
+  .option('--base-data <file>', 'original training data to add (repeatable; columns as in train)', collect)
+  .option('--text-col <name>', '--base-data: column holding the text', 'text')
+  .option('--label-col <name>', '--base-data: column holding the label', 'label')
+  .option('--positive <values>', '--base-data: label value(s) meaning churned (comma-separated)', list)
+  .option('--negative <values>', '--base-data: label value(s) meaning the opposite', list)
+  .option('--source-col <name>', '--base-data: column naming the source', 'source')
+  .option(
+    '--held-back-fraction <x>',
+    'share of the newest outcomes held back for the comparison (never trained on)',
+    num('--held-back-fraction'),
+    0.2,
+  )
+  .option('--model <dir>', 'champion bundle (default: the active model in the store, else the bundled model)')
+  .option('--models-dir <dir>', "--promote-if-better copies the challenger here (default: the champion's folder)")
+  .option(
+    '--promote-if-better',
+    "activate the challenger when the 95% interval of its ROC-AUC gain lies above zero",
+  )
+  .option('--store-text <mode>', 'privacy.storeText of the service that filled the store (env CHURNSCOPE_STORE_TEXT)')
+  .option('--precision <p>', PRECISION_HELP)
+  .option('--mode <mode>', 'training mode: auto, head, full or few-shot', 'auto')
+  .option('--seed <n>', 'random seed (training)', int('--seed'))
+  .option('--epochs <n>', 'epochs', int('--epochs'))
+  .option('--backend <name>', 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm, cpu', 'auto')
+  .option('--cache-dir <dir>', 'where frozen embeddings and the base encoder are cached')
+  .option('--no-quantize', 'do not write the int8 model beside the fp32 one')
+  .option('--resamples <n>', 'paired bootstrap resamples', int('--resamples'), 1000)
+  .action(retrainCommand);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isChurnscopeError(e)) {

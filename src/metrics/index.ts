@@ -15,6 +15,11 @@ export {
 export { evaluate, evaluateByGroup, type EvalMetrics } from './evaluate';
 export { bootstrapRocAuc, DEFAULT_BOOTSTRAP_RESAMPLES, type BootstrapOptions } from './bootstrap-interval';
 export {
+  pairedBootstrapRocAuc,
+  type PairedBootstrapOptions,
+  type PairedDifference,
+} from './paired-bootstrap';
+export {
   qualitySummary,
   qualityByModel,
   type LabelledPoint,
