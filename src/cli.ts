@@ -294,10 +294,7 @@ program
   )
   .option('--model <dir>', 'champion bundle (default: the active model in the store, else the bundled model)')
   .option('--models-dir <dir>', "--promote-if-better copies the challenger here (default: the champion's folder)")
-  .option(
-    '--promote-if-better',
-    "activate the challenger when the 95% interval of its ROC-AUC gain lies above zero",
-  )
+  .option('--promote-if-better', 'activate the challenger when the 95% interval of its ROC-AUC gain lies above zero')
   .option('--store-text <mode>', 'privacy.storeText of the service that filled the store (env CHURNSCOPE_STORE_TEXT)')
   .option('--precision <p>', PRECISION_HELP)
   .option('--mode <mode>', 'training mode: auto, head, full or few-shot', 'auto')

@@ -14,11 +14,7 @@ export {
 } from './binary-metrics';
 export { evaluate, evaluateByGroup, type EvalMetrics } from './evaluate';
 export { bootstrapRocAuc, DEFAULT_BOOTSTRAP_RESAMPLES, type BootstrapOptions } from './bootstrap-interval';
-export {
-  pairedBootstrapRocAuc,
-  type PairedBootstrapOptions,
-  type PairedDifference,
-} from './paired-bootstrap';
+export { pairedBootstrapRocAuc, type PairedBootstrapOptions, type PairedDifference } from './paired-bootstrap';
 export {
   qualitySummary,
   qualityByModel,

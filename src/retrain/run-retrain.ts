@@ -110,7 +110,11 @@ export async function runRetrain(o: RetrainOptions): Promise<RetrainReport> {
       from: split.heldBack[0].at,
       to: split.heldBack[split.heldBack.length - 1].at,
     },
-    trainedOn: { count: card.data.rows, fromStore: split.train.length, fromBaseData: card.data.rows - split.train.length },
+    trainedOn: {
+      count: card.data.rows,
+      fromStore: split.train.length,
+      fromBaseData: card.data.rows - split.train.length,
+    },
     promoted: false,
     reason: '',
   };

@@ -16,7 +16,7 @@ const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOS
 /** Review i is written at hour i and its outcome ('other' → churned) reported an hour later. */
 export async function seedOutcomeStore(file: string, reviews: readonly Review[], opts: SeedOptions = {}) {
   const store = await SqliteStore.create({ path: file, logger: silentLogger() });
-  const labels = reviews.map((r) => (r.score === 'other' ? 'churned' : 'retained'));
+  const labels = reviews.map((r): 'churned' | 'retained' => (r.score === 'other' ? 'churned' : 'retained'));
   const n = opts.shuffleFirst ?? 0;
   const rnd = seedrandom('shuffle');
   const head = labels.slice(0, n);
@@ -34,7 +34,7 @@ export async function seedOutcomeStore(file: string, reviews: readonly Review[],
         hash: `h${i}`,
         createdAt: day(i),
       });
-      await store.feedback.insert({ textId, outcome: labels[i] as 'churned' | 'retained', at: day(i + 1) });
+      await store.feedback.insert({ textId, outcome: labels[i], at: day(i + 1) });
     }
   } finally {
     await store.dispose();
