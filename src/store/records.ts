@@ -89,6 +89,15 @@ export interface TextRiskAggregates {
   count: number;
 }
 
+/** A score by the shadow model: stored apart from the served scores, compared with them on feedback. */
+export interface ShadowScoreInput {
+  textId: string;
+  modelVersion: string;
+  /** Calibrated text risk by the shadow model (no fusion: the comparison is of text models). */
+  risk: number;
+  createdAt?: string | Date;
+}
+
 export interface FeedbackInput {
   customerId?: string | null;
   textId?: string | null;

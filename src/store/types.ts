@@ -24,6 +24,7 @@ import type {
   ScoreHistoryEntry,
   ScoreInput,
   ScoreRecord,
+  ShadowScoreInput,
   TextInput,
   TextRecord,
   TextRiskAggregates,
@@ -99,6 +100,16 @@ export interface FeedbackRepository {
    * text-level feedback names its text, customer-level feedback the customer's newest text. Oldest outcome first.
    */
   outcomeTexts(opts?: { since?: string | Date }): Promise<OutcomeText[]>;
+}
+
+export interface ShadowScoreRepository {
+  /** Returns the shadow score's id; NotFoundError when the text is unknown. */
+  insert(input: ShadowScoreInput): Promise<number>;
+  /**
+   * As feedback.labelledScores(), over shadow scores: per shadow model version, one point per churned/retained
+   * outcome whose text (or, for customer-level feedback, the customer's newest text it scored) has its score.
+   */
+  labelledScores(): Promise<LabelledScore[]>;
 }
 
 export interface ModelRepository {
@@ -202,6 +213,7 @@ export interface StoreRepositories {
   readonly customers: CustomerRepository;
   readonly texts: TextRepository;
   readonly scores: ScoreRepository;
+  readonly shadowScores: ShadowScoreRepository;
   readonly feedback: FeedbackRepository;
   readonly models: ModelRepository;
   readonly alertRules: AlertRuleRepository;

@@ -41,6 +41,7 @@ const ERASE = [
   `DELETE FROM alert_log WHERE customer_id = $1 OR text_id IN (${OF_CUSTOMER_TEXTS})`,
   `DELETE FROM feedback WHERE customer_id = $1 OR text_id IN (${OF_CUSTOMER_TEXTS})`,
   `DELETE FROM scores WHERE text_id IN (${OF_CUSTOMER_TEXTS})`,
+  `DELETE FROM shadow_scores WHERE text_id IN (${OF_CUSTOMER_TEXTS})`,
   'DELETE FROM texts WHERE customer_id = $1',
   'DELETE FROM customers WHERE id = $1',
 ];

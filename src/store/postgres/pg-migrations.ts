@@ -169,6 +169,17 @@ ALTER TABLE scores ADD COLUMN centroid_distance DOUBLE PRECISION
   CHECK (centroid_distance IS NULL OR centroid_distance BETWEEN 0 AND 2);
 `;
 
+const shadowScores = `
+CREATE TABLE shadow_scores (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  text_id TEXT NOT NULL REFERENCES texts (id) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  risk DOUBLE PRECISION NOT NULL CHECK (risk BETWEEN 0 AND 1),
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX shadow_scores_by_text ON shadow_scores (text_id, created_at);
+`;
+
 export const pgMigrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
@@ -177,4 +188,5 @@ export const pgMigrations: readonly Migration[] = [
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
   { version: 6, name: 'alert delivery claims', sql: alertClaims },
   { version: 7, name: 'per-score drift values', sql: driftValues },
+  { version: 8, name: 'shadow scores', sql: shadowScores },
 ];

@@ -12,7 +12,7 @@ import { checkout, type PgExecutor } from './pg-executor';
 // Snapshots the first check cannot see (a backend still starting up holds one for every database) are caught by
 // VACUUM's own report of rows it had to keep: the table is rewritten again until none are left.
 // Either way the purge is logged as incomplete and the next one finishes the job, as SQLite's checkpoint does.
-export const PURGED_TABLES = ['texts', 'scores', 'feedback', 'alert_log', 'customers'] as const;
+export const PURGED_TABLES = ['texts', 'scores', 'shadow_scores', 'feedback', 'alert_log', 'customers'] as const;
 
 // Other sessions of this database holding a snapshot taken before `since`. Needs pg_read_all_stats (or the same
 // role) to see other roles' sessions; unseen ones simply are not waited for.

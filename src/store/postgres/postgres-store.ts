@@ -1,6 +1,7 @@
 // The PostgreSQL implementation of Store: one pg.Pool, migrated under an advisory lock at open, shared by all repositories.
 import { Pool, types, type CustomTypesConfig } from 'pg';
 import { ConfigError, StoreUnavailableError } from '../../errors';
+import { PgShadowScoreRepository } from './pg-shadow-scores';
 import type { Logger } from '../../logging';
 import type {
   AlertLogRepository,
@@ -9,6 +10,7 @@ import type {
   CustomerRepository,
   DashboardRepository,
   FeedbackRepository,
+  ShadowScoreRepository,
   JobRepository,
   ModelRepository,
   RateLimitRepository,
@@ -88,6 +90,7 @@ export class PostgresStore implements Store {
   readonly customers: CustomerRepository;
   readonly texts: TextRepository;
   readonly scores: ScoreRepository;
+  readonly shadowScores: ShadowScoreRepository;
   readonly feedback: FeedbackRepository;
   readonly models: ModelRepository;
   readonly alertRules: AlertRuleRepository;
@@ -109,6 +112,7 @@ export class PostgresStore implements Store {
     this.customers = new PgCustomerRepository(ex);
     this.texts = new PgTextRepository(ex);
     this.scores = new PgScoreRepository(ex);
+    this.shadowScores = new PgShadowScoreRepository(ex);
     this.feedback = new PgFeedbackRepository(ex);
     this.models = new PgModelRepository(ex);
     this.alertRules = new PgAlertRuleRepository(ex);

@@ -57,6 +57,7 @@ export class SqliteCustomerRepository implements CustomerRepository {
       `DELETE FROM alert_log WHERE customer_id = @id OR text_id IN (${ofCustomerTexts})`,
       `DELETE FROM feedback WHERE customer_id = @id OR text_id IN (${ofCustomerTexts})`,
       `DELETE FROM scores WHERE text_id IN (${ofCustomerTexts})`,
+      `DELETE FROM shadow_scores WHERE text_id IN (${ofCustomerTexts})`,
       'DELETE FROM texts WHERE customer_id = @id',
       'DELETE FROM customers WHERE id = @id',
     ].map((sql) => db.prepare<{ id: string }>(sql));

@@ -162,6 +162,19 @@ ALTER TABLE scores ADD COLUMN rare_share REAL CHECK (rare_share IS NULL OR rare_
 ALTER TABLE scores ADD COLUMN centroid_distance REAL CHECK (centroid_distance IS NULL OR centroid_distance BETWEEN 0 AND 2);
 `;
 
+// Scores of the shadow model (config shadow): kept apart from `scores` so history, dashboards, drift and alerts,
+// which all read a text's newest score, never see them; compared with the active model on feedback only.
+const shadowScores = `
+CREATE TABLE shadow_scores (
+  id INTEGER PRIMARY KEY,
+  text_id TEXT NOT NULL REFERENCES texts (id) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  risk REAL NOT NULL CHECK (risk BETWEEN 0 AND 1),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX shadow_scores_by_text ON shadow_scores (text_id, created_at);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'api key ids and rate limits', sql: apiKeyIds },
@@ -170,4 +183,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
   { version: 6, name: 'alert delivery claims', sql: alertClaims },
   { version: 7, name: 'per-score drift values', sql: driftValues },
+  { version: 8, name: 'shadow scores', sql: shadowScores },
 ];

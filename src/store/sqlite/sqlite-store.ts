@@ -1,5 +1,6 @@
 // The SQLite implementation of Store: one better-sqlite3 connection, migrated and checked at open, shared by all repositories.
 import { ConfigError } from '../../errors';
+import { SqliteShadowScoreRepository } from './shadow-scores-repository';
 import type { Logger } from '../../logging';
 import { SqliteAlertLogRepository } from './alert-log-repository';
 import { SqliteAlertRuleRepository } from './alert-rules-repository';
@@ -26,6 +27,7 @@ import type {
   CustomerRepository,
   DashboardRepository,
   FeedbackRepository,
+  ShadowScoreRepository,
   JobRepository,
   ModelRepository,
   RateLimitRepository,
@@ -54,6 +56,7 @@ export class SqliteStore implements Store {
   readonly customers: CustomerRepository;
   readonly texts: TextRepository;
   readonly scores: ScoreRepository;
+  readonly shadowScores: ShadowScoreRepository;
   readonly feedback: FeedbackRepository;
   readonly models: ModelRepository;
   readonly alertRules: AlertRuleRepository;
@@ -72,6 +75,7 @@ export class SqliteStore implements Store {
     this.customers = new SqliteCustomerRepository(ex, logger);
     this.texts = new SqliteTextRepository(ex, logger);
     this.scores = new SqliteScoreRepository(ex);
+    this.shadowScores = new SqliteShadowScoreRepository(ex);
     this.feedback = new SqliteFeedbackRepository(ex);
     this.models = new SqliteModelRepository(ex);
     this.alertRules = new SqliteAlertRuleRepository(ex);

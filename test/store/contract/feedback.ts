@@ -107,5 +107,33 @@ export function feedbackContract(h: HarnessRef): void {
       expect(recent.map((r) => r.textId)).toEqual([a, hidden]);
       await expect(current().feedback.outcomeTexts({ since: 'yesterday' })).rejects.toMatchObject({ field: 'since' });
     });
+
+    it('stores shadow scores apart and pairs them with outcomes per shadow model', async () => {
+      const a = await scoredText('a', 0, 0.3);
+      const b1 = await scoredText('b', 1, 0.2);
+      const b2 = await scoredText('b', 2, 0.4);
+      const shadow = (textId: string, modelVersion: string, risk: number, day: number) =>
+        current().shadowScores.insert({ textId, modelVersion, risk, createdAt: atDay(day) });
+      await shadow(a, 's1', 0.8, 0);
+      await shadow(a, 's1', 0.85, 1); // re-scored: the newest counts
+      await shadow(a, 's2', 0.6, 0);
+      await shadow(b1, 's1', 0.1, 1);
+      await shadow(b2, 's1', 0.05, 2); // b's newest text: what customer-level feedback pairs with
+      await expect(shadow('nope', 's1', 0.5, 0)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(shadow(a, 's1', 1.5, 0)).rejects.toMatchObject({ field: 'risk' });
+      await current().feedback.insert({ textId: a, outcome: 'churned', at: atDay(5) });
+      await current().feedback.insert({ customerId: 'b', outcome: 'retained', at: atDay(6) });
+      await current().feedback.insert({ customerId: 'b', outcome: 'override', overrideRisk: 0.2, at: atDay(7) });
+
+      expect(await current().shadowScores.labelledScores()).toEqual([
+        { risk: 0.85, label: 1, modelVersion: 's1', source: 'ticket' },
+        { risk: 0.6, label: 1, modelVersion: 's2', source: 'ticket' },
+        { risk: 0.05, label: 0, modelVersion: 's1', source: 'ticket' },
+      ]);
+      // The served scores are untouched by shadow ones.
+      expect((await current().feedback.labelledScores()).map((p) => p.modelVersion)).toEqual(['m0', 'm0']);
+      await current().customers.erase('a');
+      expect((await current().shadowScores.labelledScores()).map((p) => p.risk)).toEqual([0.05]);
+    });
   });
 }
