@@ -57,6 +57,15 @@ program
     int('--workers'),
   )
   .option('--precision <p>', PRECISION_HELP)
+  .option(
+    '--shadow-model <dir|version>',
+    'also score a sampled share of texts with this model, stored apart (env CHURNSCOPE_SHADOW_MODEL)',
+  )
+  .option(
+    '--shadow-sample-rate <x>',
+    'share of scored texts the shadow model scores, 0..1 (env CHURNSCOPE_SHADOW_SAMPLE_RATE, default 0: off)',
+    num('--shadow-sample-rate'),
+  )
   .option('--jobs-dir <dir>', 'where batch jobs keep their files (env CHURNSCOPE_JOBS_DIR, default ./data/jobs)')
   .option(
     '--auth <mode>',

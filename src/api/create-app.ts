@@ -10,6 +10,7 @@ import type { Logger } from '../logging';
 import type { ActiveModelFollower, ModelRegistry } from '../models';
 import type { Playbook } from '../playbook';
 import type { PrivacyPolicy } from '../privacy';
+import type { ShadowScorer } from '../service';
 import type { Store } from '../store';
 import { themesForModels, type ThemesService } from '../themes';
 import { admissionControl } from './admission';
@@ -59,6 +60,8 @@ export interface AppDeps {
   importLimit?: string;
   /** Drift against the active bundle's reference (GET /v1/monitoring/drift); absent: that route is not served. */
   drift?: DriftMonitor;
+  /** Shadow scoring of a sampled share of /v1/score texts by an inactive model (config shadow); absent: off. */
+  shadow?: ShadowScorer;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -89,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
       alerts: deps.alerts,
       clock: deps.clock,
       privacy: deps.privacy,
+      shadow: deps.shadow,
     }),
   );
   // Before customersRouter: /v1/customers/at-risk must not be read as /v1/customers/:id.

@@ -176,7 +176,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
       },
       '/v1/metrics/model': {
-        get: { summary: 'Live ROC-AUC and calibration on the feedback so far', responses: { 200: ok('Live metrics') } },
+        get: {
+          summary:
+            'Live ROC-AUC and calibration on the feedback so far, per model, with the shadow model(s) in `shadow`',
+          responses: { 200: ok('Live metrics') },
+        },
       },
       '/v1/alerts/rules': {
         get: { summary: 'List alert rules', responses: { 200: ok('Rules') } },

@@ -1,6 +1,7 @@
 // Which model a starting server opens and records: on PostgreSQL the replicas' shared choice, not each one's --model.
+import fs from 'node:fs';
 import type { Config } from '../config';
-import { ConflictError } from '../errors';
+import { ConfigError, ConflictError } from '../errors';
 import type { Logger } from '../logging';
 import type { ModelSource, ServingModel } from '../models';
 import type { OpenedStore } from '../store';
@@ -49,4 +50,15 @@ export async function registerModels(
   }
   if (kind !== 'postgres' || (await store.models.active()) === null) await store.models.activate(initial.version);
   return unique;
+}
+
+/** config shadow.model: a bundle directory, or the version of a known (discovered) bundle. */
+export function resolveShadowDir(model: string, known: readonly ModelSource[]): string {
+  if (fs.existsSync(model) && fs.statSync(model).isDirectory()) return model;
+  const found = known.find((m) => m.version === model);
+  if (found) return found.dir;
+  throw new ConfigError(
+    `shadow.model "${model}" is neither a bundle directory nor a known version (${known.map((m) => m.version).join(', ') || 'none'})`,
+    { field: 'shadow.model' },
+  );
 }

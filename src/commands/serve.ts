@@ -18,8 +18,9 @@ import { createLogger, type Logger } from '../logging';
 import { ActiveModelFollower, discoverModels, ModelRegistry, openServingModel } from '../models';
 import { Playbook } from '../playbook';
 import { RetentionJob, type RetentionJobOptions } from '../privacy';
+import { ShadowScorer } from '../service';
 import { openStoreAt, type OpenedStore, type Store } from '../store';
-import { registerModels, startingModelDir } from './serve-models';
+import { registerModels, resolveShadowDir, startingModelDir } from './serve-models';
 
 export interface ServeFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -40,6 +41,8 @@ export interface ServeFlags {
   rateLimitWindow?: number;
   storeText?: string;
   retentionDays?: number;
+  shadowModel?: string;
+  shadowSampleRate?: number;
 }
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
@@ -76,6 +79,16 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     pollMs: config.server.modelSyncIntervalMs,
     logger,
   });
+  const shadow =
+    config.shadow.model !== undefined && config.shadow.sampleRate > 0
+      ? await ShadowScorer.create({
+          model: { dir: resolveShadowDir(config.shadow.model, known), engine: config.engine },
+          sampleRate: config.shadow.sampleRate,
+          store,
+          logger,
+        })
+      : undefined;
+  if (shadow) logger.info({ shadow: shadow.version, sampleRate: config.shadow.sampleRate }, 'shadow scoring on');
   const fusion = loadFusion(config, logger);
   const playbook = await Playbook.fromFile(config.playbookPath ?? DEFAULT_PLAYBOOK);
   const alerts = new AlertService({ store, sender: new WebhookSender(), logger });
@@ -116,6 +129,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     jobs,
     privacy: config.privacy,
     drift,
+    shadow,
     ...access,
   });
   const server = await listen(app, config);
@@ -138,6 +152,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     { name: 'jobs', drain: () => runner.stop() },
     { name: 'retention', drain: async () => retention?.dispose() },
     { name: 'drift', drain: () => driftMonitor.dispose() },
+    { name: 'shadow', drain: async () => shadow?.dispose() },
     { name: 'alerts', drain: () => alerts.drain() },
     { name: 'model sync', drain: () => modelSync.stop() },
     { name: 'models', drain: () => models.dispose() },

@@ -16,6 +16,7 @@ export type {
   ExecutionProvider,
   PrecisionSetting,
   DriftConfig,
+  ShadowConfig,
 } from './schema';
 export { commandLogLevel, logFormat, LOG_FORMATS } from './log-settings';
 export { LOG_LEVELS, type LogLevel } from './schema';

@@ -31,6 +31,8 @@ export interface ConfigSources {
     precision: string;
     jobsDir: string;
     storeText: string;
+    shadowModel: string;
+    shadowSampleRate: number;
     retentionDays: number;
     auth: string;
     insecureNoAuth: boolean;
@@ -135,6 +137,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
         windowDays: num(e('DRIFT_WINDOW_DAYS'), 'DRIFT_WINDOW_DAYS'),
         refreshSeconds: num(e('DRIFT_REFRESH_S'), 'DRIFT_REFRESH_S'),
       },
+    },
+    shadow: {
+      model: pick(f.shadowModel, e('SHADOW_MODEL')),
+      sampleRate: pick(f.shadowSampleRate, num(e('SHADOW_SAMPLE_RATE'), 'SHADOW_SAMPLE_RATE')),
     },
     limits: {
       jsonBodyBytes: num(e('MAX_BODY_BYTES'), 'MAX_BODY_BYTES'),

@@ -203,6 +203,13 @@ export const monitoringConfigSchema = z.object({
   drift: driftConfigSchema.prefault({}),
 });
 
+export const shadowConfigSchema = z.object({
+  /** A model bundle directory, or the version of a bundle in modelsDir; absent: shadow scoring is off. */
+  model: z.string().min(1).optional(),
+  /** Share of scored texts the shadow model also scores (after the response, never delaying it); 0 turns it off. */
+  sampleRate: z.number().min(0).max(1).default(0),
+});
+
 export const configSchema = z.object({
   modelDir: z.string().min(1),
   dbPath: z.string().min(1).default('./data/churnscope.db'),
@@ -220,6 +227,7 @@ export const configSchema = z.object({
   limits: limitsConfigSchema.prefault({}),
   privacy: privacyConfigSchema.prefault({}),
   monitoring: monitoringConfigSchema.prefault({}),
+  shadow: shadowConfigSchema.prefault({}),
 });
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
@@ -229,6 +237,7 @@ export type AuthConfig = z.infer<typeof authConfigSchema>;
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type PrivacyConfig = z.infer<typeof privacyConfigSchema>;
 export type DriftConfig = z.infer<typeof driftConfigSchema>;
+export type ShadowConfig = z.infer<typeof shadowConfigSchema>;
 export type Config = z.infer<typeof configSchema>;
 export type ExecutionProvider = z.infer<typeof executionProviderSchema>;
 export type PrecisionSetting = z.infer<typeof precisionSchema>;

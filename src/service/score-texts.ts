@@ -11,6 +11,7 @@ import { cosineDistance } from '../drift';
 import { BANDS, type Band } from '../score';
 import type { Store } from '../store';
 import { DEFAULT_TEXT_SOURCE } from '../text/text-source';
+import type { ShadowScorer } from './shadow-scorer';
 
 export interface ScoreTextsDeps {
   models: ModelRegistry;
@@ -23,6 +24,8 @@ export interface ScoreTextsDeps {
   explainBatchFromBand?: Band;
   /** What is kept of each text and its phrase drivers (default: redacted). Scoring itself always sees the raw text. */
   privacy?: PrivacyPolicy;
+  /** Also scores a sampled share of the texts with an inactive model, after the response (config shadow). */
+  shadow?: ShadowScorer;
 }
 
 export interface ScoreResult {
@@ -58,11 +61,14 @@ export async function scoreTexts(
       tokenStates ? { tokenStates } : undefined,
     );
     const textRisks = scores.map((s) => model.calibrator.risk(s.probability));
-    return await Promise.all(
+    const results = await Promise.all(
       items.map((item, i) =>
         scoreOne(deps, model, item, { textRisk: textRisks[i], score: scores[i], now, batch: opts.batch }),
       ),
     );
+    // Only once every text is stored (the shadow score references it); offer() returns at once and never throws.
+    deps.shadow?.offer(results.map((r, i) => ({ textId: r.textId, text: items[i].text })));
+    return results;
   } finally {
     lease.release();
   }

@@ -20,6 +20,7 @@ import { silentLogger } from '../../src/logging';
 import { ActiveModelFollower, ModelRegistry, type ServingModel } from '../../src/models';
 import { Playbook } from '../../src/playbook';
 import { RiskCalibrator } from '../../src/score';
+import type { ShadowScorer } from '../../src/service';
 import { SqliteStore, type Store } from '../../src/store';
 
 /** Words map to ids; "cancel", "refund", "never" and "bill" are the fake model's risky tokens. */
@@ -45,6 +46,8 @@ export interface FakeServingModelOptions {
   loaded?: InferenceEngineOptions['loaded'];
   /** The bundle's drift reference (default: none, as for bundles made before drift-reference.json). */
   driftReference?: DriftReference;
+  /** Token ids the fake model finds risky (default: those of cancel, refund, never, bill). */
+  riskyIds?: number[];
 }
 
 /** Fake ids are 10 + word length mod 50: words of 10 letters or more count as rare. */
@@ -52,7 +55,7 @@ export const FAKE_RARE_FROM_ID = 20;
 
 export function fakeServingModel(version: string, opts: FakeServingModelOptions = {}): ServingModel {
   const engine = new InferenceEngine({
-    model: new FakeTextModel({ riskyIds: Object.values(RISKY), delayMs: opts.delayMs }),
+    model: new FakeTextModel({ riskyIds: opts.riskyIds ?? Object.values(RISKY), delayMs: opts.delayMs }),
     tokenizer: fakeTokenizer,
     config: engineDefaults({ maxTextBytes: 2000, maxWaitMs: 1 }),
     logger: silentLogger(),
@@ -75,6 +78,7 @@ export interface TestApp {
   jobsDir: string;
   app: Express;
   drift: DriftMonitor;
+  shadow?: ShadowScorer;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,8 @@ export interface TestAppOptions {
   followModels?: { pollMs: number };
   /** monitoring.drift settings (default: the config's defaults). */
   drift?: Partial<DriftConfig>;
+  /** Shadow scoring over the app's store (closed with the app). */
+  shadow?: (store: Store) => Promise<ShadowScorer>;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -152,6 +158,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     logger,
   });
   const jobs = { runner, maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024, inputDirs: opts.jobInputDirs ?? [] };
+  const shadow = await opts.shadow?.(store);
   const app = createApp({
     models,
     modelSync,
@@ -166,6 +173,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     auth: opts.auth && { ...opts.auth, keys: store.apiKeys },
     rateLimit: opts.rateLimit,
     drift,
+    shadow,
   });
   const server: Server = app.listen(0, '127.0.0.1');
   answerClientErrorsWithJson(server);
@@ -181,11 +189,13 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     jobsDir,
     app,
     drift,
+    shadow,
     async close() {
       await new Promise((r) => server.close(r));
       await modelSync?.stop();
       await drift?.dispose();
       await runner.stop();
+      await shadow?.dispose();
       await alerts.drain();
       await models.dispose();
       await store.dispose();

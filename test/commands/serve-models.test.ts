@@ -1,6 +1,10 @@
 // A starting `serve` on PostgreSQL adopts the model the replicas share instead of re-activating its own --model.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { registerModels, startingModelDir } from '../../src/commands/serve-models';
+import { registerModels, resolveShadowDir, startingModelDir } from '../../src/commands/serve-models';
+import { ConfigError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
 import { PostgresStore, SqliteStore } from '../../src/store';
 import { testDatabaseFor, truncateAll } from '../store/pg-test-database';
@@ -56,6 +60,21 @@ describe('serve start-up on SQLite', () => {
       expect(await start({ store, kind: 'sqlite' }, [v2])).toEqual({ opened: 'v1', stored: 'v1' });
     } finally {
       await store.dispose();
+    }
+  });
+});
+
+describe('resolveShadowDir', () => {
+  it('takes a bundle directory, or the version of a known bundle, and names the known ones otherwise', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shadow-dir-'));
+    try {
+      const known = [{ version: 'v2', dir: '/models/v2' }];
+      expect(resolveShadowDir(dir, known)).toBe(dir);
+      expect(resolveShadowDir('v2', known)).toBe('/models/v2');
+      expect(() => resolveShadowDir('v9', known)).toThrow(/shadow.model "v9" .*known version \(v2\)/);
+      expect(() => resolveShadowDir('v9', known)).toThrow(ConfigError);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

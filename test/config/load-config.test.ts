@@ -19,6 +19,19 @@ describe('loadConfig', () => {
     expect(c.modelDir).toMatch(/models[/\\]default$/);
   });
 
+  it('reads shadow scoring from the environment, off by default, and refuses a rate outside 0..1', () => {
+    expect(loadConfig({ env: {} }).shadow).toEqual({ sampleRate: 0 });
+    const c = loadConfig({ env: { CHURNSCOPE_SHADOW_MODEL: 'v2', CHURNSCOPE_SHADOW_SAMPLE_RATE: '0.25' } });
+    expect(c.shadow).toEqual({ model: 'v2', sampleRate: 0.25 });
+    expect(
+      loadConfig({ env: { CHURNSCOPE_SHADOW_SAMPLE_RATE: '0.25' }, flags: { shadowSampleRate: 1 } }).shadow,
+    ).toEqual({
+      sampleRate: 1,
+    });
+    expect(() => loadConfig({ env: { CHURNSCOPE_SHADOW_SAMPLE_RATE: '1.5' } })).toThrow(ConfigError);
+    expect(() => loadConfig({ env: { CHURNSCOPE_SHADOW_SAMPLE_RATE: '1.5' } })).toThrow(/shadow.sampleRate/);
+  });
+
   it('lets flags override environment variables', () => {
     const c = loadConfig({ env: { CHURNSCOPE_PORT: '9000', CHURNSCOPE_MAX_BATCH: '8' }, flags: { port: 9100 } });
     expect(c.server.port).toBe(9100);

@@ -29,9 +29,13 @@ export function feedbackRouter(deps: { store: Store; privacy?: PrivacyPolicy; al
   });
 
   // Overall (every model's scores together, as before), then per model version and, within each, per text source.
+  // `shadow`: the shadow model(s)' scores on the same kind of feedback, next to the served ones (config shadow).
   router.get('/v1/metrics/model', async (_req, res) => {
-    const points = await deps.store.feedback.labelledScores();
-    res.json({ ...qualitySummary(points), byModel: qualityByModel(points) });
+    const [points, shadow] = await Promise.all([
+      deps.store.feedback.labelledScores(),
+      deps.store.shadowScores.labelledScores(),
+    ]);
+    res.json({ ...qualitySummary(points), byModel: qualityByModel(points), shadow: qualityByModel(shadow) });
   });
   return router;
 }
