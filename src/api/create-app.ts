@@ -10,6 +10,7 @@ import type { Logger } from '../logging';
 import type { ActiveModelFollower, ModelRegistry } from '../models';
 import type { Playbook } from '../playbook';
 import type { PrivacyPolicy } from '../privacy';
+import type { RetrainJobs } from '../retrain';
 import type { ShadowScorer } from '../service';
 import type { Store } from '../store';
 import { themesForModels, type ThemesService } from '../themes';
@@ -26,6 +27,7 @@ import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
 import { modelsRouter } from './routes/models';
 import { monitoringRouter } from './routes/monitoring';
+import { retrainRouter, type RetrainRequest } from './routes/retrain';
 import { scoreRouter } from './routes/score';
 import { themesRouter } from './routes/themes';
 
@@ -62,6 +64,8 @@ export interface AppDeps {
   drift?: DriftMonitor;
   /** Shadow scoring of a sampled share of /v1/score texts by an inactive model (config shadow); absent: off. */
   shadow?: ShadowScorer;
+  /** Background retraining (POST /v1/models/retrain); absent: those routes are not served. */
+  retrain?: RetrainJobs<RetrainRequest>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -102,6 +106,8 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(feedbackRouter({ store: deps.store, privacy: deps.privacy, alerts: deps.alerts }));
   app.use(alertsRouter({ store: deps.store }));
+  // Before modelsRouter: /v1/models/retrain is not a version.
+  if (deps.retrain) app.use(retrainRouter({ retrain: deps.retrain }));
   app.use(modelsRouter({ models: deps.models, store: deps.store, sync: deps.modelSync }));
   app.use(
     themesRouter({

@@ -49,6 +49,8 @@ export const ROUTE_ACCESS: readonly RouteRule[] = [
 
   { method: 'GET', path: '/v1/models', access: 'read' },
   { method: 'GET', path: '/v1/models/active/card', access: 'read' },
+  { method: 'POST', path: '/v1/models/retrain', access: 'admin' },
+  { method: 'GET', path: '/v1/models/retrain/:id', access: 'read' },
   { method: 'POST', path: '/v1/models/:version/activate', access: 'admin' },
 
   { method: 'POST', path: '/v1/jobs', access: 'score' },

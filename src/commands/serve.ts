@@ -21,6 +21,7 @@ import { RetentionJob, type RetentionJobOptions } from '../privacy';
 import { ShadowScorer } from '../service';
 import { openStoreAt, type OpenedStore, type Store } from '../store';
 import { registerModels, resolveShadowDir, startingModelDir } from './serve-models';
+import { serveRetrainJobs } from './serve-retrain';
 
 export interface ServeFlags {
   /** auto | fp32 | int8, validated by loadConfig. */
@@ -89,6 +90,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
         })
       : undefined;
   if (shadow) logger.info({ shadow: shadow.version, sampleRate: config.shadow.sampleRate }, 'shadow scoring on');
+  const retrain = await serveRetrainJobs({ config, store, registry, known, logger });
   const fusion = loadFusion(config, logger);
   const playbook = await Playbook.fromFile(config.playbookPath ?? DEFAULT_PLAYBOOK);
   const alerts = new AlertService({ store, sender: new WebhookSender(), logger });
@@ -130,6 +132,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     privacy: config.privacy,
     drift,
     shadow,
+    retrain,
     ...access,
   });
   const server = await listen(app, config);
@@ -152,6 +155,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     { name: 'jobs', drain: () => runner.stop() },
     { name: 'retention', drain: async () => retention?.dispose() },
     { name: 'drift', drain: () => driftMonitor.dispose() },
+    { name: 'retrain', drain: () => retrain.dispose() },
     { name: 'shadow', drain: async () => shadow?.dispose() },
     { name: 'alerts', drain: () => alerts.drain() },
     { name: 'model sync', drain: () => modelSync.stop() },

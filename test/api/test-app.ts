@@ -20,6 +20,8 @@ import { silentLogger } from '../../src/logging';
 import { ActiveModelFollower, ModelRegistry, type ServingModel } from '../../src/models';
 import { Playbook } from '../../src/playbook';
 import { RiskCalibrator } from '../../src/score';
+import type { RetrainRequest } from '../../src/api/routes/retrain';
+import type { RetrainJobs } from '../../src/retrain';
 import type { ShadowScorer } from '../../src/service';
 import { SqliteStore, type Store } from '../../src/store';
 
@@ -104,6 +106,8 @@ export interface TestAppOptions {
   drift?: Partial<DriftConfig>;
   /** Shadow scoring over the app's store (closed with the app). */
   shadow?: (store: Store) => Promise<ShadowScorer>;
+  /** Background retraining behind POST /v1/models/retrain. */
+  retrain?: RetrainJobs<RetrainRequest>;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -174,6 +178,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     rateLimit: opts.rateLimit,
     drift,
     shadow,
+    retrain: opts.retrain,
   });
   const server: Server = app.listen(0, '127.0.0.1');
   answerClientErrorsWithJson(server);
