@@ -25,7 +25,7 @@ export interface MicroBatcherOptions<I, O> {
   lengthOf: (item: I) => number;
   /** Runs one batch; must return one output per input, in order. */
   run: (items: I[]) => Promise<O[]>;
-  /** Observes every batch run (size, padded tokens, real tokens), e.g. for metrics. */
+  /** Observes every batch once it ran (size, padded and real tokens, model time), e.g. for metrics. */
   onBatch?: (stats: BatchStats) => void;
   /** Milliseconds clock (performance.now by default); injected by tests that price batches. */
   now?: () => number;
@@ -35,6 +35,19 @@ export interface BatchStats {
   size: number;
   paddedTokens: number;
   realTokens: number;
+  /** Milliseconds the batch took on the model (on the batcher's clock). */
+  ms: number;
+}
+
+export interface SubmitOptions {
+  /** Bulk work (batch jobs) runs only when no interactive request waits. */
+  bulk?: boolean;
+  /**
+   * When the items must have started on the model, on the batcher's clock (performance.now by default). Items still
+   * waiting after it are dropped with an OverloadedError before they run: their caller has been answered 503 by then
+   * rather than late, and the model spends no time on them. Absent: no deadline.
+   */
+  deadline?: number;
 }
 
 interface Entry<I, O> {
@@ -43,6 +56,7 @@ interface Entry<I, O> {
   /** Bulk work (batch jobs) runs only when no interactive request waits. */
   bulk: boolean;
   enqueuedAt: number;
+  deadline: number;
   resolve: (o: O) => void;
   reject: (e: unknown) => void;
 }
@@ -85,7 +99,7 @@ export class MicroBatcher<I, O> {
    * Each item resolves with its own output, whatever batch it ends up in. Bulk items (batch jobs) are batched only
    * while no interactive item waits, so a running job delays an online request by one batch at most.
    */
-  submit(items: readonly I[], opts: { bulk?: boolean } = {}): Promise<O>[] {
+  submit(items: readonly I[], opts: SubmitOptions = {}): Promise<O>[] {
     const bulk = opts.bulk ?? false;
     if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');
     if (this.pending.length + items.length > this.opts.maxQueue) {
@@ -94,12 +108,15 @@ export class MicroBatcher<I, O> {
       );
     }
     const now = this.now();
+    const deadline = opts.deadline ?? Infinity;
+    if (now > deadline)
+      throw this.expired(`reached the model queue ${Math.round(now - deadline)} ms after its deadline`);
     const promises = items.map(
       (item) =>
         new Promise<O>((resolve, reject) => {
           const length = this.opts.lengthOf(item);
           if (!bulk) this.pendingTokens += length;
-          this.pending.push({ item, length, bulk, enqueuedAt: now, resolve, reject });
+          this.pending.push({ item, length, bulk, enqueuedAt: now, deadline, resolve, reject });
         }),
     );
     this.schedule();
@@ -134,7 +151,9 @@ export class MicroBatcher<I, O> {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running >= this.concurrency || this.pending.length === 0) return;
+    if (this.running >= this.concurrency) return;
+    this.dropExpired();
+    if (this.pending.length === 0) return;
     const batch = this.takeBatch();
     this.pendingTokens -= batch.reduce((s, e) => s + (e.bulk ? 0 : e.length), 0);
     this.running++;
@@ -174,10 +193,33 @@ export class MicroBatcher<I, O> {
     return batch;
   }
 
+  /**
+   * A runner is free: entries whose deadline passed are refused now instead of run. Their requests' windows share one
+   * deadline, so a request's windows go together and none is left to run for nobody.
+   */
+  private dropExpired(): void {
+    const now = this.now();
+    if (!this.pending.some((e) => e.deadline < now)) return;
+    const kept: Entry<I, O>[] = [];
+    for (const e of this.pending) {
+      if (e.deadline >= now) kept.push(e);
+      else {
+        if (!e.bulk) this.pendingTokens -= e.length;
+        e.reject(this.expired(`waited ${Math.round(now - e.enqueuedAt)} ms for the model and missed its deadline`));
+      }
+    }
+    this.pending = kept;
+  }
+
+  private expired(what: string): OverloadedError {
+    return new OverloadedError(`the request ${what} (server.maxQueueWaitMs); retry later`, {
+      retryAfterSeconds: this.estimatedWaitMs / 1000,
+    });
+  }
+
   private async runBatch(batch: Entry<I, O>[]): Promise<void> {
     const longest = batch.reduce((m, e) => Math.max(m, e.length), 0);
     const realTokens = batch.reduce((s, e) => s + e.length, 0);
-    this.opts.onBatch?.({ size: batch.length, paddedTokens: longest * batch.length, realTokens });
     this.runningTokens += longest * batch.length;
     const started = this.now();
     try {
@@ -190,6 +232,8 @@ export class MicroBatcher<I, O> {
       for (const e of batch) e.reject(err);
     } finally {
       this.runningTokens -= longest * batch.length;
+      const ms = this.now() - started;
+      this.opts.onBatch?.({ size: batch.length, paddedTokens: longest * batch.length, realTokens, ms });
     }
   }
 

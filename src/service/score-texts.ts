@@ -39,7 +39,11 @@ export interface ScoreResult {
 export async function scoreTexts(
   deps: ScoreTextsDeps,
   items: readonly ScoreRequestItem[],
-  opts: { batch: boolean },
+  opts: {
+    batch: boolean;
+    /** performance.now() by which the texts must have started on the model (admission control); absent: none. */
+    deadline?: number;
+  },
 ): Promise<ScoreResult[]> {
   // The request holds its model from the first engine call to the last store write (drivers included): a swap
   // meanwhile neither changes nor disposes it.
@@ -54,7 +58,7 @@ export async function scoreTexts(
       items.some((i) => i.explain === true || (!opts.batch && i.explain === undefined));
     const scores = await model.engine.score(
       items.map((i) => i.text),
-      tokenStates ? { tokenStates } : undefined,
+      tokenStates || opts.deadline !== undefined ? { tokenStates, deadline: opts.deadline } : undefined,
     );
     const textRisks = scores.map((s) => model.calibrator.risk(s.probability));
     return await Promise.all(
