@@ -85,8 +85,9 @@ export class InFlightBound {
  * that deep only makes every accepted request slow, so requests are turned away — before their bodies are parsed —
  * while either the engine's backlog is priced above maxQueueWaitMs or more requests are in flight than finish in
  * that time. Both are estimates; what they miss is caught by the deadline each admitted request is given
- * (deadlineOf): a request whose windows have not started on the model maxQueueWaitMs after admission is dropped
- * with a 503 before it runs, so an accepted request waits at most that long plus the batch running when it starts.
+ * (deadlineOf): a request whose batch could not be done maxQueueWaitMs after admission (at the mean batch time) is
+ * dropped with a 503 before it runs. So an accepted request's batch ends about maxQueueWaitMs after admission, and
+ * one more batch's time covers what happens outside the queue (reading the request, storing, answering).
  * Batch jobs and the CLI call the engine directly and are not subject to it: no client waits on a socket.
  */
 export class ScoreAdmission {
@@ -99,7 +100,7 @@ export class ScoreAdmission {
     this.bound = new InFlightBound({ maxQueueWaitMs: opts.maxQueueWaitMs, now: this.now });
   }
 
-  /** When the admitted request's windows must have started on the model (performance.now ms); undefined: no bound. */
+  /** When the admitted request's model work should be done (performance.now ms); undefined: no bound. */
   deadlineOf(req: Request): number | undefined {
     return this.deadlines.get(req);
   }

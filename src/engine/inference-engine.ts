@@ -21,8 +21,8 @@ export interface ScoreOptions {
   /** Also return per-window token states (TextScore.tokenStates), on a model that has them, from the same pass. */
   tokenStates?: boolean;
   /**
-   * performance.now() by which the texts' windows must have started on the model; later, the call fails with an
-   * OverloadedError instead of running (admission control's bound on the queue wait). Absent: no deadline.
+   * performance.now() by which the texts' windows should be done; windows that would start too late fail the call
+   * with an OverloadedError instead of running (admission control's bound on the queue wait). Absent: no deadline.
    */
   deadline?: number;
 }

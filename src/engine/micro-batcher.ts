@@ -43,9 +43,9 @@ export interface SubmitOptions {
   /** Bulk work (batch jobs) runs only when no interactive request waits. */
   bulk?: boolean;
   /**
-   * When the items must have started on the model, on the batcher's clock (performance.now by default). Items still
-   * waiting after it are dropped with an OverloadedError before they run: their caller has been answered 503 by then
-   * rather than late, and the model spends no time on them. Absent: no deadline.
+   * When the items' batch should be done, on the batcher's clock (performance.now by default). An item whose batch
+   * would start too late to end by then (at the mean batch time so far) is dropped with an OverloadedError instead
+   * of run: its caller is answered 503 now rather than late, and the model spends no time on it. Absent: none.
    */
   deadline?: number;
 }
@@ -72,6 +72,9 @@ export class MicroBatcher<I, O> {
   private runningTokens = 0;
   /** Moving average of model milliseconds per padded token, learnt from the batches run so far. */
   private msPerToken: number | undefined;
+  /** Moving average of model milliseconds per batch: how long before its deadline an item must start. */
+  private msPerBatch = 0;
+  private batches = 0;
 
   private readonly now: () => number;
 
@@ -109,8 +112,7 @@ export class MicroBatcher<I, O> {
     }
     const now = this.now();
     const deadline = opts.deadline ?? Infinity;
-    if (now > deadline)
-      throw this.expired(`reached the model queue ${Math.round(now - deadline)} ms after its deadline`);
+    if (this.late(deadline, now)) throw this.expired('reached the model queue too late to be scored by its deadline');
     const promises = items.map(
       (item) =>
         new Promise<O>((resolve, reject) => {
@@ -193,19 +195,24 @@ export class MicroBatcher<I, O> {
     return batch;
   }
 
+  /** A batch starting now would end after the deadline (always false without one). */
+  private late(deadline: number, now: number): boolean {
+    return now + this.msPerBatch > deadline;
+  }
+
   /**
-   * A runner is free: entries whose deadline passed are refused now instead of run. Their requests' windows share one
-   * deadline, so a request's windows go together and none is left to run for nobody.
+   * A runner is free: entries that can no longer be done by their deadline are refused now instead of run. A
+   * request's windows share one deadline, so they go together and none is left to run for nobody.
    */
   private dropExpired(): void {
     const now = this.now();
-    if (!this.pending.some((e) => e.deadline < now)) return;
+    if (!this.pending.some((e) => this.late(e.deadline, now))) return;
     const kept: Entry<I, O>[] = [];
     for (const e of this.pending) {
-      if (e.deadline >= now) kept.push(e);
+      if (!this.late(e.deadline, now)) kept.push(e);
       else {
         if (!e.bulk) this.pendingTokens -= e.length;
-        e.reject(this.expired(`waited ${Math.round(now - e.enqueuedAt)} ms for the model and missed its deadline`));
+        e.reject(this.expired(`waited ${Math.round(now - e.enqueuedAt)} ms for the model and would miss its deadline`));
       }
     }
     this.pending = kept;
@@ -238,6 +245,7 @@ export class MicroBatcher<I, O> {
   }
 
   private learnCost(ms: number, paddedTokens: number): void {
+    this.msPerBatch = this.batches++ === 0 ? ms : 0.8 * this.msPerBatch + 0.2 * ms;
     if (paddedTokens <= 0) return;
     const sample = ms / paddedTokens;
     // Weighted towards recent batches, so the estimate follows a model swap or a change of text lengths within a few batches.

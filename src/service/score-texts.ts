@@ -41,7 +41,7 @@ export async function scoreTexts(
   items: readonly ScoreRequestItem[],
   opts: {
     batch: boolean;
-    /** performance.now() by which the texts must have started on the model (admission control); absent: none. */
+    /** performance.now() by which the texts' model work should be done (admission control); absent: none. */
     deadline?: number;
   },
 ): Promise<ScoreResult[]> {
