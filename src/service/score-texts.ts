@@ -8,7 +8,8 @@ import type { ModelRegistry, ServingModel } from '../models';
 import type { Playbook, Recommendation } from '../playbook';
 import { prepareForStorage, type PrivacyPolicy } from '../privacy';
 import { BANDS, type Band } from '../score';
-import type { Store } from '../store';
+import type { Store, StoreRepositories } from '../store';
+import type { CoalescedWrites } from './coalesced-writes';
 import { DEFAULT_TEXT_SOURCE } from '../text/text-source';
 
 export interface ScoreTextsDeps {
@@ -22,6 +23,8 @@ export interface ScoreTextsDeps {
   explainBatchFromBand?: Band;
   /** What is kept of each text and its phrase drivers (default: redacted). Scoring itself always sees the raw text. */
   privacy?: PrivacyPolicy;
+  /** Groups the store writes of requests finishing together into one transaction; absent: one transaction each. */
+  writes?: CoalescedWrites;
 }
 
 export interface ScoreResult {
@@ -155,7 +158,9 @@ async function persist(
   // Phrase drivers quote the text, so they are stored under the same policy as the text itself.
   const kept = prepareForStorage(item.text, deps.privacy, { spans: s.drivers.phrases });
   const drivers = { ...s.drivers, phrases: kept.spans };
-  return deps.store.transaction(async (tx) => {
+  const write = <T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> =>
+    deps.writes ? deps.writes.run(fn) : deps.store.transaction(fn);
+  return write(async (tx) => {
     const textId = await tx.texts.insert({
       customerId: item.customerId ?? null,
       source: item.source ?? DEFAULT_TEXT_SOURCE,
