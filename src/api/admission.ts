@@ -16,17 +16,10 @@ const MIN_IN_FLIGHT = 8;
 /** Completions the throughput estimate looks back over, and how recent they must be to count. */
 const WINDOW = 128;
 const WINDOW_MAX_AGE_MS = 10_000;
-/**
- * Share of maxQueueWaitMs the in-flight bound aims the mean wait at. Little's law prices the mean, but the bound is on
- * the tail: in bench:overload the accepted p99 ran at about twice the p50 (1,682 vs 751 ms aiming at the full bound),
- * so the mean is aimed at half of it and the queue deadline drops what still runs late. Throughput does not suffer:
- * rate × half a second in flight is still far more than the few batches' worth that keep the model busy.
- */
-const MEAN_WAIT_SHARE = 0.5;
 
 /**
  * Little's law on the whole request path: with `rate` requests finishing per second, `inFlight` requests take about
- * inFlight / rate seconds, so at most rate × maxQueueWaitMs × MEAN_WAIT_SHARE may be in flight. It sees everything a request waits for
+ * inFlight / rate seconds, so at most rate × maxQueueWaitMs may be in flight. It sees everything a request waits for
  * (parsing, tokenizing, the engine queue, the store), unlike the engine's own backlog estimate.
  */
 export class InFlightBound {
@@ -52,7 +45,7 @@ export class InFlightBound {
     const rate = this.rate();
     return rate === undefined
       ? Infinity
-      : Math.max(MIN_IN_FLIGHT, Math.floor((rate * this.opts.maxQueueWaitMs * MEAN_WAIT_SHARE) / 1000));
+      : Math.max(MIN_IN_FLIGHT, Math.floor((rate * this.opts.maxQueueWaitMs) / 1000));
   }
 
   /** Admits one request, or returns why not; call the returned function once it finished (ok: it succeeded). */
@@ -61,7 +54,7 @@ export class InFlightBound {
     if (this.inFlight >= limit) {
       const rate = this.rate() ?? 1;
       return {
-        refusal: `${this.inFlight} scoring requests are in flight and about ${limit} finish within ${this.opts.maxQueueWaitMs * MEAN_WAIT_SHARE} ms (half of server.maxQueueWaitMs); retry later`,
+        refusal: `${this.inFlight} scoring requests are in flight and about ${limit} finish within ${this.opts.maxQueueWaitMs} ms; retry later`,
         retryAfterSeconds: this.inFlight / rate,
       };
     }

@@ -158,17 +158,16 @@ describe('InFlightBound', () => {
     expect(held.every((a) => 'release' in a)).toBe(true);
   });
 
-  it('admits about rate x half of maxQueueWaitMs requests at once and refuses the next, saying why', () => {
-    // 100 completions 20 ms apart: 50 per second; the mean wait is aimed at half of 1000 ms, and 25 finish within 500 ms.
-    const { bound } = warmed(100, 20, 1000);
+  it('admits about rate x maxQueueWaitMs requests at once and refuses the next, saying why', () => {
+    // 100 completions 20 ms apart: 50 per second, so 25 can finish within 500 ms.
+    const { bound } = warmed(100, 20, 500);
     expect(bound.rate()).toBeCloseTo(50, 5);
     expect(bound.limit()).toBe(25);
     const held = Array.from({ length: 25 }, () => bound.admit());
     expect(held.every((a) => 'release' in a)).toBe(true);
     const refused = bound.admit();
     expect(refused).toMatchObject({
-      refusal:
-        '25 scoring requests are in flight and about 25 finish within 500 ms (half of server.maxQueueWaitMs); retry later',
+      refusal: '25 scoring requests are in flight and about 25 finish within 500 ms; retry later',
     });
     expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeCloseTo(0.5, 5);
     // One finishing makes room for one more.
@@ -177,7 +176,7 @@ describe('InFlightBound', () => {
   });
 
   it('never limits below a small floor, and forgets a rate once it is stale', () => {
-    const { bound, advance } = warmed(100, 1000 / 4, 1000); // 4 per second: 2 within 500 ms, floor 8
+    const { bound, advance } = warmed(100, 1000 / 4, 500); // 4 per second: 2 within 500 ms, floor 8
     expect(bound.limit()).toBe(8);
     advance(60_000);
     expect(bound.rate()).toBeUndefined();
@@ -185,7 +184,7 @@ describe('InFlightBound', () => {
   });
 
   it('counts failed requests out of the rate but still frees their place', () => {
-    const { bound } = warmed(100, 20, 1000);
+    const { bound } = warmed(100, 20, 500);
     const before = bound.rate();
     const a = bound.admit();
     (a as { release: (ok: boolean) => void }).release(false);
