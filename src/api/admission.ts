@@ -78,9 +78,9 @@ export class InFlightBound {
  * that deep only makes every accepted request slow, so requests are turned away — before their bodies are parsed —
  * while either the engine's backlog is priced above maxQueueWaitMs or more requests are in flight than finish in
  * that time. Both are estimates; what they miss is caught by the deadline each admitted request is given
- * (deadlineOf): a request whose batch could not be done maxQueueWaitMs after admission (at the mean batch time) is
- * dropped with a 503 before it runs. So an accepted request's batch ends about maxQueueWaitMs after admission, and
- * one more batch's time covers what happens outside the queue (reading the request, storing, answering).
+ * (deadlineOf): a request that could not be done maxQueueWaitMs after admission — its batch, and one more mean batch
+ * for reading, storing and answering it — is dropped with a 503 before it runs. So an accepted request finishes
+ * within about maxQueueWaitMs, plus one batch for what the estimate misses (npm run bench:overload checks it).
  * Batch jobs and the CLI call the engine directly and are not subject to it: no client waits on a socket.
  */
 export class ScoreAdmission {
