@@ -15,10 +15,10 @@ import { loopDefaults } from '../training/pipeline/options';
 
 const HEAD_TEXTS = Number(process.env.BENCH_TEXTS ?? 2000);
 const HEAD_EPOCHS = Number(process.env.BENCH_HEAD_EPOCHS ?? 3);
-const FULL_TEXTS = Number(process.env.BENCH_FULL_TEXTS ?? 96);
+const FULL_TEXTS = Number(process.env.BENCH_FULL_TEXTS ?? 160);
 const VALID_TEXTS = 16;
 const MAX_TOKENS = 256;
-const FULL_MAX_TOKENS = Number(process.env.BENCH_FULL_MAX_TOKENS ?? 128);
+const FULL_MAX_TOKENS = Number(process.env.BENCH_FULL_MAX_TOKENS ?? 256);
 const EPOCH_TEXTS = 3200;
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const log = (msg: string) => process.stderr.write(`[bench:train] ${msg}\n`);
