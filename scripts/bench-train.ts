@@ -125,7 +125,7 @@ const headResult = await timeSteps(
 );
 head.dispose();
 
-// Full mode sees shorter sequences than head mode so that the default run stays within a few minutes on wasm.
+// Full mode trains at the default 256 tokens, on fewer texts than head mode so that the run stays within minutes on wasm.
 const fullIds = ids.map((s) => s.subarray(0, FULL_MAX_TOKENS));
 const fullTrain = range(0, Math.min(FULL_TEXTS, HEAD_TEXTS));
 const fullTokens = fullTrain.reduce((n, i) => n + fullIds[i].length, 0) / fullTrain.length;
