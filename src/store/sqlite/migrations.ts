@@ -161,4 +161,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'themes', sql: themes },
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
   { version: 6, name: 'alert delivery claims', sql: alertClaims },
+  // PostgreSQL only (job_chunks, job_results for `churnscope worker`): SQLite runs jobs in-process from files, and
+  // keeps the version so both schemas are numbered alike.
+  { version: 7, name: 'queued job chunks', sql: 'SELECT 1' },
 ];

@@ -1,0 +1,76 @@
+// `churnscope worker`: scores queued batch-job chunks from PostgreSQL with its own engine until SIGINT/SIGTERM.
+import path from 'node:path';
+import { exitOnSignals } from '../api/graceful-shutdown';
+import { loadConfig, logFormat } from '../config';
+import { ConfigError } from '../errors';
+import { ChunkWorker } from '../jobs';
+import { createLogger } from '../logging';
+import { discoverModels, openServingModel } from '../models';
+import { openStoreAt, parseDbLocation } from '../store';
+import { loadFusion } from './serve';
+import { startingModelDir } from './serve-models';
+
+export interface WorkerFlags {
+  db?: string;
+  model?: string;
+  modelsDir?: string;
+  fusion?: string;
+  threads?: number;
+  workers?: number;
+  precision?: string;
+  leaseSeconds?: number;
+  concurrency?: number;
+  storeText?: string;
+}
+
+export async function workerCommand(flags: WorkerFlags): Promise<void> {
+  const { concurrency, ...configFlags } = flags;
+  const config = loadConfig({ env: process.env, flags: configFlags });
+  if (parseDbLocation(config.dbPath).kind !== 'postgres')
+    throw new ConfigError(
+      `--db (CHURNSCOPE_DB) must be a postgresql:// URL for churnscope worker, got a SQLite path (${config.dbPath}); ` +
+        'with SQLite, jobs run inside `churnscope serve`',
+      { field: 'db' },
+    );
+  const logger = createLogger({ level: config.logLevel, format: logFormat(process.env) });
+  const opened = await openStoreAt({ db: config.dbPath, logger });
+  const { store } = opened;
+  const cleanup: Array<() => Promise<unknown>> = [() => store.dispose()];
+  const close = async () => {
+    for (const step of cleanup)
+      await step().catch((err: unknown) => logger.warn({ err }, 'worker shutdown step failed'));
+  };
+  try {
+    const queue = await store.openJobQueue!({ leaseSeconds: config.jobs.leaseSeconds });
+    cleanup.unshift(() => queue.dispose());
+    // The replicas' shared active model when this machine has its bundle, exactly as `serve` picks it.
+    const discovered = discoverModels(config.modelsDir ?? path.dirname(config.modelDir), logger);
+    const dir = await startingModelDir(config, opened, discovered, logger);
+    const model = await openServingModel({ dir, engine: config.engine, logger });
+    cleanup.unshift(() => model.engine.dispose());
+    const worker = await ChunkWorker.create({
+      store,
+      queue,
+      model,
+      fusion: loadFusion(config, logger),
+      privacy: config.privacy,
+      logger,
+      concurrency,
+    });
+    cleanup.unshift(() => worker.stop());
+    logger.info(
+      { model: model.version, precision: model.engine.precision, leaseSeconds: config.jobs.leaseSeconds },
+      'churnscope worker taking queued job chunks',
+    );
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  exitOnSignals({
+    shutdown: async () => {
+      await close();
+    },
+    logger,
+    exit: (code) => process.exit(code),
+  });
+}
