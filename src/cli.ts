@@ -59,6 +59,11 @@ program
   .option('--precision <p>', PRECISION_HELP)
   .option('--jobs-dir <dir>', 'where batch jobs keep their files (env CHURNSCOPE_JOBS_DIR, default ./data/jobs)')
   .option(
+    '--lease-seconds <n>',
+    'PostgreSQL: a chunk this replica enqueues that a worker took and did not commit within n s (the worker died) goes to another worker (env CHURNSCOPE_JOB_LEASE_SECONDS, default 25)',
+    int('--lease-seconds'),
+  )
+  .option(
     '--auth <mode>',
     'auto (keys required once one exists; always off loopback), required, or off (loopback only) (env CHURNSCOPE_AUTH)',
   )
@@ -94,11 +99,6 @@ program
   .option('--threads <n>', 'ONNX Runtime intra-op threads, 0 = all cores', int('--threads'))
   .option('--workers <n>', 'inference worker threads, 0 = the main thread (default 1)', int('--workers'))
   .option('--precision <p>', PRECISION_HELP)
-  .option(
-    '--lease-seconds <n>',
-    'a taken chunk not committed within n s (its worker died) goes to another worker (env CHURNSCOPE_JOB_LEASE_SECONDS, default 25)',
-    int('--lease-seconds'),
-  )
   .option(
     '--concurrency <n>',
     'chunks scored at once (default 2: one scores while the other commits)',

@@ -33,6 +33,7 @@ export interface ServeFlags {
   threads?: number;
   workers?: number;
   jobsDir?: string;
+  leaseSeconds?: number;
   auth?: string;
   insecureNoAuth?: boolean;
   rateLimit?: number;

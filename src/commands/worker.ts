@@ -18,7 +18,6 @@ export interface WorkerFlags {
   threads?: number;
   workers?: number;
   precision?: string;
-  leaseSeconds?: number;
   concurrency?: number;
   storeText?: string;
 }
@@ -41,6 +40,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
       await step().catch((err: unknown) => logger.warn({ err }, 'worker shutdown step failed'));
   };
   try {
+    // The lease is a property of each message, set by the replica that enqueued it (serve --lease-seconds).
     const queue = await store.openJobQueue!({ leaseSeconds: config.jobs.leaseSeconds });
     cleanup.unshift(() => queue.dispose());
     // The replicas' shared active model when this machine has its bundle, exactly as `serve` picks it.
@@ -59,7 +59,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     });
     cleanup.unshift(() => worker.stop());
     logger.info(
-      { model: model.version, precision: model.engine.precision, leaseSeconds: config.jobs.leaseSeconds },
+      { model: model.version, precision: model.engine.precision },
       'churnscope worker taking queued job chunks',
     );
   } catch (e) {
