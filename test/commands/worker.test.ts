@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import pg from 'pg';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundleInfo } from '../../src/bundle';
 import { engineDefaults } from '../../src/config';
@@ -142,7 +142,7 @@ async function referenceScores(): Promise<Map<string, string>> {
 }
 
 async function redeliveredChunks(jobId: string): Promise<number> {
-  const client = new pg.Client({ connectionString: db!.url });
+  const client = new Client({ connectionString: db!.url });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>(
