@@ -73,15 +73,20 @@ export class PgJobChunks {
       if (locked.state !== 'queued' && locked.state !== 'running') return null;
       for (let i = 0; i < results.length; i += RESULTS_PER_INSERT)
         await this.insertResults(jobId, results.slice(i, i + RESULTS_PER_INSERT));
-      await this.ex.query('UPDATE job_chunks SET done = TRUE WHERE job_id = $1 AND chunk_index = $2', [jobId, index]);
-      const [t] = await this.ex.rows<{ rows: number; scored: number; left: number }>(
-        `SELECT (SELECT count(*) FROM job_results WHERE job_id = $1) AS rows,
-                (SELECT count(*) FROM job_results WHERE job_id = $1 AND error IS NULL) AS scored,
-                (SELECT count(*) FROM job_chunks WHERE job_id = $1 AND NOT done) AS left`,
+      const scored = results.filter((r) => r.error === null).length;
+      // A chunk committed before keeps its first counts, which describe the rows that were kept.
+      await this.ex.query(
+        `UPDATE job_chunks SET done = TRUE, scored = $3, errors = $4 WHERE job_id = $1 AND chunk_index = $2 AND NOT done`,
+        [jobId, index, scored, results.length - scored],
+      );
+      const [t] = await this.ex.rows<{ rows: number; scored: number; errors: number; left: number }>(
+        `SELECT COALESCE(sum(row_count) FILTER (WHERE done), 0)::int AS rows, COALESCE(sum(scored), 0)::int AS scored,
+                COALESCE(sum(errors), 0)::int AS errors, count(*) FILTER (WHERE NOT done)::int AS left
+         FROM job_chunks WHERE job_id = $1`,
         [jobId],
       );
       const job = (await this.jobs.get(jobId))!;
-      const tally = { rows: t.rows, scored: t.scored, errors: t.rows - t.scored, chunksLeft: t.left };
+      const tally = { rows: t.rows, scored: t.scored, errors: t.errors, chunksLeft: t.left };
       return this.jobs.update(jobId, patch(job, tally));
     });
   }

@@ -172,6 +172,9 @@ CREATE TABLE job_chunks (
   row_count INTEGER NOT NULL CHECK (row_count >= 0),
   rows JSON NOT NULL,
   done BOOLEAN NOT NULL DEFAULT FALSE,
+  -- Set by the commit that marks the chunk done: a job's progress sums chunks, never counts its result rows.
+  scored INTEGER,
+  errors INTEGER,
   PRIMARY KEY (job_id, chunk_index)
 );
 
