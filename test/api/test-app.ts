@@ -13,12 +13,12 @@ import type { ApiAuthOptions, RateLimitSettings } from '../../src/auth';
 import { DEFAULT_PLAYBOOK, engineDefaults } from '../../src/config';
 import { FakeTextModel, InferenceEngine, type EngineTokenizer, type InferenceEngineOptions } from '../../src/engine';
 import type { FusionModel } from '../../src/fuse';
-import { JobRunner } from '../../src/jobs';
+import { JobRunner, QueuedJobs } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
 import { ActiveModelFollower, ModelRegistry, type ServingModel } from '../../src/models';
 import { Playbook } from '../../src/playbook';
 import { RiskCalibrator } from '../../src/score';
-import { SqliteStore, type Store } from '../../src/store';
+import { SqliteStore, type JobQueue, type Store } from '../../src/store';
 
 /** Words map to ids; "cancel", "refund", "never" and "bill" are the fake model's risky tokens. */
 const RISKY: Record<string, number> = { cancel: 1, cancelling: 1, refund: 2, never: 3, bill: 4 };
@@ -85,6 +85,8 @@ export interface TestAppOptions {
   store?: Store;
   /** Follow the store's active model (as serve does), polling every pollMs (0: pushed changes only). */
   followModels?: { pollMs: number };
+  /** PostgreSQL: jobs are queued here (in chunks of jobChunkSize) instead of run in-process; the caller disposes it. */
+  jobQueue?: JobQueue;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -129,7 +131,14 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     chunkSize: opts.jobChunkSize ?? 16,
     logger,
   });
-  const jobs = { runner, maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024, inputDirs: opts.jobInputDirs ?? [] };
+  const queued =
+    opts.jobQueue && new QueuedJobs({ store, queue: opts.jobQueue, chunkSize: opts.jobChunkSize ?? 16, logger });
+  const jobs = {
+    runner,
+    maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024,
+    inputDirs: opts.jobInputDirs ?? [],
+    queued,
+  };
   const app = createApp({
     models,
     modelSync,
