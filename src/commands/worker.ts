@@ -5,7 +5,7 @@ import { loadConfig, logFormat } from '../config';
 import { ConfigError } from '../errors';
 import { ChunkWorker } from '../jobs';
 import { createLogger } from '../logging';
-import { discoverModels, openServingModel } from '../models';
+import { ActiveModelFollower, discoverModels, ModelRegistry, openServingModel } from '../models';
 import { openStoreAt, parseDbLocation } from '../store';
 import { loadFusion } from './serve';
 import { startingModelDir } from './serve-models';
@@ -46,12 +46,23 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     // The replicas' shared active model when this machine has its bundle, exactly as `serve` picks it.
     const discovered = discoverModels(config.modelsDir ?? path.dirname(config.modelDir), logger);
     const dir = await startingModelDir(config, opened, discovered, logger);
-    const model = await openServingModel({ dir, engine: config.engine, logger });
-    cleanup.unshift(() => model.engine.dispose());
+    const open = (bundle: string) => openServingModel({ dir: bundle, engine: config.engine, logger });
+    const initial = await open(dir);
+    const registry = new ModelRegistry({ initial, open, known: () => discovered, logger });
+    cleanup.unshift(() => registry.dispose());
+    // Activations made on any replica apply to this worker's next chunk, as to the replicas' next request.
+    const follower = await ActiveModelFollower.start({
+      registry,
+      models: store.models,
+      changes: store.changes,
+      pollMs: config.server.modelSyncIntervalMs,
+      logger,
+    });
+    cleanup.unshift(() => follower.stop());
     const worker = await ChunkWorker.create({
       store,
       queue,
-      model,
+      acquireModel: () => registry.acquire(),
       fusion: loadFusion(config, logger),
       privacy: config.privacy,
       logger,
@@ -59,7 +70,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     });
     cleanup.unshift(() => worker.stop());
     logger.info(
-      { model: model.version, precision: model.engine.precision },
+      { model: initial.version, precision: initial.engine.precision },
       'churnscope worker taking queued job chunks',
     );
   } catch (e) {

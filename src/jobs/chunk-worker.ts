@@ -3,10 +3,10 @@ import { isChurnscopeError } from '../errors';
 import type { FusionModel } from '../fuse';
 import type { RowItem } from '../ingest';
 import type { Logger } from '../logging';
-import type { ServingModel } from '../models';
 import type { PrivacyPolicy } from '../privacy';
 import type { ChunkDelivery, JobPatch, JobQueue, JobRecord, JobResultInput, JobTally, Store } from '../store';
 import { jobFuseRisk } from './job-fuse-risk';
+import type { JobModelLease } from './job-runner';
 import { parseJobSpec } from './job-spec';
 import { countsOf } from './job-status';
 import type { RetryPolicy } from './retry-transient';
@@ -16,7 +16,11 @@ import { storeJobRows } from './store-job-rows';
 export interface ChunkWorkerOptions {
   store: Store;
   queue: JobQueue;
-  model: Pick<ServingModel, 'version' | 'engine' | 'calibrator'>;
+  /**
+   * Leases the active model for one chunk (ModelRegistry.acquire): a chunk is scored on one model, and an activation
+   * the worker follows applies from the next chunk on.
+   */
+  acquireModel: () => JobModelLease;
   fusion?: FusionModel;
   privacy?: PrivacyPolicy;
   retry?: RetryPolicy;
@@ -85,41 +89,54 @@ export class ChunkWorker {
   }
 
   private async work(d: ChunkDelivery): Promise<void> {
-    const { store, queue, model } = this.o;
+    const { store, queue } = this.o;
     const rec = await store.jobs.get(d.jobId);
-    const chunk =
-      rec && (rec.state === 'queued' || rec.state === 'running') ? await queue.chunk(d.jobId, d.chunk) : null;
+    const live = rec && (rec.state === 'queued' || rec.state === 'running');
+    const chunk = live ? await queue.chunk(d.jobId, d.chunk) : null;
     if (!rec || !chunk || chunk.done) return void this.stats.skipped++;
     const spec = parseJobSpec(d.jobId, rec.input);
     const items = chunk.rows as RowItem[];
-    const results = await scoreChunk(items, {
-      engine: model.engine,
-      calibrator: model.calibrator,
-      textColumn: spec.textCol,
-      timeColumn: spec.timeCol,
-      fuseRisk: jobFuseRisk({ store, fusion: this.o.fusion, now: this.now }, spec),
-      retry: this.o.retry,
-    });
-    const scored = results.filter((r): r is ScoredRow => typeof r !== 'string');
-    if (spec.storeTexts && scored.length) {
-      // Idempotent per input line (text ids derive from it), so a chunk delivered again stores each text once.
-      const ctx = { store, jobId: d.jobId, spec, modelVersion: model.version, now: this.now, privacy: this.o.privacy };
-      await storeJobRows(ctx, scored);
+    const lease = this.o.acquireModel();
+    try {
+      const { model } = lease;
+      const results = await scoreChunk(items, {
+        engine: model.engine,
+        calibrator: model.calibrator,
+        textColumn: spec.textCol,
+        timeColumn: spec.timeCol,
+        fuseRisk: jobFuseRisk({ store, fusion: this.o.fusion, now: this.now }, spec),
+        retry: this.o.retry,
+      });
+      const scored = results.filter((r): r is ScoredRow => typeof r !== 'string');
+      if (spec.storeTexts && scored.length) {
+        // Idempotent per input line (text ids derive from it), so a chunk delivered again stores each text once.
+        const ctx = {
+          store,
+          jobId: d.jobId,
+          spec,
+          modelVersion: model.version,
+          now: this.now,
+          privacy: this.o.privacy,
+        };
+        await storeJobRows(ctx, scored);
+      }
+      const rows: JobResultInput[] = items.map((item, i) => {
+        const r = results[i];
+        const at = { rowIndex: chunk.firstRow + i, line: item.line };
+        return typeof r === 'string' ? { ...at, output: null, error: r } : { ...at, output: r.output, error: null };
+      });
+      const after = await queue.commitChunk(d.jobId, d.chunk, rows, (job, t) => this.patch(job, t, model.version));
+      if (!after) return void this.stats.skipped++;
+      this.stats.chunks++;
+      this.stats.rows += rows.length;
+      if (after.state === 'succeeded') this.o.logger.info({ job: d.jobId, ...countsOf(after) }, 'batch job succeeded');
+    } finally {
+      lease.release();
     }
-    const rows: JobResultInput[] = items.map((item, i) => {
-      const r = results[i];
-      const at = { rowIndex: chunk.firstRow + i, line: item.line };
-      return typeof r === 'string' ? { ...at, output: null, error: r } : { ...at, output: r.output, error: null };
-    });
-    const after = await queue.commitChunk(d.jobId, d.chunk, rows, (job, tally) => this.patch(job, tally));
-    if (!after) return void this.stats.skipped++;
-    this.stats.chunks++;
-    this.stats.rows += rows.length;
-    if (after.state === 'succeeded') this.o.logger.info({ job: d.jobId, ...countsOf(after) }, 'batch job succeeded');
   }
 
   /** The job's counts from its stored results; the commit that leaves no chunk finishes it. */
-  private patch(job: JobRecord, tally: JobTally): JobPatch {
+  private patch(job: JobRecord, tally: JobTally, modelVersion: string): JobPatch {
     const seconds = Math.max((this.now().getTime() - Date.parse(job.createdAt)) / 1000, 1e-3);
     const done = tally.chunksLeft === 0;
     return {
@@ -130,7 +147,7 @@ export class ChunkWorker {
         scored: tally.scored,
         errors: tally.errors,
         rowsPerSecond: Math.round((tally.rows / seconds) * 10) / 10,
-        modelVersion: this.o.model.version,
+        modelVersion,
         ...(done ? { rowsTotal: tally.rows } : {}),
       },
     };

@@ -50,11 +50,10 @@ describe.skipIf(skip !== undefined)(`queued /v1/jobs${skip ? ` (skipped: ${skip}
     const lines = reviewRows(40).map((r) => JSON.stringify(r));
     lines.splice(10, 0, '{"id":"bad","text":""}');
     const { id } = await post(`${lines.join('\n')}\n`);
-    const model = app.models.acquire();
     const worker = await ChunkWorker.create({
       store: app.store,
       queue,
-      model: model.model,
+      acquireModel: () => app.models.acquire(),
       logger: silentLogger(),
       idleMs: 20,
     });
@@ -66,7 +65,6 @@ describe.skipIf(skip !== undefined)(`queued /v1/jobs${skip ? ` (skipped: ${skip}
       }
     } finally {
       await worker.stop();
-      model.release();
     }
     expect(status.json).toMatchObject({ state: 'succeeded', rowsDone: 41, rowsTotal: 41, scored: 40, errors: 1 });
     const res = await fetch(`${app.base}/v1/jobs/${id}/results`);

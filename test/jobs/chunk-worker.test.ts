@@ -14,6 +14,7 @@ let store: PostgresStore;
 let queue: JobQueue;
 const engine = fakeEngine(0);
 const model = { version: 'fake-1', engine, calibrator: fakeCalibrator };
+const acquireModel = () => ({ model, release: () => {} });
 
 beforeAll(async () => {
   if (!db) return;
@@ -65,7 +66,7 @@ describe.skipIf(skip !== undefined)(`queued jobs${skip ? ` (skipped: ${skip})` :
     expect(rec.cursor).toEqual({ chunks: 15, columns: ['id', 'text', 'stars'] });
     expect(await queue.chunk('two-workers', 14)).toMatchObject({ firstRow: 98 });
     const workers = await Promise.all(
-      [1, 2].map(() => ChunkWorker.create({ store, queue, model, logger: silentLogger(), idleMs: 20 })),
+      [1, 2].map(() => ChunkWorker.create({ store, queue, acquireModel, logger: silentLogger(), idleMs: 20 })),
     );
     try {
       await until(async () => (await store.jobs.get('two-workers'))?.state === 'succeeded');
@@ -103,7 +104,7 @@ describe.skipIf(skip !== undefined)(`queued jobs${skip ? ` (skipped: ${skip})` :
     expect((await jobs.cancel('cancelled'))?.state).toBe('cancelled');
     // A chunk delivered again after its commit (a lease that expired just as it was committed) is not rescored.
     await jobs.submit({ id: 'twice', spec: specFor('t', toCsv(reviewRows(10))) });
-    const worker = await ChunkWorker.create({ store, queue, model, logger: silentLogger(), idleMs: 20 });
+    const worker = await ChunkWorker.create({ store, queue, acquireModel, logger: silentLogger(), idleMs: 20 });
     try {
       await until(async () => (await store.jobs.get('twice'))?.state === 'succeeded' && worker.stats.skipped >= 3);
       await queue.enqueue('twice', 1);
@@ -114,5 +115,28 @@ describe.skipIf(skip !== undefined)(`queued jobs${skip ? ` (skipped: ${skip})` :
     expect(worker.stats).toEqual({ chunks: 1, rows: 10, skipped: 4 });
     expect(await text('cancelled', 'results')).toBe('');
     expect((await store.jobs.get('cancelled'))?.state).toBe('cancelled');
+  });
+
+  it('leases the model for each chunk, so an activation applies from the next chunk on', async () => {
+    const jobs = new QueuedJobs({ store, queue, chunkSize: 4, logger: silentLogger() });
+    await jobs.submit({ id: 'leases', spec: specFor('l', toCsv(reviewRows(12))) });
+    let acquired = 0;
+    let released = 0;
+    const lease = () => ({ model: { ...model, version: `fake-${++acquired}` }, release: () => void released++ });
+    const worker = await ChunkWorker.create({
+      store,
+      queue,
+      acquireModel: lease,
+      concurrency: 1,
+      logger: silentLogger(),
+      idleMs: 20,
+    });
+    try {
+      await until(async () => (await store.jobs.get('leases'))?.state === 'succeeded');
+    } finally {
+      await worker.stop();
+    }
+    expect([acquired, released]).toEqual([3, 3]);
+    expect((await store.jobs.get('leases'))?.counts).toMatchObject({ modelVersion: 'fake-3', rowsDone: 12 });
   });
 });
