@@ -3,7 +3,7 @@ import path from 'node:path';
 import { exitOnSignals } from '../api/graceful-shutdown';
 import { loadConfig, logFormat } from '../config';
 import { ConfigError } from '../errors';
-import { ChunkWorker } from '../jobs';
+import { ChunkWorker, QueuedJobs, UploadSweeper } from '../jobs';
 import { createLogger } from '../logging';
 import { ActiveModelFollower, discoverModels, ModelRegistry, openServingModel } from '../models';
 import { openStoreAt, parseDbLocation } from '../store';
@@ -69,6 +69,8 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
       concurrency,
     });
     cleanup.unshift(() => worker.stop());
+    const sweeper = await UploadSweeper.create({ jobs: new QueuedJobs({ store, queue, logger }), logger });
+    cleanup.unshift(() => sweeper.dispose());
     logger.info(
       { model: initial.version, precision: initial.engine.precision },
       'churnscope worker taking queued job chunks',

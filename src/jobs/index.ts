@@ -19,3 +19,4 @@ export { QueuedJobs, queuedCursorSchema, type QueuedJobsOptions, type QueuedCurs
 export { queuedResultText } from './queued-results';
 export { ChunkWorker, type ChunkWorkerOptions, type ChunkWorkerStats } from './chunk-worker';
 export { isQueuedSpec } from './job-spec';
+export { UploadSweeper, type UploadSweeperOptions } from './upload-sweeper';

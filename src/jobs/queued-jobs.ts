@@ -6,7 +6,7 @@ import { readRows, type RowItem } from '../ingest';
 import type { Logger } from '../logging';
 import type { JobChunkInput, JobQueue, JobRecord, Store } from '../store';
 import { countsOf } from './job-status';
-import type { JobSpec } from './job-spec';
+import { isQueuedSpec, type JobSpec } from './job-spec';
 
 export interface QueuedJobsOptions {
   store: Store;
@@ -20,11 +20,15 @@ export interface QueuedJobsOptions {
 export const queuedCursorSchema = z.object({
   chunks: z.number().int().min(0),
   columns: z.array(z.string()).nullable(),
+  /** True once every chunk's message is in the queue; until then a replica that stops leaves the job unworkable. */
+  enqueued: z.boolean().optional(),
 });
 export type QueuedCursor = z.infer<typeof queuedCursorSchema>;
 
 /** Chunks written to the database per INSERT while an upload is stored. */
 const CHUNKS_PER_WRITE = 8;
+/** While storing an upload the job's row is touched this often, so a sweep can tell a live upload from a dead one. */
+const HEARTBEAT_MS = 5000;
 
 export class QueuedJobs {
   constructor(private readonly o: QueuedJobsOptions) {}
@@ -44,10 +48,12 @@ export class QueuedJobs {
     const log = logger.child({ job: id });
     try {
       const { chunks, rows, columns } = await this.storeChunks(id, spec);
-      const cursor: QueuedCursor = { chunks, columns };
+      const cursor: QueuedCursor = { chunks, columns, enqueued: false };
       const counts = { ...countsOf(rec), rowsTotal: rows };
       await store.jobs.update(id, { cursor, counts, state: chunks === 0 ? 'succeeded' : 'queued' });
       if (chunks > 0) await queue.enqueue(id, chunks);
+      // The cursor alone: the counts may already be a worker's.
+      await store.jobs.update(id, { cursor: { ...cursor, enqueued: true } });
       log.info({ chunks, rows }, 'batch job stored and enqueued');
     } catch (e) {
       const message = isChurnscopeError(e) ? e.message : `internal error: ${(e as Error).message}`;
@@ -62,6 +68,28 @@ export class QueuedJobs {
     return this.o.queue.cancel(id);
   }
 
+  /**
+   * Fails queued jobs whose upload stopped half-way (the accepting replica died): not all enqueued, and untouched
+   * for `staleMs`. Returns their ids.
+   */
+  async failInterrupted(opts: { staleMs: number; now?: Date }): Promise<string[]> {
+    const now = (opts.now ?? new Date()).getTime();
+    const failed: string[] = [];
+    for (const job of await this.o.store.jobs.list({ state: 'queued', limit: 1000 })) {
+      if (!isQueuedSpec(job.input) || now - Date.parse(job.updatedAt) < opts.staleMs) continue;
+      const cursor = queuedCursorSchema.safeParse(job.cursor);
+      if (cursor.success && cursor.data.enqueued !== false) continue;
+      await this.o.store.jobs.update(job.id, {
+        state: 'failed',
+        error:
+          'the upload was interrupted before all of it was queued (the accepting replica stopped); submit it again',
+      });
+      failed.push(job.id);
+    }
+    if (failed.length) this.o.logger.warn({ jobs: failed }, 'failed queued jobs whose upload was interrupted');
+    return failed;
+  }
+
   private async storeChunks(id: string, spec: JobSpec) {
     const size = this.o.chunkSize ?? 256;
     let columns: string[] | null = null;
@@ -69,6 +97,7 @@ export class QueuedJobs {
     let current: RowItem[] = [];
     let rows = 0;
     let chunks = 0;
+    let beat = Date.now();
     const close = async (force: boolean) => {
       if (current.length) {
         pending.push({ index: chunks++, firstRow: rows - current.length, rows: current });
@@ -76,6 +105,10 @@ export class QueuedJobs {
       }
       if (pending.length >= CHUNKS_PER_WRITE || (force && pending.length))
         await this.o.queue.addChunks(id, pending.splice(0));
+      if (Date.now() - beat >= HEARTBEAT_MS) {
+        beat = Date.now();
+        await this.o.store.jobs.update(id, {});
+      }
     };
     for await (const item of readRows({
       file: spec.inputPath,

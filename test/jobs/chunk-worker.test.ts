@@ -63,7 +63,7 @@ describe.skipIf(skip !== undefined)(`queued jobs${skip ? ` (skipped: ${skip})` :
     const csv = toCsv(rows).replace('r50,', 'r50,,extra\nbroken,'); // one record with too many cells
     const rec = await jobs.submit({ id: 'two-workers', spec: specFor('two', csv) });
     expect(rec.state).toBe('queued');
-    expect(rec.cursor).toEqual({ chunks: 15, columns: ['id', 'text', 'stars'] });
+    expect(rec.cursor).toEqual({ chunks: 15, columns: ['id', 'text', 'stars'], enqueued: true });
     expect(await queue.chunk('two-workers', 14)).toMatchObject({ firstRow: 98 });
     const workers = await Promise.all(
       [1, 2].map(() => ChunkWorker.create({ store, queue, acquireModel, logger: silentLogger(), idleMs: 20 })),
