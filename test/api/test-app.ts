@@ -15,12 +15,12 @@ import { DEFAULT_PLAYBOOK, driftConfigSchema, engineDefaults, type DriftConfig }
 import { DriftMonitor } from '../../src/drift';
 import { FakeTextModel, InferenceEngine, type EngineTokenizer, type InferenceEngineOptions } from '../../src/engine';
 import type { FusionModel } from '../../src/fuse';
-import { JobRunner } from '../../src/jobs';
+import { JobRunner, QueuedJobs } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
 import { ActiveModelFollower, ModelRegistry, type ServingModel } from '../../src/models';
 import { Playbook } from '../../src/playbook';
 import { RiskCalibrator } from '../../src/score';
-import { SqliteStore, type Store } from '../../src/store';
+import { SqliteStore, type JobQueue, type Store } from '../../src/store';
 
 /** Words map to ids; "cancel", "refund", "never" and "bill" are the fake model's risky tokens. */
 const RISKY: Record<string, number> = { cancel: 1, cancelling: 1, refund: 2, never: 3, bill: 4 };
@@ -98,6 +98,8 @@ export interface TestAppOptions {
   followModels?: { pollMs: number };
   /** monitoring.drift settings (default: the config's defaults). */
   drift?: Partial<DriftConfig>;
+  /** PostgreSQL: jobs are queued here (in chunks of jobChunkSize) instead of run in-process; the caller disposes it. */
+  jobQueue?: JobQueue;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -151,7 +153,14 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     chunkSize: opts.jobChunkSize ?? 16,
     logger,
   });
-  const jobs = { runner, maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024, inputDirs: opts.jobInputDirs ?? [] };
+  const queued =
+    opts.jobQueue && new QueuedJobs({ store, queue: opts.jobQueue, chunkSize: opts.jobChunkSize ?? 16, logger });
+  const jobs = {
+    runner,
+    maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024,
+    inputDirs: opts.jobInputDirs ?? [],
+    queued,
+  };
   const app = createApp({
     models,
     modelSync,
