@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { loadConfig } from '../src/config';
 import { readLabelledTexts } from '../src/ingest';
 import { benchLog, r1, r3, sleep, startServer, stopServer, type ServerChild } from './lib/bench-server';
 
@@ -24,6 +25,8 @@ const { values: flags } = parseArgs({
 const SECONDS = Number(flags.seconds);
 const SAT_SECONDS = Number(flags['saturation-seconds']);
 const FACTOR = Number(flags.factor);
+/** The server runs with the default server.maxQueueWaitMs (no config file, no CHURNSCOPE_MAX_QUEUE_WAIT_MS). */
+const MAX_QUEUE_WAIT_MS = loadConfig({ env: {} }).server.maxQueueWaitMs;
 const log = benchLog('overload');
 let child: ChildProcess | undefined;
 
@@ -163,6 +166,17 @@ function percentile(sorted: number[], p: number): number | null {
   return r1(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
 }
 
+/** The server's model-time-per-batch histogram (sum and count, in seconds), to price "one batch". */
+async function batchSeconds(base: string): Promise<{ sum: number; count: number }> {
+  const text = await fetch(`${base}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
+  const metric = (name: string) =>
+    Number(new RegExp(`^churnscope_engine_batch_duration_seconds_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { sum: metric('sum'), count: metric('count') };
+}
+
 /** The server's own event-loop delay (prom-client's monitor), to tell server stalls from load-generator ones. */
 async function eventLoopLag(base: string) {
   const text = await fetch(`${base}/metrics`).then(
@@ -233,12 +247,23 @@ try {
   const sat = await saturation(server.base, bodies);
   const rate = Math.max(1, Math.round(sat.requestsPerSecond * FACTOR));
   log(`saturation ${sat.requestsPerSecond} req/s; open loop at ${rate} req/s for ${SECONDS} s`);
+  const batchesBefore = await batchSeconds(server.base);
   const run = await openLoop(server.port, server.pid, rate, bodies);
+  const batchesAfter = await batchSeconds(server.base);
+  const batchCount = batchesAfter.count - batchesBefore.count;
+  const oneBatchMs = batchCount > 0 ? r1(((batchesAfter.sum - batchesBefore.sum) * 1000) / batchCount) : null;
   const by = (pred: (o: Outcome) => boolean) => run.results.filter(pred).length;
   const accepted = run.results
     .filter((o) => o.status !== undefined && o.status < 300)
     .map((o) => o.ms)
     .sort((a, b) => a - b);
+  const refused = run.results
+    .filter((o) => o.status === 503 || o.status === 429)
+    .map((o) => o.ms)
+    .sort((a, b) => a - b);
+  // The promise admission control makes: an accepted request waits at most maxQueueWaitMs, plus the batch it runs in.
+  const boundMs = oneBatchMs === null ? null : r1(MAX_QUEUE_WAIT_MS + oneBatchMs);
+  const acceptedP99 = percentile(accepted, 99);
   const n = run.results.length;
   const fiveXx = by((o) => o.status !== undefined && o.status >= 500 && o.status !== 503);
   const dropped = by((o) => o.error !== undefined);
@@ -252,7 +277,7 @@ try {
     machine: { cpus: os.cpus().length, node: process.version, loadavg1mStartEnd: [loadStart, r1(os.loadavg()[0])] },
     model: 'models/default',
     body: '{text, explain:false}',
-    admission: 'server.maxQueueWaitMs default (1000 ms)',
+    admission: `server.maxQueueWaitMs ${MAX_QUEUE_WAIT_MS} ms (the default)`,
     serverThreads: flags.threads ?? 'default',
     saturation: { closedLoopConnections: 64, seconds: SAT_SECONDS, ...sat },
     overload: {
@@ -271,6 +296,20 @@ try {
         p90: percentile(accepted, 90),
         p99: percentile(accepted, 99),
         max: percentile(accepted, 100),
+      },
+      refusalLatencyMs: {
+        p50: percentile(refused, 50),
+        p90: percentile(refused, 90),
+        p99: percentile(refused, 99),
+        max: percentile(refused, 100),
+      },
+      acceptedBound: {
+        maxQueueWaitMs: MAX_QUEUE_WAIT_MS,
+        oneBatchMeanMs: oneBatchMs,
+        batches: batchCount,
+        boundMs,
+        acceptedP99Ms: acceptedP99,
+        met: boundMs !== null && acceptedP99 !== null && acceptedP99 <= boundMs,
       },
       fiveXxOtherThan503: fiveXx,
       droppedConnections: dropped,

@@ -15,10 +15,10 @@ import { loopDefaults } from '../training/pipeline/options';
 
 const HEAD_TEXTS = Number(process.env.BENCH_TEXTS ?? 2000);
 const HEAD_EPOCHS = Number(process.env.BENCH_HEAD_EPOCHS ?? 3);
-const FULL_TEXTS = Number(process.env.BENCH_FULL_TEXTS ?? 96);
+const FULL_TEXTS = Number(process.env.BENCH_FULL_TEXTS ?? 160);
 const VALID_TEXTS = 16;
 const MAX_TOKENS = 256;
-const FULL_MAX_TOKENS = 128;
+const FULL_MAX_TOKENS = Number(process.env.BENCH_FULL_MAX_TOKENS ?? 256);
 const EPOCH_TEXTS = 3200;
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const log = (msg: string) => process.stderr.write(`[bench:train] ${msg}\n`);
@@ -63,6 +63,7 @@ async function timeSteps<In>(
   valid: number[],
   mode: 'head' | 'full',
   epochs: number,
+  groupByLength = true,
 ) {
   const d = loopDefaults(mode);
   let last: { epoch: number; t: number } | undefined;
@@ -83,6 +84,7 @@ async function timeSteps<In>(
       imbalance: 'weight',
       patience: 1000,
       seed: 42,
+      groupByLength,
     },
     onStep: (p) => {
       const t = performance.now();
@@ -123,17 +125,19 @@ const headResult = await timeSteps(
 );
 head.dispose();
 
-// Full mode sees shorter sequences than head mode so that the default run stays within a few minutes on wasm.
+// Full mode trains at the default 256 tokens, on fewer texts than head mode so that the run stays within minutes on wasm.
 const fullIds = ids.map((s) => s.subarray(0, FULL_MAX_TOKENS));
 const fullTrain = range(0, Math.min(FULL_TEXTS, HEAD_TEXTS));
 const fullTokens = fullTrain.reduce((n, i) => n + fullIds[i].length, 0) / fullTrain.length;
-async function fullRun(freeze: FreezeOptions) {
-  log(`full mode ${JSON.stringify(freeze)}: ${fullTrain.length} texts, 1 epoch`);
+async function fullRun(freeze: FreezeOptions, groupByLength = true) {
+  log(
+    `full mode ${JSON.stringify(freeze)}, ${groupByLength ? 'length-grouped' : 'random'} batches: ${fullTrain.length} texts, 1 epoch`,
+  );
   const encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
   const h = newHead();
   const spec = fullModeSpec(encoder, h, { ids: fullIds, labels }, freeze);
   const trainable = spec.variables.reduce((n, v) => n + v.size, 0);
-  const r = await timeSteps(spec, fullTrain, range(HEAD_TEXTS, VALID_TEXTS), 'full', 1);
+  const r = await timeSteps(spec, fullTrain, range(HEAD_TEXTS, VALID_TEXTS), 'full', 1, groupByLength);
   encoder.dispose();
   h.dispose();
   return {
@@ -142,6 +146,8 @@ async function fullRun(freeze: FreezeOptions) {
     secondsPerEpochAt3200Texts: Math.round(EPOCH_TEXTS / r.examplesPerSecond),
   };
 }
+// The peer in the same run: the same loop with random batches (what every release before length grouping did).
+const fullRandom = await fullRun({}, false);
 const fullAll = await fullRun({});
 const fullFrozen = await fullRun({ freezeEmbeddings: true, freezeLowerLayer: true });
 
@@ -174,7 +180,10 @@ process.stdout.write(
         texts: fullTrain.length,
         maxTokens: FULL_MAX_TOKENS,
         meanTokens: Number(fullTokens.toFixed(1)),
+        allRandomBatches: fullRandom,
         all: fullAll,
+        groupedVsRandomBatches: Number((fullAll.examplesPerSecond / fullRandom.examplesPerSecond).toFixed(2)),
+        frozenLowerGroupedVsAllRandom: Number((fullFrozen.examplesPerSecond / fullRandom.examplesPerSecond).toFixed(2)),
         freezeEmbeddingsAndLowerLayer: fullFrozen,
         note: `secondsPerEpochAt3200Texts = ${EPOCH_TEXTS} / examplesPerSecond at ≤${FULL_MAX_TOKENS} tokens; training at the default ${MAX_TOKENS} tokens costs more`,
       },

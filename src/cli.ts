@@ -19,6 +19,7 @@ import {
 import { retentionCommand } from './commands/retention';
 import { quantizeCommand } from './commands/quantize';
 import { retrainCommand } from './commands/retrain';
+import { workerCommand } from './commands/worker';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -68,6 +69,11 @@ program
   )
   .option('--jobs-dir <dir>', 'where batch jobs keep their files (env CHURNSCOPE_JOBS_DIR, default ./data/jobs)')
   .option(
+    '--lease-seconds <n>',
+    'PostgreSQL: a chunk this replica enqueues that a worker took and did not commit within n s (the worker died) goes to another worker (env CHURNSCOPE_JOB_LEASE_SECONDS, default 25)',
+    int('--lease-seconds'),
+  )
+  .option(
     '--auth <mode>',
     'auto (keys required once one exists; always off loopback), required, or off (loopback only) (env CHURNSCOPE_AUTH)',
   )
@@ -92,6 +98,24 @@ program
     int('--retention-days'),
   )
   .action(serveCommand);
+
+program
+  .command('worker')
+  .description('score queued batch-job chunks from the shared PostgreSQL store (POST /v1/jobs on any replica)')
+  .option('--db <url>', "postgresql://user@host:port/db, the replicas' store (env CHURNSCOPE_DB)")
+  .option('--model <dir>', 'model bundle directory (env CHURNSCOPE_MODEL, default the bundled model)')
+  .option('--models-dir <dir>', "folder of model bundles; the replicas' active one is used when found here")
+  .option('--fusion <file>', 'fusion model (default: fusion.json in the model bundle, when present)')
+  .option('--threads <n>', 'ONNX Runtime intra-op threads, 0 = all cores', int('--threads'))
+  .option('--workers <n>', 'inference worker threads, 0 = the main thread (default 1)', int('--workers'))
+  .option('--precision <p>', PRECISION_HELP)
+  .option(
+    '--concurrency <n>',
+    'chunks scored at once (default 2: one scores while the other commits)',
+    int('--concurrency'),
+  )
+  .option('--store-text <mode>', 'what jobs with storeTexts keep of texts: full, redacted or none (default redacted)')
+  .action(workerCommand);
 
 program
   .command('retention')

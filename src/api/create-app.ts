@@ -14,7 +14,7 @@ import type { RetrainJobs } from '../retrain';
 import type { ShadowScorer } from '../service';
 import type { Store } from '../store';
 import { themesForModels, type ThemesService } from '../themes';
-import { admissionControl } from './admission';
+import { ScoreAdmission } from './admission';
 import { errorHandler } from './error-handler';
 import { requestLogging } from './request-logging';
 import { securityHeaders } from './security-headers';
@@ -77,7 +77,8 @@ export function createApp(deps: AppDeps): Express {
   // Before any body is read or admitted: a caller without the right key cannot make the server parse or queue anything.
   if (deps.auth) app.use(requireApiKey(deps.auth));
   if (deps.rateLimit) app.use(rateLimitPerKey({ ...deps.rateLimit, logger: deps.logger }));
-  app.post('/v1/score', admissionControl({ models: deps.models, maxQueueWaitMs: deps.maxQueueWaitMs ?? 0 }));
+  const admission = new ScoreAdmission({ models: deps.models, maxQueueWaitMs: deps.maxQueueWaitMs ?? 0 });
+  app.post('/v1/score', admission.middleware());
   app.use(express.json({ limit: deps.bodyLimit ?? '2mb' }));
   app.use(
     healthRouter({
@@ -88,16 +89,19 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(
-    scoreRouter({
-      models: deps.models,
-      store: deps.store,
-      playbook: deps.playbook,
-      fusion: deps.fusion,
-      alerts: deps.alerts,
-      clock: deps.clock,
-      privacy: deps.privacy,
-      shadow: deps.shadow,
-    }),
+    scoreRouter(
+      {
+        models: deps.models,
+        store: deps.store,
+        playbook: deps.playbook,
+        fusion: deps.fusion,
+        alerts: deps.alerts,
+        clock: deps.clock,
+        privacy: deps.privacy,
+        shadow: deps.shadow,
+      },
+      { deadlineOf: (req) => admission.deadlineOf(req) },
+    ),
   );
   // Before customersRouter: /v1/customers/at-risk must not be read as /v1/customers/:id.
   app.use(dashboardDataRouter({ store: deps.store }));

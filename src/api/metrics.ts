@@ -31,6 +31,7 @@ export class ServiceMetrics {
   private readonly latency: Histogram<'method' | 'route'>;
   private readonly batchSize: Histogram;
   private readonly batchPadding: Histogram;
+  private readonly batchSeconds: Histogram;
 
   constructor(opts: ServiceMetricsOptions) {
     const registers = [this.registry];
@@ -58,6 +59,13 @@ export class ServiceMetrics {
       name: 'churnscope_engine_batch_padding_ratio',
       help: 'Padded tokens per real token, minus one',
       buckets: [0, 0.05, 0.1, 0.2, 0.5, 1, 2],
+      registers,
+    });
+    // What one batch adds to a request's wait: the bound admission control promises is maxQueueWaitMs plus one batch.
+    this.batchSeconds = new Histogram({
+      name: 'churnscope_engine_batch_duration_seconds',
+      help: 'Model time per batch',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
     new Gauge({
@@ -122,6 +130,7 @@ export class ServiceMetrics {
   observeBatch(stats: BatchStats): void {
     this.batchSize.observe(stats.size);
     this.batchPadding.observe(stats.realTokens ? stats.paddedTokens / stats.realTokens - 1 : 0);
+    this.batchSeconds.observe(stats.ms / 1000);
   }
 
   handler(): RequestHandler {

@@ -12,7 +12,7 @@ import { ServiceMetrics } from '../api/metrics';
 import { DEFAULT_PLAYBOOK, loadConfig, logFormat, type Config } from '../config';
 import { DriftMonitor } from '../drift';
 import { FUSION_FILE, FusionModel } from '../fuse';
-import { JobRunner } from '../jobs';
+import { JobRunner, QueuedJobs } from '../jobs';
 import { ConfigError } from '../errors';
 import { createLogger, type Logger } from '../logging';
 import { ActiveModelFollower, discoverModels, ModelRegistry, openServingModel } from '../models';
@@ -36,6 +36,7 @@ export interface ServeFlags {
   threads?: number;
   workers?: number;
   jobsDir?: string;
+  leaseSeconds?: number;
   auth?: string;
   insecureNoAuth?: boolean;
   rateLimit?: number;
@@ -114,7 +115,14 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     fusion,
     sharedStore: opened.kind === 'postgres',
   });
-  const jobs = { runner, maxUploadBytes: config.jobs.maxUploadBytes, inputDirs: config.jobs.inputDirs };
+  // PostgreSQL: jobs go to the database in chunks for `churnscope worker` processes (see README, several machines).
+  const jobQueue = store.openJobQueue
+    ? await store.openJobQueue({ leaseSeconds: config.jobs.leaseSeconds })
+    : undefined;
+  const queued = jobQueue
+    ? new QueuedJobs({ store, queue: jobQueue, chunkSize: config.jobs.chunkSize, logger })
+    : undefined;
+  const jobs = { runner, maxUploadBytes: config.jobs.maxUploadBytes, inputDirs: config.jobs.inputDirs, queued };
   const retention = await startRetention(config, store, logger, {
     jobs: (cutoff) => runner.purgeFinishedBefore(cutoff),
   });
@@ -153,6 +161,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   // background work add one line here, before the store closes, e.g. { name: 'jobs', drain: () => jobs.stop() }.
   const drainers: Drainer[] = [
     { name: 'jobs', drain: () => runner.stop() },
+    { name: 'job queue', drain: async () => jobQueue?.dispose() },
     { name: 'retention', drain: async () => retention?.dispose() },
     { name: 'drift', drain: () => driftMonitor.dispose() },
     { name: 'retrain', drain: () => retrain.dispose() },
@@ -240,7 +249,7 @@ async function startRetention(
   });
 }
 
-function loadFusion(config: Config, logger: Logger): FusionModel | undefined {
+export function loadFusion(config: Config, logger: Logger): FusionModel | undefined {
   const file = config.fusionPath ?? path.join(config.modelDir, FUSION_FILE);
   if (!config.fusionPath && !fs.existsSync(file)) {
     logger.info('no fusion model: risks are text-only until `churnscope train-fusion` writes one');

@@ -30,6 +30,7 @@ export interface ConfigSources {
     providers: string[];
     precision: string;
     jobsDir: string;
+    leaseSeconds: number;
     storeText: string;
     shadowModel: string;
     shadowSampleRate: number;
@@ -112,6 +113,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       maxUploadBytes: num(e('MAX_UPLOAD_BYTES'), 'MAX_UPLOAD_BYTES'),
       inputDirs: e('JOB_INPUT_DIRS')?.split(path.delimiter).filter(Boolean),
       chunkSize: num(e('JOB_CHUNK_SIZE'), 'JOB_CHUNK_SIZE'),
+      leaseSeconds: pick(f.leaseSeconds, num(e('JOB_LEASE_SECONDS'), 'JOB_LEASE_SECONDS')),
     },
     // insecureNoAuth comes from the flag alone: opening a server to the network must be said out loud.
     auth: {

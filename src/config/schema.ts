@@ -118,6 +118,11 @@ export const jobsConfigSchema = z.object({
   inputDirs: z.array(z.string().min(1)).default([]),
   /** Rows per engine call; two chunks are in flight so the engine never waits for the writer. */
   chunkSize: z.number().int().min(1).max(65_536).default(256),
+  /**
+   * PostgreSQL (queued jobs): a chunk a worker took and has not committed within this many seconds (the worker
+   * died) is handed to another worker, within about 5 s more. Must exceed the time one chunk takes to score.
+   */
+  leaseSeconds: z.number().int().min(1).max(3600).default(25),
 });
 
 export const authConfigSchema = z.object({

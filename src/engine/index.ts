@@ -12,7 +12,7 @@ export { createEngine, BUNDLE_MODEL_FILE, BUNDLE_TOKENIZER_FILE, type CreateEngi
 export { CountingTextModel } from './counting-text-model';
 export { FakeTextModel, fakeTailLogit, type FakeTextModelOptions } from './fake-text-model';
 export type { TextModel, ModelOutputs, ModelRunOptions, SideGraph, SideGraphSpec } from './text-model';
-export type { BatchStats } from './micro-batcher';
+export type { BatchStats, SubmitOptions } from './micro-batcher';
 export { MicroBatcher } from './micro-batcher';
 export { splitWindows, aggregateWindowScores, type WindowScores } from './windows';
 export { OnnxSession, type OnnxSessionOptions } from './onnx-session';

@@ -21,6 +21,11 @@ export interface ScoreOptions {
   bulk?: boolean;
   /** Also return per-window token states (TextScore.tokenStates), on a model that has them, from the same pass. */
   tokenStates?: boolean;
+  /**
+   * performance.now() by which the texts' windows should be done; windows that would start too late fail the call
+   * with an OverloadedError instead of running (admission control's bound on the queue wait). Absent: no deadline.
+   */
+  deadline?: number;
 }
 
 export interface InferenceEngineOptions {
@@ -150,13 +155,20 @@ export class InferenceEngine {
     if (this.closed) throw new OverloadedError('the engine is shutting down; retry on another instance');
     this.inFlight++;
     try {
-      return await this.scoreAccepted(texts, opts.bulk ?? false, opts.tokenStates === true && this.supportsTokenStates);
+      return await this.scoreAccepted(texts, {
+        bulk: opts.bulk ?? false,
+        tokenStates: opts.tokenStates === true && this.supportsTokenStates,
+        deadline: opts.deadline,
+      });
     } finally {
       this.inFlight--;
     }
   }
 
-  private async scoreAccepted(texts: readonly unknown[], bulk: boolean, tokenStates: boolean): Promise<TextScore[]> {
+  private async scoreAccepted(
+    texts: readonly unknown[],
+    { bulk, tokenStates, deadline }: { bulk: boolean; tokenStates: boolean; deadline?: number },
+  ): Promise<TextScore[]> {
     const { config } = this.opts;
     const field = (i: number) => (texts.length === 1 ? 'text' : `texts[${i}]`);
     const clean = texts.map((t, i) =>
@@ -178,7 +190,7 @@ export class InferenceEngine {
     const all = await Promise.all(
       this.batcher.submit(
         windowed.flatMap((w) => w.windows.map((ids) => ({ ids, tokenStates }))),
-        { bulk },
+        { bulk, deadline },
       ),
     );
     let at = 0;

@@ -15,3 +15,8 @@ export { jobOptionsSchema, parseJobSpec, type JobOptions, type JobSpec } from '.
 export { toJobStatus, type JobStatus, type JobCounts } from './job-status';
 export { jobTextId } from './store-job-rows';
 export { retryTransient, DEFAULT_RETRY, type RetryPolicy } from './retry-transient';
+export { QueuedJobs, queuedCursorSchema, type QueuedJobsOptions, type QueuedCursor } from './queued-jobs';
+export { queuedResultText } from './queued-results';
+export { ChunkWorker, type ChunkWorkerOptions, type ChunkWorkerStats } from './chunk-worker';
+export { isQueuedSpec } from './job-spec';
+export { UploadSweeper, type UploadSweeperOptions } from './upload-sweeper';

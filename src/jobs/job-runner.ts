@@ -1,19 +1,20 @@
 // Runs batch jobs one at a time from the jobs table, checkpointing through scoreFile so a restarted server resumes them without loss or duplicates.
 import fs from 'node:fs';
 import { ConflictError, NotFoundError, isChurnscopeError } from '../errors';
-import { customerRisk, type FusionModel } from '../fuse';
+import type { FusionModel } from '../fuse';
 import type { Logger } from '../logging';
 import type { ServingModel } from '../models';
 import type { PrivacyPolicy } from '../privacy';
 import type { JobRecord, Store } from '../store';
 import { countRecords } from './count-records';
 import { jobDir, jobFiles } from './job-files';
-import { parseJobSpec, type JobSpec } from './job-spec';
+import { isQueuedSpec, parseJobSpec, type JobSpec } from './job-spec';
 import { countsOf } from './job-status';
 import { ProgressReporter } from './progress-reporter';
 import type { RetryPolicy } from './retry-transient';
-import { scoreFile, type ScoreFileOptions } from './score-file';
-import { customerOf, storeJobRows } from './store-job-rows';
+import { jobFuseRisk } from './job-fuse-risk';
+import { scoreFile } from './score-file';
+import { storeJobRows } from './store-job-rows';
 
 export interface JobRunnerOptions {
   store: Store;
@@ -63,6 +64,8 @@ export class JobRunner {
       ...(await opts.store.jobs.list({ state: 'queued', limit: 1000 })),
     ];
     unfinished.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    // Queued jobs (PostgreSQL) live in the database and are worked by `churnscope worker`, never in-process.
+    unfinished.splice(0, unfinished.length, ...unfinished.filter((j) => !isQueuedSpec(j.input)));
     if (opts.sharedStore) {
       // Resuming another replica's job would run it twice, or fail it here for want of its input.
       const foreign = unfinished.filter((j) => !fs.existsSync(jobDir(opts.jobsDir, j.id)));
@@ -172,7 +175,7 @@ export class JobRunner {
         textColumn: spec.textCol,
         idColumn: spec.idCol,
         timeColumn: spec.timeCol,
-        fuseRisk: this.fuseRisk(spec),
+        fuseRisk: jobFuseRisk({ store, fusion: this.opts.fusion, now: this.now }, spec),
         engine: model.engine,
         calibrator: model.calibrator,
         resume: fs.existsSync(files.progress),
@@ -206,16 +209,6 @@ export class JobRunner {
       lease?.release();
       this.current = undefined;
     }
-  }
-
-  /** Risk per row as online: fused with the row's customer when the job names a customer column and fusion serves. */
-  private fuseRisk(spec: JobSpec): ScoreFileOptions['fuseRisk'] {
-    const { fusion, store } = this.opts;
-    const column = spec.customerCol;
-    if (!fusion || !column) return undefined;
-    return async (values, textRisk) =>
-      (await customerRisk({ store, fusion }, { customerId: customerOf(values, column), textRisk, now: this.now() }))
-        .fused;
   }
 
   private async countInBackground(spec: JobSpec, reporter: ProgressReporter, signal: AbortSignal): Promise<void> {

@@ -31,6 +31,8 @@ export const jobSpecSchema = z.object({
   /** The client's name for the upload, if it gave one. */
   filename: z.string().nullable(),
   bytes: z.number().int().min(0),
+  /** Kept in the database in chunks and worked by `churnscope worker` processes (PostgreSQL); absent: in-process. */
+  queued: z.boolean().optional(),
 });
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 
@@ -41,4 +43,9 @@ export function parseJobSpec(jobId: string, raw: unknown): JobSpec {
       `job ${jobId}: stored job description is invalid (${r.error.issues[0].message} at ${r.error.issues[0].path.join('.')})`,
     );
   return r.data;
+}
+
+/** Whether a stored job description is a queued (database) job, without failing on one that is invalid. */
+export function isQueuedSpec(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { queued?: unknown }).queued === true;
 }

@@ -9,7 +9,8 @@ import type { Playbook, Recommendation } from '../playbook';
 import { prepareForStorage, type PrivacyPolicy } from '../privacy';
 import { cosineDistance } from '../drift';
 import { BANDS, type Band } from '../score';
-import type { Store } from '../store';
+import type { Store, StoreRepositories } from '../store';
+import type { CoalescedWrites } from './coalesced-writes';
 import { DEFAULT_TEXT_SOURCE } from '../text/text-source';
 import type { ShadowScorer } from './shadow-scorer';
 
@@ -26,6 +27,8 @@ export interface ScoreTextsDeps {
   privacy?: PrivacyPolicy;
   /** Also scores a sampled share of the texts with an inactive model, after the response (config shadow). */
   shadow?: ShadowScorer;
+  /** Groups the store writes of requests finishing together into one transaction; absent: one transaction each. */
+  writes?: CoalescedWrites;
 }
 
 export interface ScoreResult {
@@ -43,7 +46,11 @@ export interface ScoreResult {
 export async function scoreTexts(
   deps: ScoreTextsDeps,
   items: readonly ScoreRequestItem[],
-  opts: { batch: boolean },
+  opts: {
+    batch: boolean;
+    /** performance.now() by which the texts' model work should be done (admission control); absent: none. */
+    deadline?: number;
+  },
 ): Promise<ScoreResult[]> {
   // The request holds its model from the first engine call to the last store write (drivers included): a swap
   // meanwhile neither changes nor disposes it.
@@ -58,7 +65,7 @@ export async function scoreTexts(
       items.some((i) => i.explain === true || (!opts.batch && i.explain === undefined));
     const scores = await model.engine.score(
       items.map((i) => i.text),
-      tokenStates ? { tokenStates } : undefined,
+      tokenStates || opts.deadline !== undefined ? { tokenStates, deadline: opts.deadline } : undefined,
     );
     const textRisks = scores.map((s) => model.calibrator.risk(s.probability));
     const results = await Promise.all(
@@ -158,7 +165,9 @@ async function persist(
   // Phrase drivers quote the text, so they are stored under the same policy as the text itself.
   const kept = prepareForStorage(item.text, deps.privacy, { spans: s.drivers.phrases });
   const drivers = { ...s.drivers, phrases: kept.spans };
-  return deps.store.transaction(async (tx) => {
+  const write = <T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> =>
+    deps.writes ? deps.writes.run(fn) : deps.store.transaction(fn);
+  return write(async (tx) => {
     const textId = await tx.texts.insert({
       customerId: item.customerId ?? null,
       source: item.source ?? DEFAULT_TEXT_SOURCE,

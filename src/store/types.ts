@@ -239,6 +239,11 @@ export interface Store extends StoreRepositories {
   /** PostgreSQL: LISTEN/NOTIFY. Absent where the store cannot push (SQLite): callers poll. */
   readonly changes?: StoreChanges;
   /**
+   * PostgreSQL: batch jobs kept in the database in chunks, one queue message per chunk, worked by any process.
+   * Absent on SQLite, whose jobs run in-process from files. The caller owns (and disposes) what it opens.
+   */
+  readonly openJobQueue?: (opts?: JobQueueOptions) => Promise<JobQueue>;
+  /**
    * Runs fn atomically: everything it does through `tx` commits together or not at all (fn throwing rolls back).
    * Other callers never see its writes before the commit; they may wait for it (SQLite serialises everything,
    * PostgreSQL makes writers of the same rows wait), so keep slow work (model inference, HTTP) outside. Nested
@@ -246,5 +251,83 @@ export interface Store extends StoreRepositories {
    */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T> | T): Promise<T>;
   /** Waits for a transaction in flight, then closes. Idempotent. */
+  dispose(): Promise<void>;
+}
+
+export interface JobQueueOptions {
+  /** A taken chunk not completed within this many seconds (its worker died) is delivered again. Default 25. */
+  leaseSeconds?: number;
+  /** Deliveries of one chunk after its first (expired leases and failures). Default 5. */
+  retryLimit?: number;
+  /** How often some process moves expired leases back to the queue. Default 5 s. */
+  maintenanceSeconds?: number;
+}
+
+/** One chunk of a job's input: its records in input order, as the reader gave them (plain JSON). */
+export interface JobChunkInput {
+  index: number;
+  /** Position of the chunk's first record among all the job's records (0-based). */
+  firstRow: number;
+  rows: readonly unknown[];
+}
+
+export interface JobChunkRecord extends JobChunkInput {
+  jobId: string;
+  done: boolean;
+}
+
+/** One record's outcome: the scored output row, or the reason it could not be scored. */
+export interface JobResultInput {
+  rowIndex: number;
+  line: number;
+  output: Record<string, unknown> | null;
+  error: string | null;
+}
+
+/** What a job has after a chunk commit, counted from its stored results. */
+export interface JobTally {
+  rows: number;
+  scored: number;
+  errors: number;
+  chunksLeft: number;
+}
+
+/** A message taken from the queue: chunk `chunk` of job `jobId`, leased to the taker. */
+export interface ChunkDelivery {
+  id: string;
+  jobId: string;
+  chunk: number;
+  /** Earlier deliveries of this message (leases that expired, failures). */
+  retries: number;
+}
+
+export interface JobQueue {
+  readonly retryLimit: number;
+  /** Stores chunks of a job whose row exists; a chunk already stored is left as it is. */
+  addChunks(jobId: string, chunks: readonly JobChunkInput[]): Promise<void>;
+  /** One message per chunk 0..count-1; only after every chunk is stored. */
+  enqueue(jobId: string, count: number): Promise<void>;
+  chunk(jobId: string, index: number): Promise<JobChunkRecord | null>;
+  /**
+   * Writes a chunk's results (a row already written stays as it was: at-least-once delivery, exactly-once output),
+   * marks the chunk done and applies `patch(job, tally)` to the job row, all in one transaction holding the job's
+   * row lock. A job that is no longer queued or running is left alone and nothing is written: null.
+   */
+  commitChunk(
+    jobId: string,
+    index: number,
+    results: readonly JobResultInput[],
+    patch: (job: JobRecord, tally: JobTally) => JobPatch,
+  ): Promise<JobRecord | null>;
+  /** Cancels a queued or running job (under its row lock, so no chunk commits after); null when it was neither. */
+  cancel(jobId: string): Promise<JobRecord | null>;
+  /** Results in input order from row `from`, stopping before the first chunk not yet done. */
+  results(jobId: string, opts: { from: number; limit: number }): Promise<JobResultInput[]>;
+  /** Takes one message (leased for leaseSeconds), or null when none waits. */
+  take(): Promise<ChunkDelivery | null>;
+  complete(delivery: ChunkDelivery): Promise<void>;
+  /** Back to the queue for a later delivery (until retryLimit). */
+  fail(delivery: ChunkDelivery, reason: string): Promise<void>;
+  /** Stops the queue's maintenance and closes its connections. Idempotent. */
   dispose(): Promise<void>;
 }

@@ -15,7 +15,7 @@ import { DEFAULT_PLAYBOOK, driftConfigSchema, engineDefaults, type DriftConfig }
 import { DriftMonitor } from '../../src/drift';
 import { FakeTextModel, InferenceEngine, type EngineTokenizer, type InferenceEngineOptions } from '../../src/engine';
 import type { FusionModel } from '../../src/fuse';
-import { JobRunner } from '../../src/jobs';
+import { JobRunner, QueuedJobs } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
 import { ActiveModelFollower, ModelRegistry, type ServingModel } from '../../src/models';
 import { Playbook } from '../../src/playbook';
@@ -23,7 +23,7 @@ import { RiskCalibrator } from '../../src/score';
 import type { RetrainRequest } from '../../src/api/routes/retrain';
 import type { RetrainJobs } from '../../src/retrain';
 import type { ShadowScorer } from '../../src/service';
-import { SqliteStore, type Store } from '../../src/store';
+import { SqliteStore, type JobQueue, type Store } from '../../src/store';
 
 /** Words map to ids; "cancel", "refund", "never" and "bill" are the fake model's risky tokens. */
 const RISKY: Record<string, number> = { cancel: 1, cancelling: 1, refund: 2, never: 3, bill: 4 };
@@ -108,6 +108,8 @@ export interface TestAppOptions {
   shadow?: (store: Store) => Promise<ShadowScorer>;
   /** Background retraining behind POST /v1/models/retrain. */
   retrain?: RetrainJobs<RetrainRequest>;
+  /** PostgreSQL: jobs are queued here (in chunks of jobChunkSize) instead of run in-process; the caller disposes it. */
+  jobQueue?: JobQueue;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -161,7 +163,14 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     chunkSize: opts.jobChunkSize ?? 16,
     logger,
   });
-  const jobs = { runner, maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024, inputDirs: opts.jobInputDirs ?? [] };
+  const queued =
+    opts.jobQueue && new QueuedJobs({ store, queue: opts.jobQueue, chunkSize: opts.jobChunkSize ?? 16, logger });
+  const jobs = {
+    runner,
+    maxUploadBytes: opts.maxUploadBytes ?? 64 * 1024,
+    inputDirs: opts.jobInputDirs ?? [],
+    queued,
+  };
   const shadow = await opts.shadow?.(store);
   const app = createApp({
     models,

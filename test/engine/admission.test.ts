@@ -3,11 +3,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { admissionControl, InFlightBound } from '../../src/api/admission';
+import { admissionControl, InFlightBound, ScoreAdmission } from '../../src/api/admission';
 import { errorHandler } from '../../src/api/error-handler';
-import { MicroBatcher } from '../../src/engine';
+import { scoreRouter } from '../../src/api/routes/score';
+import { MicroBatcher, type ScoreOptions } from '../../src/engine';
+import { OverloadedError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
 import type { ModelRegistry } from '../../src/models';
+import type { Playbook } from '../../src/playbook';
+import type { Store } from '../../src/store';
 
 /**
  * A batcher over items that are their own token counts, whose model "takes" msPerToken of a fake clock per padded
@@ -187,5 +191,67 @@ describe('InFlightBound', () => {
     (a as { release: (ok: boolean) => void }).release(true); // a second release is ignored
     expect(bound.rate()).toBe(before);
     expect(Array.from({ length: 25 }, () => bound.admit()).every((x) => 'release' in x)).toBe(true);
+  });
+});
+
+describe('ScoreAdmission deadlines', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise((r) => server?.close(r));
+    server = undefined;
+  });
+
+  /** Admission over an idle engine at a fixed clock, in front of the real score route whose engine records its options. */
+  async function scoringApp(maxQueueWaitMs: number) {
+    const seen: Array<ScoreOptions | undefined> = [];
+    const engine = {
+      estimatedWaitMs: 0,
+      score: async (texts: unknown[], opts?: ScoreOptions) => {
+        seen.push(opts);
+        if (opts?.deadline !== undefined) throw new OverloadedError('missed its deadline');
+        return texts.map(() => ({ probability: 0.5, embedding: new Float32Array(2), tokens: 1 }));
+      },
+    };
+    const model = { version: 'v1', engine, calibrator: { risk: (p: number) => p, band: () => 'low' } };
+    const models = {
+      active: () => model,
+      acquire: () => ({ model, release: () => {} }),
+    } as unknown as ModelRegistry;
+    const admission = new ScoreAdmission({ models, maxQueueWaitMs, now: () => 42 });
+    const app = express();
+    app.post('/v1/score', admission.middleware());
+    app.use(express.json());
+    app.use(
+      scoreRouter(
+        { models, store: {} as Store, playbook: {} as Playbook },
+        { deadlineOf: (req) => admission.deadlineOf(req) },
+      ),
+    );
+    app.use(errorHandler(silentLogger()));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server!.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/score`;
+    const post = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hello', explain: false }),
+      });
+    return { post, seen };
+  }
+
+  it('hands the engine a deadline maxQueueWaitMs after admission, and a missed one is answered 503 + Retry-After', async () => {
+    const { post, seen } = await scoringApp(1000);
+    const res = await post();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(seen).toEqual([{ tokenStates: false, deadline: 1042 }]);
+  });
+
+  it('gives no deadline when admission control is off', async () => {
+    const { post, seen } = await scoringApp(0);
+    const res = await post();
+    expect(seen).toEqual([undefined]);
+    expect(res.status).not.toBe(503);
   });
 });

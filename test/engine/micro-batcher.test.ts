@@ -91,7 +91,7 @@ describe('MicroBatcher', () => {
   it('reports padding per batch', async () => {
     const { batcher, stats } = doubler({ maxBatch: 8, maxWaitMs: 5 });
     await Promise.all(batcher.submit([2, 4]));
-    expect(stats).toEqual([{ size: 2, paddedTokens: 8, realTokens: 6 }]);
+    expect(stats).toEqual([{ size: 2, paddedTokens: 8, realTokens: 6, ms: expect.any(Number) }]);
   });
 });
 
@@ -179,5 +179,85 @@ describe('MicroBatcher padding budget', () => {
     });
     expect(await Promise.all(batcher.submit([1, 2, 3, 4, 5]))).toEqual([1, 2, 3, 4, 5]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('MicroBatcher deadlines', () => {
+  /** One runner whose batches end when the test says, on a clock the test moves. */
+  function gated() {
+    let now = 0;
+    const release: Array<() => void> = [];
+    const ran: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 1,
+      maxWaitMs: 0,
+      maxQueue: 100,
+      lengthOf: (n) => n,
+      now: () => now,
+      run: async (items) => {
+        ran.push(items);
+        await new Promise<void>((r) => release.push(r));
+        return items;
+      },
+    });
+    const settle = () => new Promise((r) => setTimeout(r, 1));
+    return {
+      batcher,
+      ran,
+      advance: (ms: number) => (now += ms),
+      finishBatch: async () => {
+        release.shift()?.();
+        await settle();
+      },
+      settle,
+    };
+  }
+
+  it('drops waiting items whose batch would end after their deadline with an OverloadedError, before they run', async () => {
+    const { batcher, ran, advance, finishBatch, settle } = gated();
+    const first = Promise.all(batcher.submit([1], { deadline: 100 }));
+    await settle(); // [1] runs; the next ones wait behind it
+    const late = Promise.all(batcher.submit([2, 3], { deadline: 50 })).catch((e: unknown) => e);
+    // Not past its deadline when the runner frees, but a batch (60 ms, as the first one took) and as much again for the
+    // request's work outside the model would end after it.
+    const tooLateToFinish = Promise.all(batcher.submit([6], { deadline: 170 })).catch((e: unknown) => e);
+    const onTime = Promise.all(batcher.submit([4], { deadline: 500 }));
+    advance(60);
+    await finishBatch();
+    expect(await first).toEqual([1]);
+    const err = await late;
+    expect(err).toBeInstanceOf(OverloadedError);
+    expect((err as Error).message).toMatch(/waited 60 ms for the model and would miss its deadline/);
+    expect(await tooLateToFinish).toBeInstanceOf(OverloadedError);
+    await finishBatch();
+    expect(await onTime).toEqual([4]);
+    expect(ran).toEqual([[1], [4]]);
+    expect(batcher.queueDepth).toBe(0);
+    // The dropped items no longer count in the backlog the admission estimate prices.
+    expect(batcher.estimatedWaitMs).toBe(0);
+  });
+
+  it('runs an item that can start in time, however long its batch then takes', async () => {
+    const { batcher, advance, finishBatch, settle } = gated();
+    const item = Promise.all(batcher.submit([5], { deadline: 10 }));
+    await settle();
+    advance(1000);
+    await finishBatch();
+    expect(await item).toEqual([5]);
+  });
+
+  it('refuses at submit a request too late to be scored by its deadline, and never drops bulk work or items without one', async () => {
+    const { batcher, ran, advance, finishBatch, settle } = gated();
+    advance(20);
+    expect(() => batcher.submit([1], { deadline: 10 })).toThrow(/too late to be scored by its deadline/);
+    expect(batcher.queueDepth).toBe(0);
+    const head = Promise.all(batcher.submit([1]));
+    await settle();
+    const noDeadline = Promise.all(batcher.submit([2]));
+    const bulk = Promise.all(batcher.submit([3], { bulk: true }));
+    advance(1e6);
+    for (let i = 0; i < 3; i++) await finishBatch();
+    expect(await Promise.all([head, noDeadline, bulk])).toEqual([[1], [2], [3]]);
+    expect(ran).toEqual([[1], [2], [3]]);
   });
 });

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { TrainingInterruptedError, ValidationError } from '../../src/errors';
 import { rocAuc } from '../../src/metrics';
 import { rng, shuffle } from '../../src/sampling/splits';
+import { lengthGroupedOrder } from './length-buckets';
 import { AdamW, clipByGlobalNorm, warmupLinearDecay } from './adamw';
 import { CheckpointStore, type CheckpointState, type EpochRecord } from './checkpoint';
 
@@ -21,6 +22,8 @@ export interface TrainSpec<In> {
   makeBatch(indices: number[]): TrainBatch<In>;
   /** Probabilities for the given rows, for validation. */
   predict(indices: number[]): Promise<Float32Array>;
+  /** A row's token count, for specs whose step cost grows with padding (full mode): batches group similar lengths. */
+  lengthOf?: (row: number) => number;
 }
 
 export interface TrainLoopOptions {
@@ -35,6 +38,8 @@ export interface TrainLoopOptions {
   /** Epochs without validation ROC-AUC improvement before stopping. */
   patience: number;
   seed: number;
+  /** Group rows of similar length into batches when the spec gives lengths (default on); off: random batches. */
+  groupByLength?: boolean;
 }
 
 export interface StepProgress {
@@ -88,7 +93,11 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
     const started = performance.now();
     let lossSum = 0;
     let seen = 0;
-    const order = epochOrder(train, labels, o, epoch);
+    let order = epochOrder(train, labels, o, epoch);
+    if (spec.lengthOf && o.groupByLength !== false) {
+      // A batch is a contiguous slice of the order, so the last short batch is the only one not length-grouped.
+      order = lengthGroupedOrder(order, o.batchSize, spec.lengthOf, rng(o.seed * 1000 + epoch + 0.5));
+    }
     for (let s = 0; s < stepsPerEpoch; s++) {
       const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
       if (idx.length === 0) break;

@@ -28,6 +28,7 @@ export function fullModeSpec(
     // Matrices decay; biases, LayerNorm scales and the head bias do not (the usual AdamW practice).
     decayed: [...encoderVars.filter((v) => v.rank >= 2), ...head.penalised],
     forward,
+    lengthOf: (row) => data.ids[row].length,
     makeBatch(indices): TrainBatch<TokenInputs> {
       const x = padIds(indices.map((i) => data.ids[i]));
       const labels = tf.tensor1d(indices.map((i) => data.labels[i]));

@@ -4,20 +4,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ChurnscopeError, NotFoundError, ValidationError } from '../../errors';
+import { ChurnscopeError, ConfigError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import {
   jobDir,
   jobFiles,
   jobOptionsSchema,
+  isQueuedSpec,
   parseJobSpec,
+  queuedResultText,
   readProgress,
   toJobStatus,
   uploadName,
   type JobRunner,
   type JobSpec,
+  type QueuedJobs,
 } from '../../jobs';
 import { formatOf } from '../../ingest';
-import type { Store } from '../../store';
+import type { JobRecord, Store } from '../../store';
 import { mediaType, receiveUpload } from '../receive-upload';
 import { parseOr400 } from '../validate';
 
@@ -27,6 +30,11 @@ export interface JobsRouterDeps {
   maxUploadBytes: number;
   /** Folders a client may name files in; empty refuses server-side paths. */
   inputDirs: readonly string[];
+  /**
+   * PostgreSQL: new jobs go to the database in chunks for `churnscope worker` processes, and any replica reports,
+   * streams and cancels them. Absent: jobs run in-process on this server (runner).
+   */
+  queued?: QueuedJobs;
 }
 
 const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
@@ -41,7 +49,9 @@ export function jobsRouter(deps: JobsRouterDeps): Router {
         ? serverSideSpec(req.body, deps.inputDirs)
         : await uploadedSpec(req, res, id, deps);
     try {
-      const rec = await deps.runner.submit({ id, spec });
+      const rec = deps.queued
+        ? await submitQueued(deps, deps.queued, id, spec)
+        : await deps.runner.submit({ id, spec });
       res
         .status(202)
         .location(`/v1/jobs/${id}`)
@@ -71,8 +81,15 @@ export function jobsRouter(deps: JobsRouterDeps): Router {
     await sendJobFile(deps, req.params.id, res, 'errors');
   });
   router.delete('/v1/jobs/:id', async (req, res) => {
-    await jobOr404(deps.store, req.params.id);
-    res.json(toJobStatus(await deps.runner.cancel(req.params.id)));
+    const rec = await jobOr404(deps.store, req.params.id);
+    if (!isQueuedSpec(rec.input)) return void res.json(toJobStatus(await deps.runner.cancel(req.params.id)));
+    if (!deps.queued) throw new ConfigError(`job ${rec.id} is a queued job; this server has no job queue`);
+    const cancelled = await deps.queued.cancel(rec.id);
+    if (!cancelled)
+      throw new ConflictError(`job ${rec.id} is already ${rec.state}; only queued or running jobs can be cancelled`, {
+        field: 'id',
+      });
+    res.json(toJobStatus(cancelled));
   });
   return router;
 }
@@ -171,6 +188,7 @@ async function sendJobFile(
 ): Promise<void> {
   const rec = await jobOr404(deps.store, id);
   const spec = parseJobSpec(id, rec.input);
+  if (spec.queued) return sendQueued(deps, rec, spec, res, which);
   const files = jobFiles(deps.runner.jobsDir, id, spec);
   const file = which === 'results' ? files.results : files.errors;
   const progress = readProgress(files.results);
@@ -190,4 +208,33 @@ async function sendJobFile(
       .on('finish', resolve)
       .on('close', resolve);
   });
+}
+
+/** The input goes to the database and this replica's copy goes: any worker can score it, any replica serve it. */
+async function submitQueued(deps: JobsRouterDeps, queued: QueuedJobs, id: string, spec: JobSpec): Promise<JobRecord> {
+  try {
+    return await queued.submit({ id, spec });
+  } finally {
+    fs.rmSync(jobDir(deps.runner.jobsDir, id), { recursive: true, force: true });
+  }
+}
+
+async function sendQueued(
+  deps: JobsRouterDeps,
+  rec: JobRecord,
+  spec: JobSpec,
+  res: Response,
+  which: 'results' | 'errors',
+): Promise<void> {
+  if (!deps.queued) throw new ConfigError(`job ${rec.id} is a queued job; this server has no job queue`);
+  const format = which === 'results' ? spec.output : 'jsonl';
+  res.setHeader('Content-Type', CONTENT_TYPES[format]);
+  res.setHeader('Content-Disposition', `attachment; filename="${rec.id}-${which}.${format}"`);
+  res.setHeader('X-Job-State', rec.state);
+  for await (const text of queuedResultText(deps.queued.queue, rec, spec, which)) {
+    // Back-pressure: a slow client holds the next page's query, not memory.
+    if (res.destroyed) return;
+    if (!res.write(text)) await new Promise((r) => res.once('drain', r).once('close', r));
+  }
+  res.end();
 }

@@ -1,12 +1,19 @@
 // POST /v1/score: one text or up to 256 items in; calibrated, fused risk with drivers and recommended actions out.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { isChurnscopeError, ValidationError } from '../../errors';
-import { scoreTexts, type ScoreTextsDeps } from '../../service';
+import { CoalescedWrites, scoreTexts, type ScoreTextsDeps } from '../../service';
 import { scoreBatchSchema, scoreItemSchema } from '../schemas';
 import { parseOr400 } from '../validate';
 
-export function scoreRouter(deps: ScoreTextsDeps): Router {
+export interface ScoreRouterOptions {
+  /** The deadline admission control gave the request (performance.now ms), passed on to the engine. */
+  deadlineOf?: (req: Request) => number | undefined;
+}
+
+export function scoreRouter(deps: ScoreTextsDeps, opts: ScoreRouterOptions = {}): Router {
   const router = Router();
+  // One per router: the requests this app serves share commits, no state outside it.
+  const withWrites: ScoreTextsDeps = { ...deps, writes: deps.writes ?? new CoalescedWrites({ store: deps.store }) };
   router.post('/v1/score', async (req, res) => {
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -14,7 +21,8 @@ export function scoreRouter(deps: ScoreTextsDeps): Router {
     }
     const batch = 'items' in body;
     const items = batch ? parseOr400(scoreBatchSchema, body).items : [parseOr400(scoreItemSchema, body)];
-    const results = await scoreTexts(deps, items, { batch }).catch((e: unknown) => {
+    const deadline = opts.deadlineOf?.(req);
+    const results = await scoreTexts(withWrites, items, { batch, deadline }).catch((e: unknown) => {
       throw batch ? withItemField(e) : e;
     });
     res.json(batch ? { items: results } : results[0]);

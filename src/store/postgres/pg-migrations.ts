@@ -169,6 +169,37 @@ ALTER TABLE scores ADD COLUMN centroid_distance DOUBLE PRECISION
   CHECK (centroid_distance IS NULL OR centroid_distance BETWEEN 0 AND 2);
 `;
 
+// Batch jobs run by `churnscope worker` processes: the upload is kept here in chunks (one queue message each) and
+// every row's result is keyed by (job, row), so a chunk delivered twice writes its rows once.
+const jobChunks = `
+CREATE TABLE job_chunks (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  chunk_index INTEGER NOT NULL CHECK (chunk_index >= 0),
+  first_row INTEGER NOT NULL CHECK (first_row >= 0),
+  row_count INTEGER NOT NULL CHECK (row_count >= 0),
+  rows JSON NOT NULL,
+  done BOOLEAN NOT NULL DEFAULT FALSE,
+  -- Set by the commit that marks the chunk done: a job's progress sums chunks, never counts its result rows.
+  scored INTEGER,
+  errors INTEGER,
+  PRIMARY KEY (job_id, chunk_index)
+);
+
+CREATE TABLE job_results (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  row_index INTEGER NOT NULL CHECK (row_index >= 0),
+  line INTEGER NOT NULL,
+  output JSON,
+  error TEXT,
+  PRIMARY KEY (job_id, row_index),
+  CHECK ((output IS NULL) <> (error IS NULL))
+);
+
+ALTER TABLE job_chunks ALTER COLUMN rows SET STATISTICS 0;
+ALTER TABLE job_results ALTER COLUMN output SET STATISTICS 0;
+ALTER TABLE job_results ALTER COLUMN error SET STATISTICS 0;
+`;
+
 const shadowScores = `
 CREATE TABLE shadow_scores (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -188,5 +219,6 @@ export const pgMigrations: readonly Migration[] = [
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
   { version: 6, name: 'alert delivery claims', sql: alertClaims },
   { version: 7, name: 'per-score drift values', sql: driftValues },
-  { version: 8, name: 'shadow scores', sql: shadowScores },
+  { version: 8, name: 'queued job chunks', sql: jobChunks },
+  { version: 9, name: 'shadow scores', sql: shadowScores },
 ];

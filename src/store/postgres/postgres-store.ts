@@ -11,6 +11,8 @@ import type {
   DashboardRepository,
   FeedbackRepository,
   ShadowScoreRepository,
+  JobQueue,
+  JobQueueOptions,
   JobRepository,
   ModelRepository,
   RateLimitRepository,
@@ -38,6 +40,8 @@ import { PgTextRepository } from './pg-texts';
 import { PgRateLimitRepository } from './pg-rate-limits';
 import { PgScoredTextRepository, PgThemeRepository } from './pg-themes';
 import type { Migration } from '../migration';
+import { PgJobChunks } from './pg-job-chunks';
+import { PgJobQueue } from './pg-job-queue';
 
 export interface PostgresStoreOptions {
   /** postgresql://user[:password]@host[:port]/database, already checked by parseDbLocation. */
@@ -103,10 +107,12 @@ export class PostgresStore implements Store {
   readonly rateLimits: RateLimitRepository;
 
   readonly changes: PgNotifications;
+  private readonly jobChunks: PgJobChunks;
 
   private constructor(
     private readonly ex: PgExecutor,
     notifications: PgNotifications,
+    private readonly opts: PostgresStoreOptions,
   ) {
     this.changes = notifications;
     this.customers = new PgCustomerRepository(ex);
@@ -117,7 +123,9 @@ export class PostgresStore implements Store {
     this.models = new PgModelRepository(ex);
     this.alertRules = new PgAlertRuleRepository(ex);
     this.alertLog = new PgAlertLogRepository(ex);
-    this.jobs = new PgJobRepository(ex);
+    const jobs = new PgJobRepository(ex);
+    this.jobs = jobs;
+    this.jobChunks = new PgJobChunks(ex, jobs);
     this.apiKeys = new PgApiKeyRepository(ex);
     this.dashboard = new PgDashboardRepository(ex);
     this.scoredTexts = new PgScoredTextRepository(ex);
@@ -146,7 +154,7 @@ export class PostgresStore implements Store {
         logger: opts.logger,
         connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
       });
-      return new PostgresStore(new PgExecutor(pool, opts.logger), notifications);
+      return new PostgresStore(new PgExecutor(pool, opts.logger), notifications, opts);
     } catch (e) {
       await pool.end().catch(() => undefined);
       if (e instanceof StoreUnavailableError) {
@@ -159,6 +167,16 @@ export class PostgresStore implements Store {
       throw e;
     }
   }
+
+  /** Opens pg-boss on its own small pool (schema pgboss, installed on first use) beside this store's tables. */
+  readonly openJobQueue = (queueOpts: JobQueueOptions = {}): Promise<JobQueue> =>
+    PgJobQueue.create({
+      ...queueOpts,
+      url: this.opts.url,
+      ex: this.ex,
+      chunks: this.jobChunks,
+      logger: this.opts.logger,
+    });
 
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T> | T): Promise<T> {
     return this.ex.transaction(() => fn(this));

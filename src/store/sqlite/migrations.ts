@@ -183,5 +183,8 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'shared rate-limit counters', sql: rateLimits },
   { version: 6, name: 'alert delivery claims', sql: alertClaims },
   { version: 7, name: 'per-score drift values', sql: driftValues },
-  { version: 8, name: 'shadow scores', sql: shadowScores },
+  // PostgreSQL only (job_chunks, job_results for `churnscope worker`): SQLite runs jobs in-process from files, and
+  // keeps the version so both schemas are numbered alike.
+  { version: 8, name: 'queued job chunks', sql: 'SELECT 1' },
+  { version: 9, name: 'shadow scores', sql: shadowScores },
 ];
