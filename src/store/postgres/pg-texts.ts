@@ -78,7 +78,8 @@ export class PgTextRepository implements TextRepository {
       deleted += n;
       if (n < limit) break;
     }
-    if (deleted > 0) await purgeDeleted(this.ex, 'retention', ['texts', 'scores', 'shadow_scores', 'feedback', 'alert_log']);
+    if (deleted > 0)
+      await purgeDeleted(this.ex, 'retention', ['texts', 'scores', 'shadow_scores', 'feedback', 'alert_log']);
     return deleted;
   }
 }
