@@ -14,6 +14,7 @@ export {
 } from './binary-metrics';
 export { evaluate, evaluateByGroup, type EvalMetrics } from './evaluate';
 export { bootstrapRocAuc, DEFAULT_BOOTSTRAP_RESAMPLES, type BootstrapOptions } from './bootstrap-interval';
+export { shadowQuality, type ShadowPoint, type ShadowQuality } from './shadow-quality';
 export { pairedBootstrapRocAuc, type PairedBootstrapOptions, type PairedDifference } from './paired-bootstrap';
 export {
   qualitySummary,

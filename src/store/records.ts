@@ -98,6 +98,11 @@ export interface ShadowScoreInput {
   createdAt?: string | Date;
 }
 
+/** A shadow score paired with an outcome, and the served model's text risk on the same text (null: none stored). */
+export interface ShadowLabelledScore extends LabelledScore {
+  servedTextRisk: number | null;
+}
+
 export interface FeedbackInput {
   customerId?: string | null;
   textId?: string | null;

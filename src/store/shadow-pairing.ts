@@ -1,5 +1,5 @@
 // Shadow scores to labelled points, the same for every implementation: the first row per (outcome, shadow model) wins.
-import type { LabelledScore, Outcome, ShadowScoreInput, TextSource } from './records';
+import type { Outcome, ShadowLabelledScore, ShadowScoreInput, TextSource } from './records';
 import { requireId, requireProbability, timestamp } from './values';
 
 export type ShadowPairRow = {
@@ -8,17 +8,24 @@ export type ShadowPairRow = {
   model_version: string;
   risk: number;
   source: TextSource;
+  served_text_risk: number | null;
 };
 
 /** Rows come ordered so that, per outcome and model, the preferred score (newest text, newest score) comes first. */
-export function firstPerOutcomeAndModel(rows: readonly ShadowPairRow[]): LabelledScore[] {
+export function firstPerOutcomeAndModel(rows: readonly ShadowPairRow[]): ShadowLabelledScore[] {
   const seen = new Set<string>();
-  const out: LabelledScore[] = [];
+  const out: ShadowLabelledScore[] = [];
   for (const r of rows) {
     const key = `${r.feedback_id}\u0000${r.model_version}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ risk: r.risk, label: r.outcome === 'churned' ? 1 : 0, modelVersion: r.model_version, source: r.source });
+    out.push({
+      risk: r.risk,
+      label: r.outcome === 'churned' ? 1 : 0,
+      modelVersion: r.model_version,
+      source: r.source,
+      servedTextRisk: r.served_text_risk,
+    });
   }
   return out;
 }

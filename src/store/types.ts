@@ -24,6 +24,7 @@ import type {
   ScoreHistoryEntry,
   ScoreInput,
   ScoreRecord,
+  ShadowLabelledScore,
   ShadowScoreInput,
   TextInput,
   TextRecord,
@@ -107,9 +108,10 @@ export interface ShadowScoreRepository {
   insert(input: ShadowScoreInput): Promise<number>;
   /**
    * As feedback.labelledScores(), over shadow scores: per shadow model version, one point per churned/retained
-   * outcome whose text (or, for customer-level feedback, the customer's newest text it scored) has its score.
+   * outcome whose text (or, for customer-level feedback, the customer's newest text it scored) has its score, with
+   * the newest served text risk of that same text, so the two models are compared on the same outcomes.
    */
-  labelledScores(): Promise<LabelledScore[]>;
+  labelledScores(): Promise<ShadowLabelledScore[]>;
 }
 
 export interface ModelRepository {

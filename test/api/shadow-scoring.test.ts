@@ -117,5 +117,9 @@ describe('shadow scoring', () => {
     expect(m.byModel[0]).toMatchObject({ modelVersion: 'v1', n: 12, rocAuc: 1 });
     expect(m.shadow[0]).toMatchObject({ modelVersion: 'shadow-v2', n: 12, positives: 6, rocAuc: 0.5 });
     expect(m.shadow[0].bySource[0]).toMatchObject({ source: 'review', n: 12 });
+    // The served model on the same outcomes, and the paired difference: the flat shadow is clearly worse.
+    expect(m.shadow[0].served).toMatchObject({ n: 12, rocAuc: 1 });
+    expect(m.shadow[0].difference.rocAuc).toBeCloseTo(-0.5, 12);
+    expect(m.shadow[0].difference.interval95[1]).toBeLessThan(0);
   });
 });

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { AlertService } from '../../alerts';
 import { NotFoundError } from '../../errors';
-import { qualityByModel, qualitySummary } from '../../metrics';
+import { qualityByModel, qualitySummary, shadowQuality } from '../../metrics';
 import { DEFAULT_PRIVACY_POLICY, redact, type PrivacyPolicy } from '../../privacy';
 import type { Store } from '../../store';
 import { feedbackSchema } from '../schemas';
@@ -29,13 +29,13 @@ export function feedbackRouter(deps: { store: Store; privacy?: PrivacyPolicy; al
   });
 
   // Overall (every model's scores together, as before), then per model version and, within each, per text source.
-  // `shadow`: the shadow model(s)' scores on the same kind of feedback, next to the served ones (config shadow).
+  // `shadow`: per shadow model, its figures, the served model's text risk on the same outcomes, and the paired difference.
   router.get('/v1/metrics/model', async (_req, res) => {
     const [points, shadow] = await Promise.all([
       deps.store.feedback.labelledScores(),
       deps.store.shadowScores.labelledScores(),
     ]);
-    res.json({ ...qualitySummary(points), byModel: qualityByModel(points), shadow: qualityByModel(shadow) });
+    res.json({ ...qualitySummary(points), byModel: qualityByModel(points), shadow: shadowQuality(shadow) });
   });
   return router;
 }

@@ -1,7 +1,7 @@
 // Shadow-model scores on SQLite, and their pairing with outcomes for the live comparison with the active model.
 import type { Statement } from 'better-sqlite3';
 import type { Executor } from './executor';
-import type { LabelledScore, ShadowScoreInput } from '../records';
+import type { ShadowLabelledScore, ShadowScoreInput } from '../records';
 import type { ShadowScoreRepository } from '../types';
 import { firstPerOutcomeAndModel, shadowScoreParams, type ShadowPairRow } from '../shadow-pairing';
 import { translateConstraint } from './sqlite-errors';
@@ -15,7 +15,10 @@ export class SqliteShadowScoreRepository implements ShadowScoreRepository {
       INSERT INTO shadow_scores (text_id, model_version, risk, created_at)
       VALUES (@textId, @modelVersion, @risk, @createdAt)`);
     this.pairsStmt = ex.db.prepare(`
-      SELECT f.id AS feedback_id, f.outcome, ss.model_version, ss.risk, t.source FROM feedback f
+      SELECT f.id AS feedback_id, f.outcome, ss.model_version, ss.risk, t.source,
+        (SELECT s.text_risk FROM scores s WHERE s.text_id = t.id ORDER BY s.created_at DESC, s.id DESC LIMIT 1)
+          AS served_text_risk
+      FROM feedback f
       JOIN texts t ON t.id = f.text_id OR (f.text_id IS NULL AND t.customer_id = f.customer_id)
       JOIN shadow_scores ss ON ss.text_id = t.id
       WHERE f.outcome IN ('churned', 'retained')
@@ -33,7 +36,7 @@ export class SqliteShadowScoreRepository implements ShadowScoreRepository {
     });
   }
 
-  async labelledScores(): Promise<LabelledScore[]> {
+  async labelledScores(): Promise<ShadowLabelledScore[]> {
     return this.ex.read(() => firstPerOutcomeAndModel(this.pairsStmt.all()));
   }
 }

@@ -125,10 +125,11 @@ export function feedbackContract(h: HarnessRef): void {
       await current().feedback.insert({ customerId: 'b', outcome: 'retained', at: atDay(6) });
       await current().feedback.insert({ customerId: 'b', outcome: 'override', overrideRisk: 0.2, at: atDay(7) });
 
+      // Each with the served text risk of the same text (scoredText stores textRisk = risk).
       expect(await current().shadowScores.labelledScores()).toEqual([
-        { risk: 0.85, label: 1, modelVersion: 's1', source: 'ticket' },
-        { risk: 0.6, label: 1, modelVersion: 's2', source: 'ticket' },
-        { risk: 0.05, label: 0, modelVersion: 's1', source: 'ticket' },
+        { risk: 0.85, label: 1, modelVersion: 's1', source: 'ticket', servedTextRisk: 0.3 },
+        { risk: 0.6, label: 1, modelVersion: 's2', source: 'ticket', servedTextRisk: 0.3 },
+        { risk: 0.05, label: 0, modelVersion: 's1', source: 'ticket', servedTextRisk: 0.4 },
       ]);
       // The served scores are untouched by shadow ones.
       expect((await current().feedback.labelledScores()).map((p) => p.modelVersion)).toEqual(['m0', 'm0']);
