@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { ConfigError, ConflictError } from '../errors';
 import type { Logger } from '../logging';
 import type { ModelSource, ServingModel } from '../models';
-import type { OpenedStore } from '../store';
+import type { ModelRecord, ModelRepository, OpenedStore } from '../store';
 
 /**
  * Which bundle to open first. On PostgreSQL the replicas agree on one active model: a starting replica adopts the
@@ -61,4 +61,23 @@ export function resolveShadowDir(model: string, known: readonly ModelSource[]): 
     `shadow.model "${model}" is neither a bundle directory nor a known version (${known.map((m) => m.version).join(', ') || 'none'})`,
     { field: 'shadow.model' },
   );
+}
+
+/**
+ * The store's active model as the follower reads it, learning a version registered after start-up (e.g. promoted by
+ * `churnscope retrain` from another process) into `known` when its bundle folder exists here, so the follower can
+ * switch to it instead of reporting a mismatch.
+ */
+export function learningActiveModel(
+  models: Pick<ModelRepository, 'active'>,
+  known: ModelSource[],
+): Pick<ModelRepository, 'active'> {
+  return {
+    async active(): Promise<ModelRecord | null> {
+      const record = await models.active();
+      if (record && !known.some((m) => m.version === record.version) && fs.existsSync(record.path))
+        known.push({ version: record.version, dir: record.path });
+      return record;
+    },
+  };
 }

@@ -44,8 +44,10 @@ export function serveRetrainJobs(o: ServeRetrainOptions): Promise<RetrainJobs<Re
         onPhase,
       });
       if (report.promoted && report.promotedTo) {
-        o.known.push({ version: report.challenger.version, dir: report.promotedTo });
-        await o.registry.activate(report.challenger.version);
+        const version = report.challenger.version;
+        // The follower may have learnt it from the store already.
+        if (!o.known.some((m) => m.version === version)) o.known.push({ version, dir: report.promotedTo });
+        await o.registry.activate(version);
       }
       return report;
     },

@@ -20,7 +20,7 @@ import { Playbook } from '../playbook';
 import { RetentionJob, type RetentionJobOptions } from '../privacy';
 import { ShadowScorer } from '../service';
 import { openStoreAt, type OpenedStore, type Store } from '../store';
-import { registerModels, resolveShadowDir, startingModelDir } from './serve-models';
+import { learningActiveModel, registerModels, resolveShadowDir, startingModelDir } from './serve-models';
 import { serveRetrainJobs } from './serve-retrain';
 
 export interface ServeFlags {
@@ -76,7 +76,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   // SQLite file) are followed, and one this replica cannot serve is refused out loud.
   const modelSync = await ActiveModelFollower.start({
     registry,
-    models: store.models,
+    models: learningActiveModel(store.models, known),
     changes: store.changes,
     pollMs: config.server.modelSyncIntervalMs,
     logger,

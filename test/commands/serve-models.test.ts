@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { registerModels, resolveShadowDir, startingModelDir } from '../../src/commands/serve-models';
+import {
+  learningActiveModel,
+  registerModels,
+  resolveShadowDir,
+  startingModelDir,
+} from '../../src/commands/serve-models';
 import { ConfigError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
 import { PostgresStore, SqliteStore } from '../../src/store';
@@ -74,6 +79,33 @@ describe('resolveShadowDir', () => {
       expect(() => resolveShadowDir('v9', known)).toThrow(/shadow.model "v9" .*known version \(v2\)/);
       expect(() => resolveShadowDir('v9', known)).toThrow(ConfigError);
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('learningActiveModel', () => {
+  it('adds a version activated after start-up to the known models when its folder exists here', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'learn-model-'));
+    const store = await SqliteStore.create({ path: ':memory:', logger: silentLogger() });
+    try {
+      const known = [{ version: 'v1', dir: '/models/v1' }];
+      const models = learningActiveModel(store.models, known);
+      expect(await models.active()).toBeNull();
+      await store.models.register({ version: 'gone', path: path.join(dir, 'missing'), metrics: null });
+      await store.models.activate('gone');
+      expect((await models.active())?.version).toBe('gone');
+      expect(known.map((m) => m.version)).toEqual(['v1']);
+      await store.models.register({ version: 'v2', path: dir, metrics: null });
+      await store.models.activate('v2');
+      expect((await models.active())?.version).toBe('v2');
+      await models.active();
+      expect(known).toEqual([
+        { version: 'v1', dir: '/models/v1' },
+        { version: 'v2', dir },
+      ]);
+    } finally {
+      await store.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
