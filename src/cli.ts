@@ -177,6 +177,10 @@ addLabelledDataOptions(
     'auto',
   )
   .option(
+    '--few-shot-prompts <file>',
+    'few-shot mode: JSON {"positive": [unhappy customer statements], "negative": [happy ones]} (default: a built-in, domain-neutral set)',
+  )
+  .option(
     '--encoder <name|dir>',
     'use-lite (bundled) or a local Hugging Face BERT/DistilBERT folder: config.json, tokenizer.json, model.safetensors or onnx/model.onnx',
     'use-lite',

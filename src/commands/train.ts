@@ -31,6 +31,7 @@ export interface TrainFlags extends LabelledDataFlags {
   /** commander's `--no-quantize`: false when given. */
   quantize?: boolean;
   maxAucLoss?: number;
+  fewShotPrompts?: string;
   /** auto | on | off, validated by the options schema. */
   bags?: string;
   cacheDir?: string;
@@ -64,6 +65,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     quantize: flags.quantize ?? true,
     maxRocAucLoss: flags.maxAucLoss,
     mode: flags.mode,
+    fewShotPrompts: flags.fewShotPrompts,
     encoder: flags.encoder,
     pooling: flags.pooling,
     seed: flags.seed,

@@ -89,7 +89,7 @@ describe('churnscope CLI', () => {
       /missing column "body"; columns found: review, score/,
     ],
     ['an unknown positive label', ['--positive', 'bad'], /positive label "bad" not found/],
-    ['an unknown mode', ['--positive', 'other', '--mode', 'turbo'], /--mode: .*head.*full/],
+    ['an unknown mode', ['--positive', 'other', '--mode', 'turbo'], /--mode: .*auto.*head.*full.*few-shot/],
     [
       'a malformed band target',
       ['--positive', 'other', '--band-precision', 'high=lots'],
@@ -97,6 +97,11 @@ describe('churnscope CLI', () => {
     ],
     ['an impossible band target', ['--positive', 'other', '--band-precision', 'high=1.5'], /--band-precision: high /],
     ['an unknown bags mode', ['--positive', 'other', '--bags', 'many'], /--bags: .*auto.*on.*off/],
+    [
+      'a missing few-shot prompts file',
+      ['--positive', 'other', '--mode', 'few-shot', '--few-shot-prompts', 'no-such-prompts.json'],
+      /--few-shot-prompts no-such-prompts\.json: no such file/,
+    ],
   ])('train refuses %s with exit code 2 and writes nothing', async (_name, extra, message) => {
     const out = path.join(dir, `out-${Math.random()}`);
     const base = ['train', '--data', csv, '--label-col', 'score', '--out', out];

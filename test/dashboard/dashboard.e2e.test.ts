@@ -127,6 +127,16 @@ describe('dashboard in headless Chromium', () => {
     expect(await first.locator('svg.sparkline polyline.spark-line').count()).toBe(1);
   });
 
+  chromium.it("shows the drift panel: one row per signal of the API's report, drifted ones marked", async () => {
+    const res = await call(server.base, 'GET', '/v1/monitoring/drift');
+    expect(res.status).toBe(200);
+    const report = res.json as { signals: { name: string; drifted: boolean }[] };
+    expect(report.signals.length).toBeGreaterThan(3);
+    expect(await page.getAttribute('#drift', 'data-state')).toBe('ready');
+    expect(await page.locator('#drift table.drift tbody tr').count()).toBe(report.signals.length);
+    expect(await page.locator('#drift tr.drifted').count()).toBe(report.signals.filter((s) => s.drifted).length);
+  });
+
   chromium.it('runs a probe from the probe box and shows its matches', async () => {
     await page.fill('#probe-query', 'stale, tasteless and a waste of money');
     await page.click('#probe-form button[type="submit"]');
@@ -202,7 +212,10 @@ describe('dashboard in headless Chromium', () => {
     );
     expect(foreign).toEqual([]);
     expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    // Chromium logs every 4xx resource; the drift panel's 422 for a window with too few texts (the ticket filter here)
+    // is an answer it shows in place, so only that one is expected.
+    const unexpected = consoleErrors.filter((e) => !/status of 422 .*\/v1\/monitoring\/drift\?source=ticket$/.test(e));
+    expect(unexpected).toEqual([]);
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);

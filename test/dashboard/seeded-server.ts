@@ -7,7 +7,8 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { createApp, type AppDeps } from '../../src/api';
 import { ServiceMetrics } from '../../src/api/metrics';
-import { DEFAULT_MODEL_DIR, DEFAULT_PLAYBOOK, engineDefaults } from '../../src/config';
+import { DEFAULT_MODEL_DIR, DEFAULT_PLAYBOOK, driftConfigSchema, engineDefaults } from '../../src/config';
+import { DriftMonitor } from '../../src/drift';
 import { JobRunner } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
 import { ModelRegistry, openServingModel } from '../../src/models';
@@ -86,9 +87,19 @@ export async function startSeededServer(opts: { texts?: number; customers?: numb
   const jobsDir = mkdtempSync(path.join(tmpdir(), 'churnscope-dashboard-jobs-'));
   const runner = await JobRunner.create({ store, acquireModel: () => models.acquire(), jobsDir, logger });
   const jobs = { runner, maxUploadBytes: 1 << 20, inputDirs: [] };
+  // As serve wires it: the default bundle ships drift-reference.json, so the dashboard's drift panel has data. The
+  // seed puts ~36 texts in the default 7-day window, under the 100 a real deployment needs before it reports.
+  const drift = await DriftMonitor.create({
+    store,
+    models,
+    settings: driftConfigSchema.parse({ minTexts: 30 }),
+    logger,
+    clock: () => now,
+  });
   const deps: AppDeps = {
     models,
     store,
+    drift,
     playbook: await Playbook.fromFile(DEFAULT_PLAYBOOK),
     metrics,
     logger,
@@ -107,6 +118,7 @@ export async function startSeededServer(opts: { texts?: number; customers?: numb
     await Promise.all(servers.map((server) => new Promise((r) => server.close(r))));
     await runner.stop();
     rmSync(jobsDir, { recursive: true, force: true });
+    await drift.dispose();
     await models.dispose();
     await store.dispose();
   };

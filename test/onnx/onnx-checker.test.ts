@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
+import { buildDriverTailGraph } from '../../onnx/explain/driver-tail-graph';
 import { quantizeModel } from '../../onnx/quantize';
 import { optionalTool } from '../helpers/optional-tool';
 import { exportTestModel, TEST_HEAD, TEST_HYBRID_HEAD } from './helpers/exported-model';
@@ -56,4 +57,26 @@ describe('ONNX checker', () => {
       }
     });
   }
+
+  python.it("accepts the phrase drivers' tail side graph (full_check)", (py) => {
+    const dim = 8;
+    const out = 6;
+    const file = join(dir, 'driver-tail.onnx');
+    const fill = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k));
+    writeFileSync(
+      file,
+      buildDriverTailGraph({
+        dim,
+        out,
+        kernel: fill(dim * out, 0.7),
+        bias: fill(out, 1.3),
+        headWeight: fill(out, 0.3),
+        headBias: 0.1,
+      }),
+    );
+    const script = 'import sys, onnx\nonnx.checker.check_model(sys.argv[1], full_check=True)\nprint("ok")';
+    const res = spawnSync(py, ['-I', '-c', script, file], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout.trim()).toBe('ok');
+  });
 });

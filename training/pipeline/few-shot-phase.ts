@@ -4,8 +4,8 @@ import { ValidationError } from '../../src/errors';
 import type { Logger } from '../../src/logging';
 import { rocAuc } from '../../src/metrics';
 import { TextTokenizer } from '../../src/tokenize';
-import { DEFAULT_FEW_SHOT_PROMPTS } from '../few-shot/default-prompts';
 import { fitFewShotHead, priorDirection } from '../few-shot/few-shot-head';
+import type { FewShotPrompts } from '../few-shot/read-prompts';
 import { HybridHead, type HybridHeadConfig } from '../heads/hybrid-head';
 import type { TrainResult } from '../loop/train-loop';
 import { headModeSpec } from '../modes/head-mode';
@@ -66,12 +66,13 @@ export interface FewShotPhaseArgs {
   ids: Int32Array[];
   labels: number[];
   split: { train: number[]; valid: number[] };
+  prompts: FewShotPrompts;
 }
 
 /** The trained head (embedding-only) and a one-step result, so the card and notes read like the other modes'. */
 export async function runFewShotPhase(a: FewShotPhaseArgs): Promise<{ head: HybridHead; result: TrainResult }> {
   const started = performance.now();
-  const { positive, negative } = DEFAULT_FEW_SHOT_PROMPTS;
+  const { positive, negative } = a.prompts;
   const tokenizer = await TextTokenizer.create({ tokenizerJson: a.tokenizerJson, maxLength: a.maxTokens });
   const promptIds = (await tokenizer.encodeBatch([...positive, ...negative])).map((t) => t.ids);
   tokenizer.dispose();

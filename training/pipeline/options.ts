@@ -12,6 +12,8 @@ export const trainOptionsSchema = z.object({
   maxRocAucLoss: z.number().min(0).max(1).optional(),
   /** auto: few-shot below SMALL_SET_TRAIN_ROWS training rows, else head (few-shot-phase.ts, resolveMode). */
   mode: z.enum(['auto', 'head', 'full', 'few-shot']).default('auto'),
+  /** Few-shot mode's label descriptions, JSON {positive: [...], negative: [...]}; default DEFAULT_FEW_SHOT_PROMPTS. */
+  fewShotPrompts: z.string().min(1).optional(),
   /** 'use-lite' (bundled) or a local Hugging Face BERT-family folder (config.json, tokenizer.json, model.safetensors). */
   encoder: z.string().min(1).default('use-lite'),
   /** BERT-family sentence vector: mean over tokens, the [CLS] state, or the checkpoint's tanh pooler. */

@@ -12,6 +12,7 @@ import { CheckpointStore, type EpochRecord } from '../loop/checkpoint';
 import { trainLoop, type StepProgress, type TrainResult } from '../loop/train-loop';
 import { fullModeSpec } from '../modes/full-mode';
 import { headModeSpec } from '../modes/head-mode';
+import { readFewShotPrompts } from '../few-shot/read-prompts';
 import { checkSplitClasses, resolveMode, runFewShotPhase } from './few-shot-phase';
 import { curvesFor, type ModelCard } from '../report/model-card';
 import { evaluateValidation } from './evaluate-validation';
@@ -36,6 +37,7 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
   const { options: o, logger } = args;
   const started = performance.now();
   refuseExistingOutput(o);
+  const prompts = readFewShotPrompts(o.fewShotPrompts);
   const encoderChoice = await openPipelineEncoder({ encoder: o.encoder, pooling: o.pooling, logger });
   checkTokenLimit(o, encoderChoice);
   const data = await loadData(args.data);
@@ -81,6 +83,7 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
       ids,
       labels,
       split,
+      prompts,
     });
     await frozen.engine.dispose();
     head = fewShot.head;
