@@ -1,6 +1,6 @@
 // Faithfulness of the default bundle's decomposed drivers on ~100 held-out real reviews at or above the high band.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_FILES } from '../../src/bundle';
 import { deletionFaithfulness, PhraseDrivers, readUseLiteTail, type DriverMethodUnderTest } from '../../src/explain';
 import { silentLogger } from '../../src/logging';
