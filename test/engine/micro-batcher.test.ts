@@ -213,6 +213,33 @@ describe('MicroBatcher deadlines', () => {
     };
   }
 
+  it("prices the backlog by time over tokens across batches, so small batches' fixed cost does not inflate it", async () => {
+    const { batcher, advance, finishBatch, settle } = gated();
+    // A one-token batch that took 10 ms (hand-off cost), then a 1,000-token batch that took 50 ms.
+    const small = Promise.all(batcher.submit([1]));
+    await settle();
+    advance(10);
+    await finishBatch();
+    await small;
+    const big = Promise.all(batcher.submit([1000]));
+    await settle();
+    advance(50);
+    await finishBatch();
+    await big;
+    // One 1,000-token batch running and one waiting: priced from the averages (18 ms per ~200 tokens), about 180 ms.
+    // Averaging per-batch ratios instead gives 8 ms/token (the small batch's 10 barely decayed), about 16 s.
+    const pending = Promise.all(batcher.submit([1000]));
+    const waiting = Promise.all(batcher.submit([1000]));
+    await settle();
+    expect(batcher.estimatedWaitMs).toBeGreaterThan(50);
+    expect(batcher.estimatedWaitMs).toBeLessThan(200);
+    advance(50);
+    await finishBatch();
+    advance(50);
+    await finishBatch();
+    await Promise.all([pending, waiting]);
+  });
+
   it('drops waiting items whose batch would end after their deadline with an OverloadedError, before they run', async () => {
     const { batcher, ran, advance, finishBatch, settle } = gated();
     const first = Promise.all(batcher.submit([1], { deadline: 100 }));
