@@ -11,13 +11,6 @@ export interface AdmissionOptions {
   now?: () => number;
 }
 
-/**
- * Admission refuses when the estimated finish passes this share of maxQueueWaitMs: the estimate is noisy under
- * overload, and a request admitted near the bound is likely to miss its deadline and be dropped after most of a second
- * in the queue. Refused at admission it gets its 503 in milliseconds instead.
- */
-const ADMIT_FRACTION = 0.8;
-
 /** Fewer requests than this in flight are always admitted: the bound is for overload, not for a quiet server. */
 const MIN_IN_FLIGHT = 8;
 /** Completions the throughput estimate looks back over, and how recent they must be to count. */
@@ -83,8 +76,7 @@ export class InFlightBound {
 /**
  * The engine's maxQueue bounds memory, not latency: 10,000 windows are minutes of CPU work. Above saturation a queue
  * that deep only makes every accepted request slow, so requests are turned away — before their bodies are parsed —
- * while either the engine's backlog, up to the request's own finish, is priced above ADMIT_FRACTION of
- * maxQueueWaitMs or more requests are in flight than finish in
+ * while either the engine's backlog is priced above maxQueueWaitMs or more requests are in flight than finish in
  * that time. Both are estimates; what they miss is caught by the deadline each admitted request is given
  * (deadlineOf): a request that could not be done maxQueueWaitMs after admission — its batch, and one more mean batch
  * for reading, storing and answering it — is dropped with a 503 before it runs. So an accepted request finishes
@@ -111,9 +103,8 @@ export class ScoreAdmission {
     return (req, res, next) => {
       if (maxQueueWaitMs <= 0) return next();
       const admittedAt = this.now();
-      // Priced to the request's finish, as its deadline is: what would be dropped later is refused now, fast.
-      const waitMs = this.opts.models.active().engine.estimatedFinishMs;
-      if (waitMs > ADMIT_FRACTION * maxQueueWaitMs) {
+      const waitMs = this.opts.models.active().engine.estimatedWaitMs;
+      if (waitMs > maxQueueWaitMs) {
         return next(
           new OverloadedError(
             `the scoring queue holds about ${Math.round(waitMs)} ms of work, over the ${maxQueueWaitMs} ms limit; retry later`,

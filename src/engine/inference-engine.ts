@@ -147,11 +147,6 @@ export class InferenceEngine {
     return this.batcher.estimatedWaitMs;
   }
 
-  /** Estimated time until newly submitted work is done, its own batch and the work after it included. */
-  get estimatedFinishMs(): number {
-    return this.batcher.estimatedFinishMs;
-  }
-
   /**
    * Scores texts; a bad entry fails the whole call with an error naming its index (nothing is half-scored).
    * `bulk` (batch jobs) yields the model to interactive calls whenever both wait.

@@ -98,16 +98,6 @@ export class MicroBatcher<I, O> {
   }
 
   /**
-   * When an interactive request submitted now would be done: its wait, its own batch and one more for the work outside
-   * the model — the same rule the deadline drop applies later (batchWouldMissDeadline), so admission can refuse at
-   * once, in milliseconds, a request the queue would otherwise hold for most of maxQueueWaitMs and then drop.
-   */
-  get estimatedFinishMs(): number {
-    if (this.msPerToken === undefined) return 0;
-    return this.estimatedWaitMs + (1 + OUTSIDE_WORK_BATCHES) * this.msPerBatch;
-  }
-
-  /**
    * How long an interactive request submitted now would wait before its batch starts: the interactive backlog's tokens
    * plus the running batch, priced at the observed cost per token (0 until a batch has run). Bulk work does not count:
    * it yields to interactive requests. An estimate for admission control, not a promise.

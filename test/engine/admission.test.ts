@@ -112,7 +112,7 @@ describe('admissionControl', () => {
   });
 
   async function appWithBacklog(waitMs: number, maxQueueWaitMs: number): Promise<string> {
-    const models = { active: () => ({ engine: { estimatedFinishMs: waitMs } }) } as unknown as ModelRegistry;
+    const models = { active: () => ({ engine: { estimatedWaitMs: waitMs } }) } as unknown as ModelRegistry;
     const app = express();
     app.post('/v1/score', admissionControl({ models, maxQueueWaitMs }), (_req, res) => void res.json({ scored: true }));
     app.use(errorHandler(silentLogger()));
@@ -130,11 +130,8 @@ describe('admissionControl', () => {
     expect(body.error.message).toMatch(/about 2400 ms of work, over the 1000 ms limit/);
   });
 
-  it('admits below 80% of the bound, refuses above it, and admits everything when the bound is 0', async () => {
-    // The estimate is noisy under overload: near the bound a request would likely be dropped later, after waiting.
-    expect((await fetch(await appWithBacklog(790, 1000), { method: 'POST' })).status).toBe(200);
-    await new Promise((r) => server?.close(r));
-    expect((await fetch(await appWithBacklog(810, 1000), { method: 'POST' })).status).toBe(503);
+  it('admits below the bound, and admits everything when the bound is 0', async () => {
+    expect((await fetch(await appWithBacklog(900, 1000), { method: 'POST' })).status).toBe(200);
     await new Promise((r) => server?.close(r));
     expect((await fetch(await appWithBacklog(1e9, 0), { method: 'POST' })).status).toBe(200);
   });
@@ -208,7 +205,7 @@ describe('ScoreAdmission deadlines', () => {
   async function scoringApp(maxQueueWaitMs: number) {
     const seen: Array<ScoreOptions | undefined> = [];
     const engine = {
-      estimatedFinishMs: 0,
+      estimatedWaitMs: 0,
       score: async (texts: unknown[], opts?: ScoreOptions) => {
         seen.push(opts);
         if (opts?.deadline !== undefined) throw new OverloadedError('missed its deadline');
