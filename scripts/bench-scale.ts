@@ -1,7 +1,6 @@
 // bench:scale — queued jobs on PostgreSQL: rows/s of one and two `churnscope worker` processes (one intra-op thread each) next to one in-process job with two threads on the same dump, and the queue's own cost per chunk. Prints JSON.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -10,6 +9,7 @@ import seedrandom from 'seedrandom';
 import { createLogger } from '../src/logging';
 import { PostgresStore, type JobResultInput } from '../src/store';
 import { createTestDatabase } from '../test/store/pg-test-database';
+import { benchLog, r1, r2, sleep, startServer, stopServer } from './lib/bench-server';
 
 const ROWS = Number(process.env.BENCH_SCALE_ROWS ?? 4000);
 const REPEATS = Number(process.env.BENCH_SCALE_REPEATS ?? 2);
@@ -19,12 +19,7 @@ const MODEL_DIR = path.resolve(process.env.BENCH_SCALE_MODEL ?? 'models/default'
 const REVIEWS = path.resolve('fixtures/data/fine_foods_train.csv');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
 const children = new Set<ChildProcess>();
-const started = performance.now();
-const log = (msg: string) =>
-  process.stderr.write(`[bench:scale ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
-const r1 = (x: number) => Math.round(x * 10) / 10;
-const r2 = (x: number) => Math.round(x * 100) / 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = benchLog('scale');
 
 function writeDump(file: string, n: number, reviews: string[], seed: string): void {
   const rng = seedrandom(seed);
@@ -42,12 +37,6 @@ function child(args: string[], env: Record<string, string> = {}): ChildProcess {
   return c;
 }
 
-async function stop(c: ChildProcess): Promise<void> {
-  if (c.exitCode !== null) return;
-  c.kill('SIGTERM');
-  await new Promise((r) => c.once('exit', r));
-}
-
 /** The peer: `churnscope score` runs scoreFile, the code an in-process job runs; its own clock excludes model load. */
 async function inProcess(dump: string): Promise<number> {
   const c = child(
@@ -61,42 +50,25 @@ async function inProcess(dump: string): Promise<number> {
   return (JSON.parse(stdout) as { rowsPerSecond: number }).rowsPerSecond;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
+/** A serve replica on the shared database, ready once /readyz answers (scripts/lib/bench-server). */
 async function replica(db: string): Promise<{ base: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const args = [
-    'serve',
-    '--port',
-    String(port),
-    '--db',
-    db,
-    '--model',
-    MODEL_DIR,
-    '--jobs-dir',
-    path.join(work, 'jobs'),
-  ];
-  const proc = child(args);
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 1200; i++) {
-    if (proc.exitCode !== null) throw new Error('replica exited early');
-    if (
-      await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { base, proc };
-    await sleep(100);
-  }
-  throw new Error('replica not ready');
+  const server = await startServer(
+    'replica',
+    (port) => [
+      'bin/churnscope.js',
+      'serve',
+      '--port',
+      String(port),
+      '--db',
+      db,
+      '--model',
+      MODEL_DIR,
+      '--jobs-dir',
+      path.join(work, 'jobs'),
+    ],
+    { CHURNSCOPE_LOG_LEVEL: 'warn', CHURNSCOPE_JOB_CHUNK_SIZE: String(CHUNK) },
+  );
+  return { base: server.base, proc: server.child };
 }
 
 /** Wall time from the accepted POST (upload stored, chunks enqueued) to the job's success, in rows/s. */
@@ -126,7 +98,7 @@ async function withWorkers(db: string, base: string, n: number, dump: string, wa
     await queuedJob(base, warm); // model load and first-call costs stay out of the figure
     return await queuedJob(base, dump);
   } finally {
-    await Promise.all(workers.map(stop));
+    await Promise.all(workers.map((w) => stopServer(w)));
   }
 }
 
@@ -214,7 +186,7 @@ async function main(): Promise<void> {
         uploads.push(r.uploadSeconds);
       }
     }
-    await stop(proc);
+    await stopServer(proc);
     log('queue overhead per chunk');
     const overhead = await overheadPerChunk(db.url, reviews);
     const mean = (xs: number[]) => r1(xs.reduce((a, b) => a + b, 0) / xs.length);
