@@ -1,19 +1,12 @@
 // The issue's multi-machine test: two API replicas and two `churnscope worker` processes on one fresh PostgreSQL database; one worker is killed with SIGKILL mid-job, and every row must still come out exactly once, with a single-process run's risks.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBundleInfo } from '../../src/bundle';
-import { engineDefaults } from '../../src/config';
-import { createEngine } from '../../src/engine';
-import { scoreFile } from '../../src/jobs';
-import { silentLogger } from '../../src/logging';
-import { RiskCalibrator } from '../../src/score';
-import { loadReviews } from '../helpers/reviews';
+import { freePort, referenceScores, writeReviewDump } from '../helpers/job-dump';
 import { writeTinyBundle } from '../helpers/tiny-bundle';
 import { tempDir } from '../jobs/fake-scoring';
 import { testDatabaseFor } from '../store/pg-test-database';
@@ -37,12 +30,7 @@ const env = {
 
 beforeAll(async () => {
   await writeTinyBundle(modelDir);
-  const reviews = await loadReviews();
-  const rows = Array.from({ length: ROWS }, (_, i) => ({
-    id: `row-${i}`,
-    review: `${reviews[i % reviews.length].review} (${Math.floor(i / reviews.length)})`,
-  }));
-  fs.writeFileSync(input, stringify(rows, { header: true }));
+  await writeReviewDump(input, ROWS);
 });
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
@@ -50,15 +38,6 @@ afterAll(async () => {
   await db?.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 function start(args: string[]): { child: ChildProcess; stderr: () => string } {
   const child = spawn(process.execPath, ['bin/churnscope.js', ...args], {
@@ -119,28 +98,6 @@ async function submit(base: string, body: Buffer): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-async function referenceScores(): Promise<Map<string, string>> {
-  const engine = await createEngine({
-    bundleDir: modelDir,
-    config: engineDefaults({ providers: ['cpu'] }),
-    logger: silentLogger(),
-  });
-  const output = path.join(dir, 'reference.csv');
-  try {
-    await scoreFile({
-      input,
-      output,
-      textColumn: 'review',
-      engine,
-      calibrator: new RiskCalibrator(readBundleInfo(modelDir)),
-    });
-  } finally {
-    await engine.dispose();
-  }
-  const rows = parse<Record<string, string>>(fs.readFileSync(output), { columns: true });
-  return new Map(rows.map((r) => [r.id, r.risk]));
-}
-
 async function redeliveredChunks(jobId: string): Promise<number> {
   const client = new Client({ connectionString: db!.url });
   await client.connect();
@@ -190,7 +147,7 @@ describe.skipIf(skip !== undefined)(`queued jobs on several processes${skip ? ` 
     const results = parse<Record<string, string>>(text, { columns: true });
     expect(results).toHaveLength(ROWS);
     expect(results.map((r) => r.id)).toEqual(Array.from({ length: ROWS }, (_, i) => `row-${i}`));
-    const reference = await referenceScores();
+    const reference = await referenceScores(modelDir, input);
     const worst = Math.max(...results.map((r) => Math.abs(Number(r.risk) - Number(reference.get(r.id)))));
     // Scores are written rounded to 1e-6; batch composition can move the last float bit, hence one unit of slack.
     expect(worst).toBeLessThanOrEqual(1.0000001e-6);

@@ -1,18 +1,10 @@
 // The issue's crash test: a real server process is killed with SIGKILL in the middle of a 20,000-row job and restarted; every row must come out once, with the uninterrupted run's score.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBundleInfo } from '../../src/bundle';
-import { engineDefaults } from '../../src/config';
-import { createEngine } from '../../src/engine';
-import { scoreFile } from '../../src/jobs';
-import { silentLogger } from '../../src/logging';
-import { RiskCalibrator } from '../../src/score';
-import { loadReviews } from '../helpers/reviews';
+import { freePort, referenceScores, writeReviewDump } from '../helpers/job-dump';
 import { writeTinyBundle } from '../helpers/tiny-bundle';
 import { tempDir } from './fake-scoring';
 
@@ -30,22 +22,8 @@ afterAll(() => {
 
 beforeAll(async () => {
   await writeTinyBundle(modelDir);
-  const reviews = await loadReviews();
-  const rows = Array.from({ length: ROWS }, (_, i) => ({
-    id: `row-${i}`,
-    review: `${reviews[i % reviews.length].review} (${Math.floor(i / reviews.length)})`,
-  }));
-  fs.writeFileSync(input, stringify(rows, { header: true }));
+  await writeReviewDump(input, ROWS);
 });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function startServer(port: number): Promise<ChildProcess> {
   const args = [
@@ -86,28 +64,6 @@ async function startServer(port: number): Promise<ChildProcess> {
 const statusOf = async (base: string, id: string) =>
   (await fetch(`${base}/v1/jobs/${id}`)).json() as Promise<{ state: string; rowsDone: number; scored: number }>;
 
-async function referenceScores(): Promise<Map<string, string>> {
-  const engine = await createEngine({
-    bundleDir: modelDir,
-    config: engineDefaults({ providers: ['cpu'] }),
-    logger: silentLogger(),
-  });
-  const output = path.join(dir, 'reference.csv');
-  try {
-    await scoreFile({
-      input,
-      output,
-      textColumn: 'review',
-      engine,
-      calibrator: new RiskCalibrator(readBundleInfo(modelDir)),
-    });
-  } finally {
-    await engine.dispose();
-  }
-  const rows = parse<Record<string, string>>(fs.readFileSync(output), { columns: true });
-  return new Map(rows.map((r) => [r.id, r.risk]));
-}
-
 describe('batch job crash recovery', () => {
   it('resumes a job after kill -9 with each row exactly once and the same scores as an uninterrupted run', async () => {
     const port = await freePort();
@@ -143,7 +99,7 @@ describe('batch job crash recovery', () => {
     const results = parse<Record<string, string>>(await (await fetch(`${base}/v1/jobs/${id}/results`)).text(), {
       columns: true,
     });
-    const reference = await referenceScores();
+    const reference = await referenceScores(modelDir, input);
     expect(results).toHaveLength(ROWS);
     expect(new Set(results.map((r) => r.id)).size).toBe(ROWS);
     const worst = Math.max(...results.map((r) => Math.abs(Number(r.risk) - Number(reference.get(r.id)))));
