@@ -6,7 +6,7 @@ import { ChunkWorker, QueuedJobs, queuedResultText, type JobSpec } from '../../s
 import { silentLogger } from '../../src/logging';
 import { PostgresStore, type JobQueue } from '../../src/store';
 import { testDatabaseFor } from '../store/pg-test-database';
-import { fakeCalibrator, fakeEngine, reviewRows, tempDir, toCsv } from './fake-scoring';
+import { csvJobSpec, fakeCalibrator, fakeEngine, reviewRows, tempDir, toCsv } from './fake-scoring';
 
 const { db, skip } = await testDatabaseFor('queued job worker tests');
 const dir = tempDir();
@@ -32,17 +32,7 @@ afterAll(async () => {
 function specFor(name: string, csv: string): JobSpec {
   const inputPath = path.join(dir, `${name}.csv`);
   fs.writeFileSync(inputPath, csv);
-  return {
-    textCol: 'text',
-    idCol: 'id',
-    storeTexts: false,
-    source: 'review',
-    output: 'csv',
-    format: 'csv',
-    inputPath,
-    filename: null,
-    bytes: 0,
-  };
+  return csvJobSpec(inputPath);
 }
 
 async function until(check: () => Promise<boolean>): Promise<void> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { engineDefaults } from '../../src/config';
 import { FakeTextModel, InferenceEngine, type EngineTokenizer } from '../../src/engine';
 import { silentLogger } from '../../src/logging';
+import type { JobSpec } from '../../src/jobs';
 import { RiskCalibrator } from '../../src/score';
 
 const RISKY: Record<string, number> = { cancel: 1, refund: 2, never: 3, bill: 4 };
@@ -50,4 +51,20 @@ export function toCsv(rows: Record<string, string>[]): string {
   const cols = Object.keys(rows[0]);
   const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   return `${cols.join(',')}\n${rows.map((r) => cols.map((c) => q(r[c])).join(',')).join('\n')}\n`;
+}
+
+/** A plain CSV job over `inputPath` (text column "text", id column "id", CSV out, texts not stored), as jobs tests use. */
+export function csvJobSpec(inputPath: string, extra: Partial<JobSpec> = {}): JobSpec {
+  return {
+    textCol: 'text',
+    idCol: 'id',
+    storeTexts: false,
+    source: 'review',
+    output: 'csv',
+    format: 'csv',
+    inputPath,
+    filename: null,
+    bytes: 0,
+    ...extra,
+  };
 }

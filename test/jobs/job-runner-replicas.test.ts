@@ -6,7 +6,7 @@ import { JobRunner, type JobSpec } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
 import { PostgresStore } from '../../src/store';
 import { testDatabaseFor } from '../store/pg-test-database';
-import { fakeCalibrator, fakeEngine, reviewRows, tempDir, toCsv } from './fake-scoring';
+import { csvJobSpec, fakeCalibrator, fakeEngine, reviewRows, tempDir, toCsv } from './fake-scoring';
 
 const { db, skip } = await testDatabaseFor('PostgreSQL job resume tests');
 afterAll(async () => {
@@ -17,17 +17,7 @@ function specIn(jobsDir: string, id: string): JobSpec {
   const inputPath = path.join(jobsDir, id, 'input.csv');
   fs.mkdirSync(path.dirname(inputPath), { recursive: true });
   fs.writeFileSync(inputPath, toCsv(reviewRows(5)));
-  return {
-    textCol: 'text',
-    idCol: 'id',
-    storeTexts: false,
-    source: 'review',
-    output: 'csv',
-    format: 'csv',
-    inputPath,
-    filename: null,
-    bytes: 0,
-  };
+  return csvJobSpec(inputPath);
 }
 
 describe.skipIf(skip !== undefined)(`job resume with a shared store${skip ? ` (skipped: ${skip})` : ''}`, () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JobRunner, jobFiles, type JobSpec } from '../../src/jobs';
 import { silentLogger } from '../../src/logging';
 import { SqliteStore } from '../../src/store';
-import { fakeCalibrator, fakeEngine, reviewRows, tempDir, toCsv } from './fake-scoring';
+import { csvJobSpec, fakeCalibrator, fakeEngine, reviewRows, tempDir, toCsv } from './fake-scoring';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -37,18 +37,7 @@ function specFor(jobsDir: string, id: string, n: number, extra: Partial<JobSpec>
   const inputPath = path.join(jobsDir, id, 'input.csv');
   fs.mkdirSync(path.dirname(inputPath), { recursive: true });
   fs.writeFileSync(inputPath, toCsv(reviewRows(n)));
-  return {
-    textCol: 'text',
-    idCol: 'id',
-    storeTexts: false,
-    source: 'review',
-    output: 'csv',
-    format: 'csv',
-    inputPath,
-    filename: null,
-    bytes: 0,
-    ...extra,
-  };
+  return csvJobSpec(inputPath, extra);
 }
 
 async function until(check: () => Promise<boolean>): Promise<void> {
