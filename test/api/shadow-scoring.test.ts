@@ -34,6 +34,19 @@ async function start(shadow?: (store: Store) => Promise<ShadowScorer>): Promise<
 const withoutTextIds = (body: { textId?: string; items?: { textId: string }[] }) =>
   JSON.parse(JSON.stringify(body, (k, v: unknown) => (k === 'textId' ? undefined : v)));
 
+/** `pairs` risky texts reported churned and calm ones retained, each scored first: outcomes for the quality view. */
+async function scoreWithOutcomes(base: string, pairs: number): Promise<void> {
+  for (let i = 0; i < pairs; i++) {
+    for (const [text, outcome] of [
+      [`${RISKY} ${i}`, 'churned'],
+      [`${CALM} ${i}`, 'retained'],
+    ] as const) {
+      const r = await call(base, 'POST', '/v1/score', { text, source: 'review', explain: false });
+      await call(base, 'POST', '/v1/feedback', { textId: r.json.textId, outcome });
+    }
+  }
+}
+
 describe('shadow scoring', () => {
   it('never changes a response: same bodies with shadow on and off, single and batch', async () => {
     const off = await start();
@@ -77,15 +90,7 @@ describe('shadow scoring', () => {
     // Every other text is sampled.
     let draws = 0;
     const app = await start(flatShadow(0.5, () => (draws++ % 2 === 0 ? 0.1 : 0.9)));
-    for (let i = 0; i < 8; i++) {
-      for (const [text, outcome] of [
-        [`${RISKY} ${i}`, 'churned'],
-        [`${CALM} ${i}`, 'retained'],
-      ] as const) {
-        const r = await call(app.base, 'POST', '/v1/score', { text, source: 'review', explain: false });
-        await call(app.base, 'POST', '/v1/feedback', { textId: r.json.textId, outcome });
-      }
-    }
+    await scoreWithOutcomes(app.base, 8);
     await app.shadow!.idle();
     const shadowPoints = await app.store.shadowScores.labelledScores();
     expect(shadowPoints).toHaveLength(8);
@@ -103,15 +108,7 @@ describe('shadow scoring', () => {
 
   it('compares the shadow ROC-AUC with the active one on feedback', async () => {
     const app = await start(flatShadow());
-    for (let i = 0; i < 6; i++) {
-      for (const [text, outcome] of [
-        [`${RISKY} ${i}`, 'churned'],
-        [`${CALM} ${i}`, 'retained'],
-      ] as const) {
-        const r = await call(app.base, 'POST', '/v1/score', { text, source: 'review', explain: false });
-        await call(app.base, 'POST', '/v1/feedback', { textId: r.json.textId, outcome });
-      }
-    }
+    await scoreWithOutcomes(app.base, 6);
     await app.shadow!.idle();
     const m = (await call(app.base, 'GET', '/v1/metrics/model')).json;
     expect(m.byModel[0]).toMatchObject({ modelVersion: 'v1', n: 12, rocAuc: 1 });
