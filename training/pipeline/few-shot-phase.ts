@@ -1,6 +1,5 @@
 // Few-shot mode as a pipeline step: label descriptions through the frozen encoder, then the prior-informed linear head.
 import type { InferenceEngine } from '../../src/engine';
-import { ValidationError } from '../../src/errors';
 import type { Logger } from '../../src/logging';
 import { rocAuc } from '../../src/metrics';
 import { TextTokenizer } from '../../src/tokenize';
@@ -30,30 +29,6 @@ export function resolveMode(mode: TrainOptions['mode'], trainRows: number, logge
     );
   }
   return mode;
-}
-
-/**
- * Every mode needs both classes on both sides of the split (a head cannot learn a class it never sees, and validation
- * ROC-AUC needs both): refused before anything trains, with the counts.
- */
-export function checkSplitClasses(
-  split: { train: number[]; valid: number[] },
-  labels: number[],
-  files: string[],
-): void {
-  const count = (rows: number[]) => {
-    const positives = rows.filter((i) => labels[i] === 1).length;
-    return { positives, negatives: rows.length - positives };
-  };
-  const train = count(split.train);
-  const valid = count(split.valid);
-  if (Math.min(train.positives, train.negatives) >= 2 && Math.min(valid.positives, valid.negatives) >= 1) return;
-  throw new ValidationError(
-    `${files.join(', ')}: too few rows of one class to train and validate: the training split has ` +
-      `${train.positives} positive / ${train.negatives} negative rows, the validation split ` +
-      `${valid.positives} / ${valid.negatives}; at least 2 of each class to train and 1 of each to validate are needed`,
-    { field: 'label' },
-  );
 }
 
 export interface FewShotPhaseArgs {

@@ -13,7 +13,8 @@ import { trainLoop, type StepProgress, type TrainResult } from '../loop/train-lo
 import { fullModeSpec } from '../modes/full-mode';
 import { headModeSpec } from '../modes/head-mode';
 import { readFewShotPrompts } from '../few-shot/read-prompts';
-import { checkSplitClasses, resolveMode, runFewShotPhase } from './few-shot-phase';
+import { checkSplitClasses } from './check-split';
+import { resolveMode, runFewShotPhase } from './few-shot-phase';
 import { curvesFor, type ModelCard } from '../report/model-card';
 import { evaluateValidation } from './evaluate-validation';
 import { exportTrainedBundle } from './export-bundle';
