@@ -142,6 +142,13 @@ describe('engine.workers and engine.spinning', () => {
     expect(() => loadConfig({ env: { CHURNSCOPE_SPINNING: 'maybe' } })).toThrow(/CHURNSCOPE_SPINNING/);
   });
 
+  it('reads the queued-job lease from CHURNSCOPE_JOB_LEASE_SECONDS (default 25) and refuses 0 or a fraction', () => {
+    expect(loadConfig({ env: {} }).jobs.leaseSeconds).toBe(25);
+    expect(loadConfig({ env: { CHURNSCOPE_JOB_LEASE_SECONDS: '40' } }).jobs.leaseSeconds).toBe(40);
+    expect(() => loadConfig({ env: { CHURNSCOPE_JOB_LEASE_SECONDS: '0' } })).toThrow(/jobs\.leaseSeconds/);
+    expect(() => loadConfig({ env: { CHURNSCOPE_JOB_LEASE_SECONDS: '2.5' } })).toThrow(ConfigError);
+  });
+
   it('reads the hung-worker deadline from CHURNSCOPE_WORKER_DEADLINE_MS and refuses one under 100 ms', () => {
     expect(loadConfig({ env: {} }).engine.workerDeadlineMs).toBe(30_000);
     expect(loadConfig({ env: { CHURNSCOPE_WORKER_DEADLINE_MS: '5000' } }).engine.workerDeadlineMs).toBe(5000);
