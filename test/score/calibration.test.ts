@@ -30,6 +30,15 @@ describe('Platt scaling', () => {
     expect(cal.b).toBeCloseTo(-0.3, 1);
   });
 
+  it('never reverses the ranking: labels that run against the scores give the constant smoothed base rate', () => {
+    const probs = [0.9, 0.8, 0.7, 0.3, 0.2, 0.1];
+    const labels = [0, 0, 1, 0, 1, 1];
+    const cal = fitPlatt(probs, labels);
+    expect(cal.a).toBe(0);
+    // Smoothed targets (3+1)/(3+2) and 1/(3+2): their mean is 0.5.
+    probs.forEach((p) => expect(applyCalibration(cal, p)).toBeCloseTo(0.5, 9));
+  });
+
   it('lowers the Brier score it was fitted to improve', () => {
     const { probs, labels } = overconfident(5_000);
     const cal = fitCalibration('platt', probs, labels);
