@@ -16,15 +16,31 @@ const MIN_IN_FLIGHT = 8;
 /** Completions the throughput estimate looks back over, and how recent they must be to count. */
 const WINDOW = 128;
 const WINDOW_MAX_AGE_MS = 10_000;
+/**
+ * The share of maxQueueWaitMs the in-flight bound fills. At the whole of it, a request admitted under 2x overload
+ * expected to wait about maxQueueWaitMs, so any dip in throughput made it miss its deadline after a ~1 s wait: one
+ * refusal in five was such a late drop, and the refusal p99 was 963 ms (npm run bench:overload). At half, admitted
+ * requests wait about half the bound and late drops become rare, so nearly every refusal is immediate; the workers
+ * still have hundreds of windows queued, so throughput does not drop.
+ */
+export const ADMIT_FRACTION = 0.5;
+/**
+ * How long the highest recent completion rate is remembered as the server's capacity. Under light load the rate is
+ * the offered load, not what the server can do: without this memory a step from 1 to 64 clients would be refused
+ * until 128 requests had finished at the new rate.
+ */
+const PEAK_MEMORY_MS = 60_000;
 
 /**
  * Little's law on the whole request path: with `rate` requests finishing per second, `inFlight` requests take about
- * inFlight / rate seconds, so at most rate × maxQueueWaitMs may be in flight. It sees everything a request waits for
- * (parsing, tokenizing, the engine queue, the store), unlike the engine's own backlog estimate.
+ * inFlight / rate seconds, so at most ADMIT_FRACTION × capacity × maxQueueWaitMs may be in flight, where capacity is
+ * the highest rate seen in the last minute. It sees everything a request waits for (parsing, tokenizing, the engine
+ * queue, the store), unlike the engine's own backlog estimate.
  */
 export class InFlightBound {
   private inFlight = 0;
   private readonly finished: number[] = [];
+  private peak: { rate: number; at: number } | undefined;
   private readonly now: () => number;
 
   constructor(private readonly opts: { maxQueueWaitMs: number; now?: () => number }) {
@@ -40,12 +56,22 @@ export class InFlightBound {
     return span > 0 ? ((recent.length - 1) * 1000) / span : undefined;
   }
 
+  /** Requests per second the server has shown it can finish: the highest recent rate of the last minute. */
+  capacity(): number | undefined {
+    const rate = this.rate();
+    const t = this.now();
+    // No recent completions at all: an idle server, which admits everything until it has a rate again.
+    if (rate === undefined || (this.peak && t - this.peak.at > PEAK_MEMORY_MS)) this.peak = undefined;
+    if (rate !== undefined && (this.peak === undefined || rate >= this.peak.rate)) this.peak = { rate, at: t };
+    return this.peak?.rate;
+  }
+
   /** How many may be in flight now (Infinity while the rate is unknown). */
   limit(): number {
-    const rate = this.rate();
-    return rate === undefined
+    const capacity = this.capacity();
+    return capacity === undefined
       ? Infinity
-      : Math.max(MIN_IN_FLIGHT, Math.floor((rate * this.opts.maxQueueWaitMs) / 1000));
+      : Math.max(MIN_IN_FLIGHT, Math.floor((capacity * this.opts.maxQueueWaitMs * ADMIT_FRACTION) / 1000));
   }
 
   /** Admits one request, or returns why not; call the returned function once it finished (ok: it succeeded). */
@@ -53,8 +79,9 @@ export class InFlightBound {
     const limit = this.limit();
     if (this.inFlight >= limit) {
       const rate = this.rate() ?? 1;
+      const withinMs = Math.round(this.opts.maxQueueWaitMs * ADMIT_FRACTION);
       return {
-        refusal: `${this.inFlight} scoring requests are in flight and about ${limit} finish within ${this.opts.maxQueueWaitMs} ms; retry later`,
+        refusal: `${this.inFlight} scoring requests are in flight and about ${limit} finish within ${withinMs} ms; retry later`,
         retryAfterSeconds: this.inFlight / rate,
       };
     }
@@ -76,7 +103,7 @@ export class InFlightBound {
 /**
  * The engine's maxQueue bounds memory, not latency: 10,000 windows are minutes of CPU work. Above saturation a queue
  * that deep only makes every accepted request slow, so requests are turned away — before their bodies are parsed —
- * while either the engine's backlog is priced above maxQueueWaitMs or more requests are in flight than finish in
+ * while either the engine's backlog is priced above maxQueueWaitMs or more requests are in flight than finish in half
  * that time. Both are estimates; what they miss is caught by the deadline each admitted request is given
  * (deadlineOf): a request that could not be done maxQueueWaitMs after admission — its batch, and one more mean batch
  * for reading, storing and answering it — is dropped with a 503 before it runs. So an accepted request finishes

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { admissionControl, InFlightBound, ScoreAdmission } from '../../src/api/admission';
+import { ADMIT_FRACTION, admissionControl, InFlightBound, ScoreAdmission } from '../../src/api/admission';
 import { errorHandler } from '../../src/api/error-handler';
 import { scoreRouter } from '../../src/api/routes/score';
 import { MicroBatcher, type ScoreOptions } from '../../src/engine';
@@ -158,21 +158,47 @@ describe('InFlightBound', () => {
     expect(held.every((a) => 'release' in a)).toBe(true);
   });
 
-  it('admits about rate x maxQueueWaitMs requests at once and refuses the next, saying why', () => {
-    // 100 completions 20 ms apart: 50 per second, so 25 can finish within 500 ms.
+  it('admits about rate x maxQueueWaitMs x ADMIT_FRACTION requests at once and refuses the next, saying why', () => {
+    // 100 completions 20 ms apart: 50 per second, so 25 can finish within 500 ms and half of that is admitted.
     const { bound } = warmed(100, 20, 500);
     expect(bound.rate()).toBeCloseTo(50, 5);
-    expect(bound.limit()).toBe(25);
-    const held = Array.from({ length: 25 }, () => bound.admit());
+    const limit = Math.floor(50 * 0.5 * ADMIT_FRACTION);
+    expect(bound.limit()).toBe(limit);
+    const held = Array.from({ length: limit }, () => bound.admit());
     expect(held.every((a) => 'release' in a)).toBe(true);
     const refused = bound.admit();
     expect(refused).toMatchObject({
-      refusal: '25 scoring requests are in flight and about 25 finish within 500 ms; retry later',
+      refusal: `${limit} scoring requests are in flight and about ${limit} finish within ${500 * ADMIT_FRACTION} ms; retry later`,
     });
-    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeCloseTo(0.5, 5);
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeCloseTo(limit / 50, 5);
     // One finishing makes room for one more.
     (held[0] as { release: (ok: boolean) => void }).release(true);
     expect('release' in bound.admit()).toBe(true);
+  });
+
+  it('keeps the highest rate of the last minute as capacity, so a jump from light to heavy load is admitted', () => {
+    // Heavy load: 200 per second. Then light load, 10 per second, fills the window with slow completions.
+    const { bound, advance } = warmed(128, 5, 1000);
+    expect(bound.limit()).toBe(Math.floor(200 * ADMIT_FRACTION));
+    for (let i = 0; i < 128; i++) {
+      const a = bound.admit() as { release: (ok: boolean) => void };
+      advance(100);
+      a.release(true);
+    }
+    expect(bound.rate()).toBeCloseTo(10, 5);
+    // 12.8 s later the 200/s peak still counts: 64 clients arriving at once are all admitted.
+    expect(bound.limit()).toBe(Math.floor(200 * ADMIT_FRACTION));
+    const burst = Array.from({ length: 64 }, () => bound.admit());
+    expect(burst.every((a) => 'release' in a)).toBe(true);
+    burst.forEach((a) => (a as { release: (ok: boolean) => void }).release(false));
+    // A minute on, the peak is forgotten and the light-load rate rules.
+    advance(50_000);
+    for (let i = 0; i < 20; i++) {
+      const a = bound.admit() as { release: (ok: boolean) => void };
+      advance(100);
+      a.release(true);
+    }
+    expect(bound.limit()).toBe(Math.max(8, Math.floor(10 * ADMIT_FRACTION)));
   });
 
   it('never limits below a small floor, and forgets a rate once it is stale', () => {
@@ -190,7 +216,7 @@ describe('InFlightBound', () => {
     (a as { release: (ok: boolean) => void }).release(false);
     (a as { release: (ok: boolean) => void }).release(true); // a second release is ignored
     expect(bound.rate()).toBe(before);
-    expect(Array.from({ length: 25 }, () => bound.admit()).every((x) => 'release' in x)).toBe(true);
+    expect(Array.from({ length: bound.limit() }, () => bound.admit()).every((x) => 'release' in x)).toBe(true);
   });
 });
 
