@@ -4,8 +4,18 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../src/logging';
 import { trainOptionsSchema, trainTextModel } from '../training/pipeline';
 
+/**
+ * The default recipe, chosen by `npm run cv:fine-tune` on fixtures/data/fine_foods_train.csv only: the head first
+ * (linear probe), then the top transformer layer and the tanh projection fine-tuned with the head for 3 epochs at
+ * lr 3e-4, the embeddings and the lower layer frozen (their states cached once, training/modes/state-cache.ts).
+ */
 const { values } = parseArgs({
-  options: { out: { type: 'string', default: 'models/default' }, mode: { type: 'string', default: 'head' } },
+  options: {
+    out: { type: 'string', default: 'models/default' },
+    mode: { type: 'string', default: 'full' },
+    epochs: { type: 'string', default: '3' },
+    lr: { type: 'string', default: '3e-4' },
+  },
 });
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -36,7 +46,20 @@ const data = [
 
 const card = await trainTextModel({
   data,
-  options: trainOptionsSchema.parse({ out: values.out, overwrite: true, mode: values.mode, seed: 42 }),
+  options: trainOptionsSchema.parse({
+    out: values.out,
+    overwrite: true,
+    mode: values.mode,
+    seed: 42,
+    ...(values.mode === 'full'
+      ? {
+          freezeEmbeddings: true,
+          freezeLowerLayer: true,
+          epochs: Number(values.epochs),
+          learningRate: Number(values.lr),
+        }
+      : {}),
+  }),
   logger,
   onEpoch: (r) =>
     process.stderr.write(

@@ -106,12 +106,19 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
   if (mode === 'full') {
     // Linear probe, then fine-tune: the head starts trained, so the encoder's first updates follow a useful gradient.
     encoder = encoderChoice.createTrainable(logger);
-    const spec = fullModeSpec(
+    const spec = await fullModeSpec(
       encoder,
       head,
       { ids, labels },
       { freezeEmbeddings: o.freezeEmbeddings, freezeLowerLayer: o.freezeLowerLayer },
     );
+    if (spec.stateCache) {
+      const { rows, bytes, fillSeconds } = spec.stateCache;
+      logger.info(
+        { rows, mib: Math.round(bytes / 2 ** 20), fillSeconds: Number(fillSeconds.toFixed(1)) },
+        'full mode: the frozen lower layers run once per text; each step trains the upper layers on their cached states',
+      );
+    }
     phases.push({
       phase: 'full',
       result: await runPhase('full', spec, args, labels, split, loopDefaults('full'), true),

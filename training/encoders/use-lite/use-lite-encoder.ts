@@ -3,10 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError, ValidationError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logging/index';
 import type { Logger } from '../../../src/logging/index';
-import type { FreezeOptions, TrainableEncoder } from '../trainable-encoder';
+import type { FreezeOptions, FrozenSplit, TrainableEncoder } from '../trainable-encoder';
 import { USE_LITE_ARCHITECTURE as ARCH } from '../../../onnx/params/use-lite-params';
 import type { NamedArray, UseLiteLayerParams, UseLiteParams } from '../../../onnx/params/use-lite-params';
-import { useLiteForward } from './use-lite-forward';
+import { useLiteForward, useLiteFromStates, useLiteStates } from './use-lite-forward';
 import type { UseLiteLayerTensors, UseLiteTensors } from './use-lite-forward';
 
 export interface UseLiteEncoderOptions {
@@ -124,6 +124,16 @@ export class UseLiteEncoder implements TrainableEncoder {
       );
     }
     return useLiteForward(this.tensors, inputIds, attentionMask, ARCH);
+  }
+
+  /** With the embeddings and the lower layer frozen, the cut lies after layer 0: the states it outputs are fixed. */
+  frozenSplit(opts: FreezeOptions = {}): FrozenSplit | undefined {
+    if (!opts.freezeEmbeddings || !opts.freezeLowerLayer) return undefined;
+    return {
+      width: ARCH.hiddenDim,
+      lower: (ids, mask) => useLiteStates(this.tensors, ids, mask, 1, ARCH),
+      upper: (states, mask) => useLiteFromStates(this.tensors, states, mask, 1, ARCH),
+    };
   }
 
   trainableVariables(opts: FreezeOptions = {}): tf.Variable[] {

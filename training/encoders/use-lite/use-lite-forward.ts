@@ -29,24 +29,67 @@ export function useLiteForward(
   attentionMask: tf.Tensor2D,
   arch: UseLiteArchitecture = USE_LITE_ARCHITECTURE,
 ): tf.Tensor2D {
+  return tf.tidy(() => useLiteFromStates(w, useLiteStates(w, ids, attentionMask, 0, arch), attentionMask, 0, arch));
+}
+
+/**
+ * The hidden states [B, T, d] after the first `layers` transformer layers (0: the embedded input). Valid positions do
+ * not depend on padding, so a trainer that keeps those layers fixed can compute them once per text and cache them.
+ */
+export function useLiteStates(
+  w: UseLiteTensors,
+  ids: tf.Tensor2D,
+  attentionMask: tf.Tensor2D,
+  layers: number,
+  arch: UseLiteArchitecture = USE_LITE_ARCHITECTURE,
+): tf.Tensor3D {
   return tf.tidy(() => {
-    const [b, t] = ids.shape;
+    const t = ids.shape[1];
     const mask = tf.cast(tf.greater(attentionMask, 0), 'float32');
-    const mask3 = tf.expandDims(mask, 2);
     // Whatever id a padded slot holds, look up row 0 there: it is masked out below anyway.
     const safeIds = tf.mul(tf.cast(ids, 'int32'), tf.cast(mask, 'int32'));
     const emb = gatherRows(w.tokenEmbedding, safeIds);
     // The graph scatters the embeddings once alone and once with the timing signal and adds both:
     // the layer input is 2·emb + signal. Mirrored as emb + (emb + signal) for identical rounding.
-    let x = tf.mul(tf.add(emb, tf.add(emb, timingSignal(w.invTimescales, t))), mask3);
-    const bias = tf.reshape(tf.mul(tf.sub(1, mask), PADDING_BIAS), [b, 1, 1, t]);
-    for (const layer of w.layers) x = transformerLayer(x, layer, bias, arch);
+    const x = tf.mul(tf.add(emb, tf.add(emb, timingSignal(w.invTimescales, t))), tf.expandDims(mask, 2));
+    return runLayers(w, x, mask, 0, layers, arch) as tf.Tensor3D;
+  });
+}
+
+/** The rest of the forward pass from the states after layer `fromLayer` (useLiteStates): the upper layers, pooling, tanh, L2. */
+export function useLiteFromStates(
+  w: UseLiteTensors,
+  states: tf.Tensor3D,
+  attentionMask: tf.Tensor2D,
+  fromLayer: number,
+  arch: UseLiteArchitecture = USE_LITE_ARCHITECTURE,
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    const mask = tf.cast(tf.greater(attentionMask, 0), 'float32');
+    const mask3 = tf.expandDims(mask, 2);
+    const x = runLayers(w, states, mask, fromLayer, w.layers.length, arch);
     const length = tf.maximum(tf.sum(mask, 1, true), 1);
     const pooled = tf.div(tf.sum(tf.mul(x, mask3), 1), length);
     const hidden = tf.tanh(plainMatMul(pooled, w.tanhKernel, w.tanhBias));
     const norm = tf.rsqrt(tf.maximum(tf.sum(tf.square(hidden), 1, true), 1e-12));
     return tf.mul<tf.Tensor2D>(hidden, norm);
   });
+}
+
+/** Layers [from, to) on x, with padded keys masked out. */
+function runLayers(
+  w: UseLiteTensors,
+  input: tf.Tensor,
+  mask: tf.Tensor2D | tf.Tensor,
+  from: number,
+  to: number,
+  arch: UseLiteArchitecture,
+): tf.Tensor {
+  const [b, t] = mask.shape;
+  const bias = tf.reshape(tf.mul(tf.sub(1, mask), PADDING_BIAS), [b, 1, 1, t]);
+  let x = input;
+  for (const layer of w.layers.slice(from, to)) x = transformerLayer(x, layer, bias, arch);
+  return x;
 }
 
 /**

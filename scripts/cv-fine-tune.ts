@@ -1,0 +1,152 @@
+// cv:fine-tune — 5-fold CV of fine-tuning recipes against head mode on the same folds (paired); prints JSON. Chooses the default build's recipe.
+import { parseArgs } from 'node:util';
+import { readLabelledTexts } from '../src/ingest';
+import { createLogger } from '../src/logging';
+import { rocAuc } from '../src/metrics';
+import { stratifiedFolds, stratifiedSplit } from '../src/sampling/splits';
+import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
+import { activeBackendName, selectBackend } from '../training/backend';
+import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../training/encoders/use-lite';
+import { HybridHead } from '../training/heads/hybrid-head';
+import { trainLoop, type TrainLoopOptions } from '../training/loop/train-loop';
+import { fullModeSpec } from '../training/modes/full-mode';
+import { headModeSpec } from '../training/modes/head-mode';
+import { StateCache } from '../training/modes/state-cache';
+import { cachedEmbeddings, openFrozenEncoder } from '../training/pipeline/frozen-encoder';
+import { loopDefaults } from '../training/pipeline/options';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: 'fixtures/data/fine_foods_train.csv' },
+    folds: { type: 'string', default: '5' },
+    /** Run only these folds (comma-separated indices), e.g. to spread a long CV over several processes. */
+    only: { type: 'string' },
+    /** Fine-tuning recipes: epochs:lr pairs, comma-separated (top layer and projection; embeddings and lower layer frozen). */
+    recipes: { type: 'string', default: '3:3e-4' },
+    'max-tokens': { type: 'string', default: '256' },
+    'batch-size': { type: 'string', default: '16' },
+    patience: { type: 'string', default: '1' },
+  },
+});
+const logger = createLogger({ level: 'warn' });
+const log = (msg: string) => process.stderr.write(`[cv:fine-tune] ${msg}\n`);
+const D = USE_LITE_ARCHITECTURE.outputDim;
+const MAX_TOKENS = Number(values['max-tokens']);
+const TOP_ONLY = { freezeEmbeddings: true, freezeLowerLayer: true };
+
+const data = await readLabelledTexts({ file: values.data, textCol: 'review', labelCol: 'score', positive: ['other'] });
+const labels = data.rows.map((r) => r.label);
+const tokenizer = await TextTokenizer.create({
+  tokenizerJson: buildUseLiteTokenizerJson(await readUseLiteVocab()),
+  maxLength: MAX_TOKENS,
+});
+const ids = (await tokenizer.encodeBatch(data.rows.map((r) => r.text))).map((t) => t.ids);
+await selectBackend({ logger });
+const frozen = await openFrozenEncoder({ cacheDir: '.cache/churnscope', maxTokens: MAX_TOKENS, logger });
+const embeddings = await cachedEmbeddings({
+  engine: frozen.engine,
+  modelHash: frozen.modelHash,
+  ids,
+  cacheDir: '.cache/churnscope',
+  logger,
+});
+await frozen.engine.dispose();
+
+// The lower layer is frozen in every recipe, so one cache of its states serves every fold.
+const probe = UseLiteEncoder.fromParams(frozen.params, { logger });
+const cache = await StateCache.fill(
+  probe.frozenSplit(TOP_ONLY)!,
+  ids,
+  ids.map((_, i) => i),
+);
+probe.dispose();
+log(`state cache: ${cache.size} texts, ${Math.round(cache.bytes / 2 ** 20)} MiB, ${cache.fillSeconds.toFixed(0)} s`);
+
+const headLoop: TrainLoopOptions = {
+  ...loopDefaults('head'),
+  warmupFraction: 0.1,
+  weightDecay: 0.01,
+  clipNorm: 1,
+  imbalance: 'weight',
+  patience: 4,
+  seed: 0,
+};
+const recipes = values.recipes.split(',').map((r) => {
+  const [epochs, lr] = r.split(':').map(Number);
+  return { name: `top-layer ${epochs} epochs lr ${lr}`, epochs, lr };
+});
+const folds = stratifiedFolds(labels, Number(values.folds), 7);
+const only = values.only ? values.only.split(',').map(Number) : folds.map((_, k) => k);
+const perFold: Array<Record<string, number>> = [];
+for (const k of only) {
+  const test = folds[k];
+  const rest = folds.filter((_, j) => j !== k).flat();
+  const inner = stratifiedSplit(
+    rest.map((i) => labels[i]),
+    0.15,
+    k,
+  );
+  const train = inner.train.map((i) => rest[i]);
+  const valid = inner.valid.map((i) => rest[i]);
+  const testLabels = test.map((i) => labels[i]);
+  const row: Record<string, number> = { fold: k };
+  for (const recipe of recipes) {
+    const started = performance.now();
+    const head = new HybridHead({
+      embeddingDim: D,
+      vocabSize: USE_LITE_ARCHITECTURE.vocabSize,
+      unigrams: true,
+      bigramBuckets: 1 << 18,
+    });
+    const headSpec = headModeSpec(head, { embeddings, embeddingDim: D, ids, labels });
+    await trainLoop({ spec: headSpec, labels, train, valid, options: { ...headLoop, seed: k } });
+    row.head = rocAuc(await headSpec.predict(test), testLabels);
+    const encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
+    const spec = await fullModeSpec(encoder, head, { ids, labels }, TOP_ONLY, { stateCache: cache });
+    const result = await trainLoop({
+      spec,
+      labels,
+      train,
+      valid,
+      options: {
+        ...headLoop,
+        epochs: recipe.epochs,
+        batchSize: Number(values['batch-size']),
+        learningRate: recipe.lr,
+        patience: Number(values.patience),
+        seed: k,
+      },
+      onEpoch: (r) =>
+        log(
+          `fold ${k} ${recipe.name}: epoch ${r.epoch + 1} valid ${r.validAuc.toFixed(4)} (${r.seconds.toFixed(0)} s)`,
+        ),
+    });
+    row[recipe.name] = rocAuc(await spec.predict(test), testLabels);
+    row[`${recipe.name} best epoch`] = result.bestEpoch + 1;
+    row[`${recipe.name} seconds`] = Math.round((performance.now() - started) / 1000);
+    log(`fold ${k}: head ${row.head.toFixed(4)} → ${recipe.name} ${row[recipe.name].toFixed(4)}`);
+    encoder.dispose();
+    head.dispose();
+  }
+  perFold.push(row);
+}
+const mean = (key: string) => perFold.reduce((s, r) => s + r[key], 0) / perFold.length;
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      data: values.data,
+      rows: labels.length,
+      folds: folds.length,
+      ran: only,
+      maxTokens: MAX_TOKENS,
+      tfBackend: activeBackendName(),
+      stateCache: { mib: Math.round(cache.bytes / 2 ** 20), fillSeconds: Number(cache.fillSeconds.toFixed(1)) },
+      mean: Object.fromEntries(
+        ['head', ...recipes.map((r) => r.name)].map((key) => [key, Number(mean(key).toFixed(4))]),
+      ),
+      perFold,
+    },
+    null,
+    2,
+  )}\n`,
+);
