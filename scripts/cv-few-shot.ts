@@ -1,4 +1,4 @@
-// cv:few-shot — learning curve at n = 16, 64, 256 balanced labels (5 draws each, scored on the rest): few-shot and head modes vs TF-IDF + LR.
+// cv:few-shot — learning curve at n = 16, 64, 256 balanced labels (--sizes; 5 draws each, scored on the rest): few-shot and head modes vs TF-IDF + LR.
 import { parseArgs } from 'node:util';
 import { TfidfBaseline } from '../src/baseline';
 import { readLabelledTexts } from '../src/ingest';
@@ -21,11 +21,13 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '16,64,256' },
     draws: { type: 'string', default: '5' },
     methods: { type: 'string', default: 'tfidf,zero-shot,few-shot,head-emb,head-emb+uni+bi' },
+    // Swaps the classes: label descriptions that point the wrong way, to check that few-shot mode learns around them.
+    'flip-labels': { type: 'boolean', default: false },
   },
 });
 const logger = createLogger({ level: 'warn' });
 const data = await readLabelledTexts({ file: values.data, textCol: 'review', labelCol: 'score', positive: ['other'] });
-const labels = data.rows.map((r) => r.label);
+const labels = data.rows.map((r) => (values['flip-labels'] ? 1 - r.label : r.label));
 const texts = data.rows.map((r) => r.text);
 const tokenizer = await TextTokenizer.create({
   tokenizerJson: buildUseLiteTokenizerJson(await readUseLiteVocab()),
@@ -156,5 +158,5 @@ for (const n of values.sizes.split(',').map(Number)) {
   }
 }
 process.stdout.write(
-  `${JSON.stringify({ data: values.data, rows: labels.length, draws: Number(values.draws), curve }, null, 2)}\n`,
+  `${JSON.stringify({ data: values.data, rows: labels.length, draws: Number(values.draws), flipLabels: values['flip-labels'], curve }, null, 2)}\n`,
 );

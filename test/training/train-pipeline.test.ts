@@ -133,7 +133,7 @@ describe('trainTextModel (head mode)', () => {
     expect(card.metrics.overall.rocAuc).toBeGreaterThan(0.7);
   });
 
-  it('--mode auto: a small set (320 training rows < 400) trains few-shot, a servable bundle with the prior folded in', async () => {
+  it('--mode auto: a small set (320 training rows < 400) trains few-shot, a servable bundle with the prior blended in', async () => {
     const logs: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(line) });
     const out = path.join(dir, 'few-shot');

@@ -55,7 +55,7 @@ export type TrainOptions = z.infer<typeof trainOptionsSchema>;
 /**
  * Below this many training rows `--bags auto` trains the embedding-only head. Measured with `npm run cv:few-shot`
  * (5 balanced draws each): embedding only vs embedding + bags 0.736 vs 0.706 at n = 64, 0.807 vs 0.803 at 256,
- * 0.824 vs 0.833 at 512; the crossing lies between 256 and 512.
+ * 0.822 vs 0.830 at 512; the crossing lies between 256 and 512.
  */
 export const SMALL_SET_TRAIN_ROWS = 400;
 
