@@ -13,8 +13,12 @@ export interface AdmissionOptions {
 
 /** Fewer requests than this in flight are always admitted: the bound is for overload, not for a quiet server. */
 const MIN_IN_FLIGHT = 8;
-/** Completions the throughput estimate looks back over, and how recent they must be to count. */
-const WINDOW = 128;
+/**
+ * Completions the throughput estimate looks back over, and how recent they must be to count. Enough for a few seconds
+ * at full load: over 128 completions (a quarter second at 500/s) the rate jumped with every burst of batched answers,
+ * and the peak of such jumpy rates admitted a third more requests than the server finished in time.
+ */
+const WINDOW = 1024;
 const WINDOW_MAX_AGE_MS = 10_000;
 /**
  * The share of maxQueueWaitMs the in-flight bound fills. At the whole of it, a request admitted under 2x overload

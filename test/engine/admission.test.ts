@@ -201,6 +201,16 @@ describe('InFlightBound', () => {
     expect(bound.limit()).toBe(Math.max(8, Math.floor(10 * ADMIT_FRACTION)));
   });
 
+  it('measures the rate over seconds of completions, so one burst of answers does not raise the capacity', () => {
+    // 8 s at 100 per second, then 128 answers in the same 13 ms (one coalesced write answering a batch).
+    const { bound, advance } = warmed(800, 10, 10_000);
+    const burst = Array.from({ length: 128 }, () => bound.admit() as { release: (ok: boolean) => void });
+    burst.forEach((a) => (advance(0.1), a.release(true)));
+    expect(bound.rate()).toBeGreaterThan(100);
+    expect(bound.rate()).toBeLessThan(120);
+    expect(bound.limit()).toBeLessThan(Math.ceil(120 * 10 * ADMIT_FRACTION));
+  });
+
   it('never limits below a small floor, and forgets a rate once it is stale', () => {
     const { bound, advance } = warmed(100, 1000 / 4, 500); // 4 per second: 2 within 500 ms, floor 8
     expect(bound.limit()).toBe(8);

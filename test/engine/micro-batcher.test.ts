@@ -8,12 +8,14 @@ function doubler(opts: {
   maxQueue?: number;
   delayMs?: number;
   maxBulkBatch?: number;
+  maxPaddingFraction?: number;
 }) {
   const batches: number[][] = [];
   const stats: BatchStats[] = [];
   const batcher = new MicroBatcher<number, number>({
     maxBatch: opts.maxBatch,
     maxBulkBatch: opts.maxBulkBatch,
+    maxPaddingFraction: opts.maxPaddingFraction,
     maxWaitMs: opts.maxWaitMs,
     maxQueue: opts.maxQueue ?? 1000,
     lengthOf: (n) => n,
@@ -62,6 +64,20 @@ describe('MicroBatcher', () => {
     const later = batches.slice(1).map((b) => [...b].sort((x, y) => x - y));
     expect(later).toContainEqual([98, 99, 100]);
     expect(later).toContainEqual([1, 2, 3]);
+  });
+
+  it('looks for neighbours among the oldest two batches of entries only, so a common length cannot jump the queue', async () => {
+    const { batcher, batches } = doubler({ maxBatch: 2, maxWaitMs: 1, delayMs: 5, maxPaddingFraction: 0 });
+    const first = Promise.all(batcher.submit([50]));
+    await new Promise((r) => setTimeout(r, 3)); // the first batch is running now
+    // Oldest first: 10, then three of other lengths, then a young 10 outside the window of 2 × maxBatch = 4 entries.
+    const rest = Promise.all(batcher.submit([10, 20, 30, 40, 10]));
+    await Promise.all([first, rest]);
+    // Over the whole queue the two 10s would share the first batch; within the window the oldest 10 goes alone.
+    expect(batches[1]).toEqual([10]);
+    const youngTen = batches.findIndex((b, i) => i > 1 && b.includes(10));
+    const older = [20, 30, 40].map((n) => batches.findIndex((b) => b.includes(n)));
+    expect(older.some((i) => i < youngTen)).toBe(true);
   });
 
   it('refuses work beyond maxQueue with an OverloadedError instead of queueing without bound', () => {
