@@ -11,13 +11,16 @@ const BUNDLE = 'models/default';
 const TEXTS = 500;
 
 /**
- * Measured on the default bundle, 2,000 reviews, 256-token windows (scratch run, 2026-12-02): max |Δp| 0.0224,
- * mean 0.0022, 99th percentile 0.0124. Activations are quantized per tensor to 8 bits at every one of the 11 weight
- * products, so each product carries about 1/255 of its input's range as noise; two transformer layers, the tanh layer
- * and the head accumulate it. The bounds leave about 2x headroom over those figures; the kinds of bug this guards
- * against (a scale per row instead of per column, a lost transpose, u8/s8 mixed up) move probabilities by 0.1 or more.
+ * Measured on the head-mode default bundle, 2,000 reviews, 256-token windows (scratch run, 2026-12-02): max |Δp|
+ * 0.0224, mean 0.0022, 99th percentile 0.0124. Activations are quantized per tensor to 8 bits at every one of the 11
+ * weight products, so each product carries about 1/255 of its input's range as noise; two transformer layers, the
+ * tanh layer and the head accumulate it. The fine-tuned default (2026-12-03) has sharper logits, so a review near
+ * p = 0.5 moves further: on these 500 reviews max 0.068, mean 0.0023, 99th percentile 0.0187. So the bound is on the
+ * 99th percentile (1.6x headroom) and the mean (2x), and the single largest difference stays below the 0.1
+ * that the kinds of bug this guards against (a scale per row instead of per column, a lost transpose, u8/s8 mixed up)
+ * cause or exceed.
  */
-const PARITY = { maxAbs: 0.05, meanAbs: 0.005 };
+const PARITY = { p99: 0.03, meanAbs: 0.005, maxAbs: 0.1 };
 
 async function probabilities(bytes: Uint8Array, windows: number[][]): Promise<number[]> {
   const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 2 });
@@ -29,7 +32,7 @@ async function probabilities(bytes: Uint8Array, windows: number[][]): Promise<nu
 }
 
 describe('int8 parity with fp32 (default bundle, real reviews)', () => {
-  it(`probabilities agree within max ${PARITY.maxAbs} / mean ${PARITY.meanAbs} on ${TEXTS} reviews`, async () => {
+  it(`probabilities agree within p99 ${PARITY.p99} / mean ${PARITY.meanAbs} / max ${PARITY.maxAbs} on ${TEXTS} reviews`, async () => {
     const fp32 = readFileSync(`${BUNDLE}/onnx/model.onnx`);
     const int8 = quantizeModel(fp32).bytes;
     const tokenizer = await TextTokenizer.create({ tokenizerJson: `${BUNDLE}/tokenizer.json`, maxLength: 256 });
@@ -43,9 +46,13 @@ describe('int8 parity with fp32 (default bundle, real reviews)', () => {
     const diffs = a.map((p, i) => Math.abs(p - b[i]));
     const max = Math.max(...diffs);
     const mean = diffs.reduce((s, d) => s + d, 0) / diffs.length;
-    console.info(`[quantize-parity] ${TEXTS} reviews: max |Δp| ${max.toFixed(4)}, mean ${mean.toFixed(4)}`);
-    expect(max).toBeLessThanOrEqual(PARITY.maxAbs);
+    const p99 = [...diffs].sort((x, y) => x - y)[Math.ceil(0.99 * diffs.length) - 1];
+    console.info(
+      `[quantize-parity] ${TEXTS} reviews: max |Δp| ${max.toFixed(4)}, p99 ${p99.toFixed(4)}, mean ${mean.toFixed(4)}`,
+    );
+    expect(p99).toBeLessThanOrEqual(PARITY.p99);
     expect(mean).toBeLessThanOrEqual(PARITY.meanAbs);
+    expect(max).toBeLessThanOrEqual(PARITY.maxAbs);
     // Quantization must change something: identical outputs would mean the int8 graph is not the one that ran.
     expect(max).toBeGreaterThan(0);
   });
