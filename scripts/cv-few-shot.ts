@@ -1,19 +1,16 @@
 // cv:few-shot — learning curve at n = 16, 64, 256 balanced labels (--sizes; 5 draws each, scored on the rest): few-shot and head modes vs TF-IDF + LR.
 import { parseArgs } from 'node:util';
 import { TfidfBaseline } from '../src/baseline';
-import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { rocAuc } from '../src/metrics';
 import { rng, shuffle } from '../src/sampling/splits';
-import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
 import { USE_LITE_ARCHITECTURE } from '../onnx/params/use-lite-params';
-import { selectBackend } from '../training/backend';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop } from '../training/loop/train-loop';
 import { headModeSpec } from '../training/modes/head-mode';
 import { DEFAULT_FEW_SHOT_PROMPTS } from '../training/few-shot/default-prompts';
 import { fitFewShotHead, priorDirection } from '../training/few-shot/few-shot-head';
-import { cachedEmbeddings, openFrozenEncoder } from '../training/pipeline/frozen-encoder';
+import { frozenCvData } from './lib/cv-data';
 
 const { values } = parseArgs({
   options: {
@@ -26,23 +23,13 @@ const { values } = parseArgs({
   },
 });
 const logger = createLogger({ level: 'warn' });
-const data = await readLabelledTexts({ file: values.data, textCol: 'review', labelCol: 'score', positive: ['other'] });
-const labels = data.rows.map((r) => (values['flip-labels'] ? 1 - r.label : r.label));
-const texts = data.rows.map((r) => r.text);
-const tokenizer = await TextTokenizer.create({
-  tokenizerJson: buildUseLiteTokenizerJson(await readUseLiteVocab()),
-  maxLength: 256,
-});
-const ids = (await tokenizer.encodeBatch(texts)).map((t) => t.ids);
-await selectBackend({ logger });
-const frozen = await openFrozenEncoder({ cacheDir: '.cache/churnscope', maxTokens: 256, logger });
-const embeddings = await cachedEmbeddings({
-  engine: frozen.engine,
-  modelHash: frozen.modelHash,
-  ids,
-  cacheDir: '.cache/churnscope',
+const { rows, ids, embeddings, tokenizer, frozen } = await frozenCvData({
+  data: { file: values.data, textCol: 'review', labelCol: 'score', positive: ['other'] },
+  maxTokens: 256,
   logger,
 });
+const labels = rows.map((r) => (values['flip-labels'] ? 1 - r.label : r.label));
+const texts = rows.map((r) => r.text);
 const D = USE_LITE_ARCHITECTURE.outputDim;
 // Few-shot mode's label descriptions through the same frozen encoder, as training/pipeline/few-shot-phase.ts does.
 const prompts = DEFAULT_FEW_SHOT_PROMPTS;

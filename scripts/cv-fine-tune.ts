@@ -1,19 +1,16 @@
 // cv:fine-tune — 5-fold CV of fine-tuning recipes against head mode on the same folds (paired); prints JSON. Chooses the default build's recipe.
 import { parseArgs } from 'node:util';
-import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { rocAuc } from '../src/metrics';
-import { stratifiedFolds, stratifiedSplit } from '../src/sampling/splits';
-import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
-import { activeBackendName, selectBackend } from '../training/backend';
+import { activeBackendName } from '../training/backend';
 import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../training/encoders/use-lite';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop, type TrainLoopOptions } from '../training/loop/train-loop';
 import { fullModeSpec } from '../training/modes/full-mode';
 import { headModeSpec } from '../training/modes/head-mode';
 import { StateCache } from '../training/modes/state-cache';
-import { cachedEmbeddings, openFrozenEncoder } from '../training/pipeline/frozen-encoder';
 import { loopDefaults } from '../training/pipeline/options';
+import { cvFolds, cvSplit, frozenCvData } from './lib/cv-data';
 
 const { values } = parseArgs({
   options: {
@@ -34,23 +31,14 @@ const D = USE_LITE_ARCHITECTURE.outputDim;
 const MAX_TOKENS = Number(values['max-tokens']);
 const TOP_ONLY = { freezeEmbeddings: true, freezeLowerLayer: true };
 
-const data = await readLabelledTexts({ file: values.data, textCol: 'review', labelCol: 'score', positive: ['other'] });
-const labels = data.rows.map((r) => r.label);
-const tokenizer = await TextTokenizer.create({
-  tokenizerJson: buildUseLiteTokenizerJson(await readUseLiteVocab()),
-  maxLength: MAX_TOKENS,
-});
-const ids = (await tokenizer.encodeBatch(data.rows.map((r) => r.text))).map((t) => t.ids);
-await selectBackend({ logger });
-const frozen = await openFrozenEncoder({ cacheDir: '.cache/churnscope', maxTokens: MAX_TOKENS, logger });
-const embeddings = await cachedEmbeddings({
-  engine: frozen.engine,
-  modelHash: frozen.modelHash,
-  ids,
-  cacheDir: '.cache/churnscope',
+const { rows, ids, embeddings, tokenizer, frozen } = await frozenCvData({
+  data: { file: values.data, textCol: 'review', labelCol: 'score', positive: ['other'] },
+  maxTokens: MAX_TOKENS,
   logger,
 });
+tokenizer.dispose();
 await frozen.engine.dispose();
+const labels = rows.map((r) => r.label);
 
 // The lower layer is frozen in every recipe, so one cache of its states serves every fold.
 const probe = UseLiteEncoder.fromParams(frozen.params, { logger });
@@ -75,19 +63,11 @@ const recipes = values.recipes.split(',').map((r) => {
   const [epochs, lr] = r.split(':').map(Number);
   return { name: `top-layer ${epochs} epochs lr ${lr}`, epochs, lr };
 });
-const folds = stratifiedFolds(labels, Number(values.folds), 7);
+const folds = cvFolds(labels, Number(values.folds));
 const only = values.only ? values.only.split(',').map(Number) : folds.map((_, k) => k);
 const perFold: Array<Record<string, number>> = [];
 for (const k of only) {
-  const test = folds[k];
-  const rest = folds.filter((_, j) => j !== k).flat();
-  const inner = stratifiedSplit(
-    rest.map((i) => labels[i]),
-    0.15,
-    k,
-  );
-  const train = inner.train.map((i) => rest[i]);
-  const valid = inner.valid.map((i) => rest[i]);
+  const { test, train, valid } = cvSplit(folds, labels, k);
   const testLabels = test.map((i) => labels[i]);
   const row: Record<string, number> = { fold: k };
   for (const recipe of recipes) {

@@ -1,16 +1,13 @@
 // 5-fold cross-validation of the text-model recipe (head mode) on a labelled file; prints JSON. Used to choose the default recipe.
 import { parseArgs } from 'node:util';
-import { readLabelledTexts } from '../src/ingest';
 import { createLogger } from '../src/logging';
 import { rocAuc } from '../src/metrics';
-import { buildUseLiteTokenizerJson, readUseLiteVocab, TextTokenizer } from '../src/tokenize';
-import { activeBackendName, selectBackend } from '../training/backend';
-import { stratifiedFolds, stratifiedSplit } from '../src/sampling/splits';
+import { activeBackendName } from '../training/backend';
 import { USE_LITE_ARCHITECTURE } from '../onnx/params/use-lite-params';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop } from '../training/loop/train-loop';
 import { headModeSpec } from '../training/modes/head-mode';
-import { cachedEmbeddings, openFrozenEncoder } from '../training/pipeline/frozen-encoder';
+import { cvFolds, cvSplit, frozenCvData } from './lib/cv-data';
 
 const { values } = parseArgs({
   options: {
@@ -29,44 +26,27 @@ const { values } = parseArgs({
 
 const logger = createLogger({ level: 'warn' });
 const D = USE_LITE_ARCHITECTURE.outputDim;
-const data = await readLabelledTexts({
-  file: values.data,
-  textCol: values['text-col'],
-  labelCol: values['label-col'],
-  positive: values.positive.split(','),
-});
-const labels = data.rows.map((r) => r.label);
-const tokenizer = await TextTokenizer.create({
-  tokenizerJson: buildUseLiteTokenizerJson(await readUseLiteVocab()),
-  maxLength: 256,
-});
-const ids = (await tokenizer.encodeBatch(data.rows.map((r) => r.text))).map((t) => t.ids);
-await selectBackend({ logger });
-const frozen = await openFrozenEncoder({ cacheDir: '.cache/churnscope', maxTokens: 256, logger });
-const embeddings = await cachedEmbeddings({
-  engine: frozen.engine,
-  modelHash: frozen.modelHash,
-  ids,
-  cacheDir: '.cache/churnscope',
+const { rows, ids, embeddings, tokenizer, frozen } = await frozenCvData({
+  data: {
+    file: values.data,
+    textCol: values['text-col'],
+    labelCol: values['label-col'],
+    positive: values.positive.split(','),
+  },
+  maxTokens: 256,
   logger,
 });
+tokenizer.dispose();
 await frozen.engine.dispose();
+const labels = rows.map((r) => r.label);
 
-const folds = stratifiedFolds(labels, Number(values.folds), 7);
+const folds = cvFolds(labels, Number(values.folds));
 const results: Record<string, { aucs: number[]; mean: number; seconds: number }> = {};
 for (const variant of values.variants.split(',')) {
   const started = performance.now();
   const aucs: number[] = [];
   for (let k = 0; k < folds.length; k++) {
-    const test = folds[k];
-    const rest = folds.filter((_, j) => j !== k).flat();
-    const inner = stratifiedSplit(
-      rest.map((i) => labels[i]),
-      0.15,
-      k,
-    );
-    const train = inner.train.map((i) => rest[i]);
-    const valid = inner.valid.map((i) => rest[i]);
+    const { test, train, valid } = cvSplit(folds, labels, k);
     const head = new HybridHead({
       embeddingDim: D,
       vocabSize: USE_LITE_ARCHITECTURE.vocabSize,
