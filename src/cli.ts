@@ -5,7 +5,7 @@ import { serveCommand } from './commands/serve';
 import { scoreTextCommand } from './commands/score-text';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
-import { addLabelledDataOptions } from './commands/labelled-data-flags';
+import { addLabelledDataOptions, commaList } from './commands/labelled-data-flags';
 import { trainFusionCommand } from './commands/train-fusion';
 import { scoreCommand } from './commands/score';
 import { themesCommand, type ThemesFlags } from './commands/themes';
@@ -301,13 +301,6 @@ program
   .action(trainFusionCommand);
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-const list = (v: string, prev: string[] = []) => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 
 program
   .command('retrain')
@@ -320,8 +313,8 @@ program
   .option('--base-data <file>', 'original training data to add (repeatable; columns as in train)', collect)
   .option('--text-col <name>', '--base-data: column holding the text', 'text')
   .option('--label-col <name>', '--base-data: column holding the label', 'label')
-  .option('--positive <values>', '--base-data: label value(s) meaning churned (comma-separated)', list)
-  .option('--negative <values>', '--base-data: label value(s) meaning the opposite', list)
+  .option('--positive <values>', '--base-data: label value(s) meaning churned (comma-separated)', commaList)
+  .option('--negative <values>', '--base-data: label value(s) meaning the opposite', commaList)
   .option('--source-col <name>', '--base-data: column naming the source', 'source')
   .option(
     '--held-back-fraction <x>',

@@ -11,7 +11,8 @@ export interface LabelledDataFlags {
   sourceCol?: string;
 }
 
-const list = (v: string, prev: string[] = []) => [
+/** Commander parser for a repeatable comma-separated flag: `--x a,b --x c` gives [a, b, c], blanks dropped. */
+export const commaList = (v: string, prev: string[] = []) => [
   ...prev,
   ...v
     .split(',')
@@ -24,8 +25,8 @@ export function addLabelledDataOptions(cmd: Command): Command {
     .requiredOption('--data <file>', 'labelled texts: .csv, .jsonl or .ndjson (optionally .gz)')
     .option('--text-col <name>', 'column holding the text', 'text')
     .option('--label-col <name>', 'column holding the label', 'label')
-    .requiredOption('--positive <values>', 'label value(s) meaning dissatisfied / churned (comma-separated)', list)
-    .option('--negative <values>', 'label value(s) meaning the opposite (default: the one other value)', list)
+    .requiredOption('--positive <values>', 'label value(s) meaning dissatisfied / churned (comma-separated)', commaList)
+    .option('--negative <values>', 'label value(s) meaning the opposite (default: the one other value)', commaList)
     .option('--source-col <name>', 'column naming the source (feedback, review, chat, ticket)', 'source');
 }
 
