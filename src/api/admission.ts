@@ -54,7 +54,10 @@ export class InFlightBound {
   /** Requests per second that finished successfully lately; undefined until there is enough recent evidence. */
   rate(): number | undefined {
     const t = this.now();
-    const recent = this.finished.filter((f) => t - f <= WINDOW_MAX_AGE_MS);
+    // Completions are kept in time order and the clock only moves on, so stale ones at the front never count again:
+    // dropping them keeps this amortised O(1) per request instead of copying up to WINDOW entries.
+    while (this.finished.length > 0 && t - this.finished[0] > WINDOW_MAX_AGE_MS) this.finished.shift();
+    const recent = this.finished;
     if (recent.length < 16) return undefined;
     const span = recent[recent.length - 1] - recent[0];
     return span > 0 ? ((recent.length - 1) * 1000) / span : undefined;
