@@ -80,7 +80,7 @@ export function useLiteFromStates(
 function runLayers(
   w: UseLiteTensors,
   input: tf.Tensor,
-  mask: tf.Tensor2D | tf.Tensor,
+  mask: tf.Tensor,
   from: number,
   to: number,
   arch: UseLiteArchitecture,
