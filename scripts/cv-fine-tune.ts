@@ -11,6 +11,7 @@ import { headModeSpec } from '../training/modes/head-mode';
 import { StateCache } from '../training/modes/state-cache';
 import { loopDefaults } from '../training/pipeline/options';
 import { cvFolds, cvSplit, frozenCvData } from './lib/cv-data';
+import { parseFolds, parseRecipes, type FineTuneRecipe } from './lib/cv-recipes';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,16 @@ const { values } = parseArgs({
   },
 });
 const logger = createLogger({ level: 'warn' });
+// Checked before hours of training: a bad value exits 2 with one line naming the flag.
+let recipes: FineTuneRecipe[];
+let only: number[];
+try {
+  recipes = parseRecipes(values.recipes);
+  only = parseFolds(values.only, Number(values.folds));
+} catch (e) {
+  process.stderr.write(`cv:fine-tune: ${(e as Error).message}\n`);
+  process.exit(2);
+}
 const log = (msg: string) => process.stderr.write(`[cv:fine-tune] ${msg}\n`);
 const D = USE_LITE_ARCHITECTURE.outputDim;
 const MAX_TOKENS = Number(values['max-tokens']);
@@ -59,12 +70,7 @@ const headLoop: TrainLoopOptions = {
   patience: 4,
   seed: 0,
 };
-const recipes = values.recipes.split(',').map((r) => {
-  const [epochs, lr] = r.split(':').map(Number);
-  return { name: `top-layer ${epochs} epochs lr ${lr}`, epochs, lr };
-});
 const folds = cvFolds(labels, Number(values.folds));
-const only = values.only ? values.only.split(',').map(Number) : folds.map((_, k) => k);
 const perFold: Array<Record<string, number>> = [];
 for (const k of only) {
   const { test, train, valid } = cvSplit(folds, labels, k);
