@@ -1,5 +1,6 @@
 // 5-fold cross-validation of the text-model recipe (head mode) on a labelled file; prints JSON. Used to choose the default recipe.
 import { parseArgs } from 'node:util';
+import { DEFAULT_BASELINE_OPTIONS, TfidfBaseline, TfidfDenseBaseline } from '../src/baseline';
 import { createLogger } from '../src/logging';
 import { rocAuc } from '../src/metrics';
 import { activeBackendName } from '../training/backend';
@@ -16,13 +17,27 @@ const { values } = parseArgs({
     'label-col': { type: 'string', default: 'score' },
     positive: { type: 'string', default: 'other' },
     folds: { type: 'string', default: '5' },
-    variants: { type: 'string', default: 'emb,emb+uni,emb+uni+bi' },
+    /**
+     * Head-mode variants (emb, emb+uni, emb+uni+bi) and the frozen baselines, fitted exactly by L-BFGS on the same
+     * training rows: tfidf (the word 1-2-gram TF-IDF + LR every bundle carries) and tfidf+emb@S (TF-IDF and the
+     * frozen embedding scaled by S in one LR).
+     */
+    variants: { type: 'string', default: 'emb,emb+uni,emb+uni+bi,tfidf,tfidf+emb@0.3,tfidf+emb@1' },
     'weight-decay': { type: 'string', default: '0.01' },
     lr: { type: 'string', default: '0.01' },
     epochs: { type: 'string', default: '40' },
     buckets: { type: 'string', default: String(1 << 18) },
   },
 });
+
+const VARIANT = /^(emb(\+uni)?(\+bi)?|tfidf|tfidf\+emb@(\d+\.?\d*|\.\d+))$/;
+const bad = values.variants.split(',').filter((v) => !VARIANT.test(v));
+if (bad.length > 0) {
+  process.stderr.write(
+    `--variants: unknown ${bad.join(', ')}; use emb, emb+uni, emb+bi, emb+uni+bi, tfidf or tfidf+emb@<scale>\n`,
+  );
+  process.exit(2);
+}
 
 const logger = createLogger({ level: 'warn' });
 const D = USE_LITE_ARCHITECTURE.outputDim;
@@ -40,6 +55,33 @@ tokenizer.dispose();
 await frozen.engine.dispose();
 const labels = rows.map((r) => r.label);
 
+const texts = rows.map((r) => r.text);
+const embeddingOf = (i: number) => embeddings.subarray(i * D, (i + 1) * D);
+
+/** Held-out logits of a frozen baseline variant fitted on `fit` (the head's training and validation rows). */
+function baselineLogits(variant: string, fit: number[], test: number[]): number[] {
+  const y = fit.map((i) => labels[i]);
+  if (variant === 'tfidf') {
+    const p = TfidfBaseline.fit(
+      fit.map((i) => texts[i]),
+      y,
+    ).predict(test.map((i) => texts[i]));
+    return p.map((q) => Math.log(q / (1 - q)));
+  }
+  const scale = Number(/^tfidf\+emb@([0-9.]+)$/.exec(variant)?.[1] ?? NaN);
+  if (!Number.isFinite(scale)) throw new Error(`unknown variant ${variant}: use tfidf or tfidf+emb@<scale>`);
+  const options = { ...DEFAULT_BASELINE_OPTIONS, denseScale: scale };
+  return TfidfDenseBaseline.fit(
+    fit.map((i) => texts[i]),
+    fit.map(embeddingOf),
+    y,
+    options,
+  ).logits(
+    test.map((i) => texts[i]),
+    test.map(embeddingOf),
+  );
+}
+
 const folds = cvFolds(labels, Number(values.folds));
 const results: Record<string, { aucs: number[]; mean: number; seconds: number }> = {};
 for (const variant of values.variants.split(',')) {
@@ -47,6 +89,15 @@ for (const variant of values.variants.split(',')) {
   const aucs: number[] = [];
   for (let k = 0; k < folds.length; k++) {
     const { test, train, valid } = cvSplit(folds, labels, k);
+    if (variant.startsWith('tfidf')) {
+      aucs.push(
+        rocAuc(
+          baselineLogits(variant, [...train, ...valid], test),
+          test.map((i) => labels[i]),
+        ),
+      );
+      continue;
+    }
     const head = new HybridHead({
       embeddingDim: D,
       vocabSize: USE_LITE_ARCHITECTURE.vocabSize,

@@ -7,3 +7,4 @@ export {
   type BaselineOptions,
 } from './tfidf-baseline';
 export { compareWithBaseline, describeComparison, type BaselineComparison } from './baseline-comparison';
+export { TfidfDenseBaseline, type TfidfDenseOptions } from './tfidf-dense-baseline';
