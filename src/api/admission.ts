@@ -29,11 +29,26 @@ const WINDOW_MAX_AGE_MS = 10_000;
  */
 export const ADMIT_FRACTION = 0.5;
 /**
+ * The fraction backs off when admitted requests still miss their deadline (the host slowed after they were let in):
+ * ×LATE_BACKOFF per late drop, down to MIN_ADMIT_FRACTION, and creeps back by RECOVERY_PER_SUCCESS per request served.
+ * A steady server never backs off; on a shared host whose speed dips it settles where late drops are rare (about one
+ * per 0.05 × fraction / 0.0001 ≈ 250 served at 0.5), so a refusal stays immediate. Additive increase and
+ * multiplicative decrease, as congestion control does, so it cannot oscillate into refusing a quiet server.
+ */
+export const MIN_ADMIT_FRACTION = 0.2;
+export const LATE_BACKOFF = 0.95;
+export const RECOVERY_PER_SUCCESS = 0.0001;
+/**
  * How long the highest recent completion rate is remembered as the server's capacity. Under light load the rate is
  * the offered load, not what the server can do: without this memory a step from 1 to 64 clients would be refused
  * until 128 requests had finished at the new rate.
  */
 const PEAK_MEMORY_MS = 60_000;
+/** How an admitted request ended: served, dropped by the engine as too late for its deadline (a 503), or failed. */
+export type AdmittedOutcome = 'ok' | 'late' | 'failed';
+
+/** A refusal episode ends once an admission finds fewer than this share of the limit in flight: the server caught up. */
+const CAUGHT_UP_SHARE = 0.5;
 
 /**
  * Little's law on the whole request path: with `rate` requests finishing per second, `inFlight` requests take about
@@ -45,6 +60,9 @@ export class InFlightBound {
   private inFlight = 0;
   private readonly finished: number[] = [];
   private peak: { rate: number; at: number } | undefined;
+  /** When the current run of refusals began; undefined while the server keeps up. */
+  private refusingSince: number | undefined;
+  private admitFraction = ADMIT_FRACTION;
   private readonly now: () => number;
 
   constructor(private readonly opts: { maxQueueWaitMs: number; now?: () => number }) {
@@ -63,14 +81,28 @@ export class InFlightBound {
     return span > 0 ? ((recent.length - 1) * 1000) / span : undefined;
   }
 
-  /** Requests per second the server has shown it can finish: the highest recent rate of the last minute. */
+  /**
+   * Requests per second the server has shown it can finish: the highest recent rate of the last minute, except while
+   * it refuses work. Then the server is saturated and every completion in the window was measured at full load, so
+   * that rate is the capacity now, lower than the peak or not: on a host whose speed dips (a shared machine), an old
+   * peak admitted more than the server finished in time and late deadline drops brought the refusal p99 back to
+   * ~0.9 s (npm run bench:overload).
+   */
   capacity(): number | undefined {
     const rate = this.rate();
     const t = this.now();
     // No recent completions at all: an idle server, which admits everything until it has a rate again.
     if (rate === undefined || (this.peak && t - this.peak.at > PEAK_MEMORY_MS)) this.peak = undefined;
-    if (rate !== undefined && (this.peak === undefined || rate >= this.peak.rate)) this.peak = { rate, at: t };
+    const saturated = this.refusingSince !== undefined && this.finished[0] >= this.refusingSince;
+    if (rate !== undefined && (this.peak === undefined || rate >= this.peak.rate || saturated)) {
+      this.peak = { rate, at: t };
+    }
     return this.peak?.rate;
+  }
+
+  /** The share of maxQueueWaitMs the bound fills now: ADMIT_FRACTION, less after late drops. */
+  get fraction(): number {
+    return this.admitFraction;
   }
 
   /** How many may be in flight now (Infinity while the rate is unknown). */
@@ -78,28 +110,32 @@ export class InFlightBound {
     const capacity = this.capacity();
     return capacity === undefined
       ? Infinity
-      : Math.max(MIN_IN_FLIGHT, Math.floor((capacity * this.opts.maxQueueWaitMs * ADMIT_FRACTION) / 1000));
+      : Math.max(MIN_IN_FLIGHT, Math.floor((capacity * this.opts.maxQueueWaitMs * this.admitFraction) / 1000));
   }
 
   /** Admits one request, or returns why not; call the returned function once it finished (ok: it succeeded). */
-  admit(): { release: (ok: boolean) => void } | { refusal: string; retryAfterSeconds: number } {
+  admit(): { release: (outcome: AdmittedOutcome) => void } | { refusal: string; retryAfterSeconds: number } {
     const limit = this.limit();
     if (this.inFlight >= limit) {
+      this.refusingSince ??= this.now();
       const rate = this.rate() ?? 1;
-      const withinMs = Math.round(this.opts.maxQueueWaitMs * ADMIT_FRACTION);
+      const withinMs = Math.round(this.opts.maxQueueWaitMs * this.admitFraction);
       return {
         refusal: `${this.inFlight} scoring requests are in flight and about ${limit} finish within ${withinMs} ms; retry later`,
         retryAfterSeconds: this.inFlight / rate,
       };
     }
+    if (this.inFlight < limit * CAUGHT_UP_SHARE) this.refusingSince = undefined;
     this.inFlight++;
     let released = false;
     return {
-      release: (ok) => {
+      release: (outcome) => {
         if (released) return;
         released = true;
         this.inFlight--;
-        if (!ok) return;
+        if (outcome === 'late') this.admitFraction = Math.max(MIN_ADMIT_FRACTION, this.admitFraction * LATE_BACKOFF);
+        if (outcome !== 'ok') return;
+        this.admitFraction = Math.min(ADMIT_FRACTION, this.admitFraction + RECOVERY_PER_SUCCESS);
         this.finished.push(this.now());
         if (this.finished.length > WINDOW) this.finished.shift();
       },
@@ -150,7 +186,10 @@ export class ScoreAdmission {
       if ('refusal' in admitted)
         return next(new OverloadedError(admitted.refusal, { retryAfterSeconds: admitted.retryAfterSeconds }));
       this.deadlines.set(req, admittedAt + maxQueueWaitMs);
-      res.once('close', () => admitted.release(res.statusCode < 300));
+      // A 503 after admission is the engine dropping the request at its deadline (or a full queue): admitted too late.
+      res.once('close', () =>
+        admitted.release(res.statusCode < 300 ? 'ok' : res.statusCode === 503 ? 'late' : 'failed'),
+      );
       next();
     };
   }

@@ -3,7 +3,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIT_FRACTION, admissionControl, InFlightBound, ScoreAdmission } from '../../src/api/admission';
+import {
+  ADMIT_FRACTION,
+  admissionControl,
+  InFlightBound,
+  LATE_BACKOFF,
+  MIN_ADMIT_FRACTION,
+  RECOVERY_PER_SUCCESS,
+  ScoreAdmission,
+  type AdmittedOutcome,
+} from '../../src/api/admission';
 import { errorHandler } from '../../src/api/error-handler';
 import { scoreRouter } from '../../src/api/routes/score';
 import { MicroBatcher, type ScoreOptions } from '../../src/engine';
@@ -146,7 +155,7 @@ describe('InFlightBound', () => {
       const a = bound.admit();
       if ('refusal' in a) throw new Error(a.refusal);
       now += gapMs;
-      a.release(true);
+      a.release('ok');
     }
     return { bound, advance: (ms: number) => (now += ms) };
   }
@@ -172,7 +181,7 @@ describe('InFlightBound', () => {
     });
     expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeCloseTo(limit / 50, 5);
     // One finishing makes room for one more.
-    (held[0] as { release: (ok: boolean) => void }).release(true);
+    (held[0] as { release: (outcome: AdmittedOutcome) => void }).release('ok');
     expect('release' in bound.admit()).toBe(true);
   });
 
@@ -181,31 +190,74 @@ describe('InFlightBound', () => {
     const { bound, advance } = warmed(128, 5, 1000);
     expect(bound.limit()).toBe(Math.floor(200 * ADMIT_FRACTION));
     for (let i = 0; i < 128; i++) {
-      const a = bound.admit() as { release: (ok: boolean) => void };
+      const a = bound.admit() as { release: (outcome: AdmittedOutcome) => void };
       advance(100);
-      a.release(true);
+      a.release('ok');
     }
     expect(bound.rate()).toBeCloseTo(10, 5);
     // 12.8 s later the 200/s peak still counts: 64 clients arriving at once are all admitted.
     expect(bound.limit()).toBe(Math.floor(200 * ADMIT_FRACTION));
     const burst = Array.from({ length: 64 }, () => bound.admit());
     expect(burst.every((a) => 'release' in a)).toBe(true);
-    burst.forEach((a) => (a as { release: (ok: boolean) => void }).release(false));
+    burst.forEach((a) => (a as { release: (outcome: AdmittedOutcome) => void }).release('failed'));
     // A minute on, the peak is forgotten and the light-load rate rules.
     advance(50_000);
     for (let i = 0; i < 20; i++) {
-      const a = bound.admit() as { release: (ok: boolean) => void };
+      const a = bound.admit() as { release: (outcome: AdmittedOutcome) => void };
       advance(100);
-      a.release(true);
+      a.release('ok');
     }
     expect(bound.limit()).toBe(Math.max(8, Math.floor(10 * ADMIT_FRACTION)));
+  });
+
+  it('follows the measured rate while it refuses: a slower saturated server admits less than its old peak', () => {
+    // 200 per second earlier; then overload on a host that slowed to 100 per second.
+    const { bound, advance } = warmed(1024, 5, 1000);
+    const peakLimit = Math.floor(200 * ADMIT_FRACTION);
+    expect(bound.limit()).toBe(peakLimit);
+    type Admitted = { release: (outcome: AdmittedOutcome) => void };
+    const held: Admitted[] = Array.from({ length: peakLimit }, () => bound.admit() as Admitted);
+    expect('refusal' in bound.admit()).toBe(true);
+    // Saturated: one request finishes every 10 ms and arrivals fill every free place until one is refused.
+    for (let i = 0; i < 1100; i++) {
+      advance(10);
+      held.shift()!.release('ok');
+      for (let a = bound.admit(); 'release' in a; a = bound.admit()) held.push(a);
+    }
+    expect(bound.rate()).toBeCloseTo(100, 5);
+    // The 200/s peak is 11 s old, inside its minute, yet the saturated rate is the capacity now.
+    expect(bound.limit()).toBe(Math.floor(100 * ADMIT_FRACTION));
+    // Caught up (the backlog drained): the light-load rule, highest recent rate, applies again.
+    held.splice(0).forEach((a) => a.release('failed'));
+    expect('release' in bound.admit()).toBe(true);
+  });
+
+  it('admits less after admitted requests were dropped late, and creeps back as requests are served', () => {
+    const { bound } = warmed(200, 5, 1000); // 200 per second
+    type Admitted = { release: (outcome: AdmittedOutcome) => void };
+    expect(bound.limit()).toBe(Math.floor(200 * ADMIT_FRACTION));
+    // Ten admitted requests dropped at their deadline: the share of the bound falls by LATE_BACKOFF each.
+    for (let i = 0; i < 10; i++) (bound.admit() as Admitted).release('late');
+    expect(bound.fraction).toBeCloseTo(ADMIT_FRACTION * LATE_BACKOFF ** 10, 10);
+    expect(bound.limit()).toBe(Math.floor(200 * ADMIT_FRACTION * LATE_BACKOFF ** 10));
+    // Failures other than lateness say nothing about capacity.
+    (bound.admit() as Admitted).release('failed');
+    expect(bound.fraction).toBeCloseTo(ADMIT_FRACTION * LATE_BACKOFF ** 10, 10);
+    // Never below the floor, however many are late.
+    for (let i = 0; i < 500; i++) (bound.admit() as Admitted).release('late');
+    expect(bound.fraction).toBe(MIN_ADMIT_FRACTION);
+    // Served requests bring it back a little each, never above ADMIT_FRACTION.
+    for (let i = 0; i < 1000; i++) (bound.admit() as Admitted).release('ok');
+    expect(bound.fraction).toBeCloseTo(MIN_ADMIT_FRACTION + 1000 * RECOVERY_PER_SUCCESS, 10);
+    for (let i = 0; i < 5000; i++) (bound.admit() as Admitted).release('ok');
+    expect(bound.fraction).toBe(ADMIT_FRACTION);
   });
 
   it('measures the rate over seconds of completions, so one burst of answers does not raise the capacity', () => {
     // 8 s at 100 per second, then 128 answers in the same 13 ms (one coalesced write answering a batch).
     const { bound, advance } = warmed(800, 10, 10_000);
-    const burst = Array.from({ length: 128 }, () => bound.admit() as { release: (ok: boolean) => void });
-    burst.forEach((a) => (advance(0.1), a.release(true)));
+    const burst = Array.from({ length: 128 }, () => bound.admit() as { release: (outcome: AdmittedOutcome) => void });
+    burst.forEach((a) => (advance(0.1), a.release('ok')));
     expect(bound.rate()).toBeGreaterThan(100);
     expect(bound.rate()).toBeLessThan(120);
     expect(bound.limit()).toBeLessThan(Math.ceil(120 * 10 * ADMIT_FRACTION));
@@ -223,8 +275,8 @@ describe('InFlightBound', () => {
     const { bound } = warmed(100, 20, 500);
     const before = bound.rate();
     const a = bound.admit();
-    (a as { release: (ok: boolean) => void }).release(false);
-    (a as { release: (ok: boolean) => void }).release(true); // a second release is ignored
+    (a as { release: (outcome: AdmittedOutcome) => void }).release('failed');
+    (a as { release: (outcome: AdmittedOutcome) => void }).release('ok'); // a second release is ignored
     expect(bound.rate()).toBe(before);
     expect(Array.from({ length: bound.limit() }, () => bound.admit()).every((x) => 'release' in x)).toBe(true);
   });
