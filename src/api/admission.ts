@@ -163,6 +163,11 @@ export class ScoreAdmission {
     this.bound = new InFlightBound({ maxQueueWaitMs: opts.maxQueueWaitMs, now: this.now });
   }
 
+  /** The bound's share of maxQueueWaitMs and in-flight limit now, for /metrics. */
+  state(): { fraction: number; limit: number } {
+    return { fraction: this.bound.fraction, limit: this.bound.limit() };
+  }
+
   /** When the admitted request's model work should be done (performance.now ms); undefined: no bound. */
   deadlineOf(req: Request): number | undefined {
     return this.deadlines.get(req);

@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.auth) app.use(requireApiKey(deps.auth));
   if (deps.rateLimit) app.use(rateLimitPerKey({ ...deps.rateLimit, logger: deps.logger }));
   const admission = new ScoreAdmission({ models: deps.models, maxQueueWaitMs: deps.maxQueueWaitMs ?? 0 });
+  deps.metrics.watchAdmission(() => admission.state());
   app.post('/v1/score', admission.middleware());
   app.use(express.json({ limit: deps.bodyLimit ?? '2mb' }));
   app.use(

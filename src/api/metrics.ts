@@ -16,6 +16,14 @@ export interface ServiceMetricsOptions {
   driftPsi?: () => Promise<readonly { name: string; psi: number | null }[]>;
 }
 
+/** What /v1/score admission control admits now (ScoreAdmission.state()). */
+export interface AdmissionState {
+  /** Share of maxQueueWaitMs the in-flight bound fills (backs off after late drops). */
+  fraction: number;
+  /** Requests that may be in flight; Infinity while the completion rate is unknown. */
+  limit: number;
+}
+
 export interface ModelInfoLabels {
   version: string;
   provider: string;
@@ -32,6 +40,8 @@ export class ServiceMetrics {
   private readonly batchSize: Histogram;
   private readonly batchPadding: Histogram;
   private readonly batchSeconds: Histogram;
+  /** Set by createApp once its admission control exists; until then the admission gauges stay empty. */
+  private admission: (() => AdmissionState) | undefined;
 
   constructor(opts: ServiceMetricsOptions) {
     const registers = [this.registry];
@@ -99,6 +109,25 @@ export class ServiceMetrics {
         }
       },
     });
+    const admission = () => this.admission?.();
+    new Gauge({
+      name: 'churnscope_admission_fraction',
+      help: 'Share of maxQueueWaitMs the /v1/score in-flight bound fills (0.5, lower after admitted requests were dropped late)',
+      registers,
+      collect() {
+        const a = admission();
+        if (a) this.set(a.fraction);
+      },
+    });
+    new Gauge({
+      name: 'churnscope_admission_in_flight_limit',
+      help: '/v1/score requests that may be in flight now (absent while the completion rate is unknown)',
+      registers,
+      collect() {
+        const a = admission();
+        if (a && Number.isFinite(a.limit)) this.set(a.limit);
+      },
+    });
     new Gauge({
       name: 'churnscope_drift_psi',
       help: "Population stability index of each drift signal over the default window against the active model's reference",
@@ -125,6 +154,11 @@ export class ServiceMetrics {
       });
       next();
     };
+  }
+
+  /** Samples /v1/score admission at scrape time (createApp wires it). */
+  watchAdmission(state: () => AdmissionState): void {
+    this.admission = state;
   }
 
   observeBatch(stats: BatchStats): void {

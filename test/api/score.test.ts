@@ -97,6 +97,8 @@ describe('service endpoints', () => {
     expect(metrics.text).toMatch(/^churnscope_process_cpu_seconds_total \d/m);
     expect(metrics.text).not.toMatch(/process_process/);
     expect(metrics.text).toMatch(/churnscope_active_model_info\{version="v1"\} 1/);
+    // Admission's share of maxQueueWaitMs is sampled from the app's own ScoreAdmission (0.5 until a late drop).
+    expect(metrics.text).toMatch(/^churnscope_admission_fraction 0\.5$/m);
     const doc = (await call(app.base, 'GET', '/openapi.json')).json;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.schemas.ScoreItem.properties.source.enum).toEqual(['feedback', 'review', 'chat', 'ticket']);

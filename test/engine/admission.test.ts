@@ -325,7 +325,7 @@ describe('ScoreAdmission deadlines', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: 'hello', explain: false }),
       });
-    return { post, seen };
+    return { post, seen, admission };
   }
 
   it('hands the engine a deadline maxQueueWaitMs after admission, and a missed one is answered 503 + Retry-After', async () => {
@@ -334,6 +334,16 @@ describe('ScoreAdmission deadlines', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(seen).toEqual([{ tokenStates: false, deadline: 1042 }]);
+  });
+
+  it('counts a 503 after admission as a late drop: the bound admits a smaller share of maxQueueWaitMs', async () => {
+    const { post, admission } = await scoringApp(1000);
+    expect(admission.state().fraction).toBe(ADMIT_FRACTION);
+    expect((await post()).status).toBe(503);
+    // The release runs on the response's close, just after the client has read it.
+    for (let i = 0; i < 100 && admission.state().fraction === ADMIT_FRACTION; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(admission.state().fraction).toBeCloseTo(ADMIT_FRACTION * LATE_BACKOFF, 10);
   });
 
   it('gives no deadline when admission control is off', async () => {
