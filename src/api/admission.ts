@@ -113,7 +113,7 @@ export class InFlightBound {
       : Math.max(MIN_IN_FLIGHT, Math.floor((capacity * this.opts.maxQueueWaitMs * this.admitFraction) / 1000));
   }
 
-  /** Admits one request, or returns why not; call the returned function once it finished (ok: it succeeded). */
+  /** Admits one request, or returns why not; call the returned function once, with how it ended. */
   admit(): { release: (outcome: AdmittedOutcome) => void } | { refusal: string; retryAfterSeconds: number } {
     const limit = this.limit();
     if (this.inFlight >= limit) {
@@ -191,7 +191,8 @@ export class ScoreAdmission {
       if ('refusal' in admitted)
         return next(new OverloadedError(admitted.refusal, { retryAfterSeconds: admitted.retryAfterSeconds }));
       this.deadlines.set(req, admittedAt + maxQueueWaitMs);
-      // A 503 after admission is the engine dropping the request at its deadline (or a full queue): admitted too late.
+      // A 503 after admission: the engine dropped it at its deadline, found its queue full, or had no worker to run
+      // it. Each says the server let in more than it could serve, so each counts as late.
       res.once('close', () =>
         admitted.release(res.statusCode < 300 ? 'ok' : res.statusCode === 503 ? 'late' : 'failed'),
       );
