@@ -6,7 +6,7 @@ import { rocAuc } from '../../src/metrics';
 /** Texts from one shared pool of words (no signal); the dense vector's first value carries the label, with noise. */
 function data(n: number, seed: number) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const words = ['tea', 'box', 'taste', 'order', 'bag', 'price', 'dog', 'cup', 'sweet', 'salt'];
   const texts: string[] = [];
   const dense: Float32Array[] = [];
