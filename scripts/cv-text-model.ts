@@ -58,19 +58,17 @@ const labels = rows.map((r) => r.label);
 const texts = rows.map((r) => r.text);
 const embeddingOf = (i: number) => embeddings.subarray(i * D, (i + 1) * D);
 
-/** Held-out logits of a frozen baseline variant fitted on `fit` (the head's training and validation rows). */
-function baselineLogits(variant: string, fit: number[], test: number[]): number[] {
+/** Held-out scores of a frozen baseline variant fitted on `fit` (the head's training and validation rows). */
+function baselineScores(variant: string, fit: number[], test: number[]): number[] {
   const y = fit.map((i) => labels[i]);
-  if (variant === 'tfidf') {
-    const p = TfidfBaseline.fit(
+  const scale = VARIANT.exec(variant)?.[4];
+  // ROC-AUC only ranks, so the TF-IDF baseline's probabilities serve as they are.
+  if (scale === undefined)
+    return TfidfBaseline.fit(
       fit.map((i) => texts[i]),
       y,
     ).predict(test.map((i) => texts[i]));
-    return p.map((q) => Math.log(q / (1 - q)));
-  }
-  const scale = Number(/^tfidf\+emb@([0-9.]+)$/.exec(variant)?.[1] ?? NaN);
-  if (!Number.isFinite(scale)) throw new Error(`unknown variant ${variant}: use tfidf or tfidf+emb@<scale>`);
-  const options = { ...DEFAULT_BASELINE_OPTIONS, denseScale: scale };
+  const options = { ...DEFAULT_BASELINE_OPTIONS, denseScale: Number(scale) };
   return TfidfDenseBaseline.fit(
     fit.map((i) => texts[i]),
     fit.map(embeddingOf),
@@ -92,7 +90,7 @@ for (const variant of values.variants.split(',')) {
     if (variant.startsWith('tfidf')) {
       aucs.push(
         rocAuc(
-          baselineLogits(variant, [...train, ...valid], test),
+          baselineScores(variant, [...train, ...valid], test),
           test.map((i) => labels[i]),
         ),
       );

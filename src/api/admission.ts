@@ -2,6 +2,7 @@
 import type { Request, RequestHandler } from 'express';
 import { OverloadedError } from '../errors';
 import type { ModelRegistry } from '../models';
+import type { AdmissionState } from './metrics';
 
 export interface AdmissionOptions {
   models: ModelRegistry;
@@ -164,7 +165,7 @@ export class ScoreAdmission {
   }
 
   /** The bound's share of maxQueueWaitMs and in-flight limit now, for /metrics. */
-  state(): { fraction: number; limit: number } {
+  state(): AdmissionState {
     return { fraction: this.bound.fraction, limit: this.bound.limit() };
   }
 

@@ -37,13 +37,7 @@ export class TfidfDenseBaseline {
     const dim = dense[0]?.length ?? 0;
     if (dense.some((d) => d.length !== dim)) throw new Error(`dense vectors must all have ${dim} values`);
     const vectorizer = new TfidfVectorizer(fitVocabulary(texts, options));
-    const baseline = new TfidfDenseBaseline(
-      vectorizer,
-      { weights: new Float64Array(0), bias: 0 },
-      dim,
-      options.denseScale,
-    );
-    const rows = texts.map((t, i) => baseline.row(t, dense[i]));
+    const rows = texts.map((t, i) => denseRow(vectorizer, t, dense[i], options.denseScale));
     const model = fitLogistic(rows, labels, vectorizer.size + dim, {
       c: options.c,
       maxIterations: options.maxIterations,
@@ -53,23 +47,25 @@ export class TfidfDenseBaseline {
   }
 
   logits(texts: readonly string[], dense: readonly Float32Array[]): number[] {
-    return texts.map((t, i) => logit(this.model, this.row(t, dense[i])));
+    return texts.map((t, i) => {
+      if (dense[i].length !== this.denseDim)
+        throw new Error(`dense vector has ${dense[i].length} values, expected ${this.denseDim}`);
+      return logit(this.model, denseRow(this.vectorizer, t, dense[i], this.denseScale));
+    });
   }
+}
 
-  /** The text's TF-IDF row with the scaled dense vector appended after the vocabulary's columns. */
-  private row(text: string, dense: Float32Array): SparseRow {
-    if (dense.length !== this.denseDim)
-      throw new Error(`dense vector has ${dense.length} values, expected ${this.denseDim}`);
-    const words = this.vectorizer.transform(text);
-    const n = words.indices.length;
-    const indices = new Int32Array(n + this.denseDim);
-    const values = new Float32Array(n + this.denseDim);
-    indices.set(words.indices);
-    values.set(words.values);
-    for (let d = 0; d < this.denseDim; d++) {
-      indices[n + d] = this.vectorizer.size + d;
-      values[n + d] = this.denseScale * dense[d];
-    }
-    return { indices, values };
+/** The text's TF-IDF row with the scaled dense vector appended after the vocabulary's columns. */
+function denseRow(vectorizer: TfidfVectorizer, text: string, dense: Float32Array, scale: number): SparseRow {
+  const words = vectorizer.transform(text);
+  const n = words.indices.length;
+  const indices = new Int32Array(n + dense.length);
+  const values = new Float32Array(n + dense.length);
+  indices.set(words.indices);
+  values.set(words.values);
+  for (let d = 0; d < dense.length; d++) {
+    indices[n + d] = vectorizer.size + d;
+    values[n + d] = scale * dense[d];
   }
+  return { indices, values };
 }
