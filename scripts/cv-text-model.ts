@@ -9,6 +9,7 @@ import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop } from '../training/loop/train-loop';
 import { headModeSpec } from '../training/modes/head-mode';
 import { cvFolds, cvSplit, frozenCvData } from './lib/cv-data';
+import { parseTextVariants, type TextVariant } from './lib/cv-recipes';
 
 const { values } = parseArgs({
   options: {
@@ -30,12 +31,11 @@ const { values } = parseArgs({
   },
 });
 
-const VARIANT = /^(emb(\+uni)?(\+bi)?|tfidf|tfidf\+emb@(\d+\.?\d*|\.\d+))$/;
-const bad = values.variants.split(',').filter((v) => !VARIANT.test(v));
-if (bad.length > 0) {
-  process.stderr.write(
-    `--variants: unknown ${bad.join(', ')}; use emb, emb+uni, emb+bi, emb+uni+bi, tfidf or tfidf+emb@<scale>\n`,
-  );
+let variants: TextVariant[];
+try {
+  variants = parseTextVariants(values.variants);
+} catch (e) {
+  process.stderr.write(`cv:text: ${(e as Error).message}\n`);
   process.exit(2);
 }
 
@@ -58,17 +58,16 @@ const labels = rows.map((r) => r.label);
 const texts = rows.map((r) => r.text);
 const embeddingOf = (i: number) => embeddings.subarray(i * D, (i + 1) * D);
 
-/** Held-out scores of a frozen baseline variant fitted on `fit` (the head's training and validation rows). */
-function baselineScores(variant: string, fit: number[], test: number[]): number[] {
+/** Held-out scores of a frozen baseline fitted on `fit` (the head's training and validation rows). */
+function baselineScores(denseScale: number | undefined, fit: number[], test: number[]): number[] {
   const y = fit.map((i) => labels[i]);
-  const scale = VARIANT.exec(variant)?.[4];
   // ROC-AUC only ranks, so the TF-IDF baseline's probabilities serve as they are.
-  if (scale === undefined)
+  if (denseScale === undefined)
     return TfidfBaseline.fit(
       fit.map((i) => texts[i]),
       y,
     ).predict(test.map((i) => texts[i]));
-  const options = { ...DEFAULT_BASELINE_OPTIONS, denseScale: Number(scale) };
+  const options = { ...DEFAULT_BASELINE_OPTIONS, denseScale };
   return TfidfDenseBaseline.fit(
     fit.map((i) => texts[i]),
     fit.map(embeddingOf),
@@ -82,15 +81,15 @@ function baselineScores(variant: string, fit: number[], test: number[]): number[
 
 const folds = cvFolds(labels, Number(values.folds));
 const results: Record<string, { aucs: number[]; mean: number; seconds: number }> = {};
-for (const variant of values.variants.split(',')) {
+for (const variant of variants) {
   const started = performance.now();
   const aucs: number[] = [];
   for (let k = 0; k < folds.length; k++) {
     const { test, train, valid } = cvSplit(folds, labels, k);
-    if (variant.startsWith('tfidf')) {
+    if (variant.kind === 'tfidf') {
       aucs.push(
         rocAuc(
-          baselineScores(variant, [...train, ...valid], test),
+          baselineScores(variant.denseScale, [...train, ...valid], test),
           test.map((i) => labels[i]),
         ),
       );
@@ -99,8 +98,8 @@ for (const variant of values.variants.split(',')) {
     const head = new HybridHead({
       embeddingDim: D,
       vocabSize: USE_LITE_ARCHITECTURE.vocabSize,
-      unigrams: variant.includes('uni'),
-      bigramBuckets: variant.includes('bi') ? Number(values.buckets) : 0,
+      unigrams: variant.unigrams,
+      bigramBuckets: variant.bigrams ? Number(values.buckets) : 0,
     });
     const spec = headModeSpec(head, { embeddings, embeddingDim: D, ids, labels });
     await trainLoop({
@@ -128,7 +127,7 @@ for (const variant of values.variants.split(',')) {
     );
     head.dispose();
   }
-  results[variant] = {
+  results[variant.name] = {
     aucs,
     mean: aucs.reduce((a, b) => a + b, 0) / aucs.length,
     seconds: (performance.now() - started) / 1000,

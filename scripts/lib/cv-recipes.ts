@@ -1,4 +1,4 @@
-// cv:fine-tune's command-line values checked before hours of training start: recipes as epochs:lr, folds to run.
+// The CV scripts' command-line values, checked before any work starts: cv:fine-tune's recipes and folds, cv:text's variants.
 import { ValidationError } from '../../src/errors';
 
 export interface FineTuneRecipe {
@@ -34,5 +34,29 @@ export function parseFolds(only: string | undefined, folds: number): number[] {
       throw new ValidationError(`--only: "${item}" is not a fold index from 0 to ${folds - 1}`, { field: 'only' });
     }
     return k;
+  });
+}
+
+/** A cv:text variant: a head-mode head, or a frozen baseline fitted exactly (TF-IDF, with the embedding when scaled). */
+export type TextVariant =
+  | { name: string; kind: 'head'; unigrams: boolean; bigrams: boolean }
+  | { name: string; kind: 'tfidf'; denseScale?: number };
+
+const TEXT_VARIANT = /^(?:emb(\+uni)?(\+bi)?|tfidf(?:\+emb@(\d+\.?\d*|\.\d+))?)$/;
+
+/** "emb+uni+bi,tfidf,tfidf+emb@0.3" → variants; an unknown one is refused listing the valid forms. */
+export function parseTextVariants(spec: string): TextVariant[] {
+  return spec.split(',').map((raw) => {
+    const name = raw.trim();
+    const m = TEXT_VARIANT.exec(name);
+    if (!m) {
+      throw new ValidationError(
+        `--variants: unknown "${raw}"; use emb, emb+uni, emb+bi, emb+uni+bi, tfidf or tfidf+emb@<scale>`,
+        { field: 'variants' },
+      );
+    }
+    if (!name.startsWith('tfidf'))
+      return { name, kind: 'head', unigrams: m[1] !== undefined, bigrams: m[2] !== undefined };
+    return m[3] === undefined ? { name, kind: 'tfidf' } : { name, kind: 'tfidf', denseScale: Number(m[3]) };
   });
 }

@@ -49,10 +49,14 @@ describe('TfidfDenseBaseline', () => {
     text.predict(test.texts).forEach((p, i) => expect(a[i]).toBeCloseTo(Math.log(p / (1 - p)), 4));
   });
 
-  it('refuses texts, vectors and labels of different counts, naming them', () => {
+  it('refuses texts, vectors and labels of different counts, and vectors of the wrong width, naming them', () => {
     const d = data(10, 5);
     expect(() => TfidfDenseBaseline.fit(d.texts, d.dense.slice(1), d.labels)).toThrow(
       '10 texts, 9 dense vectors and 10 labels',
     );
+    const uneven = [...d.dense.slice(1), new Float32Array(2)];
+    expect(() => TfidfDenseBaseline.fit(d.texts, uneven, d.labels)).toThrow('dense vectors must all have 3 values');
+    const fitted = TfidfDenseBaseline.fit(d.texts, d.dense, d.labels);
+    expect(() => fitted.logits(['tea'], [new Float32Array(4)])).toThrow('dense vector has 4 values, expected 3');
   });
 });

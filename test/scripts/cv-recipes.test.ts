@@ -1,7 +1,7 @@
 // cv:fine-tune's flags: recipes and fold indices are parsed, and bad values refused naming the flag and the item.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseFolds, parseRecipes } from '../../scripts/lib/cv-recipes';
+import { parseFolds, parseRecipes, parseTextVariants } from '../../scripts/lib/cv-recipes';
 import { ValidationError } from '../../src/errors';
 
 describe('parseRecipes', () => {
@@ -41,6 +41,44 @@ describe('npm run cv:fine-tune with a bad flag', () => {
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(
       'cv:fine-tune: --recipes: "3:fast" is not epochs:lr (a whole number of epochs ≥ 1 and a positive learning rate, e.g. 3:3e-4)',
+    );
+  });
+});
+
+describe('parseTextVariants', () => {
+  it('reads head variants and the frozen baselines with their embedding scale', () => {
+    expect(parseTextVariants('emb,emb+uni+bi, emb+bi,tfidf,tfidf+emb@0.3,tfidf+emb@.5')).toEqual([
+      { name: 'emb', kind: 'head', unigrams: false, bigrams: false },
+      { name: 'emb+uni+bi', kind: 'head', unigrams: true, bigrams: true },
+      { name: 'emb+bi', kind: 'head', unigrams: false, bigrams: true },
+      { name: 'tfidf', kind: 'tfidf' },
+      { name: 'tfidf+emb@0.3', kind: 'tfidf', denseScale: 0.3 },
+      { name: 'tfidf+emb@.5', kind: 'tfidf', denseScale: 0.5 },
+    ]);
+  });
+
+  it.each(['foo', 'uni', 'emb+bi+uni', 'tfidf+emb', 'tfidf+emb@', 'tfidf+emb@x', 'tfidf+emb@-1', ''])(
+    'refuses "%s", naming the flag and the valid forms',
+    (bad) => {
+      expect(() => parseTextVariants(bad)).toThrow(ValidationError);
+      expect(() => parseTextVariants(bad)).toThrow(/--variants: unknown .*; use emb, emb\+uni, .* tfidf\+emb@<scale>/);
+    },
+  );
+});
+
+describe('npm run cv:text with a bad variant', () => {
+  it('exits 2 with one line naming the flag, before reading any data', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/cv-text-model.ts', '--variants', 'emb,tfidf+emb@x'],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'cv:text: --variants: unknown "tfidf+emb@x"; use emb, emb+uni, emb+bi, emb+uni+bi, tfidf or tfidf+emb@<scale>',
     );
   });
 });
