@@ -1,8 +1,9 @@
 // Admission control for online scoring: refuse early (503 + Retry-After) rather than queue a request it cannot serve in time.
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { OverloadedError } from '../errors';
 import type { ModelRegistry } from '../models';
 import type { AdmissionState } from './metrics';
+import { errorCodeOf } from './error-handler';
 
 export interface AdmissionOptions {
   models: ModelRegistry;
@@ -192,14 +193,21 @@ export class ScoreAdmission {
       if ('refusal' in admitted)
         return next(new OverloadedError(admitted.refusal, { retryAfterSeconds: admitted.retryAfterSeconds }));
       this.deadlines.set(req, admittedAt + maxQueueWaitMs);
-      // A 503 after admission: the engine dropped it at its deadline, found its queue full, or had no worker to run
-      // it. Each says the server let in more than it could serve, so each counts as late.
-      res.once('close', () =>
-        admitted.release(res.statusCode < 300 ? 'ok' : res.statusCode === 503 ? 'late' : 'failed'),
-      );
+      res.once('close', () => admitted.release(outcomeOf(res)));
       next();
     };
   }
+}
+
+/**
+ * A 503 'overloaded' after admission: the engine dropped the request at its deadline or found its queue full — the
+ * server let in more than it could serve, so it counts as late. A 503 'service_unavailable' (the inference worker
+ * crashed or the model was swapped out under it) says nothing about load: a crash fails every request in flight at
+ * once, and counting those as late would squeeze the admitted share to its floor for thousands of requests.
+ */
+function outcomeOf(res: Response): AdmittedOutcome {
+  if (res.statusCode < 300) return 'ok';
+  return res.statusCode === 503 && errorCodeOf(res) === 'overloaded' ? 'late' : 'failed';
 }
 
 /** The admission middleware alone (no deadlines handed to the route). */

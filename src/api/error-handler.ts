@@ -1,5 +1,5 @@
 // Maps every error to a JSON response in one place: typed errors keep their status, anything else is a logged 500 without details.
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import { isChurnscopeError, RetryLaterError, StoreUnavailableError, UnauthorizedError } from '../errors';
 import type { Logger } from '../logging';
 import { requestLog } from './request-logging';
@@ -8,6 +8,12 @@ interface HttpishError {
   status?: number;
   type?: string;
   message?: string;
+}
+
+/** The code of the typed error a response carried, for listeners that run after it was sent (admission's release). */
+export function errorCodeOf(res: Response): string | undefined {
+  const code: unknown = res.locals.errorCode;
+  return typeof code === 'string' ? code : undefined;
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -21,6 +27,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // The database being away is worth a retry, not an alarm: log it once per request at warn and say when to come back.
     if (err instanceof StoreUnavailableError) log.warn({ err, path: req.path }, 'store unavailable');
+    if (isChurnscopeError(err)) res.locals.errorCode = err.code;
     if (err instanceof RetryLaterError) {
       res.setHeader('Retry-After', String(err.retryAfterSeconds));
       res.status(err.status).json({ error: err.toJSON() });

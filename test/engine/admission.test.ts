@@ -16,7 +16,7 @@ import {
 import { errorHandler } from '../../src/api/error-handler';
 import { scoreRouter } from '../../src/api/routes/score';
 import { MicroBatcher, type ScoreOptions } from '../../src/engine';
-import { OverloadedError } from '../../src/errors';
+import { OverloadedError, ServiceUnavailableError } from '../../src/errors';
 import { silentLogger } from '../../src/logging';
 import type { ModelRegistry } from '../../src/models';
 import type { Playbook } from '../../src/playbook';
@@ -137,6 +137,32 @@ describe('admissionControl', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('overloaded');
     expect(body.error.message).toMatch(/about 2400 ms of work, over the 1000 ms limit/);
+  });
+
+  it('backs off for a late drop (503 overloaded after admission) but not for a crashed worker (503 service_unavailable)', async () => {
+    const models = { active: () => ({ engine: { estimatedWaitMs: 0 } }) } as unknown as ModelRegistry;
+    const admission = new ScoreAdmission({ models, maxQueueWaitMs: 1000 });
+    let fail: () => Error = () => new OverloadedError('dropped at its deadline');
+    const app = express();
+    app.post('/v1/score', admission.middleware(), (_req, _res, next) => next(fail()));
+    app.use(errorHandler(silentLogger()));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server!.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/score`;
+    const post = async () => {
+      const res = await fetch(url, { method: 'POST' });
+      await res.text();
+      // release runs on the response's close, just after the client has read it.
+      await new Promise((r) => setTimeout(r, 20));
+      return res.status;
+    };
+    expect(admission.state().fraction).toBe(ADMIT_FRACTION);
+    fail = () => new ServiceUnavailableError('the inference worker crashed; it is being restarted');
+    for (let i = 0; i < 5; i++) expect(await post()).toBe(503);
+    expect(admission.state().fraction).toBe(ADMIT_FRACTION);
+    fail = () => new OverloadedError('dropped at its deadline');
+    expect(await post()).toBe(503);
+    expect(admission.state().fraction).toBeCloseTo(ADMIT_FRACTION * LATE_BACKOFF, 9);
   });
 
   it('admits below the bound, and admits everything when the bound is 0', async () => {
