@@ -12,6 +12,7 @@ import { fullModeSpec } from '../training/modes/full-mode';
 import { headModeSpec } from '../training/modes/head-mode';
 import { openFrozenEncoder } from '../training/pipeline/frozen-encoder';
 import { loopDefaults } from '../training/pipeline/options';
+import { DataParallelFullMode, resolveTrainThreads } from '../training/parallel';
 
 const HEAD_TEXTS = Number(process.env.BENCH_TEXTS ?? 2000);
 const HEAD_EPOCHS = Number(process.env.BENCH_HEAD_EPOCHS ?? 3);
@@ -130,18 +131,33 @@ const fullIds = ids.map((s) => s.subarray(0, FULL_MAX_TOKENS));
 const fullTrain = range(0, Math.min(FULL_TEXTS, HEAD_TEXTS));
 const fullTokens = fullTrain.reduce((n, i) => n + fullIds[i].length, 0) / fullTrain.length;
 const fullValid = range(HEAD_TEXTS, VALID_TEXTS);
-async function fullRun(freeze: FreezeOptions, groupByLength = true, cacheFrozenStates = true) {
+// `churnscope train --threads auto` on this machine: data-parallel over this many threads.
+const threads = resolveTrainThreads('auto', backend.name, os.availableParallelism());
+async function fullRun(freeze: FreezeOptions, groupByLength = true, cacheFrozenStates = true, runThreads = 1) {
   log(
-    `full mode ${JSON.stringify(freeze)}, ${groupByLength ? 'length-grouped' : 'random'} batches${cacheFrozenStates ? '' : ', no state cache'}: ${fullTrain.length} texts, 1 epoch`,
+    `full mode ${JSON.stringify(freeze)}, ${groupByLength ? 'length-grouped' : 'random'} batches${cacheFrozenStates ? '' : ', no state cache'}, ${runThreads} thread(s): ${fullTrain.length} texts, 1 epoch`,
   );
   const encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
   const h = newHead();
-  const spec = await fullModeSpec(encoder, h, { ids: fullIds, labels }, freeze, {
-    rows: [...fullTrain, ...fullValid],
-    cacheFrozenStates,
-  });
+  const rows = [...fullTrain, ...fullValid];
+  const data = { ids: fullIds, labels };
+  const parallel =
+    runThreads > 1
+      ? await DataParallelFullMode.create({
+          threads: runThreads,
+          backend: backend.name,
+          encoder: { encoder: 'use-lite' },
+          trainable: encoder,
+          head: h,
+          data,
+          freeze,
+          rows,
+        })
+      : undefined;
+  const spec = parallel?.spec ?? (await fullModeSpec(encoder, h, data, freeze, { rows, cacheFrozenStates }));
   const trainable = spec.variables.reduce((n, v) => n + v.size, 0);
   const r = await timeSteps(spec, fullTrain, fullValid, 'full', 1, groupByLength);
+  await parallel?.dispose();
   encoder.dispose();
   h.dispose();
   // The cache is filled once per run: priced per training text, it is added to every epoch's step time here
@@ -159,6 +175,7 @@ async function fullRun(freeze: FreezeOptions, groupByLength = true, cacheFrozenS
     ...r,
     ...fill,
     examplesPerSecondWithFill: Number((EPOCH_TEXTS / epochSeconds).toFixed(2)),
+    threads: runThreads,
     trainableParameters: trainable,
     secondsPerEpochAt3200Texts: Math.round(epochSeconds),
   };
@@ -169,6 +186,9 @@ const fullAll = await fullRun({});
 const topOnly = { freezeEmbeddings: true, freezeLowerLayer: true };
 const fullFrozenUncached = await fullRun(topOnly, true, false);
 const fullFrozen = await fullRun(topOnly);
+// Data-parallel (what `train --threads auto` does on wasm and cpu); skipped where auto gives one thread.
+const fullAllParallel = threads > 1 ? await fullRun({}, true, true, threads) : undefined;
+const fullFrozenParallel = threads > 1 ? await fullRun(topOnly, true, true, threads) : undefined;
 
 process.stdout.write(
   `${JSON.stringify(
@@ -208,8 +228,27 @@ process.stdout.write(
         cachedFrozenLowerVsAllRandom: Number(
           (fullFrozen.examplesPerSecondWithFill / fullRandom.examplesPerSecond).toFixed(2),
         ),
+        ...(fullAllParallel && fullFrozenParallel
+          ? {
+              dataParallelThreads: threads,
+              dataParallelAllVsAllRandom: Number(
+                (fullAllParallel.examplesPerSecond / fullRandom.examplesPerSecond).toFixed(2),
+              ),
+              dataParallelAllVsOneThread: Number(
+                (fullAllParallel.examplesPerSecond / fullAll.examplesPerSecond).toFixed(2),
+              ),
+              dataParallelCachedVsAllRandom: Number(
+                (fullFrozenParallel.examplesPerSecondWithFill / fullRandom.examplesPerSecond).toFixed(2),
+              ),
+              dataParallelCachedVsOneThread: Number(
+                (fullFrozenParallel.examplesPerSecondWithFill / fullFrozen.examplesPerSecondWithFill).toFixed(2),
+              ),
+            }
+          : { dataParallel: `skipped: --threads auto gives 1 thread on ${backend.name}` }),
         freezeEmbeddingsAndLowerLayer: fullFrozenUncached,
         freezeEmbeddingsAndLowerLayerCachedStates: fullFrozen,
+        ...(fullAllParallel ? { allDataParallel: fullAllParallel } : {}),
+        ...(fullFrozenParallel ? { freezeEmbeddingsAndLowerLayerCachedStatesDataParallel: fullFrozenParallel } : {}),
         note: `secondsPerEpochAt3200Texts = ${EPOCH_TEXTS} / examplesPerSecond at ≤${FULL_MAX_TOKENS} tokens; training at the default ${MAX_TOKENS} tokens costs more`,
       },
       wallSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),

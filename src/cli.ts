@@ -199,6 +199,11 @@ addLabelledDataOptions(
   )
   .option('--backend <name>', 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm, cpu', 'auto')
   .option(
+    '--threads <n>',
+    'full mode: threads computing each batch (data-parallel); auto: one per core on wasm and cpu, 1 on tfjs-node and GPU',
+    'auto',
+  )
+  .option(
     '--bags <mode>',
     "head's n-gram bags: auto (only with ≥ 400 training rows; smaller sets train the embedding-only head), on, off",
   )

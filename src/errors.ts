@@ -113,6 +113,12 @@ export class InferenceError extends ChurnscopeError {
   readonly status = 500;
 }
 
+/** A training run could not go on for a reason on our side (e.g. a data-parallel gradient worker died). */
+export class TrainingFailedError extends ChurnscopeError {
+  readonly code = 'training_failed';
+  readonly status = 500;
+}
+
 /** The request carries no API key, a malformed one, or one that is unknown or revoked. */
 export class UnauthorizedError extends ChurnscopeError {
   readonly code = 'unauthorized';

@@ -98,6 +98,12 @@ describe('churnscope CLI', () => {
     ['an impossible band target', ['--positive', 'other', '--band-precision', 'high=1.5'], /--band-precision: high /],
     ['an unknown bags mode', ['--positive', 'other', '--bags', 'many'], /--bags: .*auto.*on.*off/],
     [
+      'a thread count that is not a number',
+      ['--positive', 'other', '--threads', 'two'],
+      /--threads must be auto or a whole number from 1 to 64, got "two"/,
+    ],
+    ['a thread count of zero', ['--positive', 'other', '--threads', '0'], /--threads must be auto .*got "0"/],
+    [
       'a missing few-shot prompts file',
       ['--positive', 'other', '--mode', 'few-shot', '--few-shot-prompts', 'no-such-prompts.json'],
       /--few-shot-prompts no-such-prompts\.json: no such file/,

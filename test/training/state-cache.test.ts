@@ -5,6 +5,7 @@ import { selectBackend } from '../../training/backend/index';
 import { readUseLiteCheckpoint, UseLiteEncoder } from '../../training/encoders/index';
 import { HybridHead } from '../../training/heads/hybrid-head';
 import { fullModeSpec } from '../../training/modes/full-mode';
+import { StateCache, stateLayout } from '../../training/modes/state-cache';
 import { USE_LITE_ARCHITECTURE } from '../../onnx/params/use-lite-params';
 import { silentLogger } from '../../src/logging/index';
 import { padBatch, referenceReviewIds } from '../helpers/use-reference-tokens';
@@ -97,5 +98,29 @@ describe('fullModeSpec with cached frozen states', () => {
     });
     expect(maxAbsDiff(await cached.predict(rows), await plain.predict(rows))).toBeLessThan(1e-5);
     head.dispose();
+  });
+
+  it('filled in shares (as threads fill one shared buffer) holds exactly what one fill holds', async () => {
+    const split = encoder.frozenSplit(TOP_ONLY)!;
+    const rows = [0, 2, 5, 9, 11, 14, 18, 23];
+    const whole = await StateCache.fill(split, ids, rows);
+    const layout = stateLayout(ids, rows, split.width);
+    expect(layout.floats * 4).toBe(whole.bytes);
+    const buffer = new Float32Array(new SharedArrayBuffer(layout.floats * 4));
+    await StateCache.fillPart(split, ids, layout, buffer, [0, 5, 11, 18]);
+    await StateCache.fillPart(split, ids, layout, buffer, [2, 9, 14, 23]);
+    const shared = StateCache.over(ids, layout, buffer, 0);
+    const a = whole.batch(rows);
+    const b = shared.batch(rows);
+    expect(maxAbsDiff((await a.states.data()) as Float32Array, (await b.states.data()) as Float32Array)).toBe(0);
+    // A share left unfilled shows: its rows stay zero.
+    const half = new Float32Array(layout.floats);
+    await StateCache.fillPart(split, ids, layout, half, [0, 5, 11, 18]);
+    const c = StateCache.over(ids, layout, half, 0).batch([2]);
+    expect(Math.max(...((await c.states.data()) as Float32Array).map(Math.abs))).toBe(0);
+    await expect(StateCache.fillPart(split, ids, layout, half, [1])).rejects.toThrow(
+      /row 1 is not in the state layout/,
+    );
+    tf.dispose([a, b, c].flatMap((x) => [x.states, x.ids, x.mask]));
   });
 });

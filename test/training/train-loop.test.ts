@@ -49,6 +49,7 @@ async function run(
   opts: TrainLoopOptions,
   checkpoint?: { store: CheckpointStore; fingerprint: string },
   stopAfterEpoch?: number,
+  onWeightsChanged?: (head: HybridHead) => Promise<void>,
 ) {
   const head = new HybridHead(headConfig);
   const { train, valid } = stratifiedSplit(data.labels, 0.2, 1);
@@ -56,7 +57,10 @@ async function run(
   const onEpoch = (r: { epoch: number }) => (r.epoch === stopAfterEpoch ? abort.abort() : undefined);
   try {
     const result = await trainLoop({
-      spec: headModeSpec(head, data),
+      spec: {
+        ...headModeSpec(head, data),
+        ...(onWeightsChanged ? { weightsChanged: () => onWeightsChanged(head) } : {}),
+      },
       labels: data.labels,
       train,
       valid,
@@ -96,6 +100,28 @@ describe('trainLoop in head mode', () => {
     await expect(run(data, options, { store, fingerprint: 'other' })).rejects.toThrow(
       /^--resume: the checkpoint in .* other data or options/,
     );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('tells the spec whenever its weights change: each step, a resume, and the restore of the best epoch', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckpt-'));
+    const store = new CheckpointStore(path.join(dir, 'checkpoint'));
+    const stepsPerEpoch = Math.ceil(stratifiedSplit(data.labels, 0.2, 1).train.length / options.batchSize);
+    let calls = 0;
+    let last: Float32Array | undefined;
+    const count = async (head: HybridHead) => {
+      calls++;
+      last = (await head.wEmb.data()) as Float32Array;
+    };
+    await expect(run(data, options, { store, fingerprint: 'x' }, 1, count)).rejects.toBeInstanceOf(
+      TrainingInterruptedError,
+    );
+    expect(calls).toBe(2 * stepsPerEpoch);
+    calls = 0;
+    const resumed = await run(data, options, { store, fingerprint: 'x' }, undefined, count);
+    // One for the resume, one per step of the two remaining epochs, one for the restore of the best epoch.
+    expect(calls).toBe(1 + 2 * stepsPerEpoch + 1);
+    expect(Array.from(last!)).toEqual(Array.from(resumed.params.embeddingWeight.data));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

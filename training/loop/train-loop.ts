@@ -5,6 +5,7 @@ import { rocAuc } from '../../src/metrics';
 import { rng, shuffle } from '../../src/sampling/splits';
 import { lengthGroupedOrder } from './length-buckets';
 import { AdamW, clipByGlobalNorm, warmupLinearDecay } from './adamw';
+import { batchWeight, partGradients, type PartGradients } from './batch-gradients';
 import { CheckpointStore, type CheckpointState, type EpochRecord } from './checkpoint';
 
 export interface TrainBatch<In> {
@@ -24,6 +25,16 @@ export interface TrainSpec<In> {
   predict(indices: number[]): Promise<Float32Array>;
   /** A row's token count, for specs whose step cost grows with padding (full mode): batches group similar lengths. */
   lengthOf?: (row: number) => number;
+  /**
+   * The batch's loss and gradients when the spec computes them elsewhere (training/parallel spreads them over worker
+   * threads); default partGradients on this thread. Must equal partGradients(spec, indices, posWeight, totalWeight).
+   */
+  gradients?: (indices: number[], posWeight: number, totalWeight: number) => Promise<PartGradients>;
+  /**
+   * Called whenever the loop changed the variables — each optimiser step, a resume from a checkpoint, the restore of
+   * the best epoch at the end — e.g. to publish the new weights to the workers that compute gradients and predictions.
+   */
+  weightsChanged?: () => Promise<void>;
 }
 
 export interface TrainLoopOptions {
@@ -87,7 +98,10 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
     fingerprint: args.checkpoint?.fingerprint ?? '',
   };
   let best: tf.Tensor[] = spec.variables.map((v) => tf.keep(v.clone()));
-  if (args.checkpoint?.store.exists()) state = await resume(args.checkpoint, spec, optimizer, (b) => (best = b), best);
+  if (args.checkpoint?.store.exists()) {
+    state = await resume(args.checkpoint, spec, optimizer, (b) => (best = b), best);
+    await spec.weightsChanged?.();
+  }
 
   for (let epoch = state.epochsDone; epoch < o.epochs; epoch++) {
     const started = performance.now();
@@ -110,16 +124,18 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
           o.learningRate,
         ),
       );
-      const batch = spec.makeBatch(idx);
-      const { value, grads } = tf.variableGrads(
-        () => weightedBce(spec.forward(batch.inputs), batch.labels, posWeight),
-        spec.variables,
+      const part = await (spec.gradients ?? ((i, p, w) => partGradients(spec, i, p, w)))(
+        idx,
+        posWeight,
+        batchWeight(idx, labels, posWeight),
       );
-      const clipped = clipByGlobalNorm(grads, o.clipNorm);
+      const named: tf.NamedTensorMap = {};
+      spec.variables.forEach((v, i) => (named[v.name] = part.grads[i]));
+      const clipped = clipByGlobalNorm(named, o.clipNorm);
       optimizer.step(clipped.grads, spec.decayed);
-      const loss = (await value.data())[0];
-      tf.dispose([value, clipped.grads]);
-      batch.dispose();
+      tf.dispose(Object.values(clipped.grads));
+      await spec.weightsChanged?.();
+      const loss = part.loss;
       lossSum += loss * idx.length;
       seen += idx.length;
       args.onStep?.({
@@ -157,6 +173,7 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
     if (epoch - state.bestEpoch >= o.patience) break;
   }
   spec.variables.forEach((v, i) => v.assign(best[i]));
+  await spec.weightsChanged?.();
   tf.dispose(best);
   optimizer.dispose();
   return {
@@ -165,15 +182,6 @@ export async function trainLoop<In>(args: TrainLoopArgs<In>): Promise<TrainResul
     bestAuc: state.bestAuc,
     stoppedEarly: state.epochsDone < o.epochs,
   };
-}
-
-/** Mean of w·(softplus(z) − y·z): numerically stable BCE on logits, positives weighted by posWeight. */
-function weightedBce(logits: tf.Tensor1D, labels: tf.Tensor1D, posWeight: number): tf.Scalar {
-  return tf.tidy(() => {
-    const perExample = tf.sub(tf.softplus(logits), tf.mul(labels, logits));
-    const weights = tf.add(1, tf.mul(labels, posWeight - 1));
-    return tf.div<tf.Scalar>(tf.sum(tf.mul(perExample, weights)), tf.sum(weights));
-  });
 }
 
 /** Seeded per epoch, so a resumed run sees the same order an uninterrupted one would. */

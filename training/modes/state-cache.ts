@@ -6,6 +6,27 @@ import { padIds } from './head-mode';
 /** Texts per forward pass while filling the cache (length-sorted, so padding stays small). */
 const FILL_CHUNK = 32;
 
+/**
+ * Where each row's states sit in one flat float32 buffer (a SharedArrayBuffer when threads share the cache): every
+ * thread computes the same layout from the ids, so each can fill its share and read all of it.
+ */
+export interface StateLayout {
+  width: number;
+  /** Float offset of each cached row. */
+  offsets: Map<number, number>;
+  floats: number;
+}
+
+export function stateLayout(ids: readonly Int32Array[], rows: readonly number[], width: number): StateLayout {
+  const offsets = new Map<number, number>();
+  let floats = 0;
+  for (const row of [...new Set(rows)].sort((a, b) => a - b)) {
+    offsets.set(row, floats);
+    floats += Math.max(1, ids[row].length) * width;
+  }
+  return { width, offsets, floats };
+}
+
 export class StateCache {
   private constructor(
     private readonly rows: Map<number, Float32Array>,
@@ -18,8 +39,21 @@ export class StateCache {
   /** Runs split.lower on the given rows (each once) and keeps each row's states for its real tokens. */
   static async fill(split: FrozenSplit, ids: readonly Int32Array[], rows: readonly number[]): Promise<StateCache> {
     const started = performance.now();
-    const unique = [...new Set(rows)].sort((a, b) => ids[a].length - ids[b].length);
-    const cache = new Map<number, Float32Array>();
+    const layout = stateLayout(ids, rows, split.width);
+    const buffer = new Float32Array(layout.floats);
+    await StateCache.fillPart(split, ids, layout, buffer, [...layout.offsets.keys()]);
+    return StateCache.over(ids, layout, buffer, (performance.now() - started) / 1000);
+  }
+
+  /** Fills `part` (rows of the layout) of a buffer other threads may be filling too: each writes only its rows. */
+  static async fillPart(
+    split: FrozenSplit,
+    ids: readonly Int32Array[],
+    layout: StateLayout,
+    buffer: Float32Array,
+    part: readonly number[],
+  ): Promise<void> {
+    const unique = [...new Set(part)].sort((a, b) => ids[a].length - ids[b].length);
     for (let s = 0; s < unique.length; s += FILL_CHUNK) {
       const chunk = unique.slice(s, s + FILL_CHUNK);
       const x = padIds(chunk.map((i) => ids[i]));
@@ -27,12 +61,21 @@ export class StateCache {
       const T = states.shape[1];
       const values = (await states.data()) as Float32Array;
       chunk.forEach((row, b) => {
+        const offset = layout.offsets.get(row);
+        if (offset === undefined) throw new RangeError(`row ${row} is not in the state layout`);
         const start = b * T * split.width;
-        cache.set(row, values.slice(start, start + Math.max(1, ids[row].length) * split.width));
+        buffer.set(values.subarray(start, start + Math.max(1, ids[row].length) * split.width), offset);
       });
       tf.dispose([states, x.ids, x.mask]);
     }
-    return new StateCache(cache, ids, split.width, (performance.now() - started) / 1000);
+  }
+
+  /** A cache reading a filled buffer in place (no copy), e.g. one shared between threads. */
+  static over(ids: readonly Int32Array[], layout: StateLayout, buffer: Float32Array, fillSeconds: number): StateCache {
+    const rows = new Map<number, Float32Array>();
+    for (const [row, offset] of layout.offsets)
+      rows.set(row, buffer.subarray(offset, offset + Math.max(1, ids[row].length) * layout.width));
+    return new StateCache(rows, ids, layout.width, fillSeconds);
   }
 
   /** Rows held. */

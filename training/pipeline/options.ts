@@ -23,6 +23,8 @@ export const trainOptionsSchema = z.object({
   maxTokens: z.number().int().min(8).max(1024).default(256),
   cacheDir: z.string().default('.cache/churnscope'),
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Threads computing full mode's gradients (data-parallel); auto: resolveTrainThreads (training/parallel). */
+  threads: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
   head: z
     .object({
       /** auto: bags only with ≥ SMALL_SET_TRAIN_ROWS training rows (cv:few-shot: below that they cost ROC-AUC). */

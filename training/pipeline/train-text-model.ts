@@ -10,13 +10,13 @@ import { stratifiedSplit } from '../../src/sampling/splits';
 import { HybridHead } from '../heads/hybrid-head';
 import { CheckpointStore, type EpochRecord } from '../loop/checkpoint';
 import { trainLoop, type StepProgress, type TrainResult } from '../loop/train-loop';
-import { fullModeSpec } from '../modes/full-mode';
 import { headModeSpec } from '../modes/head-mode';
 import { readFewShotPrompts } from '../few-shot/read-prompts';
 import { checkSplitClasses } from './check-split';
 import { resolveMode, runFewShotPhase } from './few-shot-phase';
 import { curvesFor, type ModelCard } from '../report/model-card';
 import { evaluateValidation } from './evaluate-validation';
+import { openFullMode } from './open-full-mode';
 import { exportTrainedBundle } from './export-bundle';
 import { fitBaseline } from './fit-baseline';
 import { describeComparison } from '../../src/baseline';
@@ -102,28 +102,29 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
     });
   }
   let encoder: TrainableEncoder | undefined;
+  let threads: number | undefined;
   let validProbs = await headSpec.predict(split.valid);
   if (mode === 'full') {
     // Linear probe, then fine-tune: the head starts trained, so the encoder's first updates follow a useful gradient.
     encoder = encoderChoice.createTrainable(logger);
-    const spec = await fullModeSpec(
+    const full = await openFullMode({
+      options: o,
+      backend: backend.name,
       encoder,
       head,
-      { ids, labels },
-      { freezeEmbeddings: o.freezeEmbeddings, freezeLowerLayer: o.freezeLowerLayer },
-    );
-    if (spec.stateCache) {
-      const { rows, bytes, fillSeconds } = spec.stateCache;
-      logger.info(
-        { rows, mib: Math.round(bytes / 2 ** 20), fillSeconds: Number(fillSeconds.toFixed(1)) },
-        'full mode: the frozen lower layers run once per text; each step trains the upper layers on their cached states',
-      );
-    }
-    phases.push({
-      phase: 'full',
-      result: await runPhase('full', spec, args, labels, split, loopDefaults('full'), true),
+      data: { ids, labels },
+      logger,
     });
-    validProbs = await spec.predict(split.valid);
+    threads = full.threads;
+    try {
+      phases.push({
+        phase: 'full',
+        result: await runPhase('full', full.spec, args, labels, split, loopDefaults('full'), true),
+      });
+      validProbs = await full.spec.predict(split.valid);
+    } finally {
+      await full.dispose();
+    }
   }
 
   const validation = evaluateValidation({
@@ -164,6 +165,7 @@ export async function trainTextModel(args: TrainTextModelArgs): Promise<ModelCar
       bestEpoch: phases[phases.length - 1].result.bestEpoch,
       seconds: (performance.now() - started) / 1000,
       backend: backend.name,
+      ...(threads !== undefined ? { threads } : {}),
     },
     calibration: { method: validation.calibration.method },
     bands: validation.bands,

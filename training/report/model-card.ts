@@ -26,6 +26,8 @@ export interface ModelCard {
     bestEpoch: number;
     seconds: number;
     backend: string;
+    /** Threads that computed full mode's gradients (data-parallel when > 1); absent for other modes. */
+    threads?: number;
   };
   calibration: { method: string };
   bands: ChosenBands;

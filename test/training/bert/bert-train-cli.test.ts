@@ -66,7 +66,11 @@ describe('churnscope train --encoder <Hugging Face BERT folder>', () => {
   it('fine-tunes the BERT end to end and writes a bundle the engine serves', async () => {
     const started = performance.now();
     const res = await cli(
-      trainArgs(['--mode', 'full', '--epochs', '1', '--batch-size', '16', '--max-tokens', '48', '--out', out]),
+      trainArgs([
+        ...['--mode', 'full', '--epochs', '1', '--batch-size', '16', '--max-tokens', '48', '--out', out],
+        // Two threads whatever the machine: the BERT folder is reopened in the gradient worker.
+        ...['--threads', '2'],
+      ]),
     );
     const seconds = (performance.now() - started) / 1000;
     expect(res.code, res.stderr).toBe(0);
@@ -87,6 +91,7 @@ describe('churnscope train --encoder <Hugging Face BERT folder>', () => {
     expect(JSON.parse(fs.readFileSync(path.join(out, 'tokenizer.json'), 'utf8')).post_processor).toBeNull();
     const card = JSON.parse(fs.readFileSync(path.join(out, 'model-card.json'), 'utf8'));
     expect(card.mode).toBe('full');
+    expect(card.training.threads).toBe(2);
     expect(card.notes.some((n: string) => /^full phase: .* at epoch 1$/.test(n))).toBe(true);
     expect(card.notes[0]).toMatch(/^Encoder: bert from .*tiny-bert \(2 layers, hidden 32/);
 

@@ -1,0 +1,194 @@
+// Data-parallel full mode: each batch split over this thread and worker threads, gradients summed, weights shared.
+import * as tf from '@tensorflow/tfjs';
+import { TrainingFailedError } from '../../src/errors';
+import type { BackendChoice } from '../backend';
+import type { BertPooling } from '../encoders/bert';
+import type { FreezeOptions, TrainableEncoder } from '../encoders/trainable-encoder';
+import type { HybridHead } from '../heads/hybrid-head';
+import { partGradients, type PartGradients } from '../loop/batch-gradients';
+import { fullModeSpec, type FullModeData, type FullModeSpec } from '../modes/full-mode';
+import { StateCache, stateLayout } from '../modes/state-cache';
+import { GradientWorker } from './gradient-worker';
+import type { VariableSlot, WorkerReply } from './protocol';
+import { splitBatch } from './split-batch';
+
+export interface DataParallelOptions {
+  /** Threads computing gradients, this one included (≥ 2; 1 needs no workers: use fullModeSpec). */
+  threads: number;
+  backend: BackendChoice;
+  /** What the workers open to rebuild the encoder (the same argument the training thread opened). */
+  encoder: { encoder: string; pooling?: BertPooling };
+  /** This thread's encoder and head: their variables are the run's weights, the workers' copies follow them. */
+  trainable: TrainableEncoder;
+  head: HybridHead;
+  data: FullModeData;
+  freeze: FreezeOptions;
+  /** Rows training and validation will use (default all): each thread caches frozen states for these. */
+  rows?: readonly number[];
+}
+
+/**
+ * Owns the workers of one full-mode run. `spec` is a full-mode spec whose gradients and predictions are spread over
+ * all threads: a batch's rows are dealt out by length (splitBatch), every part divides by the whole batch's weight,
+ * so the parts' gradients add up to the single-thread gradients (up to float summation order).
+ */
+export class DataParallelFullMode {
+  private version = 0;
+  /** The spec the loop trains: the local one with gradients, predictions and weight updates spread over threads. */
+  readonly spec: FullModeSpec;
+
+  private constructor(
+    private readonly local: FullModeSpec,
+    private readonly workers: GradientWorker[],
+    private readonly layout: VariableSlot[],
+    private readonly weights: Float32Array,
+    private readonly grads: Float32Array[],
+  ) {
+    this.spec = {
+      ...local,
+      gradients: (indices, posWeight, totalWeight) => this.gradients(indices, posWeight, totalWeight),
+      weightsChanged: () => this.publishWeights(),
+      predict: (indices) => this.predict(indices),
+    };
+  }
+
+  static async create(opts: DataParallelOptions): Promise<DataParallelFullMode> {
+    if (!(opts.threads >= 2)) throw new RangeError(`data-parallel training needs ≥ 2 threads, got ${opts.threads}`);
+    const rows = [...(opts.rows ?? opts.data.ids.map((_, i) => i))];
+    const { ids } = opts.data;
+    const split = opts.trainable.frozenSplit?.(opts.freeze);
+    const stateLayoutOf = split ? stateLayout(ids, rows, split.width) : undefined;
+    const states = stateLayoutOf ? new Float32Array(new SharedArrayBuffer(stateLayoutOf.floats * 4)) : undefined;
+    // Every thread fills an equal, length-balanced share of one shared cache.
+    const fills = splitBatch([...(stateLayoutOf?.offsets.keys() ?? [])], opts.threads, (r) => ids[r].length);
+    const trainable = [...opts.trainable.trainableVariables(opts.freeze), ...opts.head.variables];
+    const layout = slots(trainable);
+    const floats = layout.reduce((n, s) => n + s.size, 0);
+    const weights = new Float32Array(new SharedArrayBuffer(floats * 4));
+    const workers = Array.from({ length: opts.threads - 1 }, (_, k) => new GradientWorker(k + 1));
+    const grads = workers.map(() => new Float32Array(new SharedArrayBuffer(floats * 4)));
+    const started = performance.now();
+    try {
+      for (let i = 0; i < trainable.length; i++) weights.set(await trainable[i].data(), layout[i].offset);
+      const replies = Promise.all(
+        workers.map((w, k) =>
+          w.request({
+            type: 'init',
+            backend: opts.backend,
+            encoder: opts.encoder,
+            headConfig: opts.head.config,
+            freeze: opts.freeze,
+            ids: opts.data.ids,
+            labels: [...opts.data.labels],
+            ...(states ? { states: { buffer: states.buffer, rows, fill: fills[k + 1] ?? [] } } : {}),
+            layout,
+            weights: weights.buffer,
+            grads: grads[k].buffer,
+          }),
+        ),
+      );
+      // Awaited below; a failure of this thread's fill must not leave it unhandled meanwhile.
+      replies.catch(() => undefined);
+      // This thread fills its share while the workers build their specs and fill theirs.
+      if (split && stateLayoutOf && states) await StateCache.fillPart(split, ids, stateLayoutOf, states, fills[0]);
+      (await replies).forEach((r, k) => checkShapes(r, layout, k + 1));
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.dispose()));
+      throw e;
+    }
+    const stateCache =
+      stateLayoutOf && states
+        ? StateCache.over(ids, stateLayoutOf, states, (performance.now() - started) / 1000)
+        : undefined;
+    const local = await fullModeSpec(opts.trainable, opts.head, opts.data, opts.freeze, {
+      rows,
+      ...(stateCache ? { stateCache } : { cacheFrozenStates: false }),
+    });
+    if (local.variables.some((v, i) => v !== trainable[i])) {
+      await Promise.all(workers.map((w) => w.dispose()));
+      throw new TrainingFailedError('full mode trains other variables than the ones shared with the workers');
+    }
+    return new DataParallelFullMode(local, workers, layout, weights, grads);
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  private async gradients(indices: number[], posWeight: number, totalWeight: number): Promise<PartGradients> {
+    const parts = splitBatch(indices, this.threads, this.local.lengthOf);
+    // Workers first: they run while this thread computes its own part.
+    const remote = parts
+      .slice(1)
+      .map((part, k) =>
+        this.workers[k].request({ type: 'grads', version: this.version, indices: part, posWeight, totalWeight }),
+      );
+    const mine = await partGradients(this.local, parts[0], posWeight, totalWeight);
+    const replies = await Promise.all(remote);
+    let loss = mine.loss;
+    const sums = tf.tidy(() =>
+      mine.grads.map((g, i) => {
+        const { offset, size, shape } = this.layout[i];
+        let sum = g;
+        replies.forEach((r, k) => (sum = tf.add(sum, tf.tensor(this.grads[k].subarray(offset, offset + size), shape))));
+        return sum;
+      }),
+    );
+    tf.dispose(mine.grads);
+    for (const r of replies) if (r.type === 'grads') loss += r.loss;
+    return { loss, grads: sums };
+  }
+
+  private async predict(indices: number[]): Promise<Float32Array> {
+    const chunk = Math.ceil(indices.length / this.threads);
+    const parts = Array.from({ length: this.threads }, (_, t) => indices.slice(t * chunk, (t + 1) * chunk));
+    const remote = parts
+      .slice(1)
+      .map((part, k) => this.workers[k].request({ type: 'predict', version: this.version, indices: part }));
+    const mine = await this.local.predict(parts[0]);
+    const out = new Float32Array(indices.length);
+    out.set(mine, 0);
+    (await Promise.all(remote)).forEach((r, k) => {
+      if (r.type !== 'probs') throw new TrainingFailedError(`gradient worker ${k + 1} answered ${r.type} to predict`);
+      if (r.probs.length > 0) out.set(r.probs, (k + 1) * chunk);
+    });
+    return out;
+  }
+
+  /** Writes this thread's weights where the workers read them; each syncs before its next request. */
+  private async publishWeights(): Promise<void> {
+    const vars = this.local.variables;
+    for (let i = 0; i < vars.length; i++) this.weights.set(await vars[i].data(), this.layout[i].offset);
+    this.version++;
+  }
+
+  /** Test hook: the worker thread `index` (1-based) dies as a crash would. */
+  crashWorkerForTest(index: number): Promise<void> {
+    return this.workers[index - 1].crashForTest();
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.dispose()));
+  }
+}
+
+/** Consecutive float32 slots for the variables, in their order. */
+function slots(vars: readonly tf.Variable[]): VariableSlot[] {
+  let offset = 0;
+  return vars.map((v) => {
+    const slot = { shape: v.shape.slice(), offset, size: v.size };
+    offset += v.size;
+    return slot;
+  });
+}
+
+/** A worker whose rebuilt spec has other variables would compute gradients for another model: refuse it. */
+function checkShapes(r: WorkerReply, layout: readonly VariableSlot[], index: number): void {
+  const got = r.type === 'ready' ? r.shapes : [];
+  const same = got.length === layout.length && got.every((s, i) => s.join('x') === layout[i].shape.join('x'));
+  if (!same)
+    throw new TrainingFailedError(
+      `gradient worker ${index} built variables [${got.map((s) => s.join('x')).join(', ')}], ` +
+        `not [${layout.map((s) => s.shape.join('x')).join(', ')}]`,
+    );
+}
