@@ -78,7 +78,8 @@ export class MicroBatcher<I, O> {
   private pending: Entry<I, O>[] = [];
   /** Batches running now (up to `concurrency`). */
   private running = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the scheduled flush, while one is scheduled. */
+  private cancelFlush: (() => void) | undefined;
   private closed = false;
   /** Tokens of the interactive entries waiting, and padded tokens of the batch running: the backlog estimatedWaitMs prices. */
   private pendingTokens = 0;
@@ -165,14 +166,22 @@ export class MicroBatcher<I, O> {
       this.flush();
       return;
     }
-    if (this.timer) return;
-    const waited = this.now() - this.pending[0].enqueuedAt;
-    this.timer = setTimeout(() => this.flush(), Math.max(0, this.opts.maxWaitMs - waited));
+    if (this.cancelFlush) return;
+    const delay = this.opts.maxWaitMs - (this.now() - this.pending[0].enqueuedAt);
+    // setTimeout turns 0 into 1 ms, which a lone request (the CPU policy's maxWaitMs is 0) would wait for nothing;
+    // setImmediate still lets the windows submitted in this tick (one request's texts) join the batch.
+    if (delay > 0) {
+      const timer = setTimeout(() => this.flush(), delay);
+      this.cancelFlush = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.flush());
+      this.cancelFlush = () => clearImmediate(immediate);
+    }
   }
 
   private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
     if (this.running >= this.concurrency) return;
     this.dropExpired();
     if (this.pending.length === 0) return;

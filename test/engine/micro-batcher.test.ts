@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OverloadedError } from '../../src/errors';
 import { MicroBatcher, type BatchStats } from '../../src/engine';
@@ -52,6 +53,29 @@ describe('MicroBatcher', () => {
     const { batcher, batches } = doubler({ maxBatch: 64, maxWaitMs: 5 });
     expect(await Promise.all(batcher.submit([7]))).toEqual([14]);
     expect(batches).toEqual([[7]]);
+  });
+
+  it('with maxWaitMs 0, runs before a timer set earlier in the same tick (no 1 ms clamp) yet batches that tick', async () => {
+    const order: string[] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 8,
+      maxWaitMs: 0,
+      maxQueue: 100,
+      lengthOf: (n) => n,
+      run: (items) => (order.push(`run ${items.length}`), Promise.resolve(items)),
+    });
+    // Inside an I/O callback the check phase (setImmediate) comes before the timers phase; setTimeout(0) is 1 ms.
+    const done = await new Promise<Promise<number[]>>((resolve) =>
+      fs.stat('.', () => {
+        setTimeout(() => order.push('timer'), 0);
+        const a = batcher.submit([1, 2]);
+        const b = batcher.submit([3]);
+        resolve(Promise.all([...a, ...b]));
+      }),
+    );
+    expect(await done).toEqual([1, 2, 3]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(order).toEqual(['run 3', 'timer']);
   });
 
   it('groups similar lengths when more items wait than fit in a batch', async () => {
