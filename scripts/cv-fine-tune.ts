@@ -1,4 +1,5 @@
 // cv:fine-tune — 5-fold CV of fine-tuning recipes against head mode on the same folds (paired); prints JSON. Chooses the default build's recipe.
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../src/logging';
 import { rocAuc } from '../src/metrics';
@@ -6,10 +7,12 @@ import { activeBackendName } from '../training/backend';
 import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../training/encoders/use-lite';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop, type TrainLoopOptions } from '../training/loop/train-loop';
+import { meanWeights, setWeights, snapshotWeights } from '../training/loop/spec-weights';
 import { fullModeSpec } from '../training/modes/full-mode';
 import { headModeSpec } from '../training/modes/head-mode';
 import { StateCache } from '../training/modes/state-cache';
 import { loopDefaults } from '../training/pipeline/options';
+import { DataParallelFullMode, parseTrainThreads, resolveTrainThreads } from '../training/parallel';
 import { cvFolds, cvSplit, frozenCvData } from './lib/cv-data';
 import { parseFolds, parseRecipes, type FineTuneRecipe } from './lib/cv-recipes';
 
@@ -24,15 +27,19 @@ const { values } = parseArgs({
     'max-tokens': { type: 'string', default: '256' },
     'batch-size': { type: 'string', default: '16' },
     patience: { type: 'string', default: '1' },
+    /** Threads per fine-tune (data-parallel); auto: one per core on wasm and cpu (as `train --threads auto`). */
+    threads: { type: 'string', default: 'auto' },
   },
 });
 const logger = createLogger({ level: 'warn' });
 // Checked before hours of training: a bad value exits 2 with one line naming the flag.
 let recipes: FineTuneRecipe[];
 let only: number[];
+let threadsFlag: 'auto' | number;
 try {
   recipes = parseRecipes(values.recipes);
   only = parseFolds(values.only, Number(values.folds));
+  threadsFlag = parseTrainThreads(values.threads);
 } catch (e) {
   process.stderr.write(`cv:fine-tune: ${(e as Error).message}\n`);
   process.exit(2);
@@ -42,7 +49,7 @@ const D = USE_LITE_ARCHITECTURE.outputDim;
 const MAX_TOKENS = Number(values['max-tokens']);
 const TOP_ONLY = { freezeEmbeddings: true, freezeLowerLayer: true };
 
-const { rows, ids, embeddings, tokenizer, frozen } = await frozenCvData({
+const { rows, ids, embeddings, tokenizer, frozen, backend } = await frozenCvData({
   data: { file: values.data, textCol: 'review', labelCol: 'score', positive: ['other'] },
   maxTokens: MAX_TOKENS,
   logger,
@@ -51,12 +58,14 @@ tokenizer.dispose();
 await frozen.engine.dispose();
 const labels = rows.map((r) => r.label);
 
-// The lower layer is frozen in every recipe, so one cache of its states serves every fold.
+const threads = resolveTrainThreads(threadsFlag, backend.name, os.availableParallelism());
+// The lower layer is frozen in every recipe, so one cache of its states serves every fold (and, shared, every thread).
 const probe = UseLiteEncoder.fromParams(frozen.params, { logger });
 const cache = await StateCache.fill(
   probe.frozenSplit(TOP_ONLY)!,
   ids,
   ids.map((_, i) => i),
+  { shared: threads > 1 },
 );
 probe.dispose();
 log(`state cache: ${cache.size} texts, ${Math.round(cache.bytes / 2 ** 20)} MiB, ${cache.fillSeconds.toFixed(0)} s`);
@@ -88,7 +97,23 @@ for (const k of only) {
     await trainLoop({ spec: headSpec, labels, train, valid, options: { ...headLoop, seed: k } });
     row.head = rocAuc(await headSpec.predict(test), testLabels);
     const encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
-    const spec = await fullModeSpec(encoder, head, { ids, labels }, TOP_ONLY, { stateCache: cache });
+    const parallel =
+      threads > 1
+        ? await DataParallelFullMode.create({
+            threads,
+            backend: backend.name,
+            encoder: { encoder: 'use-lite' },
+            trainable: encoder,
+            head,
+            data: { ids, labels },
+            freeze: TOP_ONLY,
+            stateCache: cache,
+          })
+        : undefined;
+    const spec =
+      parallel?.spec ?? (await fullModeSpec(encoder, head, { ids, labels }, TOP_ONLY, { stateCache: cache }));
+    // Each epoch's end weights, for the checkpoint-averaging columns below.
+    const snapshots: Float32Array[][] = [];
     const result = await trainLoop({
       spec,
       labels,
@@ -102,13 +127,26 @@ for (const k of only) {
         patience: Number(values.patience),
         seed: k,
       },
-      onEpoch: (r) =>
+      onEpoch: (r) => {
+        snapshots.push(snapshotWeights(spec));
         log(
           `fold ${k} ${recipe.name}: epoch ${r.epoch + 1} valid ${r.validAuc.toFixed(4)} (${r.seconds.toFixed(0)} s)`,
-        ),
+        );
+      },
     });
     row[recipe.name] = rocAuc(await spec.predict(test), testLabels);
     row[`${recipe.name} best epoch`] = result.bestEpoch + 1;
+    // Not chosen by the inner validation, so reported beside the recipe, never instead of it: the last epoch's
+    // weights, and the mean of the last two epochs' weights (checkpoint averaging).
+    const testWith = async (weights: Float32Array[]) => {
+      await setWeights(spec, weights);
+      return rocAuc(await spec.predict(test), testLabels);
+    };
+    row[`${recipe.name} last epoch`] = await testWith(snapshots[snapshots.length - 1]);
+    if (snapshots.length >= 2) {
+      row[`${recipe.name} mean of last 2 epochs`] = await testWith(meanWeights(snapshots.slice(-2)));
+    }
+    await parallel?.dispose();
     row[`${recipe.name} seconds`] = Math.round((performance.now() - started) / 1000);
     log(`fold ${k}: head ${row.head.toFixed(4)} → ${recipe.name} ${row[recipe.name].toFixed(4)}`);
     encoder.dispose();
@@ -126,6 +164,7 @@ process.stdout.write(
       ran: only,
       maxTokens: MAX_TOKENS,
       tfBackend: activeBackendName(),
+      threads,
       stateCache: { mib: Math.round(cache.bytes / 2 ** 20), fillSeconds: Number(cache.fillSeconds.toFixed(1)) },
       mean: Object.fromEntries(
         ['head', ...recipes.map((r) => r.name)].map((key) => [key, Number(mean(key).toFixed(4))]),

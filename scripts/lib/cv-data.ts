@@ -20,7 +20,7 @@ export async function frozenCvData(opts: { data: LabelledTextOptions; maxTokens:
     maxLength: opts.maxTokens,
   });
   const ids = (await tokenizer.encodeBatch(data.rows.map((r) => r.text))).map((t) => t.ids);
-  await selectBackend({ logger: opts.logger });
+  const backend = await selectBackend({ logger: opts.logger });
   const frozen = await openFrozenEncoder({ cacheDir: CACHE_DIR, maxTokens: opts.maxTokens, logger: opts.logger });
   const embeddings = await cachedEmbeddings({
     engine: frozen.engine,
@@ -29,7 +29,7 @@ export async function frozenCvData(opts: { data: LabelledTextOptions; maxTokens:
     cacheDir: CACHE_DIR,
     logger: opts.logger,
   });
-  return { rows: data.rows, ids, tokenizer, frozen, embeddings };
+  return { rows: data.rows, ids, tokenizer, frozen, embeddings, backend };
 }
 
 /** The 5-fold (or k-fold) stratified folds every CV script uses: the same seed, so scripts compare on the same folds. */

@@ -57,20 +57,9 @@ function parseBandTargets(spec: string | undefined): Record<string, number> | un
   );
 }
 
-/** `--threads auto` or a whole number of threads from 1 to 64. */
-function parseThreads(flag: string | undefined): 'auto' | number {
-  if (flag === undefined || flag === 'auto') return 'auto';
-  const n = Number(flag);
-  if (!/^\d+$/.test(flag.trim()) || n < 1 || n > 64)
-    throw new ValidationError(`--threads must be auto or a whole number from 1 to 64, got "${flag}"`, {
-      field: 'threads',
-    });
-  return n;
-}
-
 export async function trainCommand(flags: TrainFlags): Promise<void> {
   // TF.js loads only for commands that train, so `serve` starts without it.
-  const { trainTextModel, trainOptionsSchema } = await import('../../training/pipeline');
+  const { trainTextModel, trainOptionsSchema, parseTrainThreads } = await import('../../training/pipeline');
   const parsed = trainOptionsSchema.safeParse({
     out: flags.out,
     overwrite: flags.overwrite ?? false,
@@ -87,7 +76,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     learningRate: flags.lr,
     calibration: flags.calibration,
     backend: flags.backend,
-    threads: parseThreads(flags.threads),
+    threads: parseTrainThreads(flags.threads),
     maxTokens: flags.maxTokens,
     freezeEmbeddings: flags.freezeEmbeddings ?? false,
     freezeLowerLayer: flags.freezeLowerLayer ?? false,

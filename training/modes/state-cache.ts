@@ -34,15 +34,33 @@ export class StateCache {
     readonly width: number,
     /** Seconds the fill took: the price of the cache, paid once per run instead of every step. */
     readonly fillSeconds: number,
+    /** The layout and buffer the rows are views of, so worker threads can read the same memory when it is shared. */
+    readonly storage: { layout: StateLayout; buffer: Float32Array },
   ) {}
 
-  /** Runs split.lower on the given rows (each once) and keeps each row's states for its real tokens. */
-  static async fill(split: FrozenSplit, ids: readonly Int32Array[], rows: readonly number[]): Promise<StateCache> {
+  /**
+   * Runs split.lower on the given rows (each once) and keeps each row's states for its real tokens; `shared` puts
+   * them in a SharedArrayBuffer, so data-parallel workers can use this cache without a copy or a refill.
+   */
+  static async fill(
+    split: FrozenSplit,
+    ids: readonly Int32Array[],
+    rows: readonly number[],
+    opts: { shared?: boolean } = {},
+  ): Promise<StateCache> {
     const started = performance.now();
     const layout = stateLayout(ids, rows, split.width);
-    const buffer = new Float32Array(layout.floats);
+    const buffer = opts.shared
+      ? new Float32Array(new SharedArrayBuffer(layout.floats * 4))
+      : new Float32Array(layout.floats);
     await StateCache.fillPart(split, ids, layout, buffer, [...layout.offsets.keys()]);
     return StateCache.over(ids, layout, buffer, (performance.now() - started) / 1000);
+  }
+
+  /** The shared buffer behind this cache, when it has one (fill with shared, or over a SharedArrayBuffer). */
+  get sharedBuffer(): SharedArrayBuffer | undefined {
+    const b = this.storage.buffer.buffer;
+    return b instanceof SharedArrayBuffer ? b : undefined;
   }
 
   /** Fills `part` (rows of the layout) of a buffer other threads may be filling too: each writes only its rows. */
@@ -75,7 +93,7 @@ export class StateCache {
     const rows = new Map<number, Float32Array>();
     for (const [row, offset] of layout.offsets)
       rows.set(row, buffer.subarray(offset, offset + Math.max(1, ids[row].length) * layout.width));
-    return new StateCache(rows, ids, layout.width, fillSeconds);
+    return new StateCache(rows, ids, layout.width, fillSeconds, { layout, buffer });
   }
 
   /** Rows held. */

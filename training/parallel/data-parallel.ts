@@ -25,6 +25,11 @@ export interface DataParallelOptions {
   freeze: FreezeOptions;
   /** Rows training and validation will use (default all): each thread caches frozen states for these. */
   rows?: readonly number[];
+  /**
+   * A frozen-state cache already filled in a SharedArrayBuffer (StateCache.fill with shared: true) for the same
+   * frozen weights and every row used, e.g. one for all cross-validation folds: the threads read it, nobody refills.
+   */
+  stateCache?: StateCache;
 }
 
 /**
@@ -57,10 +62,18 @@ export class DataParallelFullMode {
     const rows = [...(opts.rows ?? opts.data.ids.map((_, i) => i))];
     const { ids } = opts.data;
     const split = opts.trainable.frozenSplit?.(opts.freeze);
-    const stateLayoutOf = split ? stateLayout(ids, rows, split.width) : undefined;
-    const states = stateLayoutOf ? new Float32Array(new SharedArrayBuffer(stateLayoutOf.floats * 4)) : undefined;
-    // Every thread fills an equal, length-balanced share of one shared cache.
-    const fills = splitBatch([...(stateLayoutOf?.offsets.keys() ?? [])], opts.threads, (r) => ids[r].length);
+    const given = split ? opts.stateCache : undefined;
+    if (given && !given.sharedBuffer)
+      throw new RangeError('a state cache handed to data-parallel training must be filled with shared: true');
+    const stateLayoutOf = given?.storage.layout ?? (split ? stateLayout(ids, rows, split.width) : undefined);
+    const sharedStates =
+      given?.sharedBuffer ?? (stateLayoutOf ? new SharedArrayBuffer(stateLayoutOf.floats * 4) : undefined);
+    const states = sharedStates ? new Float32Array(sharedStates) : undefined;
+    // The workers rebuild the layout from these rows: the given cache's own rows when it came filled.
+    // Every thread fills an equal, length-balanced share of one shared cache (nothing, when it came filled).
+    const fillRows = given ? [] : [...(stateLayoutOf?.offsets.keys() ?? [])];
+    const fills = splitBatch(fillRows, opts.threads, (r) => ids[r].length);
+    const cachedRows = [...(stateLayoutOf?.offsets.keys() ?? [])];
     const trainable = [...opts.trainable.trainableVariables(opts.freeze), ...opts.head.variables];
     const layout = slots(trainable);
     const floats = layout.reduce((n, s) => n + s.size, 0);
@@ -80,7 +93,7 @@ export class DataParallelFullMode {
             freeze: opts.freeze,
             ids: opts.data.ids,
             labels: [...opts.data.labels],
-            ...(states ? { states: { buffer: states.buffer, rows, fill: fills[k + 1] ?? [] } } : {}),
+            ...(sharedStates ? { states: { buffer: sharedStates, rows: cachedRows, fill: fills[k + 1] ?? [] } } : {}),
             layout,
             weights: weights.buffer,
             grads: grads[k].buffer,
@@ -90,16 +103,18 @@ export class DataParallelFullMode {
       // Awaited below; a failure of this thread's fill must not leave it unhandled meanwhile.
       replies.catch(() => undefined);
       // This thread fills its share while the workers build their specs and fill theirs.
-      if (split && stateLayoutOf && states) await StateCache.fillPart(split, ids, stateLayoutOf, states, fills[0]);
+      if (split && stateLayoutOf && states && fills[0].length > 0)
+        await StateCache.fillPart(split, ids, stateLayoutOf, states, fills[0]);
       (await replies).forEach((r, k) => checkShapes(r, layout, k + 1));
     } catch (e) {
       await Promise.all(workers.map((w) => w.dispose()));
       throw e;
     }
     const stateCache =
-      stateLayoutOf && states
+      given ??
+      (stateLayoutOf && states
         ? StateCache.over(ids, stateLayoutOf, states, (performance.now() - started) / 1000)
-        : undefined;
+        : undefined);
     const local = await fullModeSpec(opts.trainable, opts.head, opts.data, opts.freeze, {
       rows,
       ...(stateCache ? { stateCache } : { cacheFrozenStates: false }),

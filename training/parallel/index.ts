@@ -1,4 +1,4 @@
 // Public surface of data-parallel training: a full-mode spec computed over worker threads, and the thread-count rule.
 export { DataParallelFullMode, type DataParallelOptions } from './data-parallel';
 export { splitBatch } from './split-batch';
-export { resolveTrainThreads } from './thread-count';
+export { parseTrainThreads, resolveTrainThreads } from './thread-count';

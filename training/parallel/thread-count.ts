@@ -1,4 +1,5 @@
 // How many threads compute a full-mode step's gradients: the rule behind `--threads auto`.
+import { ValidationError } from '../../src/errors';
 import type { BackendChoice } from '../backend';
 
 /** Past this, summing the workers' gradients and sharing the weights costs more than another part saves. */
@@ -13,4 +14,15 @@ export function resolveTrainThreads(requested: 'auto' | number, backend: Backend
   if (requested !== 'auto') return requested;
   if (backend === 'wasm' || backend === 'cpu') return Math.max(1, Math.min(cores, MAX_AUTO_THREADS));
   return 1;
+}
+
+/** `--threads auto` or a whole number of threads from 1 to 64 (train, retrain and cv:fine-tune). */
+export function parseTrainThreads(flag: string | undefined): 'auto' | number {
+  if (flag === undefined || flag === 'auto') return 'auto';
+  const n = Number(flag);
+  if (!/^\d+$/.test(flag.trim()) || n < 1 || n > 64)
+    throw new ValidationError(`--threads must be auto or a whole number from 1 to 64, got "${flag}"`, {
+      field: 'threads',
+    });
+  return n;
 }

@@ -2,3 +2,4 @@
 export { trainTextModel, type TrainTextModelArgs } from './train-text-model';
 export { trainOptionsSchema, loopDefaults, type TrainOptions } from './options';
 export { TrainingInterruptedError } from '../loop/train-loop';
+export { parseTrainThreads } from '../parallel/thread-count';

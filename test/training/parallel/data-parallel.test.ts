@@ -9,6 +9,7 @@ import { HybridHead } from '../../../training/heads/hybrid-head';
 import { batchWeight, partGradients } from '../../../training/loop/batch-gradients';
 import { trainLoop, type TrainLoopOptions } from '../../../training/loop/train-loop';
 import { fullModeSpec } from '../../../training/modes/full-mode';
+import { StateCache } from '../../../training/modes/state-cache';
 import { DataParallelFullMode } from '../../../training/parallel/index';
 import { USE_LITE_ARCHITECTURE } from '../../../onnx/params/use-lite-params';
 import { referenceReviewIds } from '../../helpers/use-reference-tokens';
@@ -43,9 +44,11 @@ async function model() {
   return { encoder, head };
 }
 
-async function parallel(freeze: FreezeOptions) {
+async function parallel(freeze: FreezeOptions, stateCache?: StateCache, rows?: number[]) {
   const { encoder, head } = await model();
   const dp = await DataParallelFullMode.create({
+    ...(stateCache ? { stateCache } : {}),
+    ...(rows ? { rows } : {}),
     threads: 2,
     backend,
     encoder: { encoder: 'use-lite' },
@@ -131,6 +134,24 @@ describe('DataParallelFullMode', () => {
     const half = Math.ceil(rows.length / 2);
     expect(maxAbsDiff([stale.subarray(0, half)], [truth.subarray(0, half)])).toBeLessThan(1e-5);
     expect(maxAbsDiff([stale.subarray(half)], [truth.subarray(half)])).toBeGreaterThan(0.1);
+  }, 120_000);
+
+  it('reuses a cache filled once in shared memory (cross-validation folds) and refuses an unshared one', async () => {
+    const probe = (await model()).encoder;
+    const rows = ids.map((_, i) => i);
+    const shared = await StateCache.fill(probe.frozenSplit(TOP_ONLY)!, ids, rows, { shared: true });
+    const fresh = await parallel(TOP_ONLY);
+    // The run uses fewer rows than the cache holds: the workers must still read the cache's own layout.
+    const reused = await parallel(TOP_ONLY, shared, [1, 2, 4, 7, 8, 11, 15, 22]);
+    expect(reused.spec.stateCache?.fillSeconds).toBe(shared.fillSeconds);
+    const batch = [1, 2, 4, 7, 8, 11, 15, 22];
+    const W = batchWeight(batch, labels, 1);
+    const a = await fresh.spec.gradients!(batch, 1, W);
+    const b = await reused.spec.gradients!(batch, 1, W);
+    expect(maxAbsDiff(await values(a.grads), await values(b.grads))).toBeLessThan(1e-6);
+    tf.dispose([...a.grads, ...b.grads]);
+    const unshared = await StateCache.fill(probe.frozenSplit(TOP_ONLY)!, ids, rows);
+    await expect(parallel(TOP_ONLY, unshared)).rejects.toThrow(/filled with shared: true/);
   }, 120_000);
 
   it('fails the step with TrainingFailedError, not a hang, when a worker dies', async () => {
