@@ -7,10 +7,12 @@ import type { FreezeOptions, TrainableEncoder } from '../encoders/trainable-enco
 import type { HybridHead } from '../heads/hybrid-head';
 import { partGradients, type PartGradients } from '../loop/batch-gradients';
 import { fullModeSpec, type FullModeData, type FullModeSpec } from '../modes/full-mode';
-import { StateCache, stateLayout } from '../modes/state-cache';
+import type { StateCache } from '../modes/state-cache';
 import { GradientWorker } from './gradient-worker';
-import type { VariableSlot, WorkerReply } from './protocol';
+import type { VariableSlot } from './protocol';
+import { fillOwnShare, planSharedStates, sharedStateCache } from './shared-states';
 import { splitBatch } from './split-batch';
+import { checkWorkerShapes, variableSlots } from './variable-slots';
 
 export interface DataParallelOptions {
   /** Threads computing gradients, this one included (≥ 2; 1 needs no workers: use fullModeSpec). */
@@ -59,28 +61,18 @@ export class DataParallelFullMode {
 
   static async create(opts: DataParallelOptions): Promise<DataParallelFullMode> {
     if (!(opts.threads >= 2)) throw new RangeError(`data-parallel training needs ≥ 2 threads, got ${opts.threads}`);
-    const rows = [...(opts.rows ?? opts.data.ids.map((_, i) => i))];
     const { ids } = opts.data;
+    const rows = [...(opts.rows ?? ids.map((_, i) => i))];
     const split = opts.trainable.frozenSplit?.(opts.freeze);
-    const given = split ? opts.stateCache : undefined;
-    if (given && !given.sharedBuffer)
-      throw new RangeError('a state cache handed to data-parallel training must be filled with shared: true');
-    const stateLayoutOf = given?.storage.layout ?? (split ? stateLayout(ids, rows, split.width) : undefined);
-    const sharedStates =
-      given?.sharedBuffer ?? (stateLayoutOf ? new SharedArrayBuffer(stateLayoutOf.floats * 4) : undefined);
-    const states = sharedStates ? new Float32Array(sharedStates) : undefined;
-    // The workers rebuild the layout from these rows: the given cache's own rows when it came filled.
-    // Every thread fills an equal, length-balanced share of one shared cache (nothing, when it came filled).
-    const fillRows = given ? [] : [...(stateLayoutOf?.offsets.keys() ?? [])];
-    const fills = splitBatch(fillRows, opts.threads, (r) => ids[r].length);
-    const cachedRows = [...(stateLayoutOf?.offsets.keys() ?? [])];
+    const states = planSharedStates({ split, ids, rows, threads: opts.threads, given: opts.stateCache });
     const trainable = [...opts.trainable.trainableVariables(opts.freeze), ...opts.head.variables];
-    const layout = slots(trainable);
+    const layout = variableSlots(trainable);
     const floats = layout.reduce((n, s) => n + s.size, 0);
     const weights = new Float32Array(new SharedArrayBuffer(floats * 4));
     const workers = Array.from({ length: opts.threads - 1 }, (_, k) => new GradientWorker(k + 1));
     const grads = workers.map(() => new Float32Array(new SharedArrayBuffer(floats * 4)));
     const started = performance.now();
+    const stop = () => Promise.all(workers.map((w) => w.dispose()));
     try {
       for (let i = 0; i < trainable.length; i++) weights.set(await trainable[i].data(), layout[i].offset);
       const replies = Promise.all(
@@ -91,9 +83,11 @@ export class DataParallelFullMode {
             encoder: opts.encoder,
             headConfig: opts.head.config,
             freeze: opts.freeze,
-            ids: opts.data.ids,
+            ids,
             labels: [...opts.data.labels],
-            ...(sharedStates ? { states: { buffer: sharedStates, rows: cachedRows, fill: fills[k + 1] ?? [] } } : {}),
+            ...(states
+              ? { states: { buffer: states.buffer, rows: states.rows, fill: states.fills[k + 1] ?? [] } }
+              : {}),
             layout,
             weights: weights.buffer,
             grads: grads[k].buffer,
@@ -102,25 +96,19 @@ export class DataParallelFullMode {
       );
       // Awaited below; a failure of this thread's fill must not leave it unhandled meanwhile.
       replies.catch(() => undefined);
-      // This thread fills its share while the workers build their specs and fill theirs.
-      if (split && stateLayoutOf && states && fills[0].length > 0)
-        await StateCache.fillPart(split, ids, stateLayoutOf, states, fills[0]);
-      (await replies).forEach((r, k) => checkShapes(r, layout, k + 1));
+      if (split && states) await fillOwnShare(split, ids, states);
+      (await replies).forEach((r, k) => checkWorkerShapes(r, layout, k + 1));
     } catch (e) {
-      await Promise.all(workers.map((w) => w.dispose()));
+      await stop();
       throw e;
     }
-    const stateCache =
-      given ??
-      (stateLayoutOf && states
-        ? StateCache.over(ids, stateLayoutOf, states, (performance.now() - started) / 1000)
-        : undefined);
+    const stateCache = states ? sharedStateCache(states, ids, (performance.now() - started) / 1000) : undefined;
     const local = await fullModeSpec(opts.trainable, opts.head, opts.data, opts.freeze, {
       rows,
       ...(stateCache ? { stateCache } : { cacheFrozenStates: false }),
     });
     if (local.variables.some((v, i) => v !== trainable[i])) {
-      await Promise.all(workers.map((w) => w.dispose()));
+      await stop();
       throw new TrainingFailedError('full mode trains other variables than the ones shared with the workers');
     }
     return new DataParallelFullMode(local, workers, layout, weights, grads);
@@ -185,25 +173,4 @@ export class DataParallelFullMode {
   async dispose(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.dispose()));
   }
-}
-
-/** Consecutive float32 slots for the variables, in their order. */
-function slots(vars: readonly tf.Variable[]): VariableSlot[] {
-  let offset = 0;
-  return vars.map((v) => {
-    const slot = { shape: v.shape.slice(), offset, size: v.size };
-    offset += v.size;
-    return slot;
-  });
-}
-
-/** A worker whose rebuilt spec has other variables would compute gradients for another model: refuse it. */
-function checkShapes(r: WorkerReply, layout: readonly VariableSlot[], index: number): void {
-  const got = r.type === 'ready' ? r.shapes : [];
-  const same = got.length === layout.length && got.every((s, i) => s.join('x') === layout[i].shape.join('x'));
-  if (!same)
-    throw new TrainingFailedError(
-      `gradient worker ${index} built variables [${got.map((s) => s.join('x')).join(', ')}], ` +
-        `not [${layout.map((s) => s.shape.join('x')).join(', ')}]`,
-    );
 }
