@@ -8,11 +8,10 @@ import type { FreezeOptions } from '../training/encoders';
 import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../training/encoders/use-lite';
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop, type TrainSpec } from '../training/loop/train-loop';
-import { fullModeSpec } from '../training/modes/full-mode';
 import { headModeSpec } from '../training/modes/head-mode';
 import { openFrozenEncoder } from '../training/pipeline/frozen-encoder';
 import { loopDefaults } from '../training/pipeline/options';
-import { DataParallelFullMode, resolveTrainThreads } from '../training/parallel';
+import { openFullModeSpec, resolveTrainThreads } from '../training/parallel';
 
 const HEAD_TEXTS = Number(process.env.BENCH_TEXTS ?? 2000);
 const HEAD_EPOCHS = Number(process.env.BENCH_HEAD_EPOCHS ?? 3);
@@ -139,25 +138,20 @@ async function fullRun(freeze: FreezeOptions, groupByLength = true, cacheFrozenS
   );
   const encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
   const h = newHead();
-  const rows = [...fullTrain, ...fullValid];
-  const data = { ids: fullIds, labels };
-  const parallel =
-    runThreads > 1
-      ? await DataParallelFullMode.create({
-          threads: runThreads,
-          backend: backend.name,
-          encoder: { encoder: 'use-lite' },
-          trainable: encoder,
-          head: h,
-          data,
-          freeze,
-          rows,
-        })
-      : undefined;
-  const spec = parallel?.spec ?? (await fullModeSpec(encoder, h, data, freeze, { rows, cacheFrozenStates }));
+  const { spec, dispose } = await openFullModeSpec({
+    threads: runThreads,
+    backend: backend.name,
+    encoder: { encoder: 'use-lite' },
+    trainable: encoder,
+    head: h,
+    data: { ids: fullIds, labels },
+    freeze,
+    rows: [...fullTrain, ...fullValid],
+    cacheFrozenStates,
+  });
   const trainable = spec.variables.reduce((n, v) => n + v.size, 0);
   const r = await timeSteps(spec, fullTrain, fullValid, 'full', 1, groupByLength);
-  await parallel?.dispose();
+  await dispose();
   encoder.dispose();
   h.dispose();
   // The cache is filled once per run: priced per training text, it is added to every epoch's step time here

@@ -8,11 +8,10 @@ import { UseLiteEncoder, USE_LITE_ARCHITECTURE } from '../training/encoders/use-
 import { HybridHead } from '../training/heads/hybrid-head';
 import { trainLoop, type TrainLoopOptions } from '../training/loop/train-loop';
 import { meanWeights, setWeights, snapshotWeights } from '../training/loop/spec-weights';
-import { fullModeSpec } from '../training/modes/full-mode';
 import { headModeSpec } from '../training/modes/head-mode';
 import { StateCache } from '../training/modes/state-cache';
 import { loopDefaults } from '../training/pipeline/options';
-import { DataParallelFullMode, parseTrainThreads, resolveTrainThreads } from '../training/parallel';
+import { openFullModeSpec, parseTrainThreads, resolveTrainThreads } from '../training/parallel';
 import { cvFolds, cvSplit, frozenCvData } from './lib/cv-data';
 import { parseFolds, parseRecipes, type FineTuneRecipe } from './lib/cv-recipes';
 
@@ -97,21 +96,16 @@ for (const k of only) {
     await trainLoop({ spec: headSpec, labels, train, valid, options: { ...headLoop, seed: k } });
     row.head = rocAuc(await headSpec.predict(test), testLabels);
     const encoder = UseLiteEncoder.fromParams(frozen.params, { logger });
-    const parallel =
-      threads > 1
-        ? await DataParallelFullMode.create({
-            threads,
-            backend: backend.name,
-            encoder: { encoder: 'use-lite' },
-            trainable: encoder,
-            head,
-            data: { ids, labels },
-            freeze: TOP_ONLY,
-            stateCache: cache,
-          })
-        : undefined;
-    const spec =
-      parallel?.spec ?? (await fullModeSpec(encoder, head, { ids, labels }, TOP_ONLY, { stateCache: cache }));
+    const { spec, dispose } = await openFullModeSpec({
+      threads,
+      backend: backend.name,
+      encoder: { encoder: 'use-lite' },
+      trainable: encoder,
+      head,
+      data: { ids, labels },
+      freeze: TOP_ONLY,
+      stateCache: cache,
+    });
     // Each epoch's end weights, for the checkpoint-averaging columns below.
     const snapshots: Float32Array[][] = [];
     const result = await trainLoop({
@@ -146,7 +140,7 @@ for (const k of only) {
     if (snapshots.length >= 2) {
       row[`${recipe.name} mean of last 2 epochs`] = await testWith(meanWeights(snapshots.slice(-2)));
     }
-    await parallel?.dispose();
+    await dispose();
     row[`${recipe.name} seconds`] = Math.round((performance.now() - started) / 1000);
     log(`fold ${k}: head ${row.head.toFixed(4)} → ${recipe.name} ${row[recipe.name].toFixed(4)}`);
     encoder.dispose();

@@ -22,7 +22,7 @@ export interface TrainFlags extends LabelledDataFlags {
   lr?: number;
   calibration: string;
   backend: string;
-  /** 'auto' or a whole number, checked by the options schema. */
+  /** 'auto' or a whole number from 1 to 64, checked by parseTrainThreads. */
   threads?: string;
   maxTokens?: number;
   freezeEmbeddings?: boolean;

@@ -2,3 +2,4 @@
 export { DataParallelFullMode, type DataParallelOptions } from './data-parallel';
 export { splitBatch } from './split-batch';
 export { parseTrainThreads, resolveTrainThreads } from './thread-count';
+export { openFullModeSpec, type FullModeSpecOptions, type OpenedFullModeSpec } from './open-full-mode-spec';

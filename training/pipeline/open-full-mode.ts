@@ -4,8 +4,8 @@ import type { Logger } from '../../src/logging';
 import type { BackendChoice } from '../backend';
 import type { TrainableEncoder } from '../encoders/trainable-encoder';
 import type { HybridHead } from '../heads/hybrid-head';
-import { fullModeSpec, type FullModeData, type FullModeSpec } from '../modes/full-mode';
-import { DataParallelFullMode, resolveTrainThreads } from '../parallel';
+import type { FullModeData } from '../modes/full-mode';
+import { openFullModeSpec, resolveTrainThreads, type OpenedFullModeSpec } from '../parallel';
 import type { TrainOptions } from './options';
 
 export interface OpenFullModeArgs {
@@ -17,32 +17,20 @@ export interface OpenFullModeArgs {
   logger: Logger;
 }
 
-export interface OpenedFullMode {
-  spec: FullModeSpec;
-  threads: number;
-  /** Stops the workers, if any; the encoder and head stay with the caller. */
-  dispose(): Promise<void>;
-}
-
-export async function openFullMode(args: OpenFullModeArgs): Promise<OpenedFullMode> {
+/** Opens the spec for the run's --threads and logs the choice and the state cache's size. */
+export async function openFullMode(args: OpenFullModeArgs): Promise<OpenedFullModeSpec> {
   const { options: o, backend, encoder, head, data, logger } = args;
   const freeze = { freezeEmbeddings: o.freezeEmbeddings, freezeLowerLayer: o.freezeLowerLayer };
   const threads = resolveTrainThreads(o.threads, backend, os.availableParallelism());
-  let opened: OpenedFullMode;
-  if (threads > 1) {
-    const dp = await DataParallelFullMode.create({
-      threads,
-      backend,
-      encoder: { encoder: o.encoder, ...(o.pooling ? { pooling: o.pooling } : {}) },
-      trainable: encoder,
-      head,
-      data,
-      freeze,
-    });
-    opened = { spec: dp.spec, threads, dispose: () => dp.dispose() };
-  } else {
-    opened = { spec: await fullModeSpec(encoder, head, data, freeze), threads, dispose: () => Promise.resolve() };
-  }
+  const opened = await openFullModeSpec({
+    threads,
+    backend,
+    encoder: { encoder: o.encoder, ...(o.pooling ? { pooling: o.pooling } : {}) },
+    trainable: encoder,
+    head,
+    data,
+    freeze,
+  });
   logger.info(
     { threads, backend, requested: o.threads },
     threads > 1

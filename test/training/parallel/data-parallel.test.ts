@@ -10,7 +10,7 @@ import { batchWeight, partGradients } from '../../../training/loop/batch-gradien
 import { trainLoop, type TrainLoopOptions } from '../../../training/loop/train-loop';
 import { fullModeSpec } from '../../../training/modes/full-mode';
 import { StateCache } from '../../../training/modes/state-cache';
-import { DataParallelFullMode } from '../../../training/parallel/index';
+import { DataParallelFullMode, openFullModeSpec } from '../../../training/parallel/index';
 import { USE_LITE_ARCHITECTURE } from '../../../onnx/params/use-lite-params';
 import { referenceReviewIds } from '../../helpers/use-reference-tokens';
 
@@ -152,6 +152,30 @@ describe('DataParallelFullMode', () => {
     tf.dispose([...a.grads, ...b.grads]);
     const unshared = await StateCache.fill(probe.frozenSplit(TOP_ONLY)!, ids, rows);
     await expect(parallel(TOP_ONLY, unshared)).rejects.toThrow(/filled with shared: true/);
+  }, 120_000);
+
+  it('openFullModeSpec: one thread is the plain spec, more are data-parallel, and an uncached parallel run is refused', async () => {
+    const { encoder, head } = await model();
+    const common = {
+      backend,
+      encoder: { encoder: 'use-lite' },
+      trainable: encoder,
+      head,
+      data: { ids, labels },
+      freeze: TOP_ONLY,
+    };
+    const one = await openFullModeSpec({ ...common, threads: 1, cacheFrozenStates: false });
+    expect(one.threads).toBe(1);
+    expect(one.spec.gradients).toBeUndefined();
+    expect(one.spec.stateCache).toBeUndefined();
+    const two = await openFullModeSpec({ ...common, threads: 2 });
+    owned.push(two);
+    expect(two.threads).toBe(2);
+    expect(two.spec.gradients).toBeDefined();
+    expect(two.spec.stateCache?.rows).toBe(ids.length);
+    await expect(openFullModeSpec({ ...common, threads: 2, cacheFrozenStates: false })).rejects.toThrow(
+      /cacheFrozenStates: false is for one thread/,
+    );
   }, 120_000);
 
   it('fails the step with TrainingFailedError, not a hang, when a worker dies', async () => {
