@@ -43,6 +43,15 @@ describe('npm run cv:fine-tune with a bad flag', () => {
       'cv:fine-tune: --recipes: "3:fast" is not epochs:lr (a whole number of epochs ≥ 1 and a positive learning rate, e.g. 3:3e-4)',
     );
   });
+
+  it('refuses a thread count that is not auto or 1–64 the same way', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/cv-fine-tune.ts', '--threads', '65'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe('cv:fine-tune: --threads must be auto or a whole number from 1 to 64, got "65"');
+  });
 });
 
 describe('parseTextVariants', () => {

@@ -1,6 +1,7 @@
 // How a batch is dealt to threads, and how many threads `--threads auto` gives per backend.
 import { describe, expect, it } from 'vitest';
-import { resolveTrainThreads, splitBatch } from '../../../training/parallel/index';
+import { ValidationError } from '../../../src/errors';
+import { parseTrainThreads, resolveTrainThreads, splitBatch } from '../../../training/parallel/index';
 
 describe('splitBatch', () => {
   const lengths = [5, 40, 12, 33, 7, 41, 20, 3];
@@ -40,5 +41,21 @@ describe('resolveTrainThreads', () => {
   it('takes a number as given, on any backend', () => {
     expect(resolveTrainThreads(3, 'tensorflow', 2)).toBe(3);
     expect(resolveTrainThreads(1, 'wasm', 8)).toBe(1);
+  });
+});
+
+describe('parseTrainThreads', () => {
+  it('takes auto (or nothing) and whole numbers from 1 to 64', () => {
+    expect(parseTrainThreads(undefined)).toBe('auto');
+    expect(parseTrainThreads('auto')).toBe('auto');
+    expect(parseTrainThreads('1')).toBe(1);
+    expect(parseTrainThreads('64')).toBe(64);
+  });
+
+  it.each(['0', '65', '2.5', '-1', 'two', '', '1e1'])('refuses %j naming the flag and the valid values', (flag) => {
+    expect(() => parseTrainThreads(flag)).toThrow(ValidationError);
+    expect(() => parseTrainThreads(flag)).toThrow(
+      `--threads must be auto or a whole number from 1 to 64, got "${flag}"`,
+    );
   });
 });
