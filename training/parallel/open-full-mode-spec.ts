@@ -11,7 +11,7 @@ export interface OpenedFullModeSpec {
   spec: FullModeSpec;
   threads: number;
   /** Stops the workers, if any; the encoder and head stay with the caller. */
-  dispose(): Promise<void>;
+  dispose: () => Promise<void>;
 }
 
 /** `threads` > 1: DataParallelFullMode; else fullModeSpec on this thread, with the same rows and cache. */
